@@ -1,0 +1,23 @@
+import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt, timestampMs } from "./columns";
+import { influencers } from "./influencers";
+
+export const KEY_SCOPES = ["admin", "checkout", "influencer"] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+// The key itself is shown once; only the SHA-256 of its secret part is kept.
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text().primaryKey(),
+    name: text(),
+    scope: text().$type<KeyScope>().notNull(),
+    influencerId: text().references(() => influencers.id),
+    secretHash: text().notNull(),
+    // The first characters of the key, so a person can tell keys apart in a list.
+    prefix: text().notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestampMs(),
+  },
+  (t) => [index("api_keys_created").on(t.createdAt)],
+);

@@ -1,0 +1,48 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { timestampMs } from "./columns";
+
+// One row per redirect, written by the queue consumer. No foreign keys on purpose: D1 enforces
+// them, and an event table must accept every well-formed event without failing the whole batch.
+export const clicks = sqliteTable(
+  "clicks",
+  {
+    // The click id handed to the visitor as `sl_cid`; the idempotency key of at-least-once delivery.
+    id: text().primaryKey(),
+    linkId: text().notNull(),
+    campaignId: text().notNull(),
+    influencerId: text().notNull(),
+    clickedAt: timestampMs().notNull(),
+    // UTC day of `clickedAt` (YYYY-MM-DD): the unit of unique clicks and of the rollup.
+    day: text().notNull(),
+    country: text(),
+    region: text(),
+    city: text(),
+    device: text(),
+    browser: text(),
+    os: text(),
+    refererHost: text(),
+    isBot: integer({ mode: "boolean" }).notNull(),
+    visitorHash: text().notNull(),
+    receivedAt: timestampMs().notNull(),
+  },
+  (t) => [
+    index("clicks_campaign_clicked").on(t.campaignId, t.clickedAt),
+    index("clicks_link_day").on(t.linkId, t.day),
+    index("clicks_received").on(t.receivedAt),
+  ],
+);
+
+// The first human click of each visitor on each link per UTC day: one row per unique click.
+// Kept apart from `clicks` so uniqueness is decided once, in SQL, whatever order and however
+// often the events arrive (an isolate only sees its own clicks, so it cannot decide it).
+export const clickUniques = sqliteTable(
+  "click_uniques",
+  {
+    linkId: text().notNull(),
+    day: text().notNull(),
+    visitorHash: text().notNull(),
+    clickId: text().notNull(),
+    clickedAt: timestampMs().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.day, t.visitorHash] })],
+);

@@ -1,0 +1,23 @@
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { timestampMs } from "./columns";
+
+// Queue messages that failed validation or every retry: kept for a person, never retried again.
+export const deadLetters = sqliteTable("dead_letters", {
+  messageId: text().primaryKey(),
+  queue: text().notNull(),
+  body: text().notNull(),
+  reason: text().notNull(),
+  attempts: integer().notNull(),
+  receivedAt: timestampMs().notNull(),
+});
+
+// One row per scheduled run, keyed by the cron's scheduledTime so a repeated delivery is one run.
+export const jobRuns = sqliteTable("job_runs", {
+  id: text().primaryKey(),
+  cron: text().notNull(),
+  scheduledAt: timestampMs().notNull(),
+  startedAt: timestampMs().notNull(),
+  finishedAt: timestampMs(),
+  status: text().$type<"running" | "ok" | "failed">().notNull(),
+  detail: text({ mode: "json" }).$type<Record<string, unknown>>(),
+});

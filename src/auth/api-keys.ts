@@ -1,0 +1,117 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { apiKeys, influencers, type KeyScope } from "../../schema";
+import { constantTimeEqual, sha256Hex } from "../crypto";
+import type { Db } from "../db";
+import { ApiError, notFound } from "../errors";
+import { randomAlphanumeric } from "../ids";
+import { type Page, pageQuery, toPage } from "../pagination";
+import { type Clock, toIso } from "../time";
+
+// A key reads `swl_<id part>_<secret>`. The id part finds the row in one indexed read; the secret
+// is then checked against its stored SHA-256 in constant time. Secrets are 192 random bits, so a
+// fast hash is enough: there is nothing to brute-force as with passwords.
+const KEY_PATTERN = /^swl_([0-9A-Za-z]{16})_([0-9A-Za-z]{32})$/;
+
+export type Principal =
+  | { keyId: string; scope: "admin" | "checkout"; influencerId: null }
+  | { keyId: string; scope: "influencer"; influencerId: string };
+
+export const BOOTSTRAP_ADMIN_KEY_ID = "key_bootstrap_admin";
+
+export async function authenticate(
+  db: Db,
+  token: string,
+  adminApiKey: string | undefined,
+): Promise<Principal | null> {
+  const match = KEY_PATTERN.exec(token);
+  if (match) {
+    const [, idPart, secret] = match as unknown as [string, string, string];
+    const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, `key_${idPart}`) });
+    if (!row || row.revokedAt) return null;
+    if (!constantTimeEqual(await sha256Hex(secret), row.secretHash)) return null;
+    if (row.scope === "influencer") {
+      if (!row.influencerId) return null;
+      return { keyId: row.id, scope: "influencer", influencerId: row.influencerId };
+    }
+    return { keyId: row.id, scope: row.scope, influencerId: null };
+  }
+  // The bootstrap key from the environment. Unset means no admin access at all (fail closed).
+  if (adminApiKey && constantTimeEqual(await sha256Hex(token), await sha256Hex(adminApiKey))) {
+    return { keyId: BOOTSTRAP_ADMIN_KEY_ID, scope: "admin", influencerId: null };
+  }
+  return null;
+}
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export function serializeApiKey(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    influencer_id: row.influencerId,
+    prefix: row.prefix,
+    created_at: toIso(row.createdAt) as string,
+    revoked_at: toIso(row.revokedAt),
+  };
+}
+
+export type NewApiKey = { scope: KeyScope; influencerId?: string | undefined; name?: string | undefined };
+
+export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
+  if (input.scope === "influencer") {
+    if (!input.influencerId) {
+      throw new ApiError("validation_failed", "An influencer key needs influencer_id.", [
+        { path: "influencer_id", message: "Required for scope influencer." },
+      ]);
+    }
+    const influencer = await db.query.influencers.findFirst({
+      where: eq(influencers.id, input.influencerId),
+    });
+    if (!influencer) throw notFound("influencer_not_found", "influencer", input.influencerId);
+  } else if (input.influencerId) {
+    throw new ApiError("validation_failed", "Only influencer keys take influencer_id.", [
+      { path: "influencer_id", message: `Not allowed for scope ${input.scope}.` },
+    ]);
+  }
+  const idPart = randomAlphanumeric(16);
+  const secret = randomAlphanumeric(32);
+  const key = `swl_${idPart}_${secret}`;
+  const [row] = await db
+    .insert(apiKeys)
+    .values({
+      id: `key_${idPart}`,
+      name: input.name ?? null,
+      scope: input.scope,
+      influencerId: input.influencerId ?? null,
+      secretHash: await sha256Hex(secret),
+      prefix: key.slice(0, 12),
+      createdAt: new Date(clock()),
+    })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return { ...serializeApiKey(row), key };
+}
+
+export async function listApiKeys(db: Db, page: Page) {
+  const q = pageQuery(apiKeys, page);
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(q.after)
+    .orderBy(...q.orderBy)
+    .limit(q.limit);
+  return toPage(rows, page, serializeApiKey);
+}
+
+export async function revokeApiKey(db: Db, id: string, clock: Clock) {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date(clock()) })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (row) return serializeApiKey(row);
+  const existing = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, id) });
+  if (!existing) throw notFound("key_not_found", "key", id);
+  return serializeApiKey(existing);
+}

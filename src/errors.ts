@@ -1,0 +1,63 @@
+// One error type for the whole domain. Routes turn it into the contract's envelope
+// `{"error": {"code", "message", "details?"}}`; the code decides the HTTP status.
+const STATUS_BY_CODE = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  campaign_not_found: 404,
+  influencer_not_found: 404,
+  link_not_found: 404,
+  key_not_found: 404,
+  method_not_allowed: 405,
+  slug_taken: 409,
+  influencer_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  invalid_json: 400,
+  invalid_url: 422,
+  invalid_slug: 422,
+  invalid_cursor: 422,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): ErrorStatus {
+    return STATUS_BY_CODE[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+export const notFound = (code: ErrorCode, what: string, id: string) =>
+  new ApiError(code, `No ${what} with id ${id}.`);
+
+// D1 surfaces constraint violations only as error text; this is the one place that reads it.
+export function isUniqueViolation(error: unknown): boolean {
+  const text = String((error as { cause?: unknown })?.cause ?? "") + String(error);
+  return /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(text);
+}

@@ -1,0 +1,139 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import { followerSnapshots, influencers, type Platform } from "../../schema";
+import type { Db } from "../db";
+import { ApiError, isUniqueViolation, notFound } from "../errors";
+import { newId } from "../ids";
+import { type Page, pageQuery, toPage } from "../pagination";
+import { type Clock, toIso } from "../time";
+
+export type InfluencerInput = {
+  handle: string;
+  platform: Platform;
+  name?: string | null | undefined;
+  followers?: number | null | undefined;
+};
+
+type InfluencerRow = typeof influencers.$inferSelect;
+
+export function serializeInfluencer(row: InfluencerRow) {
+  return {
+    id: row.id,
+    handle: row.handle,
+    platform: row.platform,
+    name: row.name,
+    followers: row.followers,
+    created_at: toIso(row.createdAt) as string,
+    updated_at: toIso(row.updatedAt) as string,
+  };
+}
+
+// A handle is unique per platform: two rows for one account would split its figures.
+function handleTaken(input: { handle?: string | undefined; platform?: string | undefined }) {
+  return new ApiError(
+    "influencer_taken",
+    `An influencer ${input.handle} on ${input.platform} already exists.`,
+  );
+}
+
+export async function createInfluencer(db: Db, input: InfluencerInput, clock: Clock) {
+  const now = new Date(clock());
+  try {
+    const [row] = await db
+      .insert(influencers)
+      .values({
+        id: newId("inf"),
+        handle: input.handle,
+        platform: input.platform,
+        name: input.name ?? null,
+        followers: input.followers ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw handleTaken(input);
+    throw error;
+  }
+}
+
+export async function findInfluencer(db: Db, id: string) {
+  const row = await db.query.influencers.findFirst({ where: eq(influencers.id, id) });
+  if (!row) throw notFound("influencer_not_found", "influencer", id);
+  return row;
+}
+
+export async function listInfluencers(db: Db, page: Page, filter: { platform?: Platform | undefined } = {}) {
+  const q = pageQuery(influencers, page);
+  const where: (SQL | undefined)[] = [q.after];
+  if (filter.platform) where.push(eq(influencers.platform, filter.platform));
+  const rows = await db
+    .select()
+    .from(influencers)
+    .where(and(...where))
+    .orderBy(...q.orderBy)
+    .limit(q.limit);
+  return toPage(rows, page, serializeInfluencer);
+}
+
+export async function updateInfluencer(db: Db, id: string, patch: Partial<InfluencerInput>, clock: Clock) {
+  const current = await findInfluencer(db, id);
+  try {
+    const [row] = await db
+      .update(influencers)
+      .set({ ...patch, updatedAt: new Date(clock()) })
+      .where(eq(influencers.id, id))
+      .returning();
+    return row ?? current;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw handleTaken({ ...current, ...patch });
+    throw error;
+  }
+}
+
+type SnapshotRow = typeof followerSnapshots.$inferSelect;
+
+export function serializeFollowerSnapshot(row: SnapshotRow) {
+  return {
+    id: row.id,
+    influencer_id: row.influencerId,
+    count: row.count,
+    captured_at: toIso(row.capturedAt) as string,
+    created_at: toIso(row.createdAt) as string,
+  };
+}
+
+export async function addFollowerSnapshot(
+  db: Db,
+  influencerId: string,
+  input: { count: number; capturedAt?: Date | undefined },
+  clock: Clock,
+) {
+  await findInfluencer(db, influencerId);
+  const now = new Date(clock());
+  const [row] = await db
+    .insert(followerSnapshots)
+    .values({
+      id: newId("fol"),
+      influencerId,
+      count: input.count,
+      capturedAt: input.capturedAt ?? now,
+      createdAt: now,
+    })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+export async function listFollowerSnapshots(db: Db, influencerId: string, page: Page) {
+  await findInfluencer(db, influencerId);
+  const q = pageQuery(followerSnapshots, page);
+  const rows = await db
+    .select()
+    .from(followerSnapshots)
+    .where(and(eq(followerSnapshots.influencerId, influencerId), q.after))
+    .orderBy(...q.orderBy)
+    .limit(q.limit);
+  return toPage(rows, page, serializeFollowerSnapshot);
+}

@@ -1,0 +1,22 @@
+import { systemClock } from "../time";
+import { LinkCache } from "./link-cache";
+
+const DEFAULT_TTL_SECONDS = 30;
+const MAX_TTL_SECONDS = 60;
+const CAPACITY = 10_000;
+
+let instance: LinkCache | undefined;
+
+// One cache per isolate, shared by every request it serves. The TTL is capped at the contract's
+// 60 s, so a misconfiguration cannot make edits wait longer.
+export function linkCache(env: { LINK_CACHE_TTL_SECONDS?: string }): LinkCache {
+  if (!instance) {
+    const configured = Number(env.LINK_CACHE_TTL_SECONDS);
+    const ttlSeconds =
+      Number.isFinite(configured) && configured >= 0
+        ? Math.min(configured, MAX_TTL_SECONDS)
+        : DEFAULT_TTL_SECONDS;
+    instance = new LinkCache({ capacity: CAPACITY, ttlMs: ttlSeconds * 1000, clock: systemClock });
+  }
+  return instance;
+}

@@ -1,0 +1,183 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import { links } from "../../schema";
+import { findCampaign } from "../campaigns/campaigns";
+import { ensureEnrolledStatement } from "../campaigns/enrolments";
+import type { Db } from "../db";
+import { ApiError, isUniqueViolation, notFound } from "../errors";
+import { newId } from "../ids";
+import { findInfluencer } from "../influencers/influencers";
+import { type Page, pageQuery, toPage } from "../pagination";
+import { type Clock, toIso } from "../time";
+import type { RedirectLink } from "./link-cache";
+import { generateSlug, slugProblem } from "./slug";
+import { parseHttpUrl } from "./urls";
+import { applyUtm, resolveUtm, type UtmOverrides } from "./utm";
+
+export type LinkInput = {
+  campaignId: string;
+  influencerId: string;
+  url: string;
+  slug?: string | undefined;
+  utm?: UtmOverrides | undefined;
+  expiresAt?: Date | null | undefined;
+  expiredUrl?: string | null | undefined;
+};
+
+export type LinkPatch = {
+  url?: string | undefined;
+  expiresAt?: Date | null | undefined;
+  expiredUrl?: string | null | undefined;
+  disabled?: boolean | undefined;
+};
+
+type LinkRow = typeof links.$inferSelect;
+
+export function serializeLink(row: LinkRow, shortLinkBase: string) {
+  return {
+    id: row.id,
+    slug: row.slug,
+    short_url: `${shortLinkBase.replace(/\/+$/, "")}/${row.slug}`,
+    url: row.url,
+    destination_url: row.destinationUrl,
+    utm: row.utm,
+    campaign_id: row.campaignId,
+    influencer_id: row.influencerId,
+    expires_at: toIso(row.expiresAt),
+    expired_url: row.expiredUrl,
+    disabled: row.disabled,
+    created_at: toIso(row.createdAt) as string,
+    updated_at: toIso(row.updatedAt) as string,
+  };
+}
+
+const GENERATED_SLUG_ATTEMPTS = 5;
+
+export async function createLink(db: Db, input: LinkInput, clock: Clock): Promise<LinkRow> {
+  const url = parseHttpUrl(input.url, "url");
+  const expiredUrl = input.expiredUrl ? parseHttpUrl(input.expiredUrl, "expired_url") : null;
+  if (input.slug !== undefined) {
+    const problem = slugProblem(input.slug);
+    if (problem) {
+      throw new ApiError(
+        "invalid_slug",
+        problem === "reserved"
+          ? `The slug ${input.slug} is a reserved path.`
+          : "A slug is 3 to 64 of A-Z a-z 0-9 _ -.",
+        [{ path: "slug", message: problem === "reserved" ? "Reserved path." : "Invalid format." }],
+      );
+    }
+  }
+  const campaign = await findCampaign(db, input.campaignId);
+  const influencer = await findInfluencer(db, input.influencerId);
+  const utm = resolveUtm(
+    { platform: influencer.platform, campaignName: campaign.name, handle: influencer.handle },
+    input.utm,
+  );
+  const now = new Date(clock());
+
+  // A generated slug may collide (7 nanoid characters: about 1 in 10^12 per pair); try again.
+  // A slug the caller chose is theirs to change, so a collision is a 409.
+  const attempts = input.slug === undefined ? GENERATED_SLUG_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    const slug = input.slug ?? generateSlug();
+    try {
+      const [, inserted] = await db.batch([
+        ensureEnrolledStatement(db, campaign.id, influencer.id, now),
+        db
+          .insert(links)
+          .values({
+            id: newId("lnk"),
+            slug,
+            campaignId: campaign.id,
+            influencerId: influencer.id,
+            url,
+            destinationUrl: applyUtm(url, utm),
+            utm,
+            expiresAt: input.expiresAt ?? null,
+            expiredUrl,
+            disabled: false,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning(),
+      ]);
+      const row = inserted[0];
+      if (!row) throw new Error("insert returned no row");
+      return row;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (attempt >= attempts) {
+        throw new ApiError("slug_taken", `The slug ${slug} is already taken.`, [
+          { path: "slug", message: "Taken." },
+        ]);
+      }
+    }
+  }
+}
+
+export async function findLink(db: Db, id: string): Promise<LinkRow> {
+  const row = await db.query.links.findFirst({ where: eq(links.id, id) });
+  if (!row) throw notFound("link_not_found", "link", id);
+  return row;
+}
+
+export type LinkFilter = { campaignId?: string | undefined; influencerId?: string | undefined };
+
+export async function listLinks(db: Db, page: Page, filter: LinkFilter, shortLinkBase: string) {
+  const q = pageQuery(links, page);
+  const where: (SQL | undefined)[] = [q.after];
+  if (filter.campaignId) where.push(eq(links.campaignId, filter.campaignId));
+  if (filter.influencerId) where.push(eq(links.influencerId, filter.influencerId));
+  const rows = await db
+    .select()
+    .from(links)
+    .where(and(...where))
+    .orderBy(...q.orderBy)
+    .limit(q.limit);
+  return toPage(rows, page, (row) => serializeLink(row, shortLinkBase));
+}
+
+export async function updateLink(db: Db, id: string, patch: LinkPatch, clock: Clock): Promise<LinkRow> {
+  const current = await findLink(db, id);
+  const set: Partial<LinkRow> = { updatedAt: new Date(clock()) };
+  if (patch.url !== undefined) {
+    set.url = parseHttpUrl(patch.url, "url");
+    set.destinationUrl = applyUtm(set.url, current.utm);
+  }
+  if (patch.expiredUrl !== undefined) {
+    set.expiredUrl = patch.expiredUrl === null ? null : parseHttpUrl(patch.expiredUrl, "expired_url");
+  }
+  if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt;
+  if (patch.disabled !== undefined) set.disabled = patch.disabled;
+  const [row] = await db.update(links).set(set).where(eq(links.id, id)).returning();
+  if (!row) throw notFound("link_not_found", "link", id);
+  return row;
+}
+
+// The redirect's one read: by slug, only the columns it needs.
+export async function findRedirectLink(d1: D1Database, slug: string): Promise<RedirectLink | null> {
+  const row = await d1
+    .prepare(
+      "SELECT id, campaign_id, influencer_id, destination_url, expires_at, expired_url, disabled FROM links WHERE slug = ?",
+    )
+    .bind(slug)
+    .first<{
+      id: string;
+      campaign_id: string;
+      influencer_id: string;
+      destination_url: string;
+      expires_at: number | null;
+      expired_url: string | null;
+      disabled: number;
+    }>();
+  if (!row) return null;
+  return {
+    id: row.id,
+    campaignId: row.campaign_id,
+    influencerId: row.influencer_id,
+    destinationUrl: row.destination_url,
+    expiresAt: row.expires_at,
+    expiredUrl: row.expired_url,
+    disabled: row.disabled === 1,
+  };
+}

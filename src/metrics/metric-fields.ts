@@ -1,0 +1,28 @@
+// The Metrics fields of the contract, in the order reports show them. Goals name one of these.
+export const METRIC_FIELDS = [
+  "impressions",
+  "reach",
+  "views",
+  "engagements",
+  "engagement_rate",
+  "clicks",
+  "unique_clicks",
+  "bot_clicks",
+  "ctr",
+  "leads",
+  "conversions",
+  "conversion_rate",
+  "revenue",
+  "refunds",
+  "net_revenue",
+  "aov",
+  "cost",
+  "roi",
+  "roas",
+  "cpa",
+  "cpl",
+  "cpc",
+  "emv",
+] as const;
+
+export type MetricField = (typeof METRIC_FIELDS)[number];

@@ -1,0 +1,60 @@
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { ApiError } from "./errors";
+
+// Lists are ordered newest first by (created_at, id); the cursor is the last row's pair,
+// base64url-encoded so clients treat it as opaque.
+export type Page = { limit: number; cursor?: string | undefined };
+export type PageResult<T> = { data: T[]; next_cursor: string | null };
+
+type Position = { createdAt: number; id: string };
+
+function encodeCursor(position: Position): string {
+  return btoa(JSON.stringify([position.createdAt, position.id]))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const [createdAt, id] = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
+    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new ApiError("invalid_cursor", "The cursor is not one this API returned.");
+}
+
+// The WHERE and ORDER BY for one page over a table with `created_at` and `id` columns.
+export function pageQuery(columns: { createdAt: SQLiteColumn; id: SQLiteColumn }, page: Page) {
+  let after: SQL | undefined;
+  if (page.cursor) {
+    const at = decodeCursor(page.cursor);
+    const createdAt = new Date(at.createdAt);
+    after = or(
+      lt(columns.createdAt, createdAt),
+      and(eq(columns.createdAt, createdAt), lt(columns.id, at.id)),
+    );
+  }
+  return {
+    after,
+    orderBy: [desc(columns.createdAt), desc(columns.id)],
+    // One extra row tells whether there is a next page without a count query.
+    limit: page.limit + 1,
+  };
+}
+
+export function toPage<Row extends { createdAt: Date; id: string }, T>(
+  rows: Row[],
+  page: Page,
+  serialize: (row: Row) => T,
+): PageResult<T> {
+  const hasMore = rows.length > page.limit;
+  const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
+  const last = pageRows.at(-1);
+  return {
+    data: pageRows.map(serialize),
+    next_cursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) : null,
+  };
+}

@@ -1,0 +1,80 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { createDb } from "../src/db";
+import { ApiError } from "../src/errors";
+import type { AppEnv } from "./lib/app-env";
+import { handleError } from "./lib/errors";
+import { createRouter } from "./lib/router";
+import { docsPage } from "./pages/docs-page";
+import { redirect } from "./redirect";
+import { campaignsRouter } from "./routes/campaigns";
+import { influencersRouter } from "./routes/influencers";
+import { keysRouter } from "./routes/keys";
+import { linksRouter } from "./routes/links";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const OPENAPI_PATH = "/api/v1/openapi.json";
+
+export function createApiRouter() {
+  return createRouter()
+    .route("/", keysRouter)
+    .route("/", campaignsRouter)
+    .route("/", influencersRouter)
+    .route("/", linksRouter);
+}
+
+export function openApiDocument(api: ReturnType<typeof createApiRouter>) {
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: the ADMIN_API_KEY secret, or a key made with POST /api/v1/keys.",
+  });
+  return api.getOpenAPIDocument({
+    openapi: "3.0.3",
+    info: {
+      title: "Swayline API",
+      version: "1.0.0",
+      description: "Link and promo-code attribution for influencer marketing.",
+    },
+    servers: [{ url: "/api/v1" }],
+  });
+}
+
+export function createApp() {
+  const api = createApiRouter();
+  const document = openApiDocument(api);
+
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(handleError);
+  app.notFound((c) => {
+    if (c.req.path.startsWith("/api/"))
+      throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
+    return c.text("Not found", 404);
+  });
+
+  app.get(OPENAPI_PATH, (c) => c.json(document));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(
+          "payload_too_large",
+          `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`,
+        );
+      },
+    }),
+  );
+  app.use("/api/*", async (c, next) => {
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+  app.route("/api/v1", api);
+
+  app.get("/docs", (c) => c.html(docsPage(document)));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/", (c) => c.redirect("/docs", 302));
+  // Last: every other single-segment path is a short link.
+  app.on(["GET", "HEAD"], "/:slug", redirect);
+  return app;
+}

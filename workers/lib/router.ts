@@ -1,0 +1,82 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "./app-env";
+import { validationError } from "./errors";
+
+// Every resource router comes from here, so validation failures get one answer everywhere:
+// 422 with the contract's error envelope and the failing fields in `details`.
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+}
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "validation_failed" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+const errorContent = (description: string) => ({
+  content: { "application/json": { schema: errorSchema } },
+  description,
+});
+
+export const errorResponses = {
+  401: errorContent("Missing, unknown or revoked API key."),
+  403: errorContent("The key's scope may not call this route."),
+  422: errorContent("Validation failed."),
+};
+
+export const notFoundResponse = { 404: errorContent("Not found.") };
+export const conflictResponse = { 409: errorContent("Conflict.") };
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: true, content: { "application/json": { schema } } } };
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description };
+}
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}
+
+export const pageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .openapi({ description: "1 to 100, default 50." }),
+  cursor: z.string().max(200).optional().openapi({ description: "next_cursor of the previous page." }),
+});
+
+export const idParam = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+// ISO-8601 in requests: a date-time with Z or an offset, turned into a Date.
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .openapi({ type: "string", format: "date-time", example: "2026-12-01T00:00:00Z" });
+
+export const money = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const currency = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, "An ISO-4217 code such as EUR.")
+  .transform((value) => value.toUpperCase())
+  .openapi({ type: "string", example: "EUR" });
+
+export const bearerSecurity = [{ bearerAuth: [] }];
