@@ -1,5 +1,5 @@
 import { isbot } from "isbot";
-import { UAParser } from "ua-parser-js";
+import UAParser from "ua-parser-js";
 import type { RedirectLink } from "../links/link-cache";
 import type { ClickEvent } from "./click-event";
 import { visitorHash } from "./visitor-hash";

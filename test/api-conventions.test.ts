@@ -1,0 +1,103 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, expectError } from "./helpers";
+
+describe("API conventions", () => {
+  it("answers 413 to bodies over 64 KiB", async () => {
+    const res = await api("POST", "/campaigns", {
+      body: { name: "x".repeat(70 * 1024), objective: "sales", currency: "EUR" },
+    });
+    expectError(res, 413, "payload_too_large");
+  });
+
+  it("answers 422 with the failing fields on validation errors", async () => {
+    const res = await api("POST", "/campaigns", { body: { name: "", objective: "fame", currency: "EURO" } });
+    expectError(res, 422, "validation_failed");
+    const paths = res.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(["name", "objective", "currency"]));
+  });
+
+  it("rejects unknown fields, wrong types and huge numbers with 422, never 500", async () => {
+    const bodies = [
+      { name: "A", objective: "sales", currency: "EUR", colour: "red" },
+      { name: 42, objective: "sales", currency: "EUR" },
+      { name: "A", objective: "sales", currency: "EUR", budget: -1 },
+      { name: "A", objective: "sales", currency: "EUR", budget: 1e300 },
+      { name: "A", objective: "sales", currency: "EUR", budget: 1.5 },
+      [],
+      "just a string",
+      null,
+    ];
+    for (const body of bodies) {
+      const res = await api("POST", "/campaigns", { body: JSON.stringify(body) });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+    }
+  });
+
+  it("answers 400 invalid_json to a body that is not JSON", async () => {
+    expectError(await api("POST", "/campaigns", { body: "{not json" }), 400, "invalid_json");
+  });
+
+  it("answers unknown API routes with a JSON 404", async () => {
+    expectError(await api("GET", "/nothing-here"), 404, "not_found");
+  });
+
+  it("paginates lists with limit and cursor, newest first", async () => {
+    const names = ["P1", "P2", "P3"].map((n) => `${n}-${crypto.randomUUID()}`);
+    for (const name of names)
+      await api("POST", "/campaigns", { body: { name, objective: "leads", currency: "EUR" } });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof api>> = await api(
+        "GET",
+        `/campaigns?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.data.map((c: { name: string }) => c.name));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    const ours = seen.filter((n) => names.includes(n));
+    expect(ours).toEqual([...names].reverse());
+    expect(new Set(seen).size).toBe(seen.length);
+    expectError(await api("GET", "/campaigns?limit=0"), 422, "validation_failed");
+    expectError(await api("GET", "/campaigns?limit=101"), 422, "validation_failed");
+    expectError(await api("GET", "/campaigns?cursor=garbage"), 422, "invalid_cursor");
+  });
+
+  it("documents every API route in the OpenAPI document and on /docs", async () => {
+    const doc = (await (await exports.default.fetch("https://sl.test/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        "post /keys",
+        "get /keys",
+        "delete /keys/{id}",
+        "post /campaigns",
+        "get /campaigns",
+        "get /campaigns/{id}",
+        "patch /campaigns/{id}",
+        "put /campaigns/{id}/influencers/{influencer_id}",
+        "post /influencers",
+        "get /influencers",
+        "get /influencers/{id}",
+        "patch /influencers/{id}",
+        "post /influencers/{id}/followers",
+        "post /links",
+        "get /links",
+        "get /links/{id}",
+        "patch /links/{id}",
+      ]),
+    );
+    const docs = await exports.default.fetch("https://sl.test/docs");
+    expect(docs.status).toBe(200);
+    const html = await docs.text();
+    for (const path of Object.keys(doc.paths)) expect(html).toContain(`/api/v1${path}`);
+  });
+});

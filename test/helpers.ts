@@ -1,0 +1,101 @@
+import { env, exports } from "cloudflare:workers";
+import { expect, vi } from "vitest";
+
+export const ADMIN = "test-admin-key";
+export const BASE = "https://sl.test";
+
+type Json = Record<string, unknown>;
+
+// One call to the Worker's API, as a client would make it.
+export async function api(
+  method: string,
+  path: string,
+  options: { body?: unknown; key?: string | null; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  const key = options.key === undefined ? ADMIN : options.key;
+  if (key) headers.Authorization = `Bearer ${key}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const response = await exports.default.fetch(`${BASE}/api/v1${path}`, { method, headers, body });
+  const text = await response.text();
+  let json: Json = {};
+  try {
+    json = text ? (JSON.parse(text) as Json) : {};
+  } catch {
+    json = { text };
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response fields and assert on them.
+  const body = json as Json & { [key: string]: any };
+  return { status: response.status, body, headers: response.headers };
+}
+
+let counter = 0;
+export const unique = (label: string) => `${label}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export async function createCampaign(overrides: Json = {}) {
+  const res = await api("POST", "/campaigns", {
+    body: { name: "Summer Sale 2026", objective: "sales", currency: "EUR", ...overrides },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+export async function createInfluencer(overrides: Json = {}) {
+  const res = await api("POST", "/influencers", {
+    body: { handle: unique("ana"), platform: "instagram", followers: 1000, ...overrides },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+export async function createLink(overrides: Json = {}) {
+  const campaign = overrides.campaign_id ? null : await createCampaign();
+  const influencer = overrides.influencer_id ? null : await createInfluencer();
+  const res = await api("POST", "/links", {
+    body: {
+      campaign_id: campaign?.id,
+      influencer_id: influencer?.id,
+      url: "https://shop.example/p?ref=ig",
+      ...overrides,
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+export async function createKey(scope: string, extra: Json = {}) {
+  const res = await api("POST", "/keys", { body: { scope, ...extra } });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; key: string };
+}
+
+export function follow(slug: string, init: RequestInit & { query?: string } = {}) {
+  return exports.default.fetch(`${BASE}/${slug}${init.query ?? ""}`, { redirect: "manual", ...init });
+}
+
+export async function clickRows(linkId: string) {
+  const { results } = await env.DB.prepare("SELECT * FROM clicks WHERE link_id = ? ORDER BY clicked_at")
+    .bind(linkId)
+    .all<Record<string, unknown>>();
+  return results;
+}
+
+// Clicks reach D1 through the real queue and its consumer: wait until they have.
+export async function waitForClicks(linkId: string, count: number) {
+  return vi.waitUntil(
+    async () => {
+      const rows = await clickRows(linkId);
+      return rows.length >= count ? rows : false;
+    },
+    { timeout: 5000, interval: 50 },
+  );
+}
+
+export function expectError(res: { status: number; body: Json }, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.body).toMatchObject({ error: { code, message: expect.any(String) } });
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { visitorHash } from "../src/clicks/visitor-hash";
+import { LinkCache, type RedirectLink } from "../src/links/link-cache";
+import { generateSlug, slugProblem } from "../src/links/slug";
+import { redirectLocation } from "../src/links/urls";
+import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
+
+const link: RedirectLink = {
+  id: "lnk_1",
+  campaignId: "cmp_1",
+  influencerId: "inf_1",
+  destinationUrl: "https://shop.example/",
+  expiresAt: null,
+  expiredUrl: null,
+  disabled: false,
+};
+
+describe("link cache", () => {
+  it("expires entries after the TTL, so edits reach every isolate within it", () => {
+    let now = 0;
+    const cache = new LinkCache({ capacity: 10, ttlMs: 30_000, clock: () => now });
+    cache.set("abc", link);
+    cache.set("gone", null);
+    now = 29_999;
+    expect(cache.get("abc")).toEqual(link);
+    expect(cache.get("gone")).toBeNull();
+    now = 30_000;
+    expect(cache.get("abc")).toBeUndefined();
+    expect(cache.get("gone")).toBeUndefined();
+  });
+
+  it("evicts the least recently used entry past its capacity", () => {
+    const cache = new LinkCache({ capacity: 2, ttlMs: 60_000, clock: () => 0 });
+    cache.set("a", link);
+    cache.set("b", link);
+    cache.get("a");
+    cache.set("c", link);
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toEqual(link);
+    expect(cache.size).toBe(2);
+  });
+});
+
+describe("visitor hash", () => {
+  it("is stable within a UTC day and changes with the day, the IP, the agent and the secret", async () => {
+    const day = Date.UTC(2026, 10, 24, 1);
+    const base = await visitorHash("s", day, "203.0.113.1", "UA");
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(await visitorHash("s", day + 20 * 3_600_000, "203.0.113.1", "UA")).toBe(base);
+    expect(await visitorHash("s", day + 24 * 3_600_000, "203.0.113.1", "UA")).not.toBe(base);
+    expect(await visitorHash("s", day, "203.0.113.2", "UA")).not.toBe(base);
+    expect(await visitorHash("s", day, "203.0.113.1", "UA2")).not.toBe(base);
+    expect(await visitorHash("t", day, "203.0.113.1", "UA")).not.toBe(base);
+  });
+});
+
+describe("slugs and UTM", () => {
+  it("generates valid 7-character slugs and refuses bad or reserved ones", () => {
+    for (let i = 0; i < 200; i++) expect(slugProblem(generateSlug())).toBeNull();
+    expect(generateSlug()).toHaveLength(7);
+    expect(slugProblem("ab")).toBe("format");
+    expect(slugProblem("Dashboard")).toBe("reserved");
+    expect(slugProblem("ana_summer-26")).toBeNull();
+  });
+
+  it("slugifies campaign names for utm_campaign", () => {
+    expect(slugify("Été Soldes 2026!")).toBe("ete-soldes-2026");
+    expect(slugify("  --Black   Friday--  ")).toBe("black-friday");
+  });
+
+  it("applies defaults and overrides", () => {
+    const utm = resolveUtm(
+      { platform: "tiktok", campaignName: "Launch", handle: "max" },
+      { medium: "video" },
+    );
+    expect(utm).toEqual({ source: "tiktok", medium: "video", campaign: "launch", content: "max" });
+    expect(applyUtm("https://s.example/a?b=1", utm)).toBe(
+      "https://s.example/a?b=1&utm_source=tiktok&utm_medium=video&utm_campaign=launch&utm_content=max",
+    );
+  });
+
+  it("builds the redirect location: destination wins, visitor adds, click id last", () => {
+    const location = redirectLocation(
+      "https://s.example/a?utm_source=ig",
+      new URLSearchParams("utm_source=x&gclid=1&sl_cid=forged"),
+      "clk_1",
+    );
+    expect(location).toBe("https://s.example/a?utm_source=ig&gclid=1&sl_cid=clk_1");
+    expect(redirectLocation("https://s.example/", new URLSearchParams(), null)).toBe("https://s.example/");
+  });
+});
