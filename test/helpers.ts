@@ -29,8 +29,8 @@ export async function api(
     json = { text };
   }
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response fields and assert on them.
-  const body = json as Json & { [key: string]: any };
-  return { status: response.status, body, headers: response.headers };
+  const parsed = json as Json & { [key: string]: any };
+  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 let counter = 0;
