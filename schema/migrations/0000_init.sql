@@ -55,8 +55,6 @@ CREATE TABLE `clicks` (
 );
 --> statement-breakpoint
 CREATE INDEX `clicks_campaign_clicked` ON `clicks` (`campaign_id`,`clicked_at`);--> statement-breakpoint
-CREATE INDEX `clicks_link_day` ON `clicks` (`link_id`,`day`);--> statement-breakpoint
-CREATE INDEX `clicks_received` ON `clicks` (`received_at`);--> statement-breakpoint
 CREATE TABLE `enrolments` (
 	`campaign_id` text NOT NULL,
 	`influencer_id` text NOT NULL,
