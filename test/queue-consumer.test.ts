@@ -1,18 +1,19 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ClickEvent } from "../src/clicks/click-event";
+import type { CapturedClick } from "../src/clicks/click-event";
 import { consumeEvents, retryDelaySeconds } from "../src/events/consume-events";
 import worker from "../workers/index";
 
 const DAY = Date.UTC(2026, 10, 20, 12, 0, 0);
 let sequence = 0;
 
-function click(overrides: Partial<ClickEvent> = {}): ClickEvent {
+const ANDROID_CHROME =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
+function click(overrides: Partial<CapturedClick> = {}): CapturedClick {
   sequence += 1;
   return {
-    type: "click",
-    v: 1,
     id: `clk_test${sequence.toString().padStart(12, "0")}${crypto.randomUUID().slice(0, 4)}`,
     link_id: "lnk_queue",
     campaign_id: "cmp_queue",
@@ -21,15 +22,16 @@ function click(overrides: Partial<ClickEvent> = {}): ClickEvent {
     country: "DE",
     region: null,
     city: null,
-    device: "mobile",
-    browser: "Chrome",
-    os: "Android",
+    user_agent: ANDROID_CHROME,
     referer_host: null,
-    is_bot: false,
+    head: false,
     visitor_hash: "a".repeat(64),
     ...overrides,
   };
 }
+
+// The message the redirect sends: the clicks one isolate captured in one window.
+const message = (...clicks: unknown[]) => ({ type: "clicks", v: 1, clicks });
 
 function batchOf(bodies: unknown[], queue = "swayline-events", attempts = 1) {
   return createMessageBatch(
@@ -58,24 +60,53 @@ async function count(sql: string, ...params: unknown[]) {
 }
 
 describe("queue consumer", () => {
-  it("writes a batch of 100 clicks and acks each message", async () => {
+  it("writes a batch of messages of many clicks in one go and acks each message", async () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
-    const events = Array.from({ length: 100 }, (_, i) =>
-      click({ link_id: linkId, visitor_hash: i.toString(16).padStart(64, "0") }),
+    const messages = Array.from({ length: 10 }, (_, m) =>
+      message(
+        ...Array.from({ length: 100 }, (_, i) =>
+          click({ link_id: linkId, visitor_hash: (m * 100 + i).toString(16).padStart(64, "0") }),
+        ),
+      ),
     );
-    const { batch, result } = await deliver(events);
+    const { batch, result } = await deliver(messages);
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     expect(result.retryMessages).toEqual([]);
-    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(100);
-    expect(await count("SELECT COUNT(*) AS n FROM click_uniques WHERE link_id = ?", linkId)).toBe(100);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(1000);
+    expect(await count("SELECT COUNT(*) AS n FROM click_uniques WHERE link_id = ?", linkId)).toBe(1000);
+  });
+
+  it("enriches clicks with device, browser and OS, and flags bots and HEAD requests", async () => {
+    const linkId = `lnk_${crypto.randomUUID()}`;
+    const person = click({ link_id: linkId });
+    const crawler = click({ link_id: linkId, user_agent: "Mozilla/5.0 (compatible; bingbot/2.0)" });
+    const head = click({ link_id: linkId, head: true });
+    const anonymous = click({ link_id: linkId, user_agent: "" });
+    await deliver([message(person, crawler, head, anonymous)]);
+    const { results } = await env.DB.prepare(
+      "SELECT id, device, browser, os, is_bot FROM clicks WHERE link_id = ?",
+    )
+      .bind(linkId)
+      .all();
+    expect(results).toEqual(
+      expect.arrayContaining([
+        { id: person.id, device: "mobile", browser: "Chrome", os: "Android", is_bot: 0 },
+        expect.objectContaining({ id: crawler.id, device: "bot", is_bot: 1 }),
+        expect.objectContaining({ id: head.id, device: "bot", is_bot: 1 }),
+        expect.objectContaining({ id: anonymous.id, device: "bot", is_bot: 1 }),
+      ]),
+    );
+    // The user agent is used, not kept.
+    expect(JSON.stringify(results)).not.toContain("Pixel 8");
   });
 
   it("inserts nothing twice when a batch is delivered again", async () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
-    const events = [click({ link_id: linkId }), click({ link_id: linkId, visitor_hash: "b".repeat(64) })];
-    await deliver(events);
-    await deliver(events);
-    await deliver([events[1]]);
+    const first = click({ link_id: linkId });
+    const second = click({ link_id: linkId, visitor_hash: "b".repeat(64) });
+    await deliver([message(first, second)]);
+    await deliver([message(first, second)]);
+    await deliver([message(second), message(second)]);
     expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(2);
     expect(await count("SELECT COUNT(*) AS n FROM click_uniques WHERE link_id = ?", linkId)).toBe(2);
   });
@@ -84,10 +115,10 @@ describe("queue consumer", () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
     const later = click({ link_id: linkId, clicked_at: DAY + 60_000 });
     const earlier = click({ link_id: linkId, clicked_at: DAY });
-    const bot = click({ link_id: linkId, clicked_at: DAY - 60_000, is_bot: true });
+    const bot = click({ link_id: linkId, clicked_at: DAY - 60_000, head: true });
     const nextDay = click({ link_id: linkId, clicked_at: DAY + 86_400_000 });
-    await deliver([later]);
-    await deliver([bot, earlier, nextDay]);
+    await deliver([message(later)]);
+    await deliver([message(bot, earlier), message(nextDay)]);
     const { results } = await env.DB.prepare(
       "SELECT day, click_id FROM click_uniques WHERE link_id = ? ORDER BY day",
     )
@@ -99,34 +130,44 @@ describe("queue consumer", () => {
     ]);
   });
 
-  it("sets poison messages aside in dead_letters and acks them, without holding back good ones", async () => {
+  it("sets poison aside in dead_letters and acks it, without holding back good clicks", async () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
     const good = click({ link_id: linkId });
-    const poison = [
+    const alsoGood = click({ link_id: linkId, visitor_hash: "c".repeat(64) });
+    const badClick = { ...click(), visitor_hash: "203.0.113.9" };
+    const bodies = [
+      message(good, badClick, alsoGood),
       { type: "click", v: 1, id: "clk_bad" },
       { type: "teleport" },
       "not even an object",
-      { ...click(), visitor_hash: "203.0.113.9" },
+      message(),
     ];
-    const { batch, result } = await deliver([good, ...poison]);
+    const { batch, result } = await deliver(bodies);
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     expect(result.retryMessages).toEqual([]);
-    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(1);
-    const ids = batch.messages.slice(1).map((m) => m.id);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(2);
+    const ids = [`${batch.messages[0]?.id}#1`, ...batch.messages.slice(1).map((m) => m.id)];
     const stored = await env.DB.prepare(
-      `SELECT message_id, reason FROM dead_letters WHERE message_id IN (${ids.map(() => "?").join(",")})`,
+      `SELECT message_id, reason, body FROM dead_letters WHERE message_id IN (${ids.map(() => "?").join(",")})`,
     )
       .bind(...ids)
-      .all<{ message_id: string; reason: string }>();
-    expect(stored.results).toHaveLength(4);
-    for (const row of stored.results) expect(row.reason).toMatch(/^invalid event/);
+      .all<{ message_id: string; reason: string; body: string }>();
+    expect(stored.results.map((r) => r.message_id).sort()).toEqual([...ids].sort());
+    const bad = stored.results.find((r) => r.message_id === ids[0]);
+    expect(bad?.reason).toMatch(/^invalid click: visitor_hash/);
+    expect(JSON.parse(bad?.body ?? "null")).toEqual(badClick);
+    for (const row of stored.results.slice(1)) expect(row.reason).toMatch(/^invalid (event|click)/);
   });
 
   it("when D1 fails for the whole batch, writes message by message and retries only what still fails", async () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
-    const events = [click({ link_id: linkId }), click({ link_id: linkId }), click({ link_id: linkId })];
-    // Real D1, with a fault injected: the batch call for the whole batch fails, and so does the
-    // write of the second event; every other write goes through to the database.
+    const bodies = [
+      message(click({ link_id: linkId })),
+      message(click({ link_id: linkId })),
+      message(click({ link_id: linkId })),
+    ];
+    // Real D1, with a fault injected: the write of the whole batch fails, and so does the
+    // write of the second message alone; every other write goes through to the database.
     const failing = new Set([0, 2]);
     let call = 0;
     const d1 = new Proxy(env.DB, {
@@ -141,7 +182,7 @@ describe("queue consumer", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const batch = batchOf(events, "swayline-events", 3);
+    const batch = batchOf(bodies, "swayline-events", 3);
     const ctx = createExecutionContext();
     await consumeEvents(batch, { d1, clock: Date.now });
     const result = await getQueueResult(batch, ctx);
@@ -158,15 +199,16 @@ describe("queue consumer", () => {
   });
 
   it("keeps dead-lettered messages in D1 for a person to look at", async () => {
-    const event = click();
-    const { batch, result } = await deliver([event], "swayline-events-dlq");
+    const lost = click();
+    const body = message(lost);
+    const { batch, result } = await deliver([body], "swayline-events-dlq");
     expect(result.ackAll).toBe(true);
     const row = await env.DB.prepare("SELECT * FROM dead_letters WHERE message_id = ?")
       .bind(batch.messages[0]?.id)
       .first<{ queue: string; reason: string; body: string }>();
     expect(row).toMatchObject({ queue: "swayline-events-dlq", reason: "exhausted retries" });
-    expect(JSON.parse(row?.body ?? "null")).toEqual(event);
+    expect(JSON.parse(row?.body ?? "null")).toEqual(body);
     // Nothing of it is counted as a click.
-    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE id = ?", event.id)).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE id = ?", lost.id)).toBe(0);
   });
 });

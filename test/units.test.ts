@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ClickBuffer } from "../src/clicks/click-buffer";
 import { visitorHash } from "../src/clicks/visitor-hash";
 import { LinkCache, type RedirectLink } from "../src/links/link-cache";
 import { generateSlug, slugProblem } from "../src/links/slug";
@@ -87,5 +88,31 @@ describe("slugs and UTM", () => {
     );
     expect(location).toBe("https://s.example/a?utm_source=ig&gclid=1&sl_cid=clk_1");
     expect(redirectLocation("https://s.example/", new URLSearchParams(), null)).toBe("https://s.example/");
+  });
+});
+
+describe("click buffer", () => {
+  it("sends the clicks of one window in one message, and a full buffer at once", async () => {
+    const sent: number[][] = [];
+    const send = async (items: number[]) => {
+      sent.push(items);
+    };
+    const buffer = new ClickBuffer<number>({ windowMs: 20, maxItems: 3 });
+    const owner = buffer.add(1, send);
+    await buffer.add(2, send); // a window is open: its owner will send this one
+    expect(sent).toEqual([]);
+    await owner;
+    expect(sent).toEqual([[1, 2]]);
+
+    const windowOwner = buffer.add(3, send);
+    await buffer.add(4, send);
+    await buffer.add(5, send); // the third click fills the buffer: sent at once
+    expect(sent).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    await windowOwner; // nothing left for the window
+    expect(sent).toHaveLength(2);
+    expect(buffer.pending).toBe(0);
   });
 });

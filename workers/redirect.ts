@@ -1,5 +1,7 @@
 import type { Context } from "hono";
-import { buildClickEvent, type ClickRequest } from "../src/clicks/build-click-event";
+import { type ClickRequest, captureClick } from "../src/clicks/capture-click";
+import { ClickBuffer } from "../src/clicks/click-buffer";
+import { type CapturedClick, type ClicksMessage, MAX_CLICKS_PER_MESSAGE } from "../src/clicks/click-event";
 import { newId } from "../src/ids";
 import type { RedirectLink } from "../src/links/link-cache";
 import { linkCache } from "../src/links/link-cache-instance";
@@ -19,20 +21,36 @@ function visitorSecret(env: Env): string {
   return fallbackVisitorSecret;
 }
 
-async function sendClick(env: Env, link: RedirectLink, request: ClickRequest): Promise<void> {
+// Clicks captured by this isolate within 50 ms share one queue message.
+const CLICK_WINDOW_MS = 50;
+const clickBuffer = new ClickBuffer<CapturedClick>({
+  windowMs: CLICK_WINDOW_MS,
+  maxItems: MAX_CLICKS_PER_MESSAGE,
+});
+
+async function sendClicks(env: Env, clicks: CapturedClick[]): Promise<void> {
   try {
-    const event = await buildClickEvent(link, request, visitorSecret(env));
-    await env.EVENTS.send(event, { contentType: "json" });
+    const message: ClicksMessage = { type: "clicks", v: 1, clicks };
+    await env.EVENTS.send(message, { contentType: "json" });
   } catch (error) {
-    // The visitor already has their redirect; a lost click is logged, never surfaced.
-    log.error("click_not_sent", { link_id: link.id, error: errorMessage(error) });
+    // The visitors already have their redirects; lost clicks are logged, never surfaced.
+    log.error("clicks_not_sent", { clicks: clicks.length, error: errorMessage(error) });
+  }
+}
+
+async function logClick(env: Env, link: RedirectLink, request: ClickRequest): Promise<void> {
+  try {
+    const click = await captureClick(link, request, visitorSecret(env));
+    await clickBuffer.add(click, (clicks) => sendClicks(env, clicks));
+  } catch (error) {
+    log.error("click_not_captured", { link_id: link.id, error: errorMessage(error) });
   }
 }
 
 const noStore = { "Cache-Control": "no-store" };
 
 // The hot path. With the link cached in this isolate it does no I/O before answering: the click
-// event is built (user agent parsed, visitor hashed) and queued in waitUntil, after the response.
+// is captured (visitor hashed) and queued in waitUntil, after the response.
 export async function redirect(c: Context<AppEnv>): Promise<Response> {
   const slug = c.req.param("slug") ?? "";
   if (!SLUG_PATTERN.test(slug))
@@ -63,7 +81,7 @@ export async function redirect(c: Context<AppEnv>): Promise<Response> {
     isHead ? null : clickId,
   );
   c.executionCtx.waitUntil(
-    sendClick(c.env, link, {
+    logClick(c.env, link, {
       clickId,
       at: now,
       method: request.method,

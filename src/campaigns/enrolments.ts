@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { enrolments } from "../../schema";
 import type { Db } from "../db";
 import { findInfluencer } from "../influencers/influencers";
@@ -66,7 +66,7 @@ export async function listEnrolments(db: Db, campaignId: string) {
   const rows = await db
     .select()
     .from(enrolments)
-    .where(and(eq(enrolments.campaignId, campaignId)))
-    .orderBy(sql`${enrolments.createdAt} desc`);
+    .where(eq(enrolments.campaignId, campaignId))
+    .orderBy(desc(enrolments.createdAt));
   return rows.map(serializeEnrolment);
 }

@@ -1,10 +1,12 @@
 import { utcDay } from "../time";
-import type { ClickEvent } from "./click-event";
+import type { ClickRow } from "./click-event";
 
 // D1 allows at most 100 bound parameters per statement, so a multi-row VALUES insert of 16
-// columns takes 6 rows a statement. Instead the whole batch is bound as ONE JSON parameter and
-// unpacked with json_each: one statement per table whatever the batch size (a queue batch is at
-// most 100 messages, about 40 KB of JSON, well under D1's statement limits).
+// columns would take 6 rows a statement. Instead a chunk of clicks is bound as ONE JSON text and
+// unpacked with json_each: one statement per table per chunk. Chunks stay well under D1's 2 MB
+// value limit (a click is about 400 bytes of JSON).
+const CLICKS_PER_STATEMENT = 1000;
+
 const INSERT_CLICKS = `
 INSERT INTO clicks (id, link_id, campaign_id, influencer_id, clicked_at, day, country, region, city,
                     device, browser, os, referer_host, is_bot, visitor_hash, received_at)
@@ -30,12 +32,16 @@ ON CONFLICT (link_id, day, visitor_hash) DO UPDATE
 
 export function clickInsertStatements(
   db: D1Database,
-  events: ClickEvent[],
+  clicks: ClickRow[],
   receivedAt: number,
 ): D1PreparedStatement[] {
-  if (events.length === 0) return [];
-  const rows = JSON.stringify(
-    events.map((event) => ({ ...event, is_bot: event.is_bot ? 1 : 0, day: utcDay(event.clicked_at) })),
-  );
-  return [db.prepare(INSERT_CLICKS).bind(rows, receivedAt), db.prepare(CLAIM_UNIQUES).bind(rows)];
+  const statements: D1PreparedStatement[] = [];
+  for (let start = 0; start < clicks.length; start += CLICKS_PER_STATEMENT) {
+    const chunk = clicks.slice(start, start + CLICKS_PER_STATEMENT);
+    const rows = JSON.stringify(
+      chunk.map((click) => ({ ...click, is_bot: click.is_bot ? 1 : 0, day: utcDay(click.clicked_at) })),
+    );
+    statements.push(db.prepare(INSERT_CLICKS).bind(rows, receivedAt), db.prepare(CLAIM_UNIQUES).bind(rows));
+  }
+  return statements;
 }

@@ -1,4 +1,5 @@
-import type { ClickEvent } from "../clicks/click-event";
+import { type ClickRow, capturedClickSchema } from "../clicks/click-event";
+import { enrichClick } from "../clicks/enrich-click";
 import { clickInsertStatements } from "../clicks/ingest-clicks";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
@@ -12,13 +13,17 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
-function deadLetterStatement(d1: D1Database, queue: string, message: Message, reason: string, at: number) {
+function deadLetterStatement(
+  d1: D1Database,
+  entry: { id: string; queue: string; body: unknown; reason: string; attempts: number },
+  at: number,
+) {
   return d1
     .prepare(
       `INSERT INTO dead_letters (message_id, queue, body, reason, attempts, received_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (message_id) DO NOTHING`,
     )
-    .bind(message.id, queue, safeJson(message.body), reason.slice(0, 1000), message.attempts, at);
+    .bind(entry.id, entry.queue, safeJson(entry.body), entry.reason.slice(0, 1000), entry.attempts, at);
 }
 
 function safeJson(body: unknown): string {
@@ -29,55 +34,80 @@ function safeJson(body: unknown): string {
   }
 }
 
-// The consumer of the EVENTS queue. Valid events of a batch are written in one D1 batch (one
-// transaction); every write is idempotent on the event id, so a redelivered batch adds nothing.
-// Malformed messages (poison) are set aside in dead_letters and acked at once: retrying cannot fix them.
-export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDeps): Promise<void> {
-  const now = deps.clock();
-  const valid: { message: Message; event: ClickEvent }[] = [];
-  const poison: D1PreparedStatement[] = [];
-  const poisonMessages: Message[] = [];
-  for (const message of batch.messages) {
-    const parsed = eventSchema.safeParse(message.body);
-    if (parsed.success) {
-      valid.push({ message, event: parsed.data });
-    } else {
-      const reason = `invalid event: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`;
-      log.warn("event_poison", { queue: batch.queue, message_id: message.id, reason });
-      poison.push(deadLetterStatement(deps.d1, batch.queue, message, reason, now));
-      poisonMessages.push(message);
-    }
-  }
+function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join(".")} ${i.message}`.trim()).join("; ");
+}
 
-  const statements = [
+// What one message asks to be written: the clicks it carries, and any parts of it that are
+// malformed (poison), which are set aside in dead_letters rather than retried.
+type Plan = { message: Message; clicks: ClickRow[]; poison: D1PreparedStatement[] };
+
+function plan(message: Message, queue: string, deps: EventsDeps, now: number): Plan {
+  const parsed = eventSchema.safeParse(message.body);
+  if (!parsed.success) {
+    const reason = `invalid event: ${describeIssues(parsed.error.issues)}`;
+    log.warn("event_poison", { queue, message_id: message.id, reason });
+    const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
+    return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
+  }
+  const clicks: ClickRow[] = [];
+  const poison: D1PreparedStatement[] = [];
+  parsed.data.clicks.forEach((body, index) => {
+    const click = capturedClickSchema.safeParse(body);
+    if (click.success) {
+      clicks.push(enrichClick(click.data));
+    } else {
+      const reason = `invalid click: ${describeIssues(click.error.issues)}`;
+      log.warn("event_poison", { queue, message_id: message.id, index, reason });
+      const entry = { id: `${message.id}#${index}`, queue, body, reason, attempts: message.attempts };
+      poison.push(deadLetterStatement(deps.d1, entry, now));
+    }
+  });
+  return { message, clicks, poison };
+}
+
+function statementsFor(plans: Plan[], deps: EventsDeps, now: number): D1PreparedStatement[] {
+  return [
     ...clickInsertStatements(
       deps.d1,
-      valid.map((v) => v.event),
+      plans.flatMap((p) => p.clicks),
       now,
     ),
-    ...poison,
+    ...plans.flatMap((p) => p.poison),
   ];
-  if (statements.length === 0) return;
+}
+
+// The consumer of the EVENTS queue. A batch is written in one D1 batch (one transaction); every
+// write is idempotent on the click id, so a redelivered batch adds nothing.
+export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDeps): Promise<void> {
+  const now = deps.clock();
+  const plans = batch.messages.map((message) => plan(message, batch.queue, deps, now));
   try {
-    await deps.d1.batch(statements);
-    for (const message of batch.messages) message.ack();
-    log.info("events_written", { queue: batch.queue, events: valid.length, poison: poisonMessages.length });
+    const statements = statementsFor(plans, deps, now);
+    if (statements.length > 0) await deps.d1.batch(statements);
+    for (const { message } of plans) message.ack();
+    log.info("events_written", {
+      queue: batch.queue,
+      messages: plans.length,
+      clicks: plans.reduce((n, p) => n + p.clicks.length, 0),
+    });
     return;
   } catch (error) {
     log.error("events_batch_failed", {
       queue: batch.queue,
-      messages: batch.messages.length,
+      messages: plans.length,
       error: errorMessage(error),
     });
   }
 
   // The batch as a whole failed. Write message by message, so one bad message cannot hold back
   // the others: those that land are acked, the rest retried with backoff.
-  for (const { message, event } of valid) {
+  for (const single of plans) {
     try {
-      await deps.d1.batch(clickInsertStatements(deps.d1, [event], now));
-      message.ack();
+      await deps.d1.batch(statementsFor([single], deps, now));
+      single.message.ack();
     } catch (error) {
+      const { message } = single;
       log.error("event_write_failed", {
         message_id: message.id,
         attempts: message.attempts,
@@ -85,9 +115,6 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
       });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
-  }
-  for (const message of poisonMessages) {
-    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
 }
 
@@ -103,7 +130,13 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, deps: Eve
   }
   try {
     await deps.d1.batch(
-      batch.messages.map((m) => deadLetterStatement(deps.d1, batch.queue, m, "exhausted retries", now)),
+      batch.messages.map((m) =>
+        deadLetterStatement(
+          deps.d1,
+          { id: m.id, queue: batch.queue, body: m.body, reason: "exhausted retries", attempts: m.attempts },
+          now,
+        ),
+      ),
     );
     batch.ackAll();
   } catch (error) {
