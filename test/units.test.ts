@@ -3,7 +3,7 @@ import { ClickBuffer } from "../src/clicks/click-buffer";
 import { visitorHash } from "../src/clicks/visitor-hash";
 import { LinkCache, type RedirectLink } from "../src/links/link-cache";
 import { generateSlug, slugProblem } from "../src/links/slug";
-import { redirectLocation } from "../src/links/urls";
+import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
 
 const link: RedirectLink = {
@@ -11,6 +11,7 @@ const link: RedirectLink = {
   campaignId: "cmp_1",
   influencerId: "inf_1",
   destinationUrl: "https://shop.example/",
+  destinationQueryKeys: [],
   expiresAt: null,
   expiredUrl: null,
   disabled: false,
@@ -80,14 +81,29 @@ describe("slugs and UTM", () => {
     );
   });
 
-  it("builds the redirect location: destination wins, visitor adds, click id last", () => {
-    const location = redirectLocation(
-      "https://s.example/a?utm_source=ig",
-      new URLSearchParams("utm_source=x&gclid=1&sl_cid=forged"),
-      "clk_1",
+  it("builds the redirect location: destination wins, visitor adds as written, click id last", () => {
+    const destination = (url: string) => ({ url, queryKeys: queryKeys(url) });
+    expect(
+      redirectLocation(
+        destination("https://s.example/a?utm_source=ig"),
+        "?utm_source=x&gclid=1&sl_cid=forged",
+        "clk_1",
+      ),
+    ).toBe("https://s.example/a?utm_source=ig&gclid=1&sl_cid=clk_1");
+    expect(redirectLocation(destination("https://s.example/"), "", null)).toBe("https://s.example/");
+    expect(redirectLocation(destination("https://s.example/p"), "q=a+b&x=%C3%A9&&flag", "clk_2")).toBe(
+      "https://s.example/p?q=a+b&x=%C3%A9&flag&sl_cid=clk_2",
     );
-    expect(location).toBe("https://s.example/a?utm_source=ig&gclid=1&sl_cid=clk_1");
-    expect(redirectLocation("https://s.example/", new URLSearchParams(), null)).toBe("https://s.example/");
+    // An encoded name is still recognised as the destination's own.
+    expect(redirectLocation(destination("https://s.example/?utm_medium=i"), "utm%5Fmedium=v", null)).toBe(
+      "https://s.example/?utm_medium=i",
+    );
+    expect(redirectLocation(destination("https://s.example/p?a=1#top"), "b=2", "clk_3")).toBe(
+      "https://s.example/p?a=1&b=2&sl_cid=clk_3#top",
+    );
+    expect(redirectLocation(destination("https://s.example/p"), "bad=%E0%A4%A", null)).toBe(
+      "https://s.example/p?bad=%E0%A4%A",
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import type { AppEnv } from "./lib/app-env";
 import { handleError } from "./lib/errors";
 import { createRouter } from "./lib/router";
 import { docsPage } from "./pages/docs-page";
-import { redirect } from "./redirect";
+import { messagePage } from "./pages/message-page";
 import { campaignsRouter } from "./routes/campaigns";
 import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
@@ -49,7 +49,7 @@ export function createApp() {
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/"))
       throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
-    return c.text("Not found", 404);
+    return messagePage(404, "Not found", "There is nothing at this address.");
   });
 
   app.get(OPENAPI_PATH, (c) => c.json(document));
@@ -74,7 +74,7 @@ export function createApp() {
   app.get("/docs", (c) => c.html(docsPage(document)));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/", (c) => c.redirect("/docs", 302));
-  // Last: every other single-segment path is a short link.
-  app.on(["GET", "HEAD"], "/:slug", redirect);
+  // Short links are served before the router (workers/index.ts); what reaches here under a
+  // single segment is not a slug that can exist.
   return app;
 }

@@ -1,4 +1,3 @@
-import type { Context } from "hono";
 import { type ClickRequest, captureClick } from "../src/clicks/capture-click";
 import { ClickBuffer } from "../src/clicks/click-buffer";
 import { type CapturedClick, type ClicksMessage, MAX_CLICKS_PER_MESSAGE } from "../src/clicks/click-event";
@@ -6,10 +5,9 @@ import { newId } from "../src/ids";
 import type { RedirectLink } from "../src/links/link-cache";
 import { linkCache } from "../src/links/link-cache-instance";
 import { findRedirectLink } from "../src/links/links";
-import { SLUG_PATTERN } from "../src/links/slug";
+import { slugProblem } from "../src/links/slug";
 import { redirectLocation } from "../src/links/urls";
 import { errorMessage, log } from "../src/log";
-import type { AppEnv } from "./lib/app-env";
 import { messagePage } from "./pages/message-page";
 
 // Without a configured secret, fall back to a random per-isolate one: hashes stay unlinkable to
@@ -47,20 +45,40 @@ async function logClick(env: Env, link: RedirectLink, request: ClickRequest): Pr
   }
 }
 
+// The slug a request asks for, when it is a short-link request: GET or HEAD of one path segment
+// that could be a slug. Everything else goes to the app's router.
+export function shortLinkSlug(request: Request, url: URL): string | null {
+  if (request.method !== "GET" && request.method !== "HEAD") return null;
+  const slug = url.pathname.slice(1);
+  return slugProblem(slug) === null ? slug : null;
+}
+
 const noStore = { "Cache-Control": "no-store" };
 
-// The hot path. With the link cached in this isolate it does no I/O before answering: the click
-// is captured (visitor hashed) and queued in waitUntil, after the response.
-export async function redirect(c: Context<AppEnv>): Promise<Response> {
-  const slug = c.req.param("slug") ?? "";
-  if (!SLUG_PATTERN.test(slug))
-    return messagePage(404, "Link not found", "There is no link at this address.");
-
-  const cache = linkCache(c.env);
+async function lookUp(env: Env, slug: string): Promise<RedirectLink | null> {
+  const cache = linkCache(env);
   let link = cache.get(slug);
   if (link === undefined) {
-    link = await findRedirectLink(c.env.DB, slug);
+    link = await findRedirectLink(env.DB, slug);
     cache.set(slug, link);
+  }
+  return link;
+}
+
+// The hot path, served before (and without) the router. With the link cached in this isolate it
+// does no I/O before answering; the click is captured (visitor hashed) and queued in waitUntil,
+// after the response.
+export async function redirect(request: Request, env: Env, ctx: ExecutionContext, url: URL, slug: string) {
+  let link: RedirectLink | null;
+  try {
+    link = await lookUp(env, slug);
+  } catch (error) {
+    log.error("link_lookup_failed", { error: errorMessage(error) });
+    return messagePage(
+      503,
+      "Try again",
+      "This link cannot be opened right now. Please try again in a moment.",
+    );
   }
   if (!link) return messagePage(404, "Link not found", "There is no link at this address.");
   if (link.disabled) return messagePage(410, "Link disabled", "This link has been turned off.");
@@ -72,16 +90,12 @@ export async function redirect(c: Context<AppEnv>): Promise<Response> {
     return messagePage(410, "Link expired", "This link has expired.");
   }
 
-  const request = c.req.raw;
   const isHead = request.method === "HEAD";
   const clickId = newId("clk");
-  const location = redirectLocation(
-    link.destinationUrl,
-    new URL(request.url).searchParams,
-    isHead ? null : clickId,
-  );
-  c.executionCtx.waitUntil(
-    logClick(c.env, link, {
+  const destination = { url: link.destinationUrl, queryKeys: link.destinationQueryKeys };
+  const location = redirectLocation(destination, url.search, isHead ? null : clickId);
+  ctx.waitUntil(
+    logClick(env, link, {
       clickId,
       at: now,
       method: request.method,

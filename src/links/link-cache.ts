@@ -6,6 +6,8 @@ export type RedirectLink = {
   campaignId: string;
   influencerId: string;
   destinationUrl: string;
+  // The query parameter names destinationUrl sets (see redirectLocation).
+  destinationQueryKeys: string[];
   expiresAt: number | null;
   expiredUrl: string | null;
   disabled: boolean;

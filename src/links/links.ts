@@ -10,7 +10,7 @@ import { type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 import type { RedirectLink } from "./link-cache";
 import { generateSlug, slugProblem } from "./slug";
-import { parseHttpUrl } from "./urls";
+import { parseHttpUrl, queryKeys } from "./urls";
 import { applyUtm, resolveUtm, type UtmOverrides } from "./utm";
 
 export type LinkInput = {
@@ -176,6 +176,7 @@ export async function findRedirectLink(d1: D1Database, slug: string): Promise<Re
     campaignId: row.campaign_id,
     influencerId: row.influencer_id,
     destinationUrl: row.destination_url,
+    destinationQueryKeys: queryKeys(row.destination_url),
     expiresAt: row.expires_at,
     expiredUrl: row.expired_url,
     disabled: row.disabled === 1,

@@ -32,18 +32,45 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+// The query parameter names a destination URL sets, worked out once per cached link so the
+// redirect can merge the visitor's query with string operations alone.
+export function queryKeys(url: string): string[] {
+  return [...new Set(new URL(url).searchParams.keys())];
+}
+
+function decodeKey(part: string): string {
+  const raw = part.split("=", 1)[0] ?? "";
+  try {
+    return decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    return raw;
+  }
+}
+
 // Where the redirect sends a visitor: the link's destination, plus the visitor's own query
-// parameters where the destination does not set them (so the link's utm_* win), plus the click id.
+// parameters where the destination does not set them (so the link's utm_* win), plus the click
+// id. Visitor parameters are passed on exactly as they were written. `visitorSearch` is the raw
+// query string of the request, with or without its leading "?".
 export function redirectLocation(
-  destinationUrl: string,
-  visitorQuery: URLSearchParams,
+  destination: { url: string; queryKeys: readonly string[] },
+  visitorSearch: string,
   clickId: string | null,
 ): string {
-  const location = new URL(destinationUrl);
-  for (const [key, value] of visitorQuery) {
-    if (key === "sl_cid" || location.searchParams.has(key)) continue;
-    location.searchParams.append(key, value);
+  const hashAt = destination.url.indexOf("#");
+  const base = hashAt === -1 ? destination.url : destination.url.slice(0, hashAt);
+  const fragment = hashAt === -1 ? "" : destination.url.slice(hashAt);
+  const extra: string[] = [];
+  const search = visitorSearch.startsWith("?") ? visitorSearch.slice(1) : visitorSearch;
+  if (search !== "") {
+    for (const part of search.split("&")) {
+      if (part === "") continue;
+      const key = decodeKey(part);
+      if (key === "sl_cid" || destination.queryKeys.includes(key)) continue;
+      extra.push(part);
+    }
   }
-  if (clickId) location.searchParams.set("sl_cid", clickId);
-  return location.toString();
+  if (clickId) extra.push(`sl_cid=${encodeURIComponent(clickId)}`);
+  if (extra.length === 0) return destination.url;
+  const separator = base.includes("?") ? (base.endsWith("?") || base.endsWith("&") ? "" : "&") : "?";
+  return `${base}${separator}${extra.join("&")}${fragment}`;
 }

@@ -1,7 +1,11 @@
 import { html } from "hono/html";
 
 // A small page for people who follow a dead link. Its text is ours only: nothing from the request.
-export async function messagePage(status: 404 | 410, title: string, message: string): Promise<Response> {
+export async function messagePage(
+  status: 404 | 410 | 503,
+  title: string,
+  message: string,
+): Promise<Response> {
   const body = await html`<!doctype html>
 <html lang="en">
   <head>
