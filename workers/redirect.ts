@@ -38,7 +38,7 @@ async function sendClicks(env: Env, clicks: CapturedClick[]): Promise<void> {
 
 async function logClick(env: Env, link: RedirectLink, request: ClickRequest): Promise<void> {
   try {
-    const click = await captureClick(link, request, visitorSecret(env));
+    const click = captureClick(link, request, visitorSecret(env));
     await clickBuffer.add(click, (clicks) => sendClicks(env, clicks));
   } catch (error) {
     log.error("click_not_captured", { link_id: link.id, error: errorMessage(error) });

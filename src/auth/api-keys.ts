@@ -28,7 +28,7 @@ export async function authenticate(
     const [, idPart, secret] = match as unknown as [string, string, string];
     const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, `key_${idPart}`) });
     if (!row || row.revokedAt) return null;
-    if (!constantTimeEqual(await sha256Hex(secret), row.secretHash)) return null;
+    if (!constantTimeEqual(sha256Hex(secret), row.secretHash)) return null;
     if (row.scope === "influencer") {
       if (!row.influencerId) return null;
       return { keyId: row.id, scope: "influencer", influencerId: row.influencerId };
@@ -36,7 +36,7 @@ export async function authenticate(
     return { keyId: row.id, scope: row.scope, influencerId: null };
   }
   // The bootstrap key from the environment. Unset means no admin access at all (fail closed).
-  if (adminApiKey && constantTimeEqual(await sha256Hex(token), await sha256Hex(adminApiKey))) {
+  if (adminApiKey && constantTimeEqual(sha256Hex(token), sha256Hex(adminApiKey))) {
     return { keyId: BOOTSTRAP_ADMIN_KEY_ID, scope: "admin", influencerId: null };
   }
   return null;
@@ -84,7 +84,7 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
       name: input.name ?? null,
       scope: input.scope,
       influencerId: input.influencerId ?? null,
-      secretHash: await sha256Hex(secret),
+      secretHash: sha256Hex(secret),
       prefix: key.slice(0, 12),
       createdAt: new Date(clock()),
     })

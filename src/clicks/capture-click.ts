@@ -26,11 +26,7 @@ function refererHost(referer: string | null): string | null {
   }
 }
 
-export async function captureClick(
-  link: RedirectLink,
-  request: ClickRequest,
-  secret: string,
-): Promise<CapturedClick> {
+export function captureClick(link: RedirectLink, request: ClickRequest, secret: string): CapturedClick {
   return {
     id: request.clickId,
     link_id: link.id,
@@ -43,6 +39,6 @@ export async function captureClick(
     user_agent: request.userAgent.slice(0, 512),
     referer_host: refererHost(request.referer),
     head: request.method === "HEAD",
-    visitor_hash: await visitorHash(secret, request.at, request.ip, request.userAgent),
+    visitor_hash: visitorHash(secret, request.at, request.ip, request.userAgent),
   };
 }

@@ -1,27 +1,17 @@
-import { hmacSha256, sha256Hex, toHex } from "../crypto";
+import { hmacSha256Hex, sha256Hex } from "../crypto";
 import { utcDay } from "../time";
 
 // The salt is derived from a secret and the UTC day, so it rotates daily without any stored
 // state, every isolate agrees on it, and yesterday's hashes cannot be linked to today's.
-const saltByDay = new Map<string, string>();
+let cachedSalt: { key: string; salt: string } | undefined;
 
-async function dailySalt(secret: string, day: string): Promise<string> {
+function dailySalt(secret: string, day: string): string {
   const key = `${day}:${secret}`;
-  let salt = saltByDay.get(key);
-  if (!salt) {
-    salt = toHex(await hmacSha256(secret, `swayline-visitor-salt:${day}`));
-    saltByDay.clear(); // only today's salt is ever needed
-    saltByDay.set(key, salt);
-  }
-  return salt;
+  if (cachedSalt?.key !== key)
+    cachedSalt = { key, salt: hmacSha256Hex(secret, `swayline-visitor-salt:${day}`) };
+  return cachedSalt.salt;
 }
 
-export async function visitorHash(
-  secret: string,
-  at: number,
-  ip: string,
-  userAgent: string,
-): Promise<string> {
-  const salt = await dailySalt(secret, utcDay(at));
-  return sha256Hex(`${salt}\n${ip}\n${userAgent}`);
+export function visitorHash(secret: string, at: number, ip: string, userAgent: string): string {
+  return sha256Hex(`${dailySalt(secret, utcDay(at))}\n${ip}\n${userAgent}`);
 }
