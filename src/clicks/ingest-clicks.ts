@@ -3,17 +3,33 @@ import type { ClickRow } from "./click-event";
 
 // D1 allows at most 100 bound parameters per statement, so a multi-row VALUES insert of 16
 // columns would take 6 rows a statement. Instead a chunk of clicks is bound as ONE JSON text and
-// unpacked with json_each: one statement per table per chunk. Chunks stay well under D1's 2 MB
-// value limit (a click is about 400 bytes of JSON).
+// unpacked with json_each: one statement per table per chunk. Each click is a positional array
+// (SQLite reads `value ->> 3` faster than `value ->> 'key'`: measured 7.6 against 12 µs a click).
+// Chunks stay well under D1's 2 MB value limit (a click is about 300 bytes of JSON).
 const CLICKS_PER_STATEMENT = 1000;
 
+const COLUMNS = [
+  "id",
+  "link_id",
+  "campaign_id",
+  "influencer_id",
+  "clicked_at",
+  "day",
+  "country",
+  "region",
+  "city",
+  "device",
+  "browser",
+  "os",
+  "referer_host",
+  "is_bot",
+  "visitor_hash",
+] as const;
+const at = (column: (typeof COLUMNS)[number]) => `value ->> ${COLUMNS.indexOf(column)}`;
+
 const INSERT_CLICKS = `
-INSERT INTO clicks (id, link_id, campaign_id, influencer_id, clicked_at, day, country, region, city,
-                    device, browser, os, referer_host, is_bot, visitor_hash, received_at)
-SELECT value ->> 'id', value ->> 'link_id', value ->> 'campaign_id', value ->> 'influencer_id',
-       value ->> 'clicked_at', value ->> 'day', value ->> 'country', value ->> 'region', value ->> 'city',
-       value ->> 'device', value ->> 'browser', value ->> 'os', value ->> 'referer_host',
-       value ->> 'is_bot', value ->> 'visitor_hash', ?2
+INSERT INTO clicks (${COLUMNS.join(", ")}, received_at)
+SELECT ${COLUMNS.map(at).join(", ")}, ?2
 FROM json_each(?1)
 WHERE true
 ON CONFLICT (id) DO NOTHING`;
@@ -22,13 +38,22 @@ ON CONFLICT (id) DO NOTHING`;
 // the earliest seen so far; replays change nothing, so the count of rows is exact.
 const CLAIM_UNIQUES = `
 INSERT INTO click_uniques (link_id, day, visitor_hash, click_id, clicked_at)
-SELECT value ->> 'link_id', value ->> 'day', value ->> 'visitor_hash', value ->> 'id', value ->> 'clicked_at'
+SELECT ${at("link_id")}, ${at("day")}, ${at("visitor_hash")}, ${at("id")}, ${at("clicked_at")}
 FROM json_each(?1)
-WHERE value ->> 'is_bot' = 0
+WHERE ${at("is_bot")} = 0
 ON CONFLICT (link_id, day, visitor_hash) DO UPDATE
   SET click_id = excluded.click_id, clicked_at = excluded.clicked_at
   WHERE excluded.clicked_at < click_uniques.clicked_at
      OR (excluded.clicked_at = click_uniques.clicked_at AND excluded.click_id < click_uniques.click_id)`;
+
+function toRow(click: ClickRow): unknown[] {
+  const values: Record<(typeof COLUMNS)[number], unknown> = {
+    ...click,
+    is_bot: click.is_bot ? 1 : 0,
+    day: utcDay(click.clicked_at),
+  };
+  return COLUMNS.map((column) => values[column]);
+}
 
 export function clickInsertStatements(
   db: D1Database,
@@ -37,10 +62,7 @@ export function clickInsertStatements(
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let start = 0; start < clicks.length; start += CLICKS_PER_STATEMENT) {
-    const chunk = clicks.slice(start, start + CLICKS_PER_STATEMENT);
-    const rows = JSON.stringify(
-      chunk.map((click) => ({ ...click, is_bot: click.is_bot ? 1 : 0, day: utcDay(click.clicked_at) })),
-    );
+    const rows = JSON.stringify(clicks.slice(start, start + CLICKS_PER_STATEMENT).map(toRow));
     statements.push(db.prepare(INSERT_CLICKS).bind(rows, receivedAt), db.prepare(CLAIM_UNIQUES).bind(rows));
   }
   return statements;
