@@ -8,9 +8,11 @@ import { createRouter } from "./lib/router";
 import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
 import { campaignsRouter } from "./routes/campaigns";
+import { codesRouter } from "./routes/codes";
 import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
+import { redemptionsRouter } from "./routes/redemptions";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -20,7 +22,9 @@ export function createApiRouter() {
     .route("/", keysRouter)
     .route("/", campaignsRouter)
     .route("/", influencersRouter)
-    .route("/", linksRouter);
+    .route("/", linksRouter)
+    .route("/", codesRouter)
+    .route("/", redemptionsRouter);
 }
 
 export function openApiDocument(api: ReturnType<typeof createApiRouter>) {

@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, timestampMs } from "./columns";
+
+export type ConversionType = "lead" | "sale";
+export type Attribution = "code" | "click" | "customer";
+
+// Every counted lead and sale (an order is a sale). A sale is unique by order_id and a lead by
+// (campaign, customer), enforced by the database so concurrent duplicates count once.
+export const conversions = sqliteTable(
+  "conversions",
+  {
+    id: text().primaryKey(),
+    type: text().$type<ConversionType>().notNull(),
+    orderId: text(),
+    campaignId: text().notNull(),
+    influencerId: text().notNull(),
+    attribution: text().$type<Attribution>().notNull(),
+    codeId: text(),
+    code: text(),
+    linkId: text(),
+    clickId: text(),
+    customerId: text(),
+    amount: integer(),
+    currency: text(),
+    occurredAt: timestampMs().notNull(),
+    // SHA-256 of the request that created it: a replay with the same body gets the same answer,
+    // a different body for the same order is a conflict.
+    requestHash: text().notNull(),
+    keyId: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("conversions_order").on(t.orderId).where(sql`${t.orderId} IS NOT NULL`),
+    uniqueIndex("conversions_lead").on(t.campaignId, t.customerId).where(sql`${t.type} = 'lead'`),
+    index("conversions_code").on(t.codeId),
+    index("conversions_campaign_occurred").on(t.campaignId, t.occurredAt),
+  ],
+);
+
+// Redemptions that were refused, kept for fraud review (someone enumerating codes shows here),
+// never counted.
+export const redemptionAttempts = sqliteTable(
+  "redemption_attempts",
+  {
+    id: text().primaryKey(),
+    code: text().notNull(),
+    orderId: text(),
+    reason: text().notNull(),
+    keyId: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("redemption_attempts_created").on(t.createdAt)],
+);

@@ -1,0 +1,122 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import { promoCodes } from "../../schema";
+import { findCampaign } from "../campaigns/campaigns";
+import { ensureEnrolledStatement } from "../campaigns/enrolments";
+import type { Db } from "../db";
+import { ApiError, isUniqueViolation, notFound } from "../errors";
+import { newId } from "../ids";
+import { findInfluencer } from "../influencers/influencers";
+import { type Page, pageQuery, toPage } from "../pagination";
+import { type Clock, toIso } from "../time";
+
+export const CODE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;
+
+// Codes are matched case-insensitively: stored and looked up upper-case.
+export const normaliseCode = (code: string) => code.trim().toUpperCase();
+
+export type PromoCodeInput = {
+  code: string;
+  campaignId: string;
+  influencerId: string;
+  maxRedemptions?: number | null | undefined;
+  startsAt?: Date | null | undefined;
+  endsAt?: Date | null | undefined;
+};
+export type PromoCodePatch = {
+  active?: boolean | undefined;
+  maxRedemptions?: number | null | undefined;
+  endsAt?: Date | null | undefined;
+};
+
+type PromoCodeRow = typeof promoCodes.$inferSelect;
+
+export function serializePromoCode(row: PromoCodeRow) {
+  return {
+    id: row.id,
+    code: row.code,
+    campaign_id: row.campaignId,
+    influencer_id: row.influencerId,
+    max_redemptions: row.maxRedemptions,
+    redemptions: row.redemptions,
+    starts_at: toIso(row.startsAt),
+    ends_at: toIso(row.endsAt),
+    active: row.active,
+    created_at: toIso(row.createdAt) as string,
+    updated_at: toIso(row.updatedAt) as string,
+  };
+}
+
+export async function createPromoCode(db: Db, input: PromoCodeInput, clock: Clock): Promise<PromoCodeRow> {
+  const code = normaliseCode(input.code);
+  const campaign = await findCampaign(db, input.campaignId);
+  const influencer = await findInfluencer(db, input.influencerId);
+  const now = new Date(clock());
+  try {
+    const [, inserted] = await db.batch([
+      ensureEnrolledStatement(db, campaign.id, influencer.id, now),
+      db
+        .insert(promoCodes)
+        .values({
+          id: newId("code"),
+          code,
+          campaignId: campaign.id,
+          influencerId: influencer.id,
+          maxRedemptions: input.maxRedemptions ?? null,
+          startsAt: input.startsAt ?? null,
+          endsAt: input.endsAt ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    ]);
+    const row = inserted[0];
+    if (!row) throw new Error("insert returned no row");
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ApiError("code_taken", `The code ${code} is already taken.`, [
+        { path: "code", message: "Taken." },
+      ]);
+    }
+    throw error;
+  }
+}
+
+export async function findPromoCode(db: Db, id: string): Promise<PromoCodeRow> {
+  const row = await db.query.promoCodes.findFirst({ where: eq(promoCodes.id, id) });
+  if (!row) throw notFound("code_not_found", "promo code", id);
+  return row;
+}
+
+export async function findPromoCodeByCode(db: Db, code: string): Promise<PromoCodeRow | undefined> {
+  return db.query.promoCodes.findFirst({ where: eq(promoCodes.code, normaliseCode(code)) });
+}
+
+export async function listPromoCodes(
+  db: Db,
+  page: Page,
+  filter: { campaignId?: string | undefined; influencerId?: string | undefined },
+) {
+  const q = pageQuery(promoCodes, page);
+  const where: (SQL | undefined)[] = [q.after];
+  if (filter.campaignId) where.push(eq(promoCodes.campaignId, filter.campaignId));
+  if (filter.influencerId) where.push(eq(promoCodes.influencerId, filter.influencerId));
+  const rows = await db
+    .select()
+    .from(promoCodes)
+    .where(and(...where))
+    .orderBy(...q.orderBy)
+    .limit(q.limit);
+  return toPage(rows, page, serializePromoCode);
+}
+
+export async function updatePromoCode(db: Db, id: string, patch: PromoCodePatch, clock: Clock) {
+  await findPromoCode(db, id);
+  const [row] = await db
+    .update(promoCodes)
+    .set({ ...patch, updatedAt: new Date(clock()) })
+    .where(eq(promoCodes.id, id))
+    .returning();
+  if (!row) throw notFound("code_not_found", "promo code", id);
+  return row;
+}

@@ -1,0 +1,225 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, createCampaign, createInfluencer, createKey, expectError, unique } from "./helpers";
+
+async function setup(
+  codeOverrides: Record<string, unknown> = {},
+  campaignOverrides: Record<string, unknown> = {},
+) {
+  const campaign = await createCampaign(campaignOverrides);
+  const influencer = await createInfluencer();
+  const code = unique("ANA").toUpperCase().replaceAll(".", "").slice(0, 32);
+  const created = await api("POST", "/codes", {
+    body: {
+      code: code.toLowerCase(),
+      campaign_id: campaign.id,
+      influencer_id: influencer.id,
+      ...codeOverrides,
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const checkout = await createKey("checkout");
+  return { campaign, influencer, code: created.body, checkout: checkout.key };
+}
+
+const order = (code: string, overrides: Record<string, unknown> = {}) => ({
+  code,
+  order_id: `ord_${crypto.randomUUID()}`,
+  amount: 4999,
+  currency: "EUR",
+  ...overrides,
+});
+
+async function countOrders(orderId: string) {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE order_id = ?")
+    .bind(orderId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+describe("promo codes", () => {
+  it("stores codes upper-case, matches them case-insensitively, and refuses a taken one (409)", async () => {
+    const { code, campaign, influencer } = await setup();
+    expect(code.code).toBe(code.code.toUpperCase());
+    expect(code).toMatchObject({ redemptions: 0, max_redemptions: null, active: true });
+    expect(code.id).toMatch(/^code_/);
+    expectError(
+      await api("POST", "/codes", {
+        body: { code: code.code.toLowerCase(), campaign_id: campaign.id, influencer_id: influencer.id },
+      }),
+      409,
+      "code_taken",
+    );
+    for (const bad of ["AB", "X".repeat(33), "HAS SPACE", "ÉTÉ"]) {
+      expectError(
+        await api("POST", "/codes", {
+          body: { code: bad, campaign_id: campaign.id, influencer_id: influencer.id },
+        }),
+        422,
+        "validation_failed",
+      );
+    }
+    const list = await api("GET", `/codes?campaign_id=${campaign.id}`);
+    expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([code.id]);
+    const patched = await api("PATCH", `/codes/${code.id}`, { body: { active: false, max_redemptions: 5 } });
+    expect(patched.body).toMatchObject({ active: false, max_redemptions: 5 });
+    expectError(await api("GET", "/codes/code_missing"), 404, "code_not_found");
+  });
+});
+
+describe("POST /redemptions", () => {
+  it("records an order for the code's influencer (201), case-insensitively", async () => {
+    const { code, checkout, campaign, influencer } = await setup();
+    const body = order(code.code.toLowerCase(), { customer_id: "cus_1" });
+    const res = await api("POST", "/redemptions", { key: checkout, body });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      order_id: body.order_id,
+      code: code.code,
+      campaign_id: campaign.id,
+      influencer_id: influencer.id,
+      amount: 4999,
+      currency: "EUR",
+      customer_id: "cus_1",
+      attribution: "code",
+    });
+    expect(res.body.id).toMatch(/^red_/);
+    expect((await api("GET", `/codes/${code.id}`)).body.redemptions).toBe(1);
+  });
+
+  it("answers a replay with 200 and the same body, counted once; a different body is 409", async () => {
+    const { code, checkout } = await setup();
+    const body = order(code.code);
+    const first = await api("POST", "/redemptions", { key: checkout, body });
+    const replay = await api("POST", "/redemptions", { key: checkout, body });
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    expectError(
+      await api("POST", "/redemptions", { key: checkout, body: { ...body, amount: 1 } }),
+      409,
+      "order_conflict",
+    );
+    expect(await countOrders(body.order_id)).toBe(1);
+    expect((await api("GET", `/codes/${code.id}`)).body.redemptions).toBe(1);
+  });
+
+  it("counts 50 concurrent identical requests once", async () => {
+    const { code, checkout } = await setup();
+    const body = order(code.code);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => api("POST", "/redemptions", { key: checkout, body })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(49);
+    expect(await countOrders(body.order_id)).toBe(1);
+  });
+
+  it("never exceeds max_redemptions under concurrency", async () => {
+    const { code, checkout } = await setup({ max_redemptions: 3 });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api("POST", "/redemptions", { key: checkout, body: order(code.code) }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    for (const r of results.filter((r) => r.status !== 201)) expectError(r, 422, "code_exhausted");
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE code_id = ?")
+      .bind(code.id)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(3);
+    expect((await api("GET", `/codes/${code.id}`)).body.redemptions).toBe(3);
+  });
+
+  it("refuses unknown, inactive, not started, ended codes and other currencies, and keeps the attempts", async () => {
+    const { code, checkout, campaign, influencer } = await setup();
+    expectError(
+      await api("POST", "/redemptions", { key: checkout, body: order("NOPE-NOPE") }),
+      404,
+      "code_not_found",
+    );
+    expectError(
+      await api("POST", "/redemptions", { key: checkout, body: order(code.code, { currency: "USD" }) }),
+      422,
+      "currency_mismatch",
+    );
+    const later = await api("POST", "/codes", {
+      body: {
+        code: unique("LATER").slice(0, 32),
+        campaign_id: campaign.id,
+        influencer_id: influencer.id,
+        starts_at: "2999-01-01T00:00:00Z",
+      },
+    });
+    expectError(
+      await api("POST", "/redemptions", { key: checkout, body: order(later.body.code) }),
+      422,
+      "code_expired",
+    );
+    const ended = await api("POST", "/codes", {
+      body: {
+        code: unique("ENDED").slice(0, 32),
+        campaign_id: campaign.id,
+        influencer_id: influencer.id,
+        ends_at: "2020-01-01T00:00:00Z",
+      },
+    });
+    expectError(
+      await api("POST", "/redemptions", { key: checkout, body: order(ended.body.code) }),
+      422,
+      "code_expired",
+    );
+    await api("PATCH", `/codes/${code.id}`, { body: { active: false } });
+    expectError(
+      await api("POST", "/redemptions", { key: checkout, body: order(code.code) }),
+      422,
+      "code_inactive",
+    );
+
+    const { results } = await env.DB.prepare(
+      "SELECT code, reason FROM redemption_attempts WHERE code IN (?, ?, ?, ?)",
+    )
+      .bind("NOPE-NOPE", code.code, later.body.code, ended.body.code)
+      .all<{ code: string; reason: string }>();
+    expect(results.map((r) => r.reason).sort()).toEqual(
+      ["code_expired", "code_expired", "code_inactive", "code_not_found", "currency_mismatch"].sort(),
+    );
+    // None of them is counted.
+    const counted = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE code_id = ?")
+      .bind(code.id)
+      .first<{ n: number }>();
+    expect(counted?.n).toBe(0);
+  });
+
+  it("is for checkout keys: admin may, influencer keys may not, and bad input is 422", async () => {
+    const { code, checkout, influencer } = await setup();
+    const influencerKey = await createKey("influencer", { influencer_id: influencer.id });
+    expectError(
+      await api("POST", "/redemptions", { key: influencerKey.key, body: order(code.code) }),
+      403,
+      "forbidden",
+    );
+    expectError(
+      await api("POST", "/redemptions", { key: null, body: order(code.code) }),
+      401,
+      "unauthorized",
+    );
+    expect((await api("POST", "/redemptions", { body: order(code.code) })).status).toBe(201);
+    for (const bad of [
+      { amount: -1 },
+      { amount: 1.5 },
+      { currency: "EURO" },
+      { order_id: "" },
+      { extra: 1 },
+    ]) {
+      expectError(
+        await api("POST", "/redemptions", { key: checkout, body: order(code.code, bad) }),
+        422,
+        "validation_failed",
+      );
+    }
+    // Checkout keys reach nothing else.
+    expectError(await api("GET", "/codes", { key: checkout }), 403, "forbidden");
+  });
+});
