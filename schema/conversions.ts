@@ -52,3 +52,27 @@ export const redemptionAttempts = sqliteTable(
   },
   (t) => [index("redemption_attempts_created").on(t.createdAt)],
 );
+
+// Money given back on an order. Unique by the shop's refund_id (replays count once); the sum per
+// order never exceeds the order's amount, checked inside the insert itself.
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: text().primaryKey(),
+    refundId: text().notNull().unique(),
+    orderId: text().notNull(),
+    conversionId: text().notNull(),
+    campaignId: text().notNull(),
+    influencerId: text().notNull(),
+    amount: integer().notNull(),
+    currency: text().notNull(),
+    occurredAt: timestampMs().notNull(),
+    requestHash: text().notNull(),
+    keyId: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("refunds_order").on(t.orderId),
+    index("refunds_campaign_occurred").on(t.campaignId, t.occurredAt),
+  ],
+);

@@ -10,10 +10,12 @@ const STATUS_BY_CODE = {
   link_not_found: 404,
   key_not_found: 404,
   code_not_found: 404,
+  order_not_found: 404,
   slug_taken: 409,
   influencer_taken: 409,
   code_taken: 409,
   order_conflict: 409,
+  refund_conflict: 409,
   payload_too_large: 413,
   validation_failed: 422,
   invalid_json: 400,
@@ -24,6 +26,7 @@ const STATUS_BY_CODE = {
   code_expired: 422,
   code_exhausted: 422,
   currency_mismatch: 422,
+  refund_exceeds_order: 422,
   internal_error: 500,
 } as const;
 

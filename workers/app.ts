@@ -13,6 +13,7 @@ import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
 import { redemptionsRouter } from "./routes/redemptions";
+import { refundsRouter } from "./routes/refunds";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -24,7 +25,8 @@ export function createApiRouter() {
     .route("/", influencersRouter)
     .route("/", linksRouter)
     .route("/", codesRouter)
-    .route("/", redemptionsRouter);
+    .route("/", redemptionsRouter)
+    .route("/", refundsRouter);
 }
 
 export function openApiDocument(api: ReturnType<typeof createApiRouter>) {

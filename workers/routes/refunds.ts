@@ -1,0 +1,74 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { recordRefund } from "../../src/conversions/refunds";
+import { systemClock } from "../../src/time";
+import { requireScope } from "../lib/auth";
+import {
+  bearerSecurity,
+  conflictResponse,
+  createRouter,
+  errorResponses,
+  isoDateTime,
+  jsonBody,
+  jsonResponse,
+  notFoundResponse,
+} from "../lib/router";
+
+const refundSchema = z
+  .object({
+    id: z.string(),
+    refund_id: z.string(),
+    order_id: z.string(),
+    conversion_id: z.string(),
+    campaign_id: z.string(),
+    influencer_id: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    occurred_at: z.string(),
+    created_at: z.string(),
+  })
+  .openapi("Refund");
+
+const externalId = z.string().trim().min(1).max(200);
+
+const refundBody = z
+  .object({
+    order_id: externalId,
+    refund_id: externalId.openapi({
+      description: "The shop's id for this refund: replays with it count once.",
+    }),
+    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ description: "Minor units." }),
+    occurred_at: isoDateTime.optional(),
+  })
+  .strict();
+
+export const refundsRouter = createRouter().openapi(
+  createRoute({
+    method: "post",
+    path: "/refunds",
+    tags: ["Checkout"],
+    summary: "Take a refund off an order",
+    description:
+      "Partial or full; once per refund_id (a replay answers 200 with the same body, another body 409 " +
+      "refund_conflict). An order's refunds never exceed its amount (422 refund_exceeds_order).",
+    security: bearerSecurity,
+    middleware: [requireScope("checkout")],
+    request: jsonBody(refundBody),
+    responses: {
+      201: jsonResponse(refundSchema, "The refund, recorded."),
+      200: jsonResponse(refundSchema, "The refund was already recorded with this body."),
+      ...errorResponses,
+      ...notFoundResponse,
+      ...conflictResponse,
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const result = await recordRefund(
+      c.get("db"),
+      { orderId: body.order_id, refundId: body.refund_id, amount: body.amount, occurredAt: body.occurred_at },
+      c.get("principal").keyId,
+      systemClock,
+    );
+    return c.json(result.body, result.status);
+  },
+);
