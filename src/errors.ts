@@ -27,6 +27,7 @@ const STATUS_BY_CODE = {
   code_exhausted: 422,
   currency_mismatch: 422,
   refund_exceeds_order: 422,
+  unattributed: 422,
   internal_error: 500,
 } as const;
 

@@ -1,19 +1,8 @@
 import { customAlphabet } from "nanoid";
 
 // Opaque ids carry their kind as a prefix (`cmp_…`, `lnk_…`), so a misplaced id is obvious.
-export type IdPrefix =
-  | "cmp"
-  | "inf"
-  | "lnk"
-  | "key"
-  | "clk"
-  | "fol"
-  | "run"
-  | "code"
-  | "red"
-  | "cnv"
-  | "att"
-  | "rfd";
+// Click ids are made in clicks/click-id.ts: they carry their link and time.
+export type IdPrefix = "cmp" | "inf" | "lnk" | "key" | "fol" | "code" | "red" | "cnv" | "att" | "rfd";
 
 const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const randomAlphanumeric = customAlphabet(ALPHANUMERIC);

@@ -18,7 +18,8 @@ describe("GET /:slug", () => {
     expect(location.searchParams.getAll("utm_source")).toEqual(["instagram"]);
     expect(location.searchParams.getAll("ref")).toEqual(["ig"]);
     expect(location.searchParams.getAll("sl_cid")).toHaveLength(1);
-    expect(location.searchParams.get("sl_cid")).toMatch(/^clk_[0-9A-Za-z]{16}$/);
+    expect(location.searchParams.get("sl_cid")).toMatch(/^clk_[0-9a-z]{9}[0-9A-Za-z]{22}$/);
+    expect(location.searchParams.get("sl_cid")).toContain(link.id.slice(4));
   });
 
   it("gives every click its own id, and logs it to D1 through the queue", async () => {

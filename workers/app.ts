@@ -9,6 +9,7 @@ import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
+import { conversionsRouter } from "./routes/conversions";
 import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
@@ -26,6 +27,7 @@ export function createApiRouter() {
     .route("/", linksRouter)
     .route("/", codesRouter)
     .route("/", redemptionsRouter)
+    .route("/", conversionsRouter)
     .route("/", refundsRouter);
 }
 

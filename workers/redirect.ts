@@ -1,7 +1,7 @@
 import { type ClickRequest, captureClick } from "../src/clicks/capture-click";
 import { ClickBuffer } from "../src/clicks/click-buffer";
 import { type CapturedClick, type ClicksMessage, MAX_CLICKS_PER_MESSAGE } from "../src/clicks/click-event";
-import { newId } from "../src/ids";
+import { newClickId } from "../src/clicks/click-id";
 import type { RedirectLink } from "../src/links/link-cache";
 import { linkCache } from "../src/links/link-cache-instance";
 import { findRedirectLink } from "../src/links/links";
@@ -91,7 +91,7 @@ export async function redirect(request: Request, env: Env, ctx: ExecutionContext
   }
 
   const isHead = request.method === "HEAD";
-  const clickId = newId("clk");
+  const clickId = newClickId(link.id, now);
   const destination = { url: link.destinationUrl, queryKeys: link.destinationQueryKeys };
   const location = redirectLocation(destination, url.search, isHead ? null : clickId);
   ctx.waitUntil(

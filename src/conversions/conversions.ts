@@ -1,0 +1,197 @@
+import { and, asc, eq } from "drizzle-orm";
+import { campaigns, clicks, conversions, links } from "../../schema";
+import { parseClickId } from "../clicks/click-id";
+import { sha256Hex } from "../crypto";
+import type { Db } from "../db";
+import { ApiError } from "../errors";
+import { newId } from "../ids";
+import { type Clock, toIso } from "../time";
+
+export type ConversionInput = {
+  type: "lead" | "sale";
+  customerId: string;
+  clickId?: string | undefined;
+  orderId?: string | undefined;
+  amount?: number | undefined;
+  currency?: string | undefined;
+  occurredAt?: Date | undefined;
+};
+
+type ConversionRow = typeof conversions.$inferSelect;
+
+export function serializeConversion(row: ConversionRow) {
+  return {
+    id: row.id,
+    type: row.type,
+    order_id: row.orderId,
+    campaign_id: row.campaignId,
+    influencer_id: row.influencerId,
+    customer_id: row.customerId,
+    click_id: row.clickId,
+    link_id: row.linkId,
+    code: row.code,
+    amount: row.amount,
+    currency: row.currency,
+    attribution: row.attribution,
+    occurred_at: toIso(row.occurredAt) as string,
+    created_at: toIso(row.createdAt) as string,
+  };
+}
+
+const DAY_MS = 86_400_000;
+// A click id may say it is a little in the future of the conversion: clocks of the shop and of
+// Cloudflare's edge are not the same clock.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+type Attributed = {
+  campaignId: string;
+  influencerId: string;
+  attribution: "click" | "customer";
+  linkId: string | null;
+  clickId: string | null;
+};
+
+// By click id: the clicked link's influencer, when the click lies inside the campaign's
+// attribution window. The click row is used when the queue has written it; until then the id
+// itself says which link and when (see click-id.ts), so a sale right after a click is attributed.
+async function byClick(db: Db, clickId: string, at: number): Promise<Attributed | null> {
+  const row = await db.query.clicks.findFirst({ where: eq(clicks.id, clickId) });
+  const click = row ? { linkId: row.linkId, clickedAt: row.clickedAt.getTime() } : parseClickId(clickId);
+  if (!click) return null;
+  const [found] = await db
+    .select({ link: links, window: campaigns.attributionWindowDays })
+    .from(links)
+    .innerJoin(campaigns, eq(campaigns.id, links.campaignId))
+    .where(eq(links.id, click.linkId))
+    .limit(1);
+  if (!found) return null;
+  const age = at - click.clickedAt;
+  if (age < -CLOCK_SKEW_MS || age > found.window * DAY_MS) return null;
+  return {
+    campaignId: found.link.campaignId,
+    influencerId: found.link.influencerId,
+    attribution: "click",
+    linkId: found.link.id,
+    clickId,
+  };
+}
+
+// By customer: the influencer of that customer's earliest attributed lead.
+async function byCustomer(db: Db, customerId: string): Promise<Attributed | null> {
+  const lead = await db.query.conversions.findFirst({
+    where: and(eq(conversions.customerId, customerId), eq(conversions.type, "lead")),
+    orderBy: [asc(conversions.occurredAt), asc(conversions.id)],
+  });
+  if (!lead) return null;
+  return {
+    campaignId: lead.campaignId,
+    influencerId: lead.influencerId,
+    attribution: "customer",
+    linkId: lead.linkId,
+    clickId: lead.clickId,
+  };
+}
+
+function requestHash(input: ConversionInput): string {
+  return sha256Hex(
+    JSON.stringify([
+      "conversion",
+      input.type,
+      input.customerId,
+      input.clickId ?? null,
+      input.orderId ?? null,
+      input.amount ?? null,
+      input.currency?.toUpperCase() ?? null,
+      input.occurredAt?.toISOString() ?? null,
+    ]),
+  );
+}
+
+// What already stands for this input: the order (sales) or the customer's lead in the campaign.
+async function existingFor(db: Db, input: ConversionInput, campaignId: string | null) {
+  if (input.type === "sale" && input.orderId) {
+    return db.query.conversions.findFirst({ where: eq(conversions.orderId, input.orderId) });
+  }
+  if (input.type === "lead" && campaignId) {
+    return db.query.conversions.findFirst({
+      where: and(
+        eq(conversions.type, "lead"),
+        eq(conversions.campaignId, campaignId),
+        eq(conversions.customerId, input.customerId),
+      ),
+    });
+  }
+  return undefined;
+}
+
+// An existing record answers the request (200) when it is the same request, when it is a lead
+// (a customer is a lead once per campaign), or when a promo code already claimed the order
+// (a code's attribution wins). Anything else is a conflicting order.
+function answerExisting(existing: ConversionRow, hash: string) {
+  if (existing.requestHash === hash || existing.type === "lead" || existing.attribution === "code") {
+    return { status: 200 as const, body: serializeConversion(existing) };
+  }
+  throw new ApiError(
+    "order_conflict",
+    `Order ${existing.orderId} was already recorded with a different body.`,
+  );
+}
+
+export async function recordConversion(db: Db, input: ConversionInput, keyId: string, clock: Clock) {
+  const hash = requestHash(input);
+  const now = clock();
+  const at = input.occurredAt?.getTime() ?? now;
+
+  const earlyExisting = await existingFor(db, input, null);
+  if (earlyExisting) return answerExisting(earlyExisting, hash);
+
+  const attributed =
+    (input.clickId ? await byClick(db, input.clickId, at) : null) ?? (await byCustomer(db, input.customerId));
+  if (!attributed) {
+    throw new ApiError(
+      "unattributed",
+      "Neither the click id (inside the campaign's attribution window) nor an earlier lead of this customer attributes it.",
+    );
+  }
+  const existing = await existingFor(db, input, attributed.campaignId);
+  if (existing) return answerExisting(existing, hash);
+
+  let currency: string | null = null;
+  if (input.type === "sale") {
+    const campaign = await db.query.campaigns.findFirst({ where: eq(campaigns.id, attributed.campaignId) });
+    currency = input.currency?.toUpperCase() ?? null;
+    if (campaign?.currency !== currency) {
+      throw new ApiError("currency_mismatch", "The order's currency is not the campaign's.");
+    }
+  }
+
+  const id = newId("cnv");
+  // Unique indexes (order_id for sales, campaign + customer for leads) make concurrent
+  // duplicates one row: the losers insert nothing and answer with the winner's record.
+  await db
+    .insert(conversions)
+    .values({
+      id,
+      type: input.type,
+      orderId: input.type === "sale" ? (input.orderId ?? null) : null,
+      campaignId: attributed.campaignId,
+      influencerId: attributed.influencerId,
+      attribution: attributed.attribution,
+      codeId: null,
+      code: null,
+      linkId: attributed.linkId,
+      clickId: attributed.clickId,
+      customerId: input.customerId,
+      amount: input.type === "sale" ? (input.amount ?? null) : null,
+      currency,
+      occurredAt: new Date(at),
+      requestHash: hash,
+      keyId,
+      createdAt: new Date(now),
+    })
+    .onConflictDoNothing();
+  const stored = await existingFor(db, input, attributed.campaignId);
+  if (!stored) throw new Error("conversion vanished after insert");
+  if (stored.id === id) return { status: 201 as const, body: serializeConversion(stored) };
+  return answerExisting(stored, hash);
+}

@@ -1,0 +1,189 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { newClickId } from "../src/clicks/click-id";
+import { api, clickRows, createKey, createLink, expectError, follow, unique, waitForClicks } from "./helpers";
+
+const DAY = 86_400_000;
+
+async function clickedLink(overrides: Record<string, unknown> = {}) {
+  const link = await createLink(overrides);
+  const res = await follow(link.slug);
+  const clickId = new URL(res.headers.get("Location") as string).searchParams.get("sl_cid") as string;
+  return { link, clickId };
+}
+
+const sale = (overrides: Record<string, unknown> = {}) => ({
+  type: "sale",
+  customer_id: unique("cus_"),
+  order_id: `ord_${crypto.randomUUID()}`,
+  amount: 12_000,
+  currency: "EUR",
+  ...overrides,
+});
+
+describe("POST /conversions", () => {
+  it("attributes a sale to a click that the queue has not written yet", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { link, clickId } = await clickedLink();
+    // The click is still in the isolate's buffer or the queue: no row yet.
+    expect(await clickRows(link.id)).toHaveLength(0);
+    const res = await api("POST", "/conversions", { key: checkout, body: sale({ click_id: clickId }) });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      type: "sale",
+      attribution: "click",
+      campaign_id: link.campaign_id,
+      influencer_id: link.influencer_id,
+      link_id: link.id,
+      click_id: clickId,
+      amount: 12_000,
+      currency: "EUR",
+    });
+    expect(res.body.id).toMatch(/^cnv_/);
+    // And once the click lands, it is the same click.
+    const [row] = await waitForClicks(link.id, 1);
+    expect(row?.id).toBe(clickId);
+  });
+
+  it("refuses a click outside the campaign's attribution window, and an id that is no click", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const link = await createLink();
+    await api("PATCH", `/campaigns/${link.campaign_id}`, { body: { attribution_window_days: 1 } });
+    const old = newClickId(link.id, Date.now() - 2 * DAY);
+    expectError(
+      await api("POST", "/conversions", { key: checkout, body: sale({ click_id: old }) }),
+      422,
+      "unattributed",
+    );
+    const future = newClickId(link.id, Date.now() + DAY);
+    expectError(
+      await api("POST", "/conversions", { key: checkout, body: sale({ click_id: future }) }),
+      422,
+      "unattributed",
+    );
+    for (const clickId of ["clk_nonsense", "lnk_x", "x".repeat(200)]) {
+      expectError(
+        await api("POST", "/conversions", { key: checkout, body: sale({ click_id: clickId }) }),
+        422,
+        "unattributed",
+      );
+    }
+    const inside = newClickId(link.id, Date.now() - DAY / 2);
+    expect(
+      (await api("POST", "/conversions", { key: checkout, body: sale({ click_id: inside }) })).status,
+    ).toBe(201);
+  });
+
+  it("counts a lead once per customer and campaign, and attributes the customer's later sales to it", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { link, clickId } = await clickedLink();
+    const customer = unique("cus_");
+    const lead = await api("POST", "/conversions", {
+      key: checkout,
+      body: { type: "lead", customer_id: customer, click_id: clickId },
+    });
+    expect(lead.status).toBe(201);
+    expect(lead.body).toMatchObject({
+      type: "lead",
+      attribution: "click",
+      influencer_id: link.influencer_id,
+    });
+    const again = await api("POST", "/conversions", {
+      key: checkout,
+      body: { type: "lead", customer_id: customer },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(lead.body);
+
+    const later = await api("POST", "/conversions", { key: checkout, body: sale({ customer_id: customer }) });
+    expect(later.status).toBe(201);
+    expect(later.body).toMatchObject({
+      attribution: "customer",
+      influencer_id: link.influencer_id,
+      campaign_id: link.campaign_id,
+    });
+    expectError(
+      await api("POST", "/conversions", { key: checkout, body: sale({ customer_id: unique("stranger_") }) }),
+      422,
+      "unattributed",
+    );
+  });
+
+  it("counts a sale once per order_id, also under concurrency; another body is 409", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { clickId } = await clickedLink();
+    const body = sale({ click_id: clickId });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => api("POST", "/conversions", { key: checkout, body })),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(19);
+    expectError(
+      await api("POST", "/conversions", { key: checkout, body: { ...body, amount: 1 } }),
+      409,
+      "order_conflict",
+    );
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE order_id = ?")
+      .bind(body.order_id)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(1);
+  });
+
+  it("leaves an order attributed through a promo code with the code's influencer", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const codeLink = await createLink();
+    const code = await api("POST", "/codes", {
+      body: {
+        code: unique("PREC").slice(0, 32),
+        campaign_id: codeLink.campaign_id,
+        influencer_id: codeLink.influencer_id,
+      },
+    });
+    const orderId = `ord_${crypto.randomUUID()}`;
+    const redeemed = await api("POST", "/redemptions", {
+      key: checkout,
+      body: { code: code.body.code, order_id: orderId, amount: 5_000, currency: "EUR" },
+    });
+    expect(redeemed.status).toBe(201);
+    const { link: other, clickId } = await clickedLink();
+    expect(other.influencer_id).not.toBe(codeLink.influencer_id);
+    const res = await api("POST", "/conversions", {
+      key: checkout,
+      body: sale({ order_id: orderId, amount: 5_000, click_id: clickId }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: redeemed.body.id,
+      attribution: "code",
+      influencer_id: codeLink.influencer_id,
+    });
+  });
+
+  it("validates: a sale needs order_id, amount and currency; currency must be the campaign's", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { clickId } = await clickedLink();
+    const res = await api("POST", "/conversions", {
+      key: checkout,
+      body: { type: "sale", customer_id: "c1", click_id: clickId },
+    });
+    expectError(res, 422, "validation_failed");
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      "amount",
+      "currency",
+      "order_id",
+    ]);
+    expectError(
+      await api("POST", "/conversions", { key: checkout, body: { type: "refund", customer_id: "c1" } }),
+      422,
+      "validation_failed",
+    );
+    expectError(
+      await api("POST", "/conversions", {
+        key: checkout,
+        body: sale({ click_id: clickId, currency: "USD" }),
+      }),
+      422,
+      "currency_mismatch",
+    );
+  });
+});
