@@ -14,6 +14,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_API_KEY: "test-admin-key",
             VISITOR_HASH_SECRET: "test-visitor-secret",
+            STRIPE_WEBHOOK_SECRET: "whsec_test_secret",
+            SHOPIFY_WEBHOOK_SECRET: "test-shopify-secret",
           },
           // Deliver queue batches quickly so tests need not wait the production batch timeout.
           queueConsumers: {

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestampMs } from "./columns";
 
 // Queue messages that failed validation or every retry: kept for a person, never retried again.
@@ -21,3 +21,17 @@ export const jobRuns = sqliteTable("job_runs", {
   status: text().$type<"running" | "ok" | "failed">().notNull(),
   detail: text({ mode: "json" }).$type<Record<string, unknown>>(),
 });
+
+// Webhook deliveries already handled, by the provider's event id: a replay is answered at once.
+// (The records they create are idempotent on their own too: order_id, refund_id.)
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    provider: text().$type<"stripe" | "shopify">().notNull(),
+    eventId: text().notNull(),
+    type: text().notNull(),
+    outcome: text().notNull(),
+    receivedAt: timestampMs().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+);

@@ -3,7 +3,7 @@
 declare module "node:crypto" {
   interface Hash {
     update(data: string): Hash;
-    digest(encoding: "hex"): string;
+    digest(encoding: "hex" | "base64"): string;
   }
   export function createHash(algorithm: "sha256"): Hash;
   export function createHmac(algorithm: "sha256", key: string): Hash;

@@ -15,6 +15,7 @@ import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
 import { redemptionsRouter } from "./routes/redemptions";
 import { refundsRouter } from "./routes/refunds";
+import { webhooksRouter } from "./routes/webhooks";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -28,7 +29,8 @@ export function createApiRouter() {
     .route("/", codesRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
-    .route("/", refundsRouter);
+    .route("/", refundsRouter)
+    .route("/", webhooksRouter);
 }
 
 export function openApiDocument(api: ReturnType<typeof createApiRouter>) {

@@ -1,0 +1,37 @@
+// ISO-4217 currencies without minor units (amounts are whole units) and with three.
+const ZERO_DECIMAL = new Set([
+  "BIF",
+  "CLP",
+  "DJF",
+  "GNF",
+  "ISK",
+  "JPY",
+  "KMF",
+  "KRW",
+  "PYG",
+  "RWF",
+  "UGX",
+  "VND",
+  "VUV",
+  "XAF",
+  "XOF",
+  "XPF",
+]);
+const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
+
+export function minorUnitDigits(currency: string): number {
+  const code = currency.toUpperCase();
+  if (ZERO_DECIMAL.has(code)) return 0;
+  if (THREE_DECIMAL.has(code)) return 3;
+  return 2;
+}
+
+// "49.99" EUR -> 4999. Exact: the decimal string is never a float. null when it is not a price.
+export function decimalToMinor(amount: string, currency: string): number | null {
+  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(amount.trim());
+  if (!match) return null;
+  const digits = minorUnitDigits(currency);
+  const [, whole, fraction = ""] = match as unknown as [string, string, string | undefined];
+  if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) return null;
+  return Number(whole) * 10 ** digits + Number(fraction.slice(0, digits).padEnd(digits, "0") || "0");
+}

@@ -1,0 +1,102 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ApiError } from "../../src/errors";
+import { systemClock } from "../../src/time";
+import { handleShopifyWebhook } from "../../src/webhooks/shopify";
+import { verifyShopifyHmac, verifyStripeSignature } from "../../src/webhooks/signatures";
+import { handleStripeEvent, stripeEventSchema } from "../../src/webhooks/stripe";
+import { handleOnce } from "../../src/webhooks/webhook-events";
+import type { AppEnv } from "../lib/app-env";
+import { createRouter, errorSchema, jsonResponse } from "../lib/router";
+
+const outcomeSchema = z
+  .object({
+    received: z.literal(true),
+    duplicate: z.boolean(),
+    outcome: z.string().openapi({ example: "recorded" }),
+  })
+  .openapi("WebhookOutcome");
+
+const responses = {
+  200: jsonResponse(outcomeSchema, "Handled (or ignored, with the reason in outcome)."),
+  400: jsonResponse(errorSchema, "The body is not JSON."),
+  401: jsonResponse(errorSchema, "Missing or wrong signature, or a stale Stripe timestamp."),
+};
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ApiError("invalid_json", "The webhook body is not valid JSON.");
+  }
+}
+
+const badSignature = () => new ApiError("unauthorized", "The webhook signature does not verify.");
+
+async function stripe(c: Context<AppEnv>) {
+  // The signature covers the raw bytes, so the body is read as text before any parsing.
+  const raw = await c.req.text();
+  const secret = c.env.STRIPE_WEBHOOK_SECRET ?? "";
+  if (!verifyStripeSignature(c.req.header("Stripe-Signature"), raw, secret, systemClock()))
+    throw badSignature();
+  const event = stripeEventSchema.safeParse(parseJson(raw));
+  if (!event.success)
+    return c.json({ received: true as const, duplicate: false, outcome: "ignored_malformed" }, 200);
+  const result = await handleOnce(
+    c.get("db"),
+    { provider: "stripe", id: event.data.id, type: event.data.type },
+    () => handleStripeEvent(c.get("db"), event.data, systemClock),
+    systemClock,
+  );
+  return c.json(result, 200);
+}
+
+async function shopify(c: Context<AppEnv>) {
+  const raw = await c.req.text();
+  const secret = c.env.SHOPIFY_WEBHOOK_SECRET ?? "";
+  if (!verifyShopifyHmac(c.req.header("X-Shopify-Hmac-Sha256"), raw, secret)) throw badSignature();
+  const payload = parseJson(raw);
+  const topic = c.req.header("X-Shopify-Topic") ?? "";
+  // Shopify may deliver a webhook more than once, each time with the same X-Shopify-Webhook-Id.
+  const id = c.req.header("X-Shopify-Webhook-Id") ?? c.req.header("X-Shopify-Event-Id");
+  if (!id) throw new ApiError("validation_failed", "X-Shopify-Webhook-Id is missing.");
+  const result = await handleOnce(
+    c.get("db"),
+    { provider: "shopify", id, type: topic },
+    () => handleShopifyWebhook(c.get("db"), topic, payload, systemClock),
+    systemClock,
+  );
+  return c.json(result, 200);
+}
+
+const tags = ["Webhooks"];
+
+export const webhooksRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/webhooks/stripe",
+      tags,
+      summary: "Stripe webhook (signed, no API key)",
+      description:
+        "Verifies Stripe-Signature (HMAC-SHA256 of `t.body` with STRIPE_WEBHOOK_SECRET, 300 s tolerance). " +
+        "checkout.session.completed records the order by promotion code, else by the click id in " +
+        "client_reference_id; charge.refunded records each refund. Replays of an event id count once.",
+      responses,
+    }),
+    stripe,
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/webhooks/shopify",
+      tags,
+      summary: "Shopify webhook (signed, no API key)",
+      description:
+        "Verifies X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with SHOPIFY_WEBHOOK_SECRET). " +
+        "orders/paid and orders/create record the order by discount code, else by the sl_cid in landing_site; " +
+        "refunds/create records the refund. Deduplicated on X-Shopify-Webhook-Id.",
+      responses,
+    }),
+    shopify,
+  );
