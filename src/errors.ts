@@ -28,6 +28,7 @@ const STATUS_BY_CODE = {
   currency_mismatch: 422,
   refund_exceeds_order: 422,
   unattributed: 422,
+  rate_limited: 429,
   internal_error: 500,
 } as const;
 
@@ -37,12 +38,15 @@ export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
+  // Sent as Retry-After with a 429.
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  constructor(code: ErrorCode, message: string, details?: unknown, retryAfterSeconds?: number) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.details = details;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 
   get status(): ErrorStatus {

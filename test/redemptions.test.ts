@@ -223,3 +223,36 @@ describe("POST /redemptions", () => {
     expectError(await api("GET", "/codes", { key: checkout }), 403, "forbidden");
   });
 });
+
+describe("redemption rate limits", () => {
+  it("answers 429 with Retry-After once a client has tried too often, without recording anything", async () => {
+    const { code, checkout } = await setup();
+    const customer = unique("guesser_");
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await api("POST", "/redemptions", {
+        key: checkout,
+        body: order(`GUESS${i}`, { customer_id: customer }),
+      });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expectError(res, 429, "rate_limited");
+        expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+      }
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    // Another client of the same key is not held back.
+    const other = await api("POST", "/redemptions", {
+      key: checkout,
+      body: order(code.code, { customer_id: "someone" }),
+    });
+    expect(other.status).toBe(201);
+    const attempts = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM redemption_attempts WHERE code = 'GUESS20'",
+    ).first<{
+      n: number;
+    }>();
+    expect(attempts?.n).toBe(0);
+  });
+});

@@ -33,5 +33,6 @@ export function handleError(error: unknown, c: Context): Response {
   if (apiError.status >= 500) {
     log.error("request_failed", { method: c.req.method, path: c.req.path, error: errorMessage(error) });
   }
+  if (apiError.retryAfterSeconds !== undefined) c.header("Retry-After", String(apiError.retryAfterSeconds));
   return c.json(apiError.toBody(), apiError.status);
 }

@@ -2,12 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { redeem } from "../../src/conversions/redemptions";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
+import { limitRedemptions } from "../lib/rate-limit";
 import {
   bearerSecurity,
   conflictResponse,
   createRouter,
   currency,
   errorResponses,
+  errorSchema,
   isoDateTime,
   jsonBody,
   jsonResponse,
@@ -55,7 +57,8 @@ export const redemptionsRouter = createRouter().openapi(
     description:
       "Counted once per order_id: a replay with the same body answers 200 with the same body; a different body " +
       "for the same order_id is 409 order_conflict. Refusals (code_not_found, code_inactive, code_expired, " +
-      "code_exhausted, currency_mismatch) are kept for fraud review.",
+      "code_exhausted, currency_mismatch) are kept for fraud review. " +
+      "Rate-limited per key (600 a minute) and per customer_id (20 a minute): 429 with Retry-After.",
     security: bearerSecurity,
     middleware: [requireScope("checkout")],
     request: jsonBody(redemptionBody),
@@ -65,10 +68,13 @@ export const redemptionsRouter = createRouter().openapi(
       ...errorResponses,
       ...notFoundResponse,
       ...conflictResponse,
+      429: jsonResponse(errorSchema, "Too many attempts from this key or client; see Retry-After."),
     },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    const principal = c.get("principal");
+    await limitRedemptions(c.env, principal.keyId, body.customer_id);
     const result = await redeem(
       c.get("db"),
       {
@@ -80,7 +86,7 @@ export const redemptionsRouter = createRouter().openapi(
         clickId: body.click_id,
         occurredAt: body.occurred_at,
       },
-      c.get("principal").keyId,
+      principal.keyId,
       systemClock,
     );
     return c.json(result.body, result.status);
