@@ -1,9 +1,13 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CapturedClick } from "../src/clicks/click-event";
+import { recordConversion } from "../src/conversions/conversions";
+import { recordRefund } from "../src/conversions/refunds";
+import { createDb } from "../src/db";
 import { consumeEvents, retryDelaySeconds } from "../src/events/consume-events";
 import worker from "../workers/index";
+import { api, createKey, createLink, follow } from "./helpers";
 
 const DAY = Date.UTC(2026, 10, 20, 12, 0, 0);
 let sequence = 0;
@@ -210,5 +214,91 @@ describe("queue consumer", () => {
     expect(JSON.parse(row?.body ?? "null")).toEqual(body);
     // Nothing of it is counted as a click.
     expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE id = ?", lost.id)).toBe(0);
+  });
+});
+
+describe("recorded events", () => {
+  it("publishes each newly recorded conversion and refund on the queue, and the consumer accepts them", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const link = await createLink();
+    const clickId = new URL((await follow(link.slug)).headers.get("Location") as string).searchParams.get(
+      "sl_cid",
+    );
+    const orderId = `ord_${crypto.randomUUID()}`;
+    const sale = await api("POST", "/conversions", {
+      key: checkout,
+      body: {
+        type: "sale",
+        customer_id: "c",
+        click_id: clickId,
+        order_id: orderId,
+        amount: 100,
+        currency: "EUR",
+      },
+    });
+    const refund = await api("POST", "/refunds", {
+      key: checkout,
+      body: { order_id: orderId, refund_id: `${orderId}-r`, amount: 40 },
+    });
+    expect([sale.status, refund.status]).toEqual([201, 201]);
+
+    // Consumed by the real consumer, they are acknowledged, not set aside as poison.
+    await vi.waitUntil(
+      async () => (await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", link.id)) === 1,
+      {
+        timeout: 5000,
+      },
+    );
+    expect(await count("SELECT COUNT(*) AS n FROM dead_letters WHERE body LIKE ?", `%${orderId}%`)).toBe(0);
+
+    // And the messages themselves are what the consumer validates.
+    const events = [
+      { type: "conversion", v: 1, record: sale.body },
+      { type: "refund", v: 1, record: refund.body },
+    ];
+    const { batch, result } = await deliver(events);
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM dead_letters WHERE message_id IN (?, ?)",
+        ...batch.messages.map((m) => m.id),
+      ),
+    ).toBe(0);
+  });
+});
+
+describe("event sink", () => {
+  it("receives one event per newly recorded order or refund, none for replays or refusals", async () => {
+    const db = createDb(env.DB);
+    const seen: { type: string; id: string }[] = [];
+    const sink = (event: { type: string; record: { id: string } }) =>
+      seen.push({ type: event.type, id: event.record.id });
+    const link = await createLink();
+    const clickId = new URL((await follow(link.slug)).headers.get("Location") as string).searchParams.get(
+      "sl_cid",
+    ) as string;
+    const orderId = `ord_${crypto.randomUUID()}`;
+    const input = { type: "sale" as const, customerId: "c", clickId, orderId, amount: 100, currency: "EUR" };
+    const first = await recordConversion(db, input, "key_test", Date.now, sink);
+    await recordConversion(db, input, "key_test", Date.now, sink);
+    const refund = await recordRefund(
+      db,
+      { orderId, refundId: `${orderId}-r`, amount: 50 },
+      "key_test",
+      Date.now,
+      sink,
+    );
+    await recordRefund(db, { orderId, refundId: `${orderId}-r`, amount: 50 }, "key_test", Date.now, sink);
+    await recordRefund(
+      db,
+      { orderId, refundId: `${orderId}-r2`, amount: 60 },
+      "key_test",
+      Date.now,
+      sink,
+    ).catch(() => null);
+    expect(seen).toEqual([
+      { type: "conversion", id: first.body.id },
+      { type: "refund", id: refund.body.id },
+    ]);
   });
 });

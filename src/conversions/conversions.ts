@@ -4,6 +4,7 @@ import { parseClickId } from "../clicks/click-id";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError } from "../errors";
+import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, toIso } from "../time";
 
@@ -137,7 +138,13 @@ function answerExisting(existing: ConversionRow, hash: string) {
   );
 }
 
-export async function recordConversion(db: Db, input: ConversionInput, keyId: string, clock: Clock) {
+export async function recordConversion(
+  db: Db,
+  input: ConversionInput,
+  keyId: string,
+  clock: Clock,
+  events: EventSink = noEvents,
+) {
   const hash = requestHash(input);
   const now = clock();
   const at = input.occurredAt?.getTime() ?? now;
@@ -192,6 +199,10 @@ export async function recordConversion(db: Db, input: ConversionInput, keyId: st
     .onConflictDoNothing();
   const stored = await existingFor(db, input, attributed.campaignId);
   if (!stored) throw new Error("conversion vanished after insert");
-  if (stored.id === id) return { status: 201 as const, body: serializeConversion(stored) };
+  if (stored.id === id) {
+    const body = serializeConversion(stored);
+    events({ type: "conversion", v: 1, record: body });
+    return { status: 201 as const, body };
+  }
   return answerExisting(stored, hash);
 }

@@ -5,6 +5,7 @@ import { findPromoCodeByCode, normaliseCode } from "../codes/promo-codes";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError, type ErrorCode } from "../errors";
+import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, toIso } from "../time";
 
@@ -98,7 +99,13 @@ async function refuse(
 // Records an order placed with a promo code, exactly once. The conversion row and the code's
 // redemption count are written in one D1 batch (one transaction): the insert only happens while
 // the code has redemptions left, and the unique order index makes concurrent duplicates one row.
-export async function redeem(db: Db, input: RedemptionInput, keyId: string, clock: Clock) {
+export async function redeem(
+  db: Db,
+  input: RedemptionInput,
+  keyId: string,
+  clock: Clock,
+  events: EventSink = noEvents,
+) {
   const hash = requestHash(input);
   const existing = await findByOrder(db, input.orderId);
   if (existing) return replayOrConflict(existing, hash);
@@ -151,8 +158,11 @@ export async function redeem(db: Db, input: RedemptionInput, keyId: string, cloc
       .bind(promo.id),
   ]);
   const stored = await findByOrder(db, input.orderId);
-  if (insert?.meta.changes === 1 && stored?.id === id)
-    return { status: 201 as const, body: serializeRedemption(stored) };
+  if (insert?.meta.changes === 1 && stored?.id === id) {
+    const body = serializeRedemption(stored);
+    events({ type: "conversion", v: 1, record: body });
+    return { status: 201 as const, body };
+  }
   // Another request recorded this order first, or the code ran out in the meantime.
   if (stored) return replayOrConflict(stored, hash);
   return refuse(db, "code_exhausted", input, keyId, clock);

@@ -3,6 +3,7 @@ import { conversions, refunds } from "../../schema";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError } from "../errors";
+import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, toIso } from "../time";
 
@@ -56,7 +57,13 @@ function replayOrConflict(existing: RefundRow, hash: string) {
 
 // Takes money off an order, once per refund_id. The insert itself checks that the order's
 // refunds stay within its amount, so concurrent refunds cannot overshoot it together.
-export async function recordRefund(db: Db, input: RefundInput, keyId: string, clock: Clock) {
+export async function recordRefund(
+  db: Db,
+  input: RefundInput,
+  keyId: string,
+  clock: Clock,
+  events: EventSink = noEvents,
+) {
   const hash = requestHash(input);
   const existing = await findByRefundId(db, input.refundId);
   if (existing) return replayOrConflict(existing, hash);
@@ -93,8 +100,11 @@ export async function recordRefund(db: Db, input: RefundInput, keyId: string, cl
     )
     .run();
   const stored = await findByRefundId(db, input.refundId);
-  if (inserted.meta.changes === 1 && stored?.id === id)
-    return { status: 201 as const, body: serializeRefund(stored) };
+  if (inserted.meta.changes === 1 && stored?.id === id) {
+    const body = serializeRefund(stored);
+    events({ type: "refund", v: 1, record: body });
+    return { status: 201 as const, body };
+  }
   if (stored) return replayOrConflict(stored, hash);
   throw new ApiError(
     "refund_exceeds_order",

@@ -50,6 +50,9 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
     return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
   }
+  // Conversion and refund events are already in D1 (they are published after the write); no
+  // consumer needs them yet, so they are acknowledged.
+  if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
   parsed.data.clicks.forEach((body, index) => {

@@ -3,6 +3,7 @@ import { recordConversion } from "../conversions/conversions";
 import { redeem } from "../conversions/redemptions";
 import { recordRefund } from "../conversions/refunds";
 import type { Db } from "../db";
+import type { EventSink } from "../events/recorded-events";
 import { decimalToMinor } from "../money";
 import type { Clock } from "../time";
 
@@ -51,7 +52,13 @@ function dateOf(value: string | null | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-export async function handleShopifyWebhook(db: Db, topic: string, payload: unknown, clock: Clock) {
+export async function handleShopifyWebhook(
+  db: Db,
+  topic: string,
+  payload: unknown,
+  clock: Clock,
+  events: EventSink,
+) {
   if (topic === "orders/paid" || topic === "orders/create") {
     const parsed = order.safeParse(payload);
     if (!parsed.success) return "ignored_malformed";
@@ -69,6 +76,7 @@ export async function handleShopifyWebhook(db: Db, topic: string, payload: unkno
         { code, orderId, amount, currency: o.currency, customerId, clickId, occurredAt },
         SHOPIFY_KEY_ID,
         clock,
+        events,
       );
       return result.status === 201 ? "recorded" : "already_recorded";
     }
@@ -78,6 +86,7 @@ export async function handleShopifyWebhook(db: Db, topic: string, payload: unkno
       { type: "sale", customerId, clickId, orderId, amount, currency: o.currency, occurredAt },
       SHOPIFY_KEY_ID,
       clock,
+      events,
     );
     return result.status === 201 ? "recorded" : "already_recorded";
   }
@@ -103,6 +112,7 @@ export async function handleShopifyWebhook(db: Db, topic: string, payload: unkno
       },
       SHOPIFY_KEY_ID,
       clock,
+      events,
     );
     return result.status === 201 ? "recorded" : "already_recorded";
   }

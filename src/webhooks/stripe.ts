@@ -3,6 +3,7 @@ import { recordConversion } from "../conversions/conversions";
 import { redeem } from "../conversions/redemptions";
 import { recordRefund } from "../conversions/refunds";
 import type { Db } from "../db";
+import type { EventSink } from "../events/recorded-events";
 import type { Clock } from "../time";
 
 export const STRIPE_KEY_ID = "webhook:stripe";
@@ -66,7 +67,12 @@ function promoCodeOf(s: z.infer<typeof session>): string | undefined {
   return s.metadata?.promo_code ?? s.metadata?.coupon_code ?? undefined;
 }
 
-export async function handleStripeEvent(db: Db, event: z.infer<typeof stripeEventSchema>, clock: Clock) {
+export async function handleStripeEvent(
+  db: Db,
+  event: z.infer<typeof stripeEventSchema>,
+  clock: Clock,
+  events: EventSink,
+) {
   if (event.type === "checkout.session.completed") {
     const parsed = session.safeParse(event.data.object);
     if (!parsed.success) return "ignored_malformed";
@@ -90,6 +96,7 @@ export async function handleStripeEvent(db: Db, event: z.infer<typeof stripeEven
         },
         STRIPE_KEY_ID,
         clock,
+        events,
       );
       return result.status === 201 ? "recorded" : "already_recorded";
     }
@@ -107,6 +114,7 @@ export async function handleStripeEvent(db: Db, event: z.infer<typeof stripeEven
       },
       STRIPE_KEY_ID,
       clock,
+      events,
     );
     return result.status === 201 ? "recorded" : "already_recorded";
   }
@@ -122,6 +130,7 @@ export async function handleStripeEvent(db: Db, event: z.infer<typeof stripeEven
         { orderId, refundId: refund.id, amount: refund.amount },
         STRIPE_KEY_ID,
         clock,
+        events,
       );
       if (result.status === 201) recorded += 1;
     }

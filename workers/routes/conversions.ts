@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { recordConversion } from "../../src/conversions/conversions";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
+import { queueEvents } from "../lib/events";
 import {
   bearerSecurity,
   conflictResponse,
@@ -91,6 +92,7 @@ export const conversionsRouter = createRouter().openapi(
       },
       c.get("principal").keyId,
       systemClock,
+      queueEvents(c.env, c.executionCtx),
     );
     return c.json(result.body, result.status);
   },

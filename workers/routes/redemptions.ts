@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { redeem } from "../../src/conversions/redemptions";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
+import { queueEvents } from "../lib/events";
 import { limitRedemptions } from "../lib/rate-limit";
 import {
   bearerSecurity,
@@ -88,6 +89,7 @@ export const redemptionsRouter = createRouter().openapi(
       },
       principal.keyId,
       systemClock,
+      queueEvents(c.env, c.executionCtx),
     );
     return c.json(result.body, result.status);
   },

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { recordRefund } from "../../src/conversions/refunds";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
+import { queueEvents } from "../lib/events";
 import {
   bearerSecurity,
   conflictResponse,
@@ -68,6 +69,7 @@ export const refundsRouter = createRouter().openapi(
       { orderId: body.order_id, refundId: body.refund_id, amount: body.amount, occurredAt: body.occurred_at },
       c.get("principal").keyId,
       systemClock,
+      queueEvents(c.env, c.executionCtx),
     );
     return c.json(result.body, result.status);
   },

@@ -7,6 +7,7 @@ import { verifyShopifyHmac, verifyStripeSignature } from "../../src/webhooks/sig
 import { handleStripeEvent, stripeEventSchema } from "../../src/webhooks/stripe";
 import { handleOnce } from "../../src/webhooks/webhook-events";
 import type { AppEnv } from "../lib/app-env";
+import { queueEvents } from "../lib/events";
 import { createRouter, errorSchema, jsonResponse } from "../lib/router";
 
 const outcomeSchema = z
@@ -45,7 +46,7 @@ async function stripe(c: Context<AppEnv>) {
   const result = await handleOnce(
     c.get("db"),
     { provider: "stripe", id: event.data.id, type: event.data.type },
-    () => handleStripeEvent(c.get("db"), event.data, systemClock),
+    () => handleStripeEvent(c.get("db"), event.data, systemClock, queueEvents(c.env, c.executionCtx)),
     systemClock,
   );
   return c.json(result, 200);
@@ -63,7 +64,7 @@ async function shopify(c: Context<AppEnv>) {
   const result = await handleOnce(
     c.get("db"),
     { provider: "shopify", id, type: topic },
-    () => handleShopifyWebhook(c.get("db"), topic, payload, systemClock),
+    () => handleShopifyWebhook(c.get("db"), topic, payload, systemClock, queueEvents(c.env, c.executionCtx)),
     systemClock,
   );
   return c.json(result, 200);
