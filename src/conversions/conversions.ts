@@ -160,8 +160,11 @@ export async function recordConversion(
       "Neither the click id (inside the campaign's attribution window) nor an earlier lead of this customer attributes it.",
     );
   }
-  const existing = await existingFor(db, input, attributed.campaignId);
-  if (existing) return answerExisting(existing, hash);
+  // A lead is known by its campaign, which attribution has just told.
+  if (input.type === "lead") {
+    const existing = await existingFor(db, input, attributed.campaignId);
+    if (existing) return answerExisting(existing, hash);
+  }
 
   let currency: string | null = null;
   if (input.type === "sale") {
