@@ -255,4 +255,22 @@ describe("redemption rate limits", () => {
     }>();
     expect(attempts?.n).toBe(0);
   });
+
+  it("answers 429 once a key has made 600 attempts in a minute, whoever its customers", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const statuses: number[] = [];
+    for (let start = 0; start < 610; start += 61) {
+      const chunk = await Promise.all(
+        Array.from({ length: 61 }, (_, i) =>
+          api("POST", "/redemptions", {
+            key: checkout,
+            body: order("NO-SUCH", { customer_id: `c${start + i}` }),
+          }),
+        ),
+      );
+      statuses.push(...chunk.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s === 404)).toHaveLength(600);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+  }, 30_000);
 });
