@@ -151,11 +151,13 @@ export async function redeem(
         keyId,
         now,
       ),
+    // Counts one more only if the insert above happened (the new id exists): constant time, where
+    // recounting the code's conversions would grow with every redemption inside the write lock.
     d1
       .prepare(
-        "UPDATE promo_codes SET redemptions = (SELECT COUNT(*) FROM conversions WHERE code_id = ?1) WHERE id = ?1",
+        "UPDATE promo_codes SET redemptions = redemptions + 1 WHERE id = ?1 AND EXISTS (SELECT 1 FROM conversions WHERE id = ?2)",
       )
-      .bind(promo.id),
+      .bind(promo.id, id),
   ]);
   const stored = await findByOrder(db, input.orderId);
   if (insert?.meta.changes === 1 && stored?.id === id) {
