@@ -13,8 +13,10 @@
 // Method
 // - The real Worker is built exactly as it is deployed (`wrangler deploy --dry-run`, one bundled
 //   index.js) and run in workerd through the `miniflare` API, with the wrangler.toml bindings:
-//   D1 `DB` (fresh, migrated, in a temp dir), the EVENTS queue and both queue consumers. So the
-//   consumer writes clicks to D1 while the load runs, as it would in production.
+//   D1 `DB` (fresh, migrated, in a temp dir), the EVENTS queue and both queue consumers (and the
+//   redemption rate limiters, unused here). So the consumer writes clicks to D1 while the load
+//   runs, as it would in production. The pieces shared with bench:redemptions are in
+//   bench/lib/harness.mjs.
 // - Not `wrangler dev`: it puts its own proxy in front of workerd (and a file watcher, and the
 //   inspector), which adds latency and CPU that production does not have and that would dominate a
 //   sub-millisecond handler. With miniflare alone there is one fixed piece in front of each Worker
@@ -45,27 +47,37 @@
 // Exit code 1 when a click was lost, or when a speed ratio misses its target (unless --report-only:
 // the speed ratios depend on the machine; the click count does not).
 
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import autocannon from "autocannon";
-import { Log, LogLevel, Miniflare } from "miniflare";
+import { Miniflare } from "miniflare";
+import {
+  api,
+  applyMigrations,
+  benchManifest,
+  buildWorker,
+  COMPATIBILITY_DATE,
+  COMPATIBILITY_FLAGS,
+  cpuMs,
+  createSession,
+  createWorkerLogs,
+  devOptions,
+  fmt,
+  mark,
+  medianOf,
+  parseBenchArgs,
+  runContext,
+  SWAYLINE_QUEUE_TRIGGERS,
+  sharedOptions,
+  sleep,
+  startWorkerd,
+  step,
+  summariseLoad,
+  swaylineEnv,
+  table,
+  writeResults,
+} from "./lib/harness.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const COMPATIBILITY_DATE = "2026-11-01";
-const COMPATIBILITY_FLAGS = ["nodejs_compat"];
-const ADMIN_API_KEY = "bench-admin-key";
 const DESTINATION = "https://shop.example/p";
 const HEADERS = {
   "User-Agent":
@@ -75,15 +87,6 @@ const HEADERS = {
   "Accept-Language": "de-DE,de;q=0.9",
   Referer: "https://l.instagram.com/",
 };
-// What Cloudflare's edge would attach as request.cf (miniflare would otherwise try to download one).
-const CF = {
-  country: "DE",
-  region: "Berlin",
-  city: "Berlin",
-  colo: "TXL",
-  asn: 3320,
-  timezone: "Europe/Berlin",
-};
 const TARGETS = { rpsRatioMin: 0.8, p99RatioMax: 1.5 };
 const WARMUP_GETS = 5;
 const STALL_MS = 20_000;
@@ -91,70 +94,21 @@ const STALL_MS = 20_000;
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: "string", default: "10" },
-    rounds: { type: "string", default: "3" },
-    connections: { type: "string", default: "32" },
-    "report-only": { type: "boolean", default: false },
-    bundle: { type: "string" },
-    direct: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (args.help) {
-  console.log(
-    "Usage: npm run bench:redirect -- [--duration <s>=10] [--rounds <n>=3] [--connections <n>=32] [--report-only]\n" +
-      "                                 [--bundle <prebuilt index.js: skip the build>] [--direct]",
-  );
-  process.exit(0);
-}
-function positiveInt(name) {
-  const n = Number(args[name]);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer, got ${JSON.stringify(args[name])}`);
-    process.exit(2);
-  }
-  return n;
-}
-const DURATION = positiveInt("duration");
-const ROUNDS = positiveInt("rounds");
-const CONNECTIONS = positiveInt("connections");
-const REPORT_ONLY = args["report-only"];
-const DIRECT = args.direct;
-const WARMUP_SECONDS = Math.min(3, DURATION);
+const {
+  args,
+  duration: DURATION,
+  rounds: ROUNDS,
+  connections: CONNECTIONS,
+  reportOnly: REPORT_ONLY,
+  direct: DIRECT,
+  warmupSeconds: WARMUP_SECONDS,
+} = parseBenchArgs(
+  "Usage: npm run bench:redirect -- [--duration <s>=10] [--rounds <n>=3] [--connections <n>=32] [--report-only]\n" +
+    "                                 [--bundle <prebuilt index.js: skip the build>] [--direct]",
+);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const step = (message) => console.log(`» ${message}`);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const fmt = {
-  rps: (n) => Math.round(n).toLocaleString("en-US"),
-  // autocannon's latency histogram has a resolution of 1 ms.
-  ms: (n) => `${Number.isInteger(n) ? n : Number(n).toFixed(1)} ms`,
-  ratio: (n) => n.toFixed(2),
-  us: (n) => (n === null ? "n/a" : `${Math.round(n)} µs`),
-  int: (n) => n.toLocaleString("en-US"),
-};
-
-function table(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i])))
-        .join("  "),
-    )
-    .join("\n");
-}
 
 // Both Workers run behind the same few lines: they count the 302s answered to GETs (exactly, in the
 // isolate, which autocannon cannot: it drops the requests in flight when a round ends).
@@ -183,90 +137,9 @@ const BARE_WORKER = `export default {
 };
 `;
 
-// Worker console output (one JSON line per log call) is tallied instead of printed; the first few
-// warnings and errors are shown, since a lost click would be logged there.
-const workerLogs = { byEvent: new Map(), shown: 0 };
-function handleWorkerLog({ level, message }) {
-  let event = level;
-  try {
-    event = JSON.parse(message).event ?? level;
-  } catch {}
-  workerLogs.byEvent.set(event, (workerLogs.byEvent.get(event) ?? 0) + 1);
-  if (/warn|error/i.test(level) && workerLogs.shown < 10) {
-    workerLogs.shown++;
-    console.log(`  [worker ${level}] ${message.slice(0, 300)}`);
-  }
-}
-
-function sharedOptions(persistDir) {
-  return {
-    host: "127.0.0.1",
-    port: 0,
-    logRequests: false,
-    cf: CF,
-    telemetry: { enabled: false },
-    resourcePersistencePath: persistDir,
-    log: new Log(LogLevel.WARN),
-    handleStructuredLogs: handleWorkerLog,
-  };
-}
-
-function manifest(dir, innerModule, innerContents) {
-  return {
-    mainModule: "bench-entry.mjs",
-    modulesRoot: dir,
-    modules: {
-      "bench-entry.mjs": { type: "esm", contents: counterWrapper(innerModule) },
-      [innerModule]: { type: "esm", contents: innerContents },
-    },
-  };
-}
-
-// CPU time (user + system) of workerd processes, read from /proc (Linux): each miniflare instance
-// spawns one workerd as a child of this process. Where there is no /proc, no CPU figures.
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
-function procStat(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return undefined;
-  }
-}
-function childPids() {
-  if (!existsSync("/proc")) return [];
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry) && Number(procStat(entry)?.[1]) === process.pid)
-    .map(Number);
-}
-async function startWorkerd(mf) {
-  const before = new Set(childPids());
-  const url = await mf.ready;
-  return { url, pids: childPids().filter((pid) => !before.has(pid)) };
-}
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = procStat(pid);
-    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / CLOCK_TICKS;
-}
-
-function git(gitArgs) {
-  return (spawnSync("git", gitArgs, { cwd: ROOT, encoding: "utf8" }).stdout ?? "").trim();
-}
-
-async function api(base, method, path, body) {
-  const res = await fetch(new URL(path, base), {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN_API_KEY}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text);
-}
+// Worker log lines are tallied; the first few warnings and errors are shown, since a lost click
+// would be logged there.
+const workerLogs = createWorkerLogs();
 
 async function countRedirects(base) {
   const res = await fetch(new URL("/__bench/count", base));
@@ -311,114 +184,35 @@ function load(url, seconds) {
 }
 
 function summarise(side, round, result) {
-  const statuses = Object.fromEntries(
-    Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]),
-  );
-  return {
-    side,
-    round,
-    requestsPerSecond: result.requests.mean,
-    latencyP50: result.latency.p50,
-    latencyP99: result.latency.p99,
-    latencyMean: result.latency.mean,
-    responses302: statuses["302"] ?? 0,
-    statuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    durationSeconds: result.duration,
-  };
+  const r = summariseLoad(side, round, result);
+  return { ...r, responses302: r.statuses["302"] ?? 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The run
 
-const tmp = mkdtempSync(join(tmpdir(), "swayline-bench-"));
-const instances = [];
+const session = createSession();
+const { tmp, instances } = session;
 let exitCode = 0;
-
-async function disposeAll() {
-  for (const mf of instances.splice(0)) {
-    try {
-      await mf.dispose();
-    } catch (error) {
-      console.error(`dispose failed: ${error?.message ?? error}`);
-    }
-  }
-}
-
-// Ctrl-C: exit at once. Miniflare's own exit hook then stops workerd, and this one removes the temp
-// dir (miniflare's SIGINT handler would exit before any asynchronous clean-up could run).
-process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  });
-}
 
 try {
   // 1. Build the Worker as `wrangler deploy` would (one bundled ES module).
-  const buildDir = join(tmp, "build");
-  let bundlePath = join(buildDir, "index.js");
-  if (args.bundle) {
-    bundlePath = resolve(args.bundle);
-    step(`using the prebuilt bundle ${bundlePath} (--bundle: no build)`);
-  } else {
-    step(`building the Worker (wrangler deploy --dry-run --outdir ${buildDir})…`);
-    const build = spawnSync(
-      process.execPath,
-      [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", buildDir],
-      { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" },
-    );
-    if (build.status !== 0) {
-      throw new Error(`wrangler build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
-    }
-    if (!existsSync(bundlePath)) {
-      throw new Error(`wrangler produced no index.js in ${buildDir}: ${readdirSync(buildDir).join(", ")}`);
-    }
-  }
-  const bundle = readFileSync(bundlePath, "utf8");
-  step(`bundle ${bundlePath}: ${(bundle.length / 1024).toFixed(0)} KiB`);
+  const { bundlePath, bundle } = buildWorker(tmp, args.bundle);
 
   // 2. Start the real Worker in workerd with the wrangler.toml bindings and a fresh D1.
   step("starting the Swayline Worker in workerd (miniflare)…");
   const swayline = new Miniflare({
-    ...sharedOptions(join(tmp, "state-swayline")),
+    ...sharedOptions(join(tmp, "state-swayline"), workerLogs.handle),
     workers: [
       {
-        dev: DIRECT ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {},
+        dev: devOptions(DIRECT),
         config: {
           name: "swayline",
           compatibilityDate: COMPATIBILITY_DATE,
           compatibilityFlags: COMPATIBILITY_FLAGS,
-          manifest: manifest(dirname(bundlePath), "index.js", bundle),
-          env: {
-            DB: { type: "d1", id: "swayline" },
-            EVENTS: { type: "queue", name: "swayline-events" },
-            ADMIN_API_KEY: { type: "text", value: ADMIN_API_KEY },
-            VISITOR_HASH_SECRET: { type: "text", value: "bench-secret" },
-            SHORT_LINK_BASE_URL: { type: "text", value: "" },
-            LINK_CACHE_TTL_SECONDS: { type: "text", value: "30" },
-          },
-          // As wrangler.toml's [[queues.consumers]] (max_batch_timeout 2 s there, so the last partial
-          // batch of a round reaches D1 about 2 s after the round).
-          triggers: [
-            {
-              type: "queue",
-              name: "swayline-events",
-              maxBatchSize: 100,
-              maxBatchTimeout: 2,
-              maxRetries: 5,
-              deadLetterQueue: "swayline-events-dlq",
-            },
-            {
-              type: "queue",
-              name: "swayline-events-dlq",
-              maxBatchSize: 100,
-              maxBatchTimeout: 5,
-              maxRetries: 3,
-            },
-          ],
+          manifest: benchManifest(dirname(bundlePath), counterWrapper("index.js"), "index.js", bundle),
+          env: swaylineEnv(),
+          triggers: SWAYLINE_QUEUE_TRIGGERS,
         },
       },
     ],
@@ -429,20 +223,7 @@ try {
   step(`Swayline Worker listening on ${swaylineUrl.origin}`);
 
   // 3. Migrations, statement by statement, in file order.
-  const migrationsDir = join(ROOT, "schema/migrations");
-  const files = readdirSync(migrationsDir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort();
-  let statements = 0;
-  for (const file of files) {
-    const sql = readFileSync(join(migrationsDir, file), "utf8");
-    for (const statement of sql.split("--> statement-breakpoint")) {
-      if (statement.trim() === "") continue;
-      await db.prepare(statement).run();
-      statements++;
-    }
-  }
-  step(`applied ${files.length} migration file(s), ${statements} statements`);
+  await applyMigrations(db);
 
   // 4. Seed through the Worker's own API, then warm its in-isolate link cache.
   step("seeding a campaign, an influencer and a link through the API…");
@@ -483,15 +264,15 @@ try {
   const bareDir = join(tmp, "bare");
   mkdirSync(bareDir, { recursive: true });
   const bare = new Miniflare({
-    ...sharedOptions(join(tmp, "state-bare")),
+    ...sharedOptions(join(tmp, "state-bare"), workerLogs.handle),
     workers: [
       {
-        dev: DIRECT ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {},
+        dev: devOptions(DIRECT),
         config: {
           name: "bare",
           compatibilityDate: COMPATIBILITY_DATE,
           compatibilityFlags: COMPATIBILITY_FLAGS,
-          manifest: manifest(bareDir, "bare.mjs", BARE_WORKER),
+          manifest: benchManifest(bareDir, counterWrapper("bare.mjs"), "bare.mjs", BARE_WORKER),
         },
       },
     ],
@@ -571,15 +352,7 @@ try {
   const dlq = await db.prepare("SELECT COUNT(*) AS n FROM dead_letters").first();
 
   // 8. Summary.
-  const side = (name) => {
-    const rs = rounds.filter((r) => r.side === name);
-    return {
-      requestsPerSecond: median(rs.map((r) => r.requestsPerSecond)),
-      latencyP50: median(rs.map((r) => r.latencyP50)),
-      latencyP99: median(rs.map((r) => r.latencyP99)),
-      workerdCpuUsPerRequest: measureCpu ? median(rs.map((r) => r.workerdCpuUsPerRequest)) : null,
-    };
-  };
+  const side = (name) => medianOf(rounds, name, measureCpu);
   const bareMed = side("bare");
   const redirectMed = side("redirect");
   const rpsRatio = redirectMed.requestsPerSecond / bareMed.requestsPerSecond;
@@ -590,7 +363,6 @@ try {
     p99Ratio: { value: p99Ratio, target: `<= ${TARGETS.p99RatioMax}`, pass: p99Ratio <= TARGETS.p99RatioMax },
     clicksLost: { value: lost, target: "0", pass: lost === 0 },
   };
-  const mark = (pass) => (pass ? "PASS" : "FAIL");
 
   console.log(
     `\nRedirect benchmark — median of ${ROUNDS} round(s) of ${DURATION} s, ${CONNECTIONS} connections` +
@@ -628,7 +400,7 @@ try {
       `302s in the recorded rounds) — lost ${fmt.int(lost)}; dead letters ${dlq.n}`,
   );
   if (extra) console.log(`WARNING: ${fmt.int(extra)} more click rows than redirects answered`);
-  const events = [...workerLogs.byEvent].map(([event, n]) => `${event} ${fmt.int(n)}`).join(", ");
+  const events = workerLogs.summary();
   if (events) console.log(`worker log lines: ${events}`);
   console.log("\nTargets");
   console.log(
@@ -656,13 +428,7 @@ try {
     }
   }
 
-  const resultsDir = join(ROOT, "bench/results");
-  mkdirSync(resultsDir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const resultsPath = join(resultsDir, `redirect-${stamp}.json`);
-  const readVersion = (pkg) =>
-    JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
-  const summary = {
+  writeResults("redirect", {
     at: new Date().toISOString(),
     options: {
       duration: DURATION,
@@ -673,19 +439,8 @@ try {
       bundle: args.bundle ?? null,
       direct: DIRECT,
     },
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model },
     // Which code was measured: the commit, and the uncommitted changes to the Worker's sources.
-    git: {
-      commit: git(["rev-parse", "HEAD"]),
-      uncommitted: git(["status", "--porcelain", "--", "src", "workers", "schema", "wrangler.toml"])
-        .split("\n")
-        .filter(Boolean),
-    },
-    versions: {
-      miniflare: readVersion("miniflare"),
-      wrangler: readVersion("wrangler"),
-      autocannon: readVersion("autocannon"),
-    },
+    ...runContext(),
     path,
     median: { bare: bareMed, redirect: redirectMed },
     ratios: {
@@ -707,15 +462,12 @@ try {
     warmupGetMs: warmupTimes,
     workerLogEvents: Object.fromEntries(workerLogs.byEvent),
     rounds,
-  };
-  writeFileSync(resultsPath, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`\nwrote ${resultsPath}`);
+  });
 } catch (error) {
   console.error(`\nbench failed: ${error?.stack ?? error}`);
   exitCode = 1;
 } finally {
   step("stopping workerd…");
-  await disposeAll();
-  rmSync(tmp, { recursive: true, force: true });
+  await session.dispose();
 }
 process.exit(exitCode);
