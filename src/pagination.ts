@@ -58,3 +58,17 @@ export function toPage<Row extends { createdAt: Date; id: string }, T>(
     next_cursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) : null,
   };
 }
+
+// Links and promo codes are listed per campaign, per influencer, or both (and, for influencer
+// keys, always for their own influencer): the conditions for that, next to the page's own.
+export type OwnerFilter = { campaignId?: string | undefined; influencerId?: string | undefined };
+
+export function ownerConditions(
+  columns: { campaignId: SQLiteColumn; influencerId: SQLiteColumn },
+  filter: OwnerFilter,
+): (SQL | undefined)[] {
+  return [
+    filter.campaignId ? eq(columns.campaignId, filter.campaignId) : undefined,
+    filter.influencerId ? eq(columns.influencerId, filter.influencerId) : undefined,
+  ];
+}

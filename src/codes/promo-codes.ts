@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { promoCodes } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import { ensureEnrolledStatement } from "../campaigns/enrolments";
@@ -6,7 +6,7 @@ import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { findInfluencer } from "../influencers/influencers";
-import { type Page, pageQuery, toPage } from "../pagination";
+import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 
 export const CODE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;
@@ -92,19 +92,12 @@ export async function findPromoCodeByCode(db: Db, code: string): Promise<PromoCo
   return db.query.promoCodes.findFirst({ where: eq(promoCodes.code, normaliseCode(code)) });
 }
 
-export async function listPromoCodes(
-  db: Db,
-  page: Page,
-  filter: { campaignId?: string | undefined; influencerId?: string | undefined },
-) {
+export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter) {
   const q = pageQuery(promoCodes, page);
-  const where: (SQL | undefined)[] = [q.after];
-  if (filter.campaignId) where.push(eq(promoCodes.campaignId, filter.campaignId));
-  if (filter.influencerId) where.push(eq(promoCodes.influencerId, filter.influencerId));
   const rows = await db
     .select()
     .from(promoCodes)
-    .where(and(...where))
+    .where(and(q.after, ...ownerConditions(promoCodes, filter)))
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(rows, page, serializePromoCode);

@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { links } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import { ensureEnrolledStatement } from "../campaigns/enrolments";
@@ -6,7 +6,7 @@ import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { findInfluencer } from "../influencers/influencers";
-import { type Page, pageQuery, toPage } from "../pagination";
+import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 import type { RedirectLink } from "./link-cache";
 import { generateSlug, slugProblem } from "./slug";
@@ -121,17 +121,12 @@ export async function findLink(db: Db, id: string): Promise<LinkRow> {
   return row;
 }
 
-export type LinkFilter = { campaignId?: string | undefined; influencerId?: string | undefined };
-
-export async function listLinks(db: Db, page: Page, filter: LinkFilter, shortLinkBase: string) {
+export async function listLinks(db: Db, page: Page, filter: OwnerFilter, shortLinkBase: string) {
   const q = pageQuery(links, page);
-  const where: (SQL | undefined)[] = [q.after];
-  if (filter.campaignId) where.push(eq(links.campaignId, filter.campaignId));
-  if (filter.influencerId) where.push(eq(links.influencerId, filter.influencerId));
   const rows = await db
     .select()
     .from(links)
-    .where(and(...where))
+    .where(and(q.after, ...ownerConditions(links, filter)))
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(rows, page, (row) => serializeLink(row, shortLinkBase));
