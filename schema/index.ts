@@ -7,3 +7,4 @@ export * from "./enrolments";
 export * from "./influencers";
 export * from "./links";
 export * from "./operations";
+export * from "./posts";

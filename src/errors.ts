@@ -11,6 +11,7 @@ const STATUS_BY_CODE = {
   key_not_found: 404,
   code_not_found: 404,
   order_not_found: 404,
+  post_not_found: 404,
   slug_taken: 409,
   influencer_taken: 409,
   code_taken: 409,

@@ -13,6 +13,8 @@ import { conversionsRouter } from "./routes/conversions";
 import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
+import { meRouter } from "./routes/me";
+import { postsRouter } from "./routes/posts";
 import { redemptionsRouter } from "./routes/redemptions";
 import { refundsRouter } from "./routes/refunds";
 import { webhooksRouter } from "./routes/webhooks";
@@ -27,6 +29,8 @@ export function createApiRouter() {
     .route("/", influencersRouter)
     .route("/", linksRouter)
     .route("/", codesRouter)
+    .route("/", postsRouter)
+    .route("/", meRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)

@@ -1,0 +1,89 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { listPromoCodes } from "../../src/codes/promo-codes";
+import { ApiError } from "../../src/errors";
+import { findInfluencer, serializeInfluencer } from "../../src/influencers/influencers";
+import { listLinks } from "../../src/links/links";
+import type { AppEnv } from "../lib/app-env";
+import { requireScope } from "../lib/auth";
+import {
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  jsonResponse,
+  listOf,
+  pageQuerySchema,
+} from "../lib/router";
+import { promoCodeSchema } from "./codes";
+import { influencerSchema } from "./influencers";
+import { linkSchema, shortLinkBase } from "./links";
+
+// The influencer a key belongs to. /me is an influencer's own view: other keys have no "me".
+function me(c: Context<AppEnv>): string {
+  const principal = c.get("principal");
+  if (principal.scope !== "influencer") throw new ApiError("forbidden", "/me is for influencer keys.");
+  return principal.influencerId;
+}
+
+const tags = ["Influencer's own view"];
+const influencerOnly = requireScope("influencer");
+const ownListQuery = pageQuerySchema.extend({ campaign_id: z.string().max(64).optional() });
+
+export const meRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me",
+      tags,
+      summary: "The influencer this key belongs to",
+      security: bearerSecurity,
+      middleware: [influencerOnly],
+      responses: {
+        200: jsonResponse(z.object({ influencer: influencerSchema }), "The influencer."),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json({ influencer: serializeInfluencer(await findInfluencer(c.get("db"), me(c))) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/links",
+      tags,
+      summary: "This influencer's links",
+      security: bearerSecurity,
+      middleware: [influencerOnly],
+      request: { query: ownListQuery },
+      responses: {
+        200: jsonResponse(listOf(linkSchema), "A page of links, newest first."),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { campaign_id, ...page } = c.req.valid("query");
+      const filter = { campaignId: campaign_id, influencerId: me(c) };
+      return c.json(await listLinks(c.get("db"), page, filter, shortLinkBase(c)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/codes",
+      tags,
+      summary: "This influencer's promo codes",
+      security: bearerSecurity,
+      middleware: [influencerOnly],
+      request: { query: ownListQuery },
+      responses: {
+        200: jsonResponse(listOf(promoCodeSchema), "A page of codes, newest first."),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { campaign_id, ...page } = c.req.valid("query");
+      return c.json(
+        await listPromoCodes(c.get("db"), page, { campaignId: campaign_id, influencerId: me(c) }),
+        200,
+      );
+    },
+  );
