@@ -1,0 +1,69 @@
+import type { MetricField } from "./metric-fields";
+
+// The one place the contract's metric formulas live. Inputs are sums over events (counts, and
+// money in the campaign's minor units); every ratio whose denominator is zero is null.
+
+export type RawTotals = {
+  impressions: number;
+  reach: number;
+  views: number;
+  likes: number;
+  comments: number;
+  shares: number;
+  saves: number;
+  followers: number;
+  clicks: number;
+  uniqueClicks: number;
+  botClicks: number;
+  leads: number;
+  conversions: number;
+  revenue: number;
+  refunds: number;
+  // What the influencer(s) cost, see influencerCost: summed per influencer, since each has its
+  // own commission rate.
+  cost: number;
+};
+
+export type Metrics = Record<MetricField, number | null>;
+
+export const ratio = (numerator: number, denominator: number): number | null =>
+  denominator === 0 ? null : numerator / denominator;
+
+// fee + other_costs + commission_rate × net_revenue, in minor units (the commission is rounded to
+// the nearest minor unit: money is whole cents).
+export function influencerCost(
+  costs: { fee: number; otherCosts: number; commissionRate: number },
+  netRevenue: number,
+): number {
+  return costs.fee + costs.otherCosts + Math.round(costs.commissionRate * netRevenue);
+}
+
+export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metrics {
+  const engagements = totals.likes + totals.comments + totals.shares + totals.saves;
+  const netRevenue = totals.revenue - totals.refunds;
+  return {
+    impressions: totals.impressions,
+    reach: totals.reach,
+    views: totals.views,
+    engagements,
+    engagement_rate: ratio(engagements, totals.followers),
+    clicks: totals.clicks,
+    unique_clicks: totals.uniqueClicks,
+    bot_clicks: totals.botClicks,
+    ctr: ratio(totals.clicks, totals.impressions),
+    leads: totals.leads,
+    conversions: totals.conversions,
+    conversion_rate: ratio(totals.conversions, totals.uniqueClicks),
+    revenue: totals.revenue,
+    refunds: totals.refunds,
+    net_revenue: netRevenue,
+    aov: ratio(totals.revenue, totals.conversions),
+    cost: totals.cost,
+    roi: ratio(netRevenue - totals.cost, totals.cost),
+    roas: ratio(netRevenue, totals.cost),
+    cpa: ratio(totals.cost, totals.conversions),
+    cpl: ratio(totals.cost, totals.leads),
+    cpc: ratio(totals.cost, totals.clicks),
+    emv: emvCpm === null ? null : Math.round((totals.impressions / 1000) * emvCpm),
+  };
+}
