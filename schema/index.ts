@@ -8,3 +8,4 @@ export * from "./influencers";
 export * from "./links";
 export * from "./operations";
 export * from "./posts";
+export * from "./rollups";

@@ -17,6 +17,7 @@ import { meRouter } from "./routes/me";
 import { postsRouter } from "./routes/posts";
 import { redemptionsRouter } from "./routes/redemptions";
 import { refundsRouter } from "./routes/refunds";
+import { rollupRouter } from "./routes/rollup";
 import { webhooksRouter } from "./routes/webhooks";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -31,6 +32,7 @@ export function createApiRouter() {
     .route("/", codesRouter)
     .route("/", postsRouter)
     .route("/", meRouter)
+    .route("/", rollupRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)

@@ -1,8 +1,11 @@
 import { runScheduledTasks, type ScheduledTask } from "../src/jobs/scheduled-jobs";
+import { runRollup } from "../src/rollup/rollup";
 import { systemClock } from "../src/time";
 
-// The tasks each cron tick runs, in order. The rollup (issue #4) joins this list.
-export const scheduledTasks: ScheduledTask[] = [];
+// The tasks each cron tick runs, in order; each one's report is kept in job_runs.
+export const scheduledTasks: ScheduledTask[] = [
+  { name: "rollup", run: async (d1) => ({ ...(await runRollup(d1, systemClock)) }) },
+];
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   await runScheduledTasks(
