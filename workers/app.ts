@@ -18,6 +18,7 @@ import { postsRouter } from "./routes/posts";
 import { redemptionsRouter } from "./routes/redemptions";
 import { refundsRouter } from "./routes/refunds";
 import { rollupRouter } from "./routes/rollup";
+import { summariesRouter } from "./routes/summaries";
 import { webhooksRouter } from "./routes/webhooks";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -33,6 +34,7 @@ export function createApiRouter() {
     .route("/", postsRouter)
     .route("/", meRouter)
     .route("/", rollupRouter)
+    .route("/", summariesRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)
