@@ -58,6 +58,7 @@ const SOURCES: Source[] = [
 export type RollupOptions = { chunkRows: number; maxChunks: number };
 export const DEFAULT_ROLLUP_OPTIONS: RollupOptions = { chunkRows: 5000, maxChunks: 40 };
 
+// rows: the span of rowids read (rows deleted in the meantime leave gaps, so it is an upper bound).
 export type SourceReport = { rows: number; chunks: number; watermark: number; caught_up: boolean };
 export type RollupReport = { as_of: string; caught_up: boolean; sources: Record<string, SourceReport> };
 

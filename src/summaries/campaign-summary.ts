@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { enrolments, influencers } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
@@ -113,7 +113,7 @@ export async function campaignSummary(
     .select({ enrolment: enrolments, influencer: influencers })
     .from(enrolments)
     .innerJoin(influencers, eq(influencers.id, enrolments.influencerId))
-    .where(and(eq(enrolments.campaignId, campaignId)));
+    .where(eq(enrolments.campaignId, campaignId));
   const ids = enrolled.map((e) => e.influencer.id);
   const [rolled, postFigures, followers, state] = await Promise.all([
     rolledUpByInfluencer(d1, campaignId, period),
