@@ -59,6 +59,18 @@ export const pageQuerySchema = z.object({
   cursor: z.string().max(200).optional().openapi({ description: "next_cursor of the previous page." }),
 });
 
+// Lists of things that belong to an influencer in a campaign (links, codes, posts): the page, and
+// either owner as a filter.
+export const ownedListQuerySchema = pageQuerySchema.extend({
+  campaign_id: z.string().max(64).optional(),
+  influencer_id: z.string().max(64).optional(),
+});
+
+export function ownedListQuery(query: z.infer<typeof ownedListQuerySchema>) {
+  const { campaign_id, influencer_id, ...page } = query;
+  return { page, filter: { campaignId: campaign_id, influencerId: influencer_id } };
+}
+
 export const idParam = z.object({
   id: z
     .string()

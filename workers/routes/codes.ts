@@ -20,7 +20,8 @@ import {
   jsonResponse,
   listOf,
   notFoundResponse,
-  pageQuerySchema,
+  ownedListQuery,
+  ownedListQuerySchema,
 } from "../lib/router";
 
 export const promoCodeSchema = z
@@ -111,10 +112,7 @@ export const codesRouter = createRouter()
       security: bearerSecurity,
       middleware: [admin],
       request: {
-        query: pageQuerySchema.extend({
-          campaign_id: z.string().max(64).optional(),
-          influencer_id: z.string().max(64).optional(),
-        }),
+        query: ownedListQuerySchema,
       },
       responses: {
         200: jsonResponse(listOf(promoCodeSchema), "A page of codes, newest first."),
@@ -122,11 +120,8 @@ export const codesRouter = createRouter()
       },
     }),
     async (c) => {
-      const { campaign_id, influencer_id, ...page } = c.req.valid("query");
-      return c.json(
-        await listPromoCodes(c.get("db"), page, { campaignId: campaign_id, influencerId: influencer_id }),
-        200,
-      );
+      const { page, filter } = ownedListQuery(c.req.valid("query"));
+      return c.json(await listPromoCodes(c.get("db"), page, filter), 200);
     },
   )
   .openapi(

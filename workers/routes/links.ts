@@ -16,7 +16,8 @@ import {
   jsonResponse,
   listOf,
   notFoundResponse,
-  pageQuerySchema,
+  ownedListQuery,
+  ownedListQuerySchema,
 } from "../lib/router";
 
 const utmSchema = z.object({
@@ -139,10 +140,7 @@ export const linksRouter = createRouter()
       security: bearerSecurity,
       middleware: [admin],
       request: {
-        query: pageQuerySchema.extend({
-          campaign_id: z.string().max(64).optional(),
-          influencer_id: z.string().max(64).optional(),
-        }),
+        query: ownedListQuerySchema,
       },
       responses: {
         200: jsonResponse(listOf(linkSchema), "A page of links, newest first."),
@@ -150,14 +148,8 @@ export const linksRouter = createRouter()
       },
     }),
     async (c) => {
-      const { campaign_id, influencer_id, ...page } = c.req.valid("query");
-      const result = await listLinks(
-        c.get("db"),
-        page,
-        { campaignId: campaign_id, influencerId: influencer_id },
-        shortLinkBase(c),
-      );
-      return c.json(result, 200);
+      const { page, filter } = ownedListQuery(c.req.valid("query"));
+      return c.json(await listLinks(c.get("db"), page, filter, shortLinkBase(c)), 200);
     },
   )
   .openapi(

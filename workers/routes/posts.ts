@@ -13,7 +13,8 @@ import {
   jsonResponse,
   listOf,
   notFoundResponse,
-  pageQuerySchema,
+  ownedListQuery,
+  ownedListQuerySchema,
 } from "../lib/router";
 
 const metricsSchema = z
@@ -110,10 +111,7 @@ export const postsRouter = createRouter()
       security: bearerSecurity,
       middleware: [admin],
       request: {
-        query: pageQuerySchema.extend({
-          campaign_id: z.string().max(64).optional(),
-          influencer_id: z.string().max(64).optional(),
-        }),
+        query: ownedListQuerySchema,
       },
       responses: {
         200: jsonResponse(listOf(postSchema), "A page of posts, newest first."),
@@ -121,11 +119,8 @@ export const postsRouter = createRouter()
       },
     }),
     async (c) => {
-      const { campaign_id, influencer_id, ...page } = c.req.valid("query");
-      return c.json(
-        await listPosts(c.get("db"), page, { campaignId: campaign_id, influencerId: influencer_id }),
-        200,
-      );
+      const { page, filter } = ownedListQuery(c.req.valid("query"));
+      return c.json(await listPosts(c.get("db"), page, filter), 200);
     },
   )
   .openapi(
