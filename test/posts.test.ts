@@ -33,9 +33,17 @@ describe("posts and their metrics", () => {
       likes: 300,
       reach: null,
     });
+    const quiet = await api("POST", "/posts", {
+      body: {
+        campaign_id: campaign.id,
+        influencer_id: influencer.id,
+        url: "https://tiktok.example/@a/video/2",
+      },
+    });
     const list = await api("GET", `/posts?campaign_id=${campaign.id}`);
-    expect(list.body.data).toHaveLength(1);
-    expect(list.body.data[0].latest_metrics.impressions).toBe(9000);
+    expect(list.body.data.map((p: { id: string }) => p.id)).toEqual([quiet.body.id, id]);
+    expect(list.body.data[0].latest_metrics).toBeNull();
+    expect(list.body.data[1].latest_metrics.impressions).toBe(9000);
   });
 
   it("refuses bad input: urls, negative counters, unknown posts and campaigns", async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type Platform, postMetrics, posts } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import { ensureEnrolledStatement } from "../campaigns/enrolments";
@@ -90,12 +90,21 @@ export async function createPost(db: Db, input: PostInput, clock: Clock) {
   return serializePost(row, null);
 }
 
-async function latestMetrics(db: Db, postId: string): Promise<MetricsRow | null> {
-  const row = await db.query.postMetrics.findFirst({
-    where: eq(postMetrics.postId, postId),
-    orderBy: [desc(postMetrics.capturedAt), desc(postMetrics.createdAt)],
-  });
-  return row ?? null;
+// The latest snapshot of each of these posts, in one query whatever the number of posts (their
+// ids travel as one JSON parameter: D1 allows 100 bound parameters and a page holds 100 posts).
+async function latestMetrics(db: Db, postIds: string[]): Promise<Map<string, MetricsRow>> {
+  if (postIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(postMetrics)
+    .where(
+      and(
+        sql`${postMetrics.postId} IN (SELECT value FROM json_each(${JSON.stringify(postIds)}))`,
+        sql`${postMetrics.id} = (SELECT latest.id FROM post_metrics latest WHERE latest.post_id = ${postMetrics.postId}
+              ORDER BY latest.captured_at DESC, latest.created_at DESC LIMIT 1)`,
+      ),
+    );
+  return new Map(rows.map((row) => [row.postId, row]));
 }
 
 async function findPostRow(db: Db, id: string): Promise<PostRow> {
@@ -106,7 +115,7 @@ async function findPostRow(db: Db, id: string): Promise<PostRow> {
 
 export async function findPost(db: Db, id: string) {
   const row = await findPostRow(db, id);
-  return serializePost(row, await latestMetrics(db, id));
+  return serializePost(row, (await latestMetrics(db, [id])).get(id) ?? null);
 }
 
 export async function listPosts(db: Db, page: Page, filter: OwnerFilter) {
@@ -118,10 +127,14 @@ export async function listPosts(db: Db, page: Page, filter: OwnerFilter) {
     .orderBy(...q.orderBy)
     .limit(q.limit);
   const result = toPage(rows, page, (row) => row);
-  const data = await Promise.all(
-    result.data.map(async (row) => serializePost(row, await latestMetrics(db, row.id))),
+  const latest = await latestMetrics(
+    db,
+    result.data.map((row) => row.id),
   );
-  return { data, next_cursor: result.next_cursor };
+  return {
+    data: result.data.map((row) => serializePost(row, latest.get(row.id) ?? null)),
+    next_cursor: result.next_cursor,
+  };
 }
 
 export async function addMetrics(db: Db, postId: string, input: MetricsInput, clock: Clock) {
