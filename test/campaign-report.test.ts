@@ -105,7 +105,7 @@ describe("GET /campaigns/:id/report.csv", () => {
       cpc: "",
       emv: "", // no emv_cpm
     });
-    const others = new Map([second, third].map((r) => [r.influencer_id, r]));
+    const others = new Map([second, third].map((r) => [r?.influencer_id, r]));
     // A negative number is a number, not a formula: no apostrophe.
     expect(others.get(pat.id)).toMatchObject({ handle: `'${plus}`, cost: "500", roi: "-1", roas: "0" });
     expect(others.get(ana.id)).toMatchObject({ handle: awkward, cost: "0", roi: "", engagement_rate: "0" });
