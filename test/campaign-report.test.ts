@@ -135,6 +135,13 @@ describe("GET /campaigns/:id/report.csv", () => {
     );
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?to=later`), 422, "validation_failed");
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv`, { key: null }), 401, "unauthorized");
+    // The OpenAPI document says it is CSV.
+    const doc = (await (await exports.default.fetch(`${BASE}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    expect(Object.keys(doc.paths["/campaigns/{id}/report.csv"]?.get.responses["200"]?.content ?? {})).toEqual(
+      ["text/csv"],
+    );
     // No one enrolled: the header and a totals row of zeros.
     const empty = parseCsv((await report(campaign.id)).text);
     expect(empty.map((r) => r[0])).toEqual(["influencer_id", "total"]);
