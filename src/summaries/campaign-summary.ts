@@ -2,18 +2,12 @@ import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
 import type { Metrics } from "../metrics/formulas";
 import type { MetricField } from "../metrics/metric-fields";
+import { rollupAsOf } from "../rollup/rollup";
 import { type Clock, toIso } from "../time";
-import {
-  checkPeriod,
-  enrolmentFigures,
-  lastRollupAt,
-  metricsOf,
-  type Period,
-  periodEcho,
-  totalsOf,
-} from "./figures";
+import { enrolmentFigures, metricsOf, totalsOf } from "./figures";
+import { assertPeriod, type Period, periodEcho } from "./period";
 
-export type { Period } from "./figures";
+export type { Period } from "./period";
 
 export const SORTABLE: readonly MetricField[] = [
   "revenue",
@@ -33,11 +27,11 @@ export async function campaignSummary(
   options: { sort?: MetricField | undefined },
   clock: Clock,
 ) {
-  checkPeriod(period);
+  assertPeriod(period);
   const campaign = await findCampaign(db, campaignId);
   const [enrolled, asOf] = await Promise.all([
     enrolmentFigures(db, { campaignId }, period),
-    lastRollupAt(db.$client),
+    rollupAsOf(db.$client),
   ]);
   const rows = enrolled.map((row) => ({
     influencer_id: row.influencer.id,
@@ -52,7 +46,7 @@ export async function campaignSummary(
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
-    as_of: asOf,
+    as_of: toIso(asOf),
     ...periodEcho(period),
     totals,
     influencers: rows,

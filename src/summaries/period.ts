@@ -1,9 +1,13 @@
 import { ApiError } from "../errors";
-import { utcDay } from "../time";
-import type { Period } from "./campaign-summary";
+import { toIso, utcDay } from "../time";
+
+// An instant range; figures count the whole UTC days from `from` to `to` (both included).
+export type Period = { from?: Date | undefined; to?: Date | undefined };
+// UTC days, YYYY-MM-DD, both included.
+export type DayRange = { first: string; last: string };
 
 // Summaries cover whole UTC days: from's day to to's day, both included; either end open.
-export function periodDays(period: Period): { first: string; last: string } {
+export function periodDays(period: Period): DayRange {
   return {
     first: period.from ? utcDay(period.from.getTime()) : "0000-00-00",
     last: period.to ? utcDay(period.to.getTime()) : "9999-99-99",
@@ -17,3 +21,9 @@ export function assertPeriod(period: Period): void {
     ]);
   }
 }
+
+// The period as asked, in a response: ISO instants, null for an open end.
+export const periodEcho = (period: Period) => ({
+  from: toIso(period.from ?? null),
+  to: toIso(period.to ?? null),
+});
