@@ -259,6 +259,45 @@ describe("breakdown rollup", () => {
     expect(await allBreakdowns(whole.campaign.id)).toEqual(EXPECTED);
   });
 
+  it("gives a sale by customer its lead's click values, and a sale by code none, click id or not", async () => {
+    const campaign = (
+      await api("POST", "/campaigns", { body: { name: "Customers", objective: "sales", currency: "EUR" } })
+    ).body;
+    const influencer = await createInfluencer();
+    const link = (
+      await api("POST", "/links", {
+        body: { campaign_id: campaign.id, influencer_id: influencer.id, url: "https://shop.example/" },
+      })
+    ).body;
+    const code = unique("ANA").toUpperCase();
+    await api("POST", "/codes", { body: { code, campaign_id: campaign.id, influencer_id: influencer.id } });
+    const clickId = await clickIdOf(
+      await follow(link.slug, { headers: { "User-Agent": IPHONE }, cf: { country: "PT" } } as RequestInit),
+    );
+    await waitForClicks(link.id, 1);
+    const checkout = (await createKey("checkout")).key;
+    const customer = unique("cust");
+    const post = (path: string, body: Record<string, unknown>) => api("POST", path, { key: checkout, body });
+    expect(
+      (await post("/conversions", { type: "lead", customer_id: customer, click_id: clickId })).status,
+    ).toBe(201);
+    const byCustomer = {
+      type: "sale",
+      customer_id: customer,
+      order_id: unique("o"),
+      amount: 700,
+      currency: "EUR",
+    };
+    expect((await post("/conversions", byCustomer)).status).toBe(201);
+    const byCode = { code, click_id: clickId, order_id: unique("o"), amount: 400, currency: "EUR" };
+    expect((await post("/redemptions", byCode)).status).toBe(201);
+    await rollUpAll();
+    expect((await breakdown(campaign.id, "country")).rows).toEqual([
+      row("PT", 1, 1, 1, 700),
+      row("unknown", 0, 0, 1, 400),
+    ]);
+  });
+
   it("covers whole UTC days from `from` to `to`", async () => {
     const campaign = (
       await api("POST", "/campaigns", { body: { name: "Days", objective: "sales", currency: "EUR" } })
