@@ -3,7 +3,7 @@ import { METRIC_FIELDS, type MetricField } from "../metrics/metric-fields";
 import type { Clock } from "../time";
 import { campaignSummary } from "./campaign-summary";
 import { toCsv } from "./csv";
-import type { Period } from "./period";
+import type { Period } from "./figures";
 
 // The campaign summary as a spreadsheet: one row per influencer (in the summary's order), the
 // Metrics columns in METRIC_FIELDS order, then a totals row. Empty cells are nulls.

@@ -2,12 +2,18 @@ import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
 import type { Metrics } from "../metrics/formulas";
 import type { MetricField } from "../metrics/metric-fields";
-import { rollupAsOf } from "../rollup/rollup";
 import { type Clock, toIso } from "../time";
-import { enrolmentFigures, metricsOf, totalsOf } from "./figures";
-import { assertPeriod, type Period, periodEcho } from "./period";
+import {
+  checkPeriod,
+  enrolmentFigures,
+  lastRollupAt,
+  metricsOf,
+  type Period,
+  periodEcho,
+  totalsOf,
+} from "./figures";
 
-export type { Period } from "./period";
+export type { Period } from "./figures";
 
 export const SORTABLE: readonly MetricField[] = [
   "revenue",
@@ -27,11 +33,11 @@ export async function campaignSummary(
   options: { sort?: MetricField | undefined },
   clock: Clock,
 ) {
-  assertPeriod(period);
+  checkPeriod(period);
   const campaign = await findCampaign(db, campaignId);
   const [enrolled, asOf] = await Promise.all([
     enrolmentFigures(db, { campaignId }, period),
-    rollupAsOf(db.$client),
+    lastRollupAt(db.$client),
   ]);
   const rows = enrolled.map((row) => ({
     influencer_id: row.influencer.id,
@@ -46,7 +52,7 @@ export async function campaignSummary(
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
-    as_of: toIso(asOf),
+    as_of: asOf,
     ...periodEcho(period),
     totals,
     influencers: rows,

@@ -3,16 +3,25 @@ import type { Db } from "../db";
 import { ApiError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
-import { rollupAsOf } from "../rollup/rollup";
-import { type Clock, toIso, utcDay } from "../time";
-import { addSums, enrolmentsIn, followersOf, postGrowthByDay, rolledUp, ZERO_SUMS } from "./figures";
-import { assertPeriod, type DayRange, type Period } from "./period";
+import { type Clock, utcDay } from "../time";
+import {
+  addSums,
+  checkPeriod,
+  type DayRange,
+  enrolmentsIn,
+  followersOf,
+  lastRollupAt,
+  type Period,
+  postGrowthByDay,
+  rolledUp,
+  ZERO_SUMS,
+} from "./figures";
 
 export const MAX_TIMESERIES_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const daysIn = (range: DayRange) => (dayMs(range.last) - dayMs(range.first)) / DAY_MS + 1;
+const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
 
 // The UTC days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
 // 422). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
@@ -24,33 +33,34 @@ async function chartDays(
   clock: Clock,
 ): Promise<DayRange> {
   const toAt = period.to ?? new Date(clock());
-  assertPeriod({ from: period.from, to: toAt });
-  const last = utcDay(toAt.getTime());
+  checkPeriod({ from: period.from, to: toAt });
+  const to = utcDay(toAt.getTime());
+  let from: string;
   if (period.from) {
-    const first = utcDay(period.from.getTime());
-    if (daysIn({ first, last }) > MAX_TIMESERIES_DAYS) {
+    from = utcDay(period.from.getTime());
+    if (daysBetween({ from, to }) > MAX_TIMESERIES_DAYS) {
       throw new ApiError(
         "validation_failed",
         `A timeseries covers at most ${MAX_TIMESERIES_DAYS} days; ask for a shorter range.`,
         [{ path: "from", message: `More than ${MAX_TIMESERIES_DAYS} days before to.` }],
       );
     }
-    return { first, last };
+    return { from, to };
   }
-  const rolled = await d1
+  const first = await d1
     .prepare("SELECT MIN(day) AS day FROM rollup_daily WHERE campaign_id = ?")
     .bind(campaign.id)
     .first<{ day: string | null }>();
-  let first = campaign.startsAt ? utcDay(campaign.startsAt.getTime()) : (rolled?.day ?? last);
-  const earliest = utcDay(dayMs(last) - (MAX_TIMESERIES_DAYS - 1) * DAY_MS);
-  if (first < earliest) first = earliest;
-  if (first > last) first = last;
-  return { first, last };
+  from = campaign.startsAt ? utcDay(campaign.startsAt.getTime()) : (first?.day ?? to);
+  const earliest = utcDay(dayMs(to) - (MAX_TIMESERIES_DAYS - 1) * DAY_MS);
+  if (from < earliest) from = earliest;
+  if (from > to) from = to;
+  return { from, to };
 }
 
 function eachDay(range: DayRange): string[] {
   const days: string[] = [];
-  for (let ms = dayMs(range.first); ms <= dayMs(range.last); ms += DAY_MS) days.push(utcDay(ms));
+  for (let ms = dayMs(range.from); ms <= dayMs(range.to); ms += DAY_MS) days.push(utcDay(ms));
   return days;
 }
 
@@ -75,7 +85,7 @@ export async function campaignTimeseries(
     rolledUp(d1, scope, days, ["day"]),
     postGrowthByDay(d1, scope, days),
     enrolmentsIn(db, scope),
-    rollupAsOf(d1),
+    lastRollupAt(d1),
   ]);
   const followers = await followersOf(
     d1,
@@ -88,9 +98,9 @@ export async function campaignTimeseries(
     campaign_id: campaign.id,
     currency: campaign.currency,
     interval: "day" as const,
-    as_of: toIso(asOf),
-    from: days.first,
-    to: days.last,
+    as_of: asOf,
+    from: days.from,
+    to: days.to,
     points: eachDay(days).map((date) => ({
       date,
       ...computeMetrics(

@@ -1,15 +1,20 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
+import { ApiError } from "../errors";
 import { computeMetrics, emvOf, influencerCost, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
-import { type DayRange, type Period, periodDays } from "./period";
+import { toIso, utcDay } from "../time";
 
 // What every summary reads, one loader per concern: the rollup's sums, the posts' latest
 // snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
 
+// An instant range; figures count the whole UTC days from `from` to `to` (both included).
+export type Period = { from?: Date | undefined; to?: Date | undefined };
 // Which enrolments: a campaign's, an influencer's, or one influencer in one campaign.
 export type Scope = { campaignId?: string | undefined; influencerId?: string | undefined };
+// UTC days, YYYY-MM-DD, both included.
+export type DayRange = { from: string; to: string };
 
 export type Sums = Omit<RawTotals, "cost" | "followers">;
 export const ZERO_SUMS: Sums = {
@@ -34,6 +39,26 @@ export function addSums(a: Sums, b: Partial<Sums> | undefined): Sums {
   for (const key of Object.keys(ZERO_SUMS) as (keyof Sums)[]) out[key] += Number(b?.[key] ?? 0);
   return out;
 }
+
+export function checkPeriod(period: Period) {
+  if (period.from && period.to && period.from > period.to) {
+    throw new ApiError("validation_failed", "from must not be after to.", [
+      { path: "from", message: "After to." },
+    ]);
+  }
+}
+
+export function periodDays(period: Period): DayRange {
+  return {
+    from: period.from ? utcDay(period.from.getTime()) : "0000-00-00",
+    to: period.to ? utcDay(period.to.getTime()) : "9999-99-99",
+  };
+}
+
+export const periodEcho = (period: Period) => ({
+  from: toIso(period.from ?? null),
+  to: toIso(period.to ?? null),
+});
 
 // The scope as SQL conditions on a table alias, with their parameters in order. Only the
 // conditions that apply, so SQLite can use the index of the one that is given.
@@ -71,7 +96,7 @@ export async function rolledUp<K extends Grouping>(
        WHERE ${where} AND r.day >= ? AND r.day <= ?
        GROUP BY ${keys}`,
     )
-    .bind(...params, days.first, days.last)
+    .bind(...params, days.from, days.to)
     .all<Grouped<K>>();
   return results;
 }
@@ -117,7 +142,7 @@ export async function postGrowthByDay(d1: D1Database, scope: Scope, days: DayRan
        SELECT day, ${POST_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
        FROM growth WHERE day >= ? AND day <= ? GROUP BY day`,
     )
-    .bind(...params, days.first, days.last)
+    .bind(...params, days.from, days.to)
     .all<Grouped<"day">>();
   return results;
 }
@@ -134,6 +159,14 @@ export async function followersOf(d1: D1Database, influencerIds: string[]) {
     .bind(JSON.stringify(influencerIds))
     .all<{ id: string; followers: number }>();
   return new Map(results.map((r) => [r.id, r.followers]));
+}
+
+// When the rollup last ran (the figures are as of then); null before its first run.
+export async function lastRollupAt(d1: D1Database) {
+  const state = await d1
+    .prepare("SELECT MAX(updated_at) AS at FROM rollup_state")
+    .first<{ at: number | null }>();
+  return toIso(state?.at ?? null);
 }
 
 // The enrolments in scope, with their campaign and influencer, newest campaign first.

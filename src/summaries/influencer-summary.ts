@@ -1,9 +1,14 @@
 import type { Db } from "../db";
 import { findInfluencer } from "../influencers/influencers";
-import { rollupAsOf } from "../rollup/rollup";
-import { toIso } from "../time";
-import { enrolmentFigures, metricsOf, totalsOf } from "./figures";
-import { assertPeriod, type Period, periodEcho } from "./period";
+import {
+  checkPeriod,
+  enrolmentFigures,
+  lastRollupAt,
+  metricsOf,
+  type Period,
+  periodEcho,
+  totalsOf,
+} from "./figures";
 
 // One influencer's figures in each of their campaigns (enrolments), and in total. The totals'
 // money is in `currency`, the campaigns' common one; when they differ it is null, and so is every
@@ -14,11 +19,11 @@ export async function influencerSummary(
   filter: { campaignId?: string | undefined },
   period: Period,
 ) {
-  assertPeriod(period);
+  checkPeriod(period);
   const influencer = await findInfluencer(db, influencerId);
   const [enrolled, asOf] = await Promise.all([
     enrolmentFigures(db, { influencerId, campaignId: filter.campaignId }, period),
-    rollupAsOf(db.$client),
+    lastRollupAt(db.$client),
   ]);
   const { currency, totals } = totalsOf(
     enrolled,
@@ -27,7 +32,7 @@ export async function influencerSummary(
   return {
     influencer_id: influencer.id,
     currency,
-    as_of: toIso(asOf),
+    as_of: asOf,
     ...periodEcho(period),
     totals,
     campaigns: enrolled.map((row) => ({
