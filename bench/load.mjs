@@ -725,7 +725,8 @@ try {
     `load: ${fmt.int(CLICKS)} clicks over ${CONNECTIONS} connections to ${LINKS} links, and ` +
       `${fmt.int(ORDERS)} orders over ${ORDER_CONNECTIONS} connections (cap ${DURATION} s)…`,
   );
-  const deadline = Date.now() + DURATION * 1000;
+  const loadStarted = Date.now();
+  const deadline = loadStarted + DURATION * 1000;
   const orderProgress = { requests: 0, done: false };
   const redemptionsPromise = redemptionLoad(base, orders, deadline, orderProgress).then((r) => {
     orderProgress.done = true;
@@ -815,7 +816,10 @@ try {
     campaigns,
   );
   const codeMismatches = codeCounts.filter((c) => Number(c.redemptions) !== Number(c.conversions));
-  const deadLetters = Number((await first(db, "SELECT COUNT(*) AS n FROM dead_letters")).n);
+  // Dead letters of this run (with --url the database may hold older ones).
+  const deadLetters = Number(
+    (await first(db, "SELECT COUNT(*) AS n FROM dead_letters WHERE received_at >= ?1", loadStarted)).n,
+  );
   // A fresh database (not --url) holds this run's clicks and nothing else.
   const clicksByCampaign = await db.all(
     "SELECT campaign_id, COUNT(*) AS n, MIN(rowid) AS first, MAX(rowid) AS last FROM clicks GROUP BY campaign_id",
