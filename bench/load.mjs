@@ -43,10 +43,9 @@
 // The clicks and the redemptions run at the same time on the same (2-core) machine as workerd,
 // D1 and the queue consumer, so each throughput is measured under the other's load.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { Pool } from "undici";
 import {
   ADMIN_API_KEY,
   api,
@@ -64,6 +63,7 @@ import {
   table,
   writeResults,
 } from "./lib/harness.mjs";
+import { clickLoad, clickMix, orderOf, redemptionLoad, requestsForOrders } from "./lib/load-traffic.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -130,64 +130,6 @@ if (args.url) {
   }
 }
 const ADMIN_KEY = args["admin-key"] ?? (TARGET_URL ? "dev-admin-key" : ADMIN_API_KEY);
-
-// ---------------------------------------------------------------------------------------------
-// The traffic mix, from a seeded generator so a run can be repeated
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(SEED);
-
-const HUMAN_AGENTS = [
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 320.0.0.34.109",
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
-  "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36 musical_ly_2023405020",
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-  "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-];
-// All on isbot's list (checked when this was written), so the Worker must flag them.
-const BOT_AGENTS = [
-  "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-  "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-  "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-  "curl/8.5.0",
-  "python-requests/2.31.0",
-];
-const VISITORS = Math.max(1000, Math.ceil(CLICKS / 10));
-const HEAD_SHARE = 0.03;
-
-// A visitor keeps their address and user agent: 85% browsers, 13% bots, 2% no user agent.
-function visitor(v) {
-  const ip = `10.${(v >> 16) & 255}.${(v >> 8) & 255}.${v & 255}`;
-  const kind = v % 100;
-  if (kind < 85) return { ip, agent: HUMAN_AGENTS[v % HUMAN_AGENTS.length], bot: false };
-  if (kind < 98) return { ip, agent: BOT_AGENTS[v % BOT_AGENTS.length], bot: true };
-  return { ip, agent: null, bot: true };
-}
-
-// A few hot links and a long tail: index = floor(links × r²).
-function clickRequest(links) {
-  const link = links[Math.floor(links.length * random() ** 2)];
-  const head = random() < HEAD_SHARE;
-  const who = visitor(Math.floor(random() * VISITORS));
-  const headers = { "cf-connecting-ip": who.ip, referer: "https://l.instagram.com/" };
-  if (who.agent) headers["user-agent"] = who.agent;
-  return {
-    link,
-    bot: head || who.bot,
-    request: { method: head ? "HEAD" : "GET", path: `/${link.slug}?fbclid=load`, headers },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reading D1: the binding (miniflare) or, with --url, the local SQLite file, read-only.
@@ -293,244 +235,6 @@ async function seed(base, tag, redemptionRequests) {
     async (i) => (await call("POST", "/keys", { scope: "checkout", name: `load ${tag} ${i}` })).key,
   );
   return { campaigns, influencers, links, codes, keys };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Click load
-
-function newTally() {
-  return {
-    byKey: {},
-    get302: 0,
-    head302: 0,
-    human302: 0,
-    bot302: 0,
-    serverErrors: 0,
-    errors: 0,
-    badLocation: 0,
-  };
-}
-const bump = (map, key, n = 1) => {
-  map[key] = (map[key] ?? 0) + n;
-};
-
-async function clickLoad(origin, links, deadline, progress) {
-  const pool = new Pool(origin.origin, { connections: CONNECTIONS, pipelining: 1 });
-  const tally = newTally();
-  const perLink = new Map(links.map((l) => [l.id, 0]));
-  const clickIds = [];
-  let sent = 0;
-  const errorSamples = [];
-  async function connection() {
-    while (sent < CLICKS && Date.now() < deadline) {
-      sent++;
-      const { link, bot, request } = clickRequest(links);
-      try {
-        const res = await pool.request(request);
-        await res.body.dump();
-        bump(tally.byKey, `${request.method} ${res.statusCode}`);
-        if (res.statusCode >= 500) tally.serverErrors++;
-        if (res.statusCode !== 302) continue;
-        perLink.set(link.id, perLink.get(link.id) + 1);
-        if (bot) tally.bot302++;
-        else tally.human302++;
-        const location = String(res.headers.location ?? "");
-        const clickId = /[?&]sl_cid=(clk_[A-Za-z0-9]+)/.exec(location)?.[1];
-        if (request.method === "GET") {
-          tally.get302++;
-          if (clickId) clickIds.push(clickId);
-          else tally.badLocation++;
-        } else {
-          tally.head302++;
-          if (clickId) tally.badLocation++;
-        }
-      } catch (error) {
-        // Whether the Worker answered (and logged a click) is unknown: the exact checks fail.
-        tally.errors++;
-        if (errorSamples.length < 5) errorSamples.push(String(error?.message ?? error));
-      }
-    }
-  }
-  const started = performance.now();
-  const timer = setInterval(() => progress(sent, performance.now() - started), 5000);
-  try {
-    await Promise.all(Array.from({ length: CONNECTIONS }, connection));
-  } finally {
-    clearInterval(timer);
-    await pool.close();
-  }
-  return { tally, perLink, clickIds, sent, seconds: (performance.now() - started) / 1000, errorSamples };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Redemption load
-
-// Order o: its code (campaigns and influencers alternate), amount and customer; which follow-ups
-// it gets is decided by o, so the expected answers are known in advance.
-function orderOf(o, tag, codes, keys) {
-  const code = codes[o % codes.length];
-  return {
-    o,
-    code,
-    key: keys[o % keys.length],
-    orderId: `load-${tag}-${o}`,
-    body: {
-      code: code.code,
-      order_id: `load-${tag}-${o}`,
-      amount: 1000 + ((o * 7919) % 19_000),
-      currency: code.currency,
-      customer_id: `load-${tag}-c${o}`,
-    },
-    racing: o % 10 === 3,
-    replay: o % 10 === 7,
-    conflict: o % 50 === 11,
-    refund: o % 10 === 5,
-    refundReplay: o % 50 === 5,
-  };
-}
-// Requests per order, on average: 1 + racing 0.1 + replay 0.1 + conflict 0.02 + refund 0.1 +
-// replayed refund and over-refund 0.04.
-const requestsForOrders = (n) => Math.ceil(n * 1.36) + 1;
-
-async function redemptionLoad(origin, orders, deadline, progress) {
-  const pool = new Pool(origin.origin, { connections: ORDER_CONNECTIONS, pipelining: 1 });
-  const answers = {}; // "what status" → n
-  const problems = [];
-  const created = new Map(); // order id → the record answered 201
-  const createdAgain = [];
-  const refunded = new Map(); // campaign id → refunds answered 201, summed
-  let requests = 0;
-  let serverErrors = 0;
-  let errors = 0;
-
-  async function post(order, what, path, body, expect) {
-    requests++;
-    progress.requests = requests;
-    let status = 0;
-    let json = null;
-    try {
-      const res = await pool.request({
-        method: "POST",
-        path: `/api/v1${path}`,
-        headers: { authorization: `Bearer ${order.key}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      status = res.statusCode;
-      json = await res.body.json().catch(() => null);
-    } catch (error) {
-      errors++;
-      if (problems.length < 20) problems.push(`${what} ${order.orderId}: ${error?.message ?? error}`);
-      return { status: 0, json: null };
-    }
-    bump(answers, `${what} ${status}`);
-    if (status >= 500) serverErrors++;
-    if (status === 201 && path === "/redemptions") {
-      if (created.has(order.orderId)) createdAgain.push(order.orderId);
-      else created.set(order.orderId, json);
-    }
-    if (expect && !expect(status, json) && problems.length < 20)
-      problems.push(`${what} ${order.orderId}: ${status} ${JSON.stringify(json).slice(0, 200)}`);
-    return { status, json };
-  }
-
-  const sameRecord = (order) => (status, json) =>
-    status === 200 && json?.id !== undefined && json.id === created.get(order.orderId)?.id;
-  const errorCode = (code, status) => (s, json) => s === status && json?.error?.code === code;
-
-  async function redeem(order) {
-    const send = (what) => post(order, what, "/redemptions", order.body);
-    if (order.racing) {
-      // The same order twice at once, on two connections: one 201, one 200 (the same record).
-      const both = await Promise.all([send("racing"), send("racing")]);
-      const statuses = both.map((r) => r.status).sort();
-      if ((statuses[0] !== 200 || statuses[1] !== 201) && problems.length < 20)
-        problems.push(`racing ${order.orderId}: ${statuses.join(" and ")}, expected 200 and 201`);
-    } else {
-      const r = await send("new");
-      if (r.status !== 201 && problems.length < 20)
-        problems.push(`new ${order.orderId}: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
-    }
-  }
-
-  // Follow-ups of an order answered: they join a queue that is served a little later.
-  function followUps(order) {
-    const jobs = [];
-    if (order.replay) jobs.push(() => post(order, "replay", "/redemptions", order.body, sameRecord(order)));
-    if (order.conflict)
-      jobs.push(() =>
-        post(
-          order,
-          "conflict",
-          "/redemptions",
-          { ...order.body, amount: order.body.amount + 1 },
-          errorCode("order_conflict", 409),
-        ),
-      );
-    if (order.refund) {
-      const refundBody = {
-        order_id: order.orderId,
-        refund_id: `${order.orderId}-r1`,
-        amount: Math.floor(order.body.amount / 2),
-      };
-      jobs.push(async () => {
-        const r = await post(order, "refund", "/refunds", refundBody, (s) => s === 201);
-        if (r.status === 201)
-          refunded.set(order.code.campaignId, (refunded.get(order.code.campaignId) ?? 0) + refundBody.amount);
-        if (!order.refundReplay) return;
-        await post(
-          order,
-          "refund-replay",
-          "/refunds",
-          refundBody,
-          (s, json) => s === 200 && json?.id === r.json?.id,
-        );
-        await post(
-          order,
-          "over-refund",
-          "/refunds",
-          { ...refundBody, refund_id: `${order.orderId}-r2`, amount: order.body.amount },
-          errorCode("refund_exceeds_order", 422),
-        );
-      });
-    }
-    return jobs;
-  }
-
-  let next = 0;
-  const later = [];
-  const LAG = 4 * ORDER_CONNECTIONS;
-  async function connection() {
-    while (Date.now() < deadline) {
-      let job;
-      if (later.length > LAG || (next >= orders.length && later.length > 0)) job = later.shift();
-      else if (next < orders.length) {
-        const order = orders[next++];
-        job = async () => {
-          await redeem(order);
-          later.push(...followUps(order));
-        };
-      } else break;
-      await job();
-    }
-  }
-  const started = performance.now();
-  try {
-    await Promise.all(Array.from({ length: ORDER_CONNECTIONS }, connection));
-  } finally {
-    await pool.close();
-  }
-  return {
-    answers,
-    problems,
-    created,
-    createdAgain,
-    refunded,
-    requests,
-    ordersSent: next,
-    serverErrors,
-    errors,
-    seconds: (performance.now() - started) / 1000,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -659,17 +363,6 @@ function storage(file) {
   }
 }
 
-// Where the local D1 (and the rate limiters' storage) live: in memory (/dev/shm) where there is
-// one. Locally each is a SQLite file whose every commit is fsynced by workerd's one thread; on a
-// shared disk that stalls every request for milliseconds per write and measures the disk, not
-// Swayline (production D1 is another machine's disk, not this Worker's thread).
-function stateDir(session) {
-  if (!existsSync("/dev/shm")) return join(session.tmp, "state-swayline");
-  const dir = mkdtempSync("/dev/shm/swayline-load-");
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The run
 
@@ -695,7 +388,7 @@ try {
   } else {
     const { bundlePath, bundle } = buildWorker(session.tmp, args.bundle);
     step("starting the Swayline Worker in workerd (miniflare), fresh D1…");
-    const persistDir = stateDir(session);
+    const persistDir = join(session.tmp, "state-swayline");
     const worker = await startSwaylineWorker({
       instances: session.instances,
       persistDir,
@@ -712,7 +405,8 @@ try {
   }
 
   // 2. Seed.
-  const tag = `${Date.now().toString(36)}${Math.floor(random() * 1296).toString(36)}`;
+  // Names of this run (handles and codes are unique in a database that --url may share).
+  const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   step(
     `seeding run ${tag}: 2 campaigns, ${INFLUENCERS} influencers, ${LINKS} links, ` +
       `${2 * INFLUENCERS} codes through the API…`,
@@ -730,18 +424,30 @@ try {
   const loadStarted = Date.now();
   const deadline = loadStarted + DURATION * 1000;
   const orderProgress = { requests: 0, done: false };
-  const redemptionsPromise = redemptionLoad(base, orders, deadline, orderProgress).then((r) => {
+  const redemptionsPromise = redemptionLoad(base, {
+    orders,
+    connections: ORDER_CONNECTIONS,
+    deadline,
+    progress: orderProgress,
+  }).then((r) => {
     orderProgress.done = true;
     return r;
   });
-  const clicks = await clickLoad(base, seeded.links, deadline, (sent, ms) =>
-    console.log(
-      `  ${fmt.int(sent)} of ${fmt.int(CLICKS)} clicks sent (${fmt.rps((sent * 1000) / ms)}/s)` +
-        (orderProgress.done
-          ? ", redemptions done"
-          : `, ${fmt.int(orderProgress.requests)} redemption requests sent`),
-    ),
-  );
+  const clicks = await clickLoad(base, {
+    links: seeded.links,
+    total: CLICKS,
+    connections: CONNECTIONS,
+    deadline,
+    // One visitor for every 10 clicks, at least 1,000.
+    nextClick: clickMix(SEED, Math.max(1000, Math.ceil(CLICKS / 10))),
+    progress: (sent, ms) =>
+      console.log(
+        `  ${fmt.int(sent)} of ${fmt.int(CLICKS)} clicks sent (${fmt.rps((sent * 1000) / ms)}/s)` +
+          (orderProgress.done
+            ? ", redemptions done"
+            : `, ${fmt.int(orderProgress.requests)} redemption requests sent`),
+      ),
+  });
   step(`clicks done in ${clicks.seconds.toFixed(1)} s; waiting for the redemptions…`);
   const redemptions = await redemptionsPromise;
   const stoppedEarly = clicks.sent < CLICKS || redemptions.ordersSent < ORDERS;
@@ -754,7 +460,11 @@ try {
   const expectedRows = clicks.tally.get302 + clicks.tally.head302;
   step(`waiting for the queue to write ${fmt.int(expectedRows)} click rows (GET + HEAD 302s)…`);
   const drain = await waitForClicks(db, campaignIds, expectedRows);
-  step(`queue drained in ${drain.seconds.toFixed(1)} s: ${fmt.int(drain.rows)} rows`);
+  step(
+    drain.rows === expectedRows
+      ? `queue drained in ${drain.seconds.toFixed(1)} s: ${fmt.int(drain.rows)} rows`
+      : `queue NOT drained after ${drain.seconds.toFixed(1)} s: ${fmt.int(drain.rows)} of ${fmt.int(expectedRows)} rows`,
+  );
 
   // 5. The rollup, until caught up.
   step("POST /api/v1/rollup until caught_up…");
