@@ -25,11 +25,23 @@ function shortLinkBase(c: PageContext): string {
   return c.env.SHORT_LINK_BASE_URL || new URL(c.req.url).origin;
 }
 
+// A page shown again after a form post keeps its own address for its links (language, sort),
+// not the address the form posted to.
+function uiAt(c: PageContext, path: string) {
+  const ui = c.get("ui");
+  return c.req.method === "GET" ? ui : { ...ui, url: new URL(path, c.req.url) };
+}
+
 async function showCampaigns(c: PageContext, state?: FormState) {
   const page = await listCampaigns(c.get("db"), { ...LIST, cursor: c.req.query("cursor") });
   return render(
     c,
-    <CampaignsPage ui={c.get("ui")} campaigns={page.data} nextCursor={page.next_cursor} state={state} />,
+    <CampaignsPage
+      ui={uiAt(c, "/dashboard")}
+      campaigns={page.data}
+      nextCursor={page.next_cursor}
+      state={state}
+    />,
     state ? 422 : 200,
   );
 }
@@ -52,7 +64,7 @@ async function showCampaign(
   return render(
     c,
     <CampaignPage
-      ui={c.get("ui")}
+      ui={uiAt(c, `/dashboard/campaigns/${campaignId}`)}
       report={report}
       links={links.data.map((l) => ({ ...l, handle: handles.get(l.influencer_id) }))}
       codes={codes.data.map((code) => ({ ...code, handle: handles.get(code.influencer_id) }))}
