@@ -34,6 +34,8 @@ button.secondary, .button.secondary { background: #fff; color: var(--accent); }
 .field-error { color: var(--bad); font-size: .85rem; }
 .alert { border: 1px solid var(--bad); color: var(--bad); padding: .5rem .75rem; border-radius: 4px; }
 .notice { border: 1px solid var(--ok); padding: .5rem .75rem; border-radius: 4px; word-break: break-all; }
+table.links td { word-break: break-all; }
+table.links td:first-child { width: 104px; }
 .qr { width: 96px; height: 96px; display: block; }
 .chart { width: 100%; height: auto; max-height: 16rem; }
 .chart .axis { stroke: var(--line); } .chart text { font-size: 11px; fill: var(--muted); }

@@ -24,7 +24,7 @@ export const LinkList = ({ ui, links }: { ui: Ui; links: LinkItem[] }) => (
     <h2 id="links">{ui.t.links}</h2>
     {links.length === 0 ? <p class="muted">{ui.t.noLinks}</p> : null}
     <div class="table-wrap">
-      <table>
+      <table class="links">
         <tbody>
           {links.map((link) => (
             <tr data-link={link.id}>

@@ -31,7 +31,7 @@ export const KpiTiles = ({ ui, totals, currency }: { ui: Ui; totals: Metrics; cu
 
 export type DailyPoint = { date: string; clicks: number | null; conversions: number | null };
 
-const W = 640;
+const W = 480;
 const H = 220;
 const PAD = { left: 40, right: 12, top: 12, bottom: 28 };
 
@@ -124,16 +124,17 @@ const FUNNEL: MetricField[] = ["impressions", "clicks", "unique_clicks", "leads"
 export const FunnelChart = ({ ui, totals }: { ui: Ui; totals: Metrics }) => {
   const stages = FUNNEL.map((field) => ({ field, value: totals[field] ?? 0 }));
   const max = Math.max(1, ...stages.map((s) => s.value));
-  const rowH = 34;
-  const labelW = 150;
-  const barW = 360;
+  // Narrow enough that its 11-unit text stays readable when a phone scales it down.
+  const rowH = 30;
+  const labelW = 110;
+  const barW = 200;
   const height = stages.length * rowH;
   return (
     <section aria-labelledby="funnel">
       <h2 id="funnel">{ui.t.funnel}</h2>
       <svg
         class="chart"
-        viewBox={`0 0 ${labelW + barW + 90} ${height}`}
+        viewBox={`0 0 ${labelW + barW + 50} ${height}`}
         role="img"
         aria-labelledby="funnel-title funnel-desc"
       >
@@ -143,7 +144,7 @@ export const FunnelChart = ({ ui, totals }: { ui: Ui; totals: Metrics }) => {
         </desc>
         {stages.map((s, i) => (
           <g data-stage={s.field}>
-            <text class="bar-label" x={labelW - 8} y={i * rowH + 21} text-anchor="end">
+            <text class="bar-label" x={labelW - 8} y={i * rowH + 19} text-anchor="end">
               {ui.t.metrics[s.field]}
             </text>
             <rect
@@ -154,7 +155,7 @@ export const FunnelChart = ({ ui, totals }: { ui: Ui; totals: Metrics }) => {
               width={Math.max(1, (s.value / max) * barW)}
               rx={3}
             />
-            <text class="bar-label" x={labelW + Math.max(1, (s.value / max) * barW) + 6} y={i * rowH + 21}>
+            <text class="bar-label" x={labelW + Math.max(1, (s.value / max) * barW) + 6} y={i * rowH + 19}>
               {ui.fmt.integer(s.value)}
             </text>
           </g>
