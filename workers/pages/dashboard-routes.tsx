@@ -108,7 +108,6 @@ function backTo(value: string | undefined, fallback: string): string {
 }
 
 export const dashboardRoutes = new Hono<PageEnv>()
-  .use("/dashboard", requireSession("admin"))
   .use("/dashboard/*", requireSession("admin"))
   .get("/dashboard", (c) => showCampaigns(c))
   .post("/dashboard/campaigns", (c) =>

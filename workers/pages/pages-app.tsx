@@ -10,7 +10,8 @@ import { sessionRoutes } from "./session-routes";
 
 // Where the pages live. The session, language and CSRF middleware run on all of these, so every
 // form post under them is checked; test/pages-csrf.test.ts fails for a POST route outside them.
-export const PAGE_PATHS = ["/login", "/logout", "/dashboard", "/dashboard/*", "/portal", "/portal/*", "/r/*"];
+// ("/dashboard/*" also matches "/dashboard": listing both would run the middleware twice.)
+const PAGE_PATHS = ["/login", "/logout", "/dashboard/*", "/portal/*", "/r/*"];
 const FORM_BYTES = 64 * 1024;
 
 export function createPagesApp() {

@@ -33,7 +33,7 @@ async function ownFigures(db: Db, influencerId: string) {
 // The influencer portal: signed in with an influencer key, it shows that influencer's links,
 // codes and figures, and the influencer comes from the session, never from the request.
 export const portalRoutes = new Hono<PageEnv>()
-  .use("/portal", requireSession("influencer"))
+  .use("/portal/*", requireSession("influencer"))
   .get("/portal", async (c) => {
     const ui = c.get("ui");
     const db = c.get("db");
@@ -60,7 +60,9 @@ export const portalRoutes = new Hono<PageEnv>()
           <section class="card" aria-label={f.campaign.name}>
             <h2>{f.campaign.name}</h2>
             <AsOf ui={ui} asOf={f.asOf} />
-            {f.totals ? <KpiTiles ui={ui} totals={f.totals} currency={f.currency} /> : null}
+            {f.totals ? (
+              <KpiTiles ui={ui} totals={f.totals} currency={f.currency} idPrefix={f.campaign.id} />
+            ) : null}
           </section>
         ))}
       </Layout>,

@@ -11,11 +11,22 @@ const STAGES: { title: "awareness" | "consideration" | "conversion"; fields: Met
   { title: "conversion", fields: ["conversions", "conversion_rate", "revenue", "cpa", "roi", "roas", "emv"] },
 ];
 
-export const KpiTiles = ({ ui, totals, currency }: { ui: Ui; totals: Metrics; currency: string }) => (
+// idPrefix keeps heading ids unique when a page shows several campaigns (the portal).
+export const KpiTiles = ({
+  ui,
+  totals,
+  currency,
+  idPrefix = "stage",
+}: {
+  ui: Ui;
+  totals: Metrics;
+  currency: string;
+  idPrefix?: string;
+}) => (
   <>
     {STAGES.map((stage) => (
-      <section aria-labelledby={`stage-${stage.title}`}>
-        <h2 id={`stage-${stage.title}`}>{ui.t[stage.title]}</h2>
+      <section aria-labelledby={`${idPrefix}-${stage.title}`}>
+        <h2 id={`${idPrefix}-${stage.title}`}>{ui.t[stage.title]}</h2>
         <dl class="tiles">
           {stage.fields.map((field) => (
             <div class="tile" data-metric={field}>
