@@ -43,7 +43,10 @@ describe("the dashboard in a real browser", () => {
   let influencerId: string;
 
   it("signs in, creates a campaign, an influencer and a link; a followed link shows up after refresh", async () => {
-    const context = await browser.newContext({ locale: "en-GB" });
+    const context = await browser.newContext({
+      locale: "en-GB",
+      permissions: ["clipboard-read", "clipboard-write"],
+    });
     const page = await newPage(context);
     await signIn(page, E2E_ADMIN_KEY);
     await expect(page.url()).toBe(`${worker.url}/dashboard`);
@@ -85,6 +88,11 @@ describe("the dashboard in a real browser", () => {
     shortUrl = (await page.locator("[data-short-url]").first().textContent()) as string;
     expect(shortUrl).toBe(`${worker.url}/lea-spring`);
     await expect(page.locator("svg.qr").count()).resolves.toBe(1);
+    // The copy button (the pages' one script) puts the short link on the clipboard.
+    const copy = page.locator("[data-link]").getByRole("button", { name: `Copy ${shortUrl}` });
+    await copy.click();
+    await expect(copy.textContent()).resolves.toBe("Copied");
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(shortUrl);
     influencerId = (await page
       .locator("[data-influencer]")
       .first()
