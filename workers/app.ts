@@ -10,6 +10,7 @@ import { assetResponse } from "./pages/assets";
 import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
 import { createPagesApp } from "./pages/pages-app";
+import { breakdownsRouter } from "./routes/breakdowns";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
 import { conversionsRouter } from "./routes/conversions";
@@ -38,6 +39,7 @@ export function createApiRouter() {
     .route("/", meRouter)
     .route("/", rollupRouter)
     .route("/", summariesRouter)
+    .route("/", breakdownsRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)
