@@ -152,6 +152,21 @@ describe("dashboard forms", () => {
     expect(tile(html, "clicks")).toBe("2");
     expect(tile(html, "unique_clicks")).toBe("2");
     expect(html).toMatch(/data-as-of="\d{4}-/);
+    // The day's clicks in the chart's text alternative, and the clicks by device.
+    const today = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" }).format(new Date());
+    expect(html).toContain(`<th scope="row">${today}</th><td class="num">2</td><td class="num">0</td>`);
+    const devices = /<section aria-labelledby="by-device">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
+    expect(devices).toContain('<th scope="row">mobile</th><td class="num">2</td><td class="num">2</td>');
+    // The CSV report downloads with the session, one row per influencer and a totals row.
+    const csv = await browser.request(`${page}/report.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("Content-Disposition")).toMatch(/^attachment; filename=".+\.csv"$/);
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^influencer_id,handle,impressions,/);
+    expect(lines[1]).toContain(`${influencer.id},${influencer.handle},`);
+    expect(lines).toHaveLength(3);
+    expect((await new PageClient().request(`${page}/report.csv`)).status).toBe(303);
     // Back only to the dashboard, never to another site.
     const away = await browser.post("/dashboard/rollup", { back: "https://evil.example/" }, page);
     expect(away.headers.get("Location")).toBe("/dashboard");

@@ -25,9 +25,8 @@ export type CampaignReport = {
   influencers: LeaderboardRow[];
   goals: GoalRow[];
   sort: MetricField;
-  // Absent until the figures' source exists; a section without data is left out, never faked.
-  daily?: DailyPoint[] | undefined;
-  breakdowns?: { country: BreakdownRow[]; device: BreakdownRow[] } | undefined;
+  daily: DailyPoint[];
+  breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
 };
 
 // The report proper: the same on the dashboard and on a shared link.
@@ -35,28 +34,26 @@ export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) =
   <>
     <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
     <div class="grid2">
-      {report.daily ? <DailyChart ui={ui} points={report.daily} /> : null}
+      <DailyChart ui={ui} points={report.daily} />
       <FunnelChart ui={ui} totals={report.totals} />
     </div>
     <Leaderboard ui={ui} rows={report.influencers} currency={report.campaign.currency} sort={report.sort} />
-    {report.breakdowns ? (
-      <div class="grid2">
-        <Breakdown
-          ui={ui}
-          id="by-country"
-          title={ui.t.byCountry}
-          rows={report.breakdowns.country}
-          currency={report.campaign.currency}
-        />
-        <Breakdown
-          ui={ui}
-          id="by-device"
-          title={ui.t.byDevice}
-          rows={report.breakdowns.device}
-          currency={report.campaign.currency}
-        />
-      </div>
-    ) : null}
+    <div class="grid2">
+      <Breakdown
+        ui={ui}
+        id="by-country"
+        title={ui.t.byCountry}
+        rows={report.breakdowns.country}
+        currency={report.campaign.currency}
+      />
+      <Breakdown
+        ui={ui}
+        id="by-device"
+        title={ui.t.byDevice}
+        rows={report.breakdowns.device}
+        currency={report.campaign.currency}
+      />
+    </div>
     <Goals ui={ui} goals={report.goals} currency={report.campaign.currency} />
   </>
 );

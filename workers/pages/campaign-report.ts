@@ -1,7 +1,9 @@
 import { findCampaign } from "../../src/campaigns/campaigns";
 import type { Db } from "../../src/db";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
+import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
+import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { systemClock } from "../../src/time";
 import type { CampaignReport } from "./campaign-page";
 
@@ -16,7 +18,12 @@ export async function loadCampaignReport(
   sort: MetricField,
 ): Promise<CampaignReport> {
   const campaign = await findCampaign(db, campaignId);
-  const summary = await campaignSummary(db, campaignId, {}, { sort }, systemClock);
+  const [summary, timeseries, byCountry, byDevice] = await Promise.all([
+    campaignSummary(db, campaignId, {}, { sort }, systemClock),
+    campaignTimeseries(db, campaignId, {}, systemClock),
+    campaignBreakdown(db, campaignId, "country", {}),
+    campaignBreakdown(db, campaignId, "device", {}),
+  ]);
   return {
     campaign: {
       id: campaign.id,
@@ -29,5 +36,7 @@ export async function loadCampaignReport(
     influencers: summary.influencers,
     goals: summary.goals,
     sort,
+    daily: timeseries.points,
+    breakdowns: { country: byCountry.rows, device: byDevice.rows },
   };
 }

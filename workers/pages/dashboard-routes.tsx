@@ -7,6 +7,7 @@ import { linkCache } from "../../src/links/link-cache-instance";
 import { createLink, listLinks } from "../../src/links/links";
 import { createShareLink, listShareLinks, revokeShareLink } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
+import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { systemClock, toIso } from "../../src/time";
 import { type PageContext, type PageEnv, render, requireSession } from "../lib/page-context";
 import { createCampaignBody, enrolBody, toCampaignInput } from "../routes/campaigns";
@@ -138,6 +139,22 @@ export const dashboardRoutes = new Hono<PageEnv>()
   )
   .post("/dashboard/influencers", (c) => addInfluencer(c, "/dashboard", (state) => showCampaigns(c, state)))
   .get("/dashboard/campaigns/:id", (c) => showCampaign(c, c.req.param("id")))
+  // The API's CSV report, for a signed-in browser (GET /api/v1/campaigns/:id/report.csv wants a key).
+  .get("/dashboard/campaigns/:id/report.csv", async (c) => {
+    const report = await campaignReportCsv(
+      c.get("db"),
+      c.req.param("id"),
+      {},
+      { sort: sortField(c.req.query("sort")) },
+      systemClock,
+    );
+    return c.body(report.csv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${report.filename}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    });
+  })
   .post("/dashboard/campaigns/:id/influencers", (c) => {
     const id = c.req.param("id");
     return addInfluencer(c, `/dashboard/campaigns/${id}`, (state) => showCampaign(c, id, { state }));
@@ -246,7 +263,8 @@ export const dashboardRoutes = new Hono<PageEnv>()
   })
   .post("/dashboard/rollup", async (c) => {
     const body = await c.req.parseBody();
-    await runRollup(c.env.DB, systemClock);
+    // The same on-demand run as POST /api/v1/rollup.
+    await runRollup(c.env.DB, systemClock, { trigger: "api" });
     return c.redirect(backTo(typeof body.back === "string" ? body.back : undefined, "/dashboard"), 303);
   });
 

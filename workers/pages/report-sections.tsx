@@ -48,12 +48,12 @@ const PAD = { left: 40, right: 12, top: 12, bottom: 28 };
 
 // Clicks and orders per day as two lines, with the same figures as a table for screen readers
 // and for anyone who prefers numbers.
-export const DailyChart = ({ ui, points }: { ui: Ui; points: DailyPoint[] }) => {
+export const DailyChart = ({ ui, points, id = "daily" }: { ui: Ui; points: DailyPoint[]; id?: string }) => {
   const title = ui.t.clicksAndOrders;
   if (points.length === 0) {
     return (
-      <section aria-labelledby="daily">
-        <h2 id="daily">{title}</h2>
+      <section aria-labelledby={id}>
+        <h2 id={id}>{title}</h2>
         <p class="muted">{ui.t.noDailyFigures}</p>
       </section>
     );
@@ -70,15 +70,15 @@ export const DailyChart = ({ ui, points }: { ui: Ui; points: DailyPoint[] }) => 
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   const desc = `${ui.t.metrics.clicks}: ${points.map((p) => p.clicks ?? 0).join(", ")}. ${ui.t.metrics.conversions}: ${points.map((p) => p.conversions ?? 0).join(", ")}.`;
   return (
-    <section aria-labelledby="daily">
-      <h2 id="daily">{title}</h2>
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
       <p class="row">
         <span class="k-clicks">━ {ui.t.metrics.clicks}</span>
         <span class="k-orders">━ {ui.t.metrics.conversions}</span>
       </p>
-      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="daily-title daily-desc">
-        <title id="daily-title">{title}</title>
-        <desc id="daily-desc">{desc}</desc>
+      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+        <title id={`${id}-title`}>{title}</title>
+        <desc id={`${id}-desc`}>{desc}</desc>
         <line class="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
         <line class="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
         <text x={PAD.left - 6} y={PAD.top + 4} text-anchor="end">
@@ -248,6 +248,17 @@ export type BreakdownRow = {
   revenue: number;
 };
 
+const UNKNOWN = "unknown";
+
+// Countries by name in the reader's language (FR -> "France" / "France", DE -> "Germany" / "Allemagne").
+function breakdownLabel(ui: Ui, id: string, value: string | null): string {
+  if (!value || value === UNKNOWN) return ui.t.unknown;
+  if (id === "by-country" && /^[A-Z]{2}$/.test(value)) {
+    return new Intl.DisplayNames(ui.locale, { type: "region" }).of(value) ?? value;
+  }
+  return value;
+}
+
 export const Breakdown = ({
   ui,
   id,
@@ -285,7 +296,7 @@ export const Breakdown = ({
         <tbody>
           {rows.map((row) => (
             <tr>
-              <th scope="row">{row.value || ui.t.unknown}</th>
+              <th scope="row">{breakdownLabel(ui, id, row.value)}</th>
               <td class="num">{ui.fmt.integer(row.clicks)}</td>
               <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
               <td class="num">{ui.fmt.integer(row.conversions)}</td>
