@@ -40,6 +40,7 @@ table.links td:first-child { width: 104px; }
 .chart { width: 100%; height: auto; max-height: 16rem; }
 .chart .axis { stroke: var(--line); } .chart text { font-size: 11px; fill: var(--muted); }
 .s-clicks { stroke: var(--accent); fill: none; stroke-width: 2; } .s-orders { stroke: #ef6c00; fill: none; stroke-width: 2; }
+.d-clicks { fill: var(--accent); } .d-orders { fill: #ef6c00; }
 .k-clicks { color: var(--accent); } .k-orders { color: #ef6c00; }
 .bar { fill: var(--accent); } .bar-label { fill: var(--fg); }
 meter, progress { width: 100%; max-width: 16rem; height: 1rem; }

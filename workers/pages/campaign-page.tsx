@@ -43,6 +43,7 @@ export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) =
         ui={ui}
         id="by-country"
         title={ui.t.byCountry}
+        column={ui.t.country}
         rows={report.breakdowns.country}
         currency={report.campaign.currency}
       />
@@ -50,6 +51,7 @@ export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) =
         ui={ui}
         id="by-device"
         title={ui.t.byDevice}
+        column={ui.t.device}
         rows={report.breakdowns.device}
         currency={report.campaign.currency}
       />

@@ -96,6 +96,13 @@ export const DailyChart = ({ ui, points, id = "daily" }: { ui: Ui; points: Daily
         )}
         <path class="s-clicks" d={line((p) => p.clicks ?? 0)} />
         <path class="s-orders" d={line((p) => p.conversions ?? 0)} />
+        {/* A dot per day, so a single day (a line of one point) still shows. */}
+        {points.map((p, i) => (
+          <>
+            <circle class="d-clicks" cx={x(i)} cy={y(p.clicks ?? 0)} r={3} />
+            <circle class="d-orders" cx={x(i)} cy={y(p.conversions ?? 0)} r={3} />
+          </>
+        ))}
       </svg>
       <details>
         <summary>{ui.t.chartAlt}</summary>
@@ -263,12 +270,14 @@ export const Breakdown = ({
   ui,
   id,
   title,
+  column,
   rows,
   currency,
 }: {
   ui: Ui;
   id: string;
   title: string;
+  column: string;
   rows: BreakdownRow[];
   currency: string;
 }) => (
@@ -278,7 +287,7 @@ export const Breakdown = ({
       <table>
         <thead>
           <tr>
-            <th scope="col">{ui.t.value}</th>
+            <th scope="col">{column}</th>
             <th scope="col" class="num">
               {ui.t.metrics.clicks}
             </th>
