@@ -2,7 +2,17 @@ import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
 import { NewInfluencerForm } from "./campaigns-page";
-import { CopyButton, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
+import {
+  CopyButton,
+  DataTable,
+  Field,
+  Form,
+  FormMessage,
+  type FormState,
+  Layout,
+  Select,
+  type Ui,
+} from "./layout";
 import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
 import {
   AsOf,
@@ -203,41 +213,30 @@ export const CampaignPage = ({
           </p>
         ) : null}
         {shareLinks.length > 0 ? (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{ui.t.label}</th>
-                  <th scope="col">{ui.t.expires}</th>
-                  <th scope="col"></th>
+          <DataTable columns={[{ label: ui.t.label }, { label: ui.t.expires }, { label: "" }]}>
+            {shareLinks.map((link) => {
+              const live = !link.revoked_at && Date.parse(link.expires_at) > now;
+              return (
+                <tr data-share-link={link.id}>
+                  <th scope="row">{link.label ?? "–"}</th>
+                  <td>{ui.fmt.dateTime(link.expires_at)}</td>
+                  <td>
+                    {live ? (
+                      <Form ui={ui} action={`/dashboard/share-links/${link.id}/revoke`} class="inline">
+                        <button type="submit" class="secondary">
+                          {ui.t.revoke}
+                        </button>
+                      </Form>
+                    ) : link.revoked_at ? (
+                      ui.t.revoked
+                    ) : (
+                      ui.t.expired
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {shareLinks.map((link) => {
-                  const live = !link.revoked_at && Date.parse(link.expires_at) > now;
-                  return (
-                    <tr data-share-link={link.id}>
-                      <th scope="row">{link.label ?? "–"}</th>
-                      <td>{ui.fmt.dateTime(link.expires_at)}</td>
-                      <td>
-                        {live ? (
-                          <Form ui={ui} action={`/dashboard/share-links/${link.id}/revoke`} class="inline">
-                            <button type="submit" class="secondary">
-                              {ui.t.revoke}
-                            </button>
-                          </Form>
-                        ) : link.revoked_at ? (
-                          ui.t.revoked
-                        ) : (
-                          ui.t.expired
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         ) : null}
         <Form ui={ui} action={`${base}/share-links`} label={ui.t.shareReport}>
           <h3>{ui.t.shareReport}</h3>

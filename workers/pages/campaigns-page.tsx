@@ -1,5 +1,5 @@
 import { PLATFORMS } from "../../schema";
-import { Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
+import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
 
 type CampaignListItem = { id: string; name: string; objective: string; currency: string; created_at: string };
 
@@ -38,30 +38,25 @@ export const CampaignsPage = ({
     <h1>{ui.t.campaigns}</h1>
     {campaigns.length === 0 ? <p class="muted">{ui.t.noCampaigns}</p> : null}
     {campaigns.length > 0 ? (
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{ui.t.name}</th>
-              <th scope="col">{ui.t.objective}</th>
-              <th scope="col">{ui.t.currency}</th>
-              <th scope="col">{ui.t.created}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((campaign) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/dashboard/campaigns/${campaign.id}`}>{campaign.name}</a>
-                </th>
-                <td>{campaign.objective}</td>
-                <td>{campaign.currency}</td>
-                <td>{ui.fmt.date(campaign.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[
+          { label: ui.t.name },
+          { label: ui.t.objective },
+          { label: ui.t.currency },
+          { label: ui.t.created },
+        ]}
+      >
+        {campaigns.map((campaign) => (
+          <tr>
+            <th scope="row">
+              <a href={`/dashboard/campaigns/${campaign.id}`}>{campaign.name}</a>
+            </th>
+            <td>{campaign.objective}</td>
+            <td>{campaign.currency}</td>
+            <td>{ui.fmt.date(campaign.created_at)}</td>
+          </tr>
+        ))}
+      </DataTable>
     ) : null}
     {nextCursor ? (
       <p>

@@ -197,3 +197,23 @@ export const QrCode: FC<{ ui: Ui; text: string }> = ({ ui, text }) => {
     </svg>
   );
 };
+
+export type Column = { label: Child; num?: boolean };
+
+// A table whose columns have headings, inside a box that scrolls sideways on a narrow screen.
+export const DataTable: FC<PropsWithChildren<{ columns: Column[] }>> = ({ columns, children }) => (
+  <div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th scope="col" class={column.num ? "num" : undefined}>
+              {column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </div>
+);

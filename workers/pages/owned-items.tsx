@@ -1,4 +1,4 @@
-import { CopyButton, QrCode, type Ui } from "./layout";
+import { CopyButton, DataTable, QrCode, type Ui } from "./layout";
 
 // Short links and promo codes as the dashboard and the portal show them: each link with a copy
 // button and a QR code.
@@ -54,34 +54,23 @@ export const CodeList = ({ ui, codes }: { ui: Ui; codes: CodeItem[] }) => (
     <h2 id="codes">{ui.t.codes}</h2>
     {codes.length === 0 ? <p class="muted">{ui.t.noCodes}</p> : null}
     {codes.length > 0 ? (
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{ui.t.code}</th>
-              <th scope="col">{ui.t.influencer}</th>
-              <th scope="col" class="num">
-                {ui.t.redemptions}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {codes.map((code) => (
-              <tr data-code={code.id}>
-                <th scope="row">
-                  <span class="mono">{code.code}</span>{" "}
-                  <CopyButton ui={ui} text={code.code} label={`${ui.t.copy} ${code.code}`} />
-                </th>
-                <td>{code.handle ? `@${code.handle}` : ""}</td>
-                <td class="num">
-                  {ui.fmt.integer(code.redemptions)}
-                  {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[{ label: ui.t.code }, { label: ui.t.influencer }, { label: ui.t.redemptions, num: true }]}
+      >
+        {codes.map((code) => (
+          <tr data-code={code.id}>
+            <th scope="row">
+              <span class="mono">{code.code}</span>{" "}
+              <CopyButton ui={ui} text={code.code} label={`${ui.t.copy} ${code.code}`} />
+            </th>
+            <td>{code.handle ? `@${code.handle}` : ""}</td>
+            <td class="num">
+              {ui.fmt.integer(code.redemptions)}
+              {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     ) : null}
   </section>
 );

@@ -1,6 +1,6 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
-import type { Ui } from "./layout";
+import { DataTable, type Ui } from "./layout";
 
 // The sections of a campaign's report, shared by the dashboard, the shared report and the portal.
 // Each takes plain data, so where the figures come from is the page's business.
@@ -106,30 +106,21 @@ export const DailyChart = ({ ui, points, id = "daily" }: { ui: Ui; points: Daily
       </svg>
       <details>
         <summary>{ui.t.chartAlt}</summary>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{ui.t.date}</th>
-                <th scope="col" class="num">
-                  {ui.t.metrics.clicks}
-                </th>
-                <th scope="col" class="num">
-                  {ui.t.metrics.conversions}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((p) => (
-                <tr>
-                  <th scope="row">{ui.fmt.date(`${p.date}T00:00:00Z`)}</th>
-                  <td class="num">{ui.fmt.integer(p.clicks ?? 0)}</td>
-                  <td class="num">{ui.fmt.integer(p.conversions ?? 0)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            { label: ui.t.date },
+            { label: ui.t.metrics.clicks, num: true },
+            { label: ui.t.metrics.conversions, num: true },
+          ]}
+        >
+          {points.map((p) => (
+            <tr>
+              <th scope="row">{ui.fmt.date(`${p.date}T00:00:00Z`)}</th>
+              <td class="num">{ui.fmt.integer(p.clicks ?? 0)}</td>
+              <td class="num">{ui.fmt.integer(p.conversions ?? 0)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </details>
     </section>
   );
@@ -283,38 +274,25 @@ export const Breakdown = ({
 }) => (
   <section aria-labelledby={id}>
     <h3 id={id}>{title}</h3>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{column}</th>
-            <th scope="col" class="num">
-              {ui.t.metrics.clicks}
-            </th>
-            <th scope="col" class="num">
-              {ui.t.metrics.unique_clicks}
-            </th>
-            <th scope="col" class="num">
-              {ui.t.metrics.conversions}
-            </th>
-            <th scope="col" class="num">
-              {ui.t.metrics.revenue}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr>
-              <th scope="row">{breakdownLabel(ui, id, row.value)}</th>
-              <td class="num">{ui.fmt.integer(row.clicks)}</td>
-              <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
-              <td class="num">{ui.fmt.integer(row.conversions)}</td>
-              <td class="num">{ui.fmt.money(row.revenue, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={[
+        { label: column },
+        { label: ui.t.metrics.clicks, num: true },
+        { label: ui.t.metrics.unique_clicks, num: true },
+        { label: ui.t.metrics.conversions, num: true },
+        { label: ui.t.metrics.revenue, num: true },
+      ]}
+    >
+      {rows.map((row) => (
+        <tr>
+          <th scope="row">{breakdownLabel(ui, id, row.value)}</th>
+          <td class="num">{ui.fmt.integer(row.clicks)}</td>
+          <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
+          <td class="num">{ui.fmt.integer(row.conversions)}</td>
+          <td class="num">{ui.fmt.money(row.revenue, currency)}</td>
+        </tr>
+      ))}
+    </DataTable>
   </section>
 );
 
