@@ -1,7 +1,14 @@
 import { PLATFORMS } from "../../schema";
 import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
 
-type CampaignListItem = { id: string; name: string; objective: string; currency: string; created_at: string };
+const OBJECTIVES = ["sales", "leads", "awareness"] as const;
+type CampaignListItem = {
+  id: string;
+  name: string;
+  objective: (typeof OBJECTIVES)[number];
+  currency: string;
+  created_at: string;
+};
 
 export const NewInfluencerForm = ({
   ui,
@@ -51,7 +58,7 @@ export const CampaignsPage = ({
             <th scope="row">
               <a href={`/dashboard/campaigns/${campaign.id}`}>{campaign.name}</a>
             </th>
-            <td>{campaign.objective}</td>
+            <td>{ui.t.objectives[campaign.objective]}</td>
             <td>{campaign.currency}</td>
             <td>{ui.fmt.date(campaign.created_at)}</td>
           </tr>
@@ -73,7 +80,7 @@ export const CampaignsPage = ({
           state={state}
           name="objective"
           label={ui.t.objective}
-          options={["sales", "leads", "awareness"]}
+          options={OBJECTIVES.map((value) => ({ value, label: ui.t.objectives[value] }))}
         />
         <Field form="campaign" state={state} name="currency" label={ui.t.currency} value="EUR" required />
         <Field
