@@ -49,7 +49,9 @@ meter, progress { width: 100%; max-width: 16rem; height: 1rem; }
 details > summary { cursor: pointer; color: var(--accent); }
 code, .mono { font-family: ui-monospace, monospace; background: var(--soft); padding: 0 .2rem; border-radius: 3px; }
 .method { display: inline-block; min-width: 4.5rem; font-weight: 600; }
+main.docs { max-width: 60rem; }
 main.docs section { border-top: 1px solid var(--line); padding: .5rem 0; }
+main.docs table { width: auto; }
 main.message { max-width: 32rem; margin-top: 3rem; }
 @media (max-width: 40rem) {
   main { padding: .6rem; }
