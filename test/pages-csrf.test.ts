@@ -62,6 +62,23 @@ describe("CSRF protection on every form", () => {
     },
   );
 
+  it("protects sign-in before there is a session: the token must match this browser's cookie", async () => {
+    const visitor = new PageClient();
+    const other = new PageClient();
+    const othersToken = await other.csrfFrom("/login");
+    await visitor.csrfFrom("/login");
+    for (const form of [{ key: ADMIN }, { key: ADMIN, _csrf: othersToken }]) {
+      expect((await visitor.request("/login", { form })).status).toBe(403);
+    }
+    const ownToken = await visitor.csrfFrom("/login");
+    const crossSite = await visitor.request("/login", {
+      form: { key: ADMIN, _csrf: ownToken },
+      headers: { Origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await visitor.request("/login", { form: { key: ADMIN, _csrf: ownToken } })).status).toBe(303);
+  });
+
   it("accepts a form with this session's token from this origin (the check can pass)", async () => {
     const res = await browser.post(
       `/dashboard/campaigns/${ids.campaign}/influencers`,
