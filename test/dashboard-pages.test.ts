@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createApp } from "../workers/app";
 import { ADMIN, api, createCampaign, createInfluencer, follow, unique, waitForClicks } from "./helpers";
 import { PageClient } from "./page-client";
 
@@ -130,6 +131,42 @@ describe("dashboard forms", () => {
     const unknownCampaign = await browser.request("/dashboard/campaigns/cmp_nope");
     expect(unknownCampaign.status).toBe(404);
     expect(unknownCampaign.headers.get("Content-Type")).toMatch(/^text\/html/);
+  });
+
+  it("answers nonsense in every form with a page, never a 500", async () => {
+    const browser = await admin();
+    const campaign = await createCampaign();
+    const junk = {
+      name: "",
+      objective: "fame",
+      currency: "€€",
+      budget: "-5",
+      starts_at: "yesterday",
+      handle: " ",
+      platform: "myspace",
+      followers: "1e999",
+      influencer_id: "inf_nobody",
+      url: "ftp://x",
+      slug: "a b",
+      code: "!",
+      max_redemptions: "0",
+      fee: "abc",
+      commission_rate: "150",
+      other_costs: "1.234",
+      days: "0",
+      back: "//evil.example",
+      key: "x",
+    };
+    const routes = createApp().routes.filter((r) => r.method === "POST" && !r.path.startsWith("/api/"));
+    const token = await browser.csrfFrom("/dashboard");
+    for (const { path } of routes) {
+      if (path === "/logout") continue;
+      const concrete = path.replace(":id", path.includes("share-links/") ? "shr_nope" : campaign.id);
+      const res = await browser.request(concrete, { form: { _csrf: token, ...junk } });
+      expect(res.status, concrete).toBeLessThan(500);
+      if (res.status === 303) expect(res.headers.get("Location"), concrete).toMatch(/^\/[a-z]/);
+      else expect(res.headers.get("Content-Type"), concrete).toMatch(/^text\/html/);
+    }
   });
 
   it("shows a click on the campaign page after refresh now runs the rollup", async () => {
