@@ -194,6 +194,12 @@ describe("dashboard forms", () => {
     expect(html).toContain(`<th scope="row">${today}</th><td class="num">2</td><td class="num">0</td>`);
     const devices = /<section aria-labelledby="by-device">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
     expect(devices).toContain('<th scope="row">mobile</th><td class="num">2</td><td class="num">2</td>');
+    // The last 7 days: the same clicks, and a chart of exactly 7 days.
+    const week = (await browser.request(`${page}?days=7`)).text;
+    expect(tile(week, "clicks")).toBe("2");
+    expect(week).toContain('<strong aria-current="page">Last 7 days</strong>');
+    const weekTable = /<details>([\s\S]*?)<\/details>/.exec(week)?.[1] ?? "";
+    expect(weekTable.match(/<th scope="row">/g)).toHaveLength(7);
     // The CSV report downloads with the session, one row per influencer and a totals row.
     const csv = await browser.request(`${page}/report.csv`);
     expect(csv.status).toBe(200);

@@ -67,7 +67,8 @@ describe("CSRF protection on every form", () => {
     const other = new PageClient();
     const othersToken = await other.csrfFrom("/login");
     await visitor.csrfFrom("/login");
-    for (const form of [{ key: ADMIN }, { key: ADMIN, _csrf: othersToken }]) {
+    const forms: Record<string, string>[] = [{ key: ADMIN }, { key: ADMIN, _csrf: othersToken }];
+    for (const form of forms) {
       expect((await visitor.request("/login", { form })).status).toBe(403);
     }
     const ownToken = await visitor.csrfFrom("/login");

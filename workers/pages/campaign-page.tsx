@@ -1,6 +1,6 @@
 import type { Metrics } from "../../src/metrics/formulas";
-import type { MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
+import type { ReportView } from "./campaign-report";
 import { NewInfluencerForm } from "./campaigns-page";
 import {
   CopyButton,
@@ -26,6 +26,7 @@ import {
   KpiTiles,
   Leaderboard,
   type LeaderboardRow,
+  PeriodNav,
 } from "./report-sections";
 
 export type CampaignReport = {
@@ -34,7 +35,7 @@ export type CampaignReport = {
   totals: Metrics;
   influencers: LeaderboardRow[];
   goals: GoalRow[];
-  sort: MetricField;
+  view: ReportView;
   daily: DailyPoint[];
   breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
 };
@@ -42,12 +43,18 @@ export type CampaignReport = {
 // The report proper: the same on the dashboard and on a shared link.
 export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) => (
   <>
+    <PeriodNav ui={ui} days={report.view.days} />
     <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
     <div class="grid2">
       <DailyChart ui={ui} points={report.daily} />
       <FunnelChart ui={ui} totals={report.totals} />
     </div>
-    <Leaderboard ui={ui} rows={report.influencers} currency={report.campaign.currency} sort={report.sort} />
+    <Leaderboard
+      ui={ui}
+      rows={report.influencers}
+      currency={report.campaign.currency}
+      sort={report.view.sort}
+    />
     <div class="grid2">
       <Breakdown
         ui={ui}
@@ -111,7 +118,7 @@ export const CampaignPage = ({
           <input type="hidden" name="back" value={base} />
           <button type="submit">{ui.t.refreshNow}</button>
         </Form>
-        <a class="button secondary" href={`${base}/report.csv`} download>
+        <a class="button secondary" href={`${base}/report.csv${ui.url.search}`} download>
           {ui.t.downloadCsv}
         </a>
       </div>

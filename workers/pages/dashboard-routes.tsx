@@ -15,7 +15,7 @@ import { createCodeBody } from "../routes/codes";
 import { createInfluencerBody } from "../routes/influencers";
 import { createLinkBody } from "../routes/links";
 import { CampaignPage } from "./campaign-page";
-import { loadCampaignReport, sortField } from "./campaign-report";
+import { loadCampaignReport, periodOf, reportView } from "./campaign-report";
 import { CampaignsPage } from "./campaigns-page";
 import { FormReader, formValues } from "./form-input";
 import type { FormState } from "./layout";
@@ -53,7 +53,11 @@ async function showCampaign(
   extra: { state?: FormState; newShareUrl?: string } = {},
 ) {
   const db = c.get("db");
-  const report = await loadCampaignReport(db, campaignId, sortField(c.req.query("sort")));
+  const report = await loadCampaignReport(
+    db,
+    campaignId,
+    reportView((name) => c.req.query(name)),
+  );
   const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
   const filter = { campaignId, influencerId: undefined };
   const [links, codes, influencers, shares] = await Promise.all([
@@ -141,11 +145,12 @@ export const dashboardRoutes = new Hono<PageEnv>()
   .get("/dashboard/campaigns/:id", (c) => showCampaign(c, c.req.param("id")))
   // The API's CSV report, for a signed-in browser (GET /api/v1/campaigns/:id/report.csv wants a key).
   .get("/dashboard/campaigns/:id/report.csv", async (c) => {
+    const view = reportView((name) => c.req.query(name));
     const report = await campaignReportCsv(
       c.get("db"),
       c.req.param("id"),
-      {},
-      { sort: sortField(c.req.query("sort")) },
+      periodOf(view.days, systemClock()),
+      { sort: view.sort },
       systemClock,
     );
     return c.body(report.csv, 200, {

@@ -3,7 +3,7 @@ import { campaignOfShareToken } from "../../src/reports/share-links";
 import { systemClock } from "../../src/time";
 import { type PageEnv, render, renderMessage } from "../lib/page-context";
 import { ReportBody } from "./campaign-page";
-import { loadCampaignReport, sortField } from "./campaign-report";
+import { loadCampaignReport, reportView } from "./campaign-report";
 import { Layout } from "./layout";
 import { AsOf } from "./report-sections";
 
@@ -13,7 +13,11 @@ export const reportRoutes = new Hono<PageEnv>().get("/r/:token", async (c) => {
   const ui = c.get("ui");
   const campaignId = await campaignOfShareToken(c.get("db"), c.req.param("token"), systemClock);
   if (!campaignId) return renderMessage(c, 404, ui.t.notFoundTitle, ui.t.reportGone);
-  const report = await loadCampaignReport(c.get("db"), campaignId, sortField(c.req.query("sort")));
+  const report = await loadCampaignReport(
+    c.get("db"),
+    campaignId,
+    reportView((name) => c.req.query(name)),
+  );
   c.header("X-Robots-Tag", "noindex, nofollow");
   return render(
     c,

@@ -1,5 +1,6 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
+import { PERIOD_DAYS, type PeriodDays } from "./campaign-report";
 import { DataTable, type Ui } from "./layout";
 
 // The sections of a campaign's report, shared by the dashboard, the shared report and the portal.
@@ -334,6 +335,27 @@ export const Goals = ({ ui, goals, currency }: { ui: Ui; goals: GoalRow[]; curre
     </ul>
   </section>
 );
+
+// All time or the last 7, 30, 90 days, as links that keep the rest of the address (the sort).
+export const PeriodNav = ({ ui, days }: { ui: Ui; days: PeriodDays | null }) => {
+  const href = (value: PeriodDays | null) => {
+    const url = new URL(ui.url);
+    if (value === null) url.searchParams.delete("days");
+    else url.searchParams.set("days", String(value));
+    return `${url.pathname}${url.search}`;
+  };
+  const options: [PeriodDays | null, string][] = [
+    [null, ui.t.allTime],
+    ...PERIOD_DAYS.map((n): [PeriodDays, string] => [n, ui.t.lastDays.replace("{n}", String(n))]),
+  ];
+  return (
+    <nav class="row period" aria-label={ui.t.period}>
+      {options.map(([value, label]) =>
+        value === days ? <strong aria-current="page">{label}</strong> : <a href={href(value)}>{label}</a>,
+      )}
+    </nav>
+  );
+};
 
 export const AsOf = ({ ui, asOf }: { ui: Ui; asOf: string | null }) => (
   <p class="muted" data-as-of={asOf ?? ""}>
