@@ -45,9 +45,14 @@ export const Layout: FC<
     </head>
     <body>
       <header class="top">
-        <a class="brand" href={ui.session?.scope === "influencer" ? "/portal" : "/dashboard"}>
-          {ui.t.appName}
-        </a>
+        {/* Home for the signed-in; a reader of a shared report has no home here. */}
+        {ui.session ? (
+          <a class="brand" href={ui.session.scope === "influencer" ? "/portal" : "/dashboard"}>
+            {ui.t.appName}
+          </a>
+        ) : (
+          <span class="brand">{ui.t.appName}</span>
+        )}
         <nav aria-label={ui.t.language}>
           {nav}
           {LOCALES.map((locale) =>
