@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import fc from "fast-check";
 import { isbot } from "isbot";
 import UAParser from "ua-parser-js";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { enrichClick } from "../src/clicks/enrich-click";
 import { visitorHash } from "../src/clicks/visitor-hash";
 import { randomAlphanumeric } from "../src/ids";
 import { LinkCache, type RedirectLink } from "../src/links/link-cache";
+import { sha256HexJs } from "../src/sha256";
 import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
@@ -85,6 +87,29 @@ describe("visitor hash", () => {
         expected(secret, at, "198.51.100.7", "Agent/1.0 é"),
       );
     }
+  });
+});
+
+describe("SHA-256 in JavaScript", () => {
+  const nodeSha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+  it("matches node:crypto on the standard vectors and at every length around the block edges", () => {
+    expect(sha256HexJs("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(sha256HexJs("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    for (let length = 0; length <= 200; length++) {
+      expect(sha256HexJs("x".repeat(length))).toBe(nodeSha256("x".repeat(length)));
+    }
+    const long = "é€😀".repeat(2000); // multi-byte UTF-8, longer than the reusable buffer
+    expect(sha256HexJs(long)).toBe(nodeSha256(long));
+  });
+
+  it("matches node:crypto on random texts, including any Unicode", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), (text) => {
+        expect(sha256HexJs(text)).toBe(nodeSha256(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

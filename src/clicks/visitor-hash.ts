@@ -1,4 +1,5 @@
-import { hmacSha256Hex, sha256Hex } from "../crypto";
+import { hmacSha256Hex } from "../crypto";
+import { sha256HexJs } from "../sha256";
 import { utcDay } from "../time";
 
 const DAY_MS = 86_400_000;
@@ -17,5 +18,5 @@ function dailySalt(secret: string, at: number): string {
 }
 
 export function visitorHash(secret: string, at: number, ip: string, userAgent: string): string {
-  return sha256Hex(`${dailySalt(secret, at)}\n${ip}\n${userAgent}`);
+  return sha256HexJs(`${dailySalt(secret, at)}\n${ip}\n${userAgent}`);
 }
