@@ -4,6 +4,7 @@
 //
 //   npm run bench:redirect -- [--duration 10] [--rounds 3] [--connections 32] [--report-only]
 //                             [--bundle path/to/index.js] [--direct]
+//                             [--generator wrk|autocannon] [--consumer-apart]
 //
 // --bundle skips the build and loads a given bundled index.js instead: to attribute the cost, copy
 // the built bundle, disable one piece of the work in the copy, and compare.
@@ -25,13 +26,17 @@
 //   leaves it out and measures the Workers alone, a much stricter comparison.
 // - The baseline is a bare Worker in a second miniflare instance (its own workerd process, like the
 //   real one) that returns a constant 302 with the same headers. Both are loaded identically with
-//   autocannon: GET /<slug>?fbclid=x, a mobile Safari User-Agent, the same number of connections.
+//   one load generator: GET /<slug>?fbclid=x, a mobile Safari User-Agent, the same number of
+//   connections. The generator is wrk when it is installed (one thread; it costs far less CPU than
+//   the Workers it drives), else autocannon (Node; on a 2-core machine it takes about a core of
+//   its own, which holds both sides back alike and so pulls the ratios towards 1); --generator
+//   picks one. The results name the generator: compare ratios only between runs that used the same.
 // - Rounds alternate bare, redirect, bare, redirect… so that noise on the machine (two shared cores)
 //   hits both sides alike; each side's figure is the median over its rounds. Before the rounds a
 //   short unrecorded warm-up load lets V8 optimise both Workers. After every redirect round the
 //   queue is allowed to catch up, so a consumer backlog does not steal CPU from the next bare round.
 // - The ratios are what matter, not the absolute numbers (which depend on the machine, and here
-//   include autocannon itself sharing the cores): redirect/bare requests per second says what share
+//   include the load generator sharing the cores): redirect/bare requests per second says what share
 //   of a bare Worker's throughput the redirect keeps; redirect/bare p99 how much worse its tail is.
 //   Targets: throughput ratio >= 0.8, p99 ratio <= 1.5, and no click lost.
 // - Each Worker has its own workerd process, so (on Linux) the CPU time that process spent per
@@ -39,10 +44,16 @@
 //   it includes the queue and the consumer's D1 writes done during the round (and its catch-up).
 // - Clicks: both Workers are wrapped in a tiny counter module (identical for both, so it costs the
 //   same on each side) that counts the 302s it answered to GET requests, readable at /__bench/count.
-//   That count is exact, whereas autocannon's own count misses the requests in flight when it stops
-//   (their redirects were answered and their clicks queued, but autocannon had hung up). After the
+//   That count is exact, whereas the generator's own count misses the requests in flight when it
+//   stops (their redirects were answered and their clicks queued, but the generator had hung up). After the
 //   rounds the D1 `clicks` table is polled until it holds one row per answered redirect (or stops
 //   growing for 20 s); the difference is clicks lost.
+//
+// - --consumer-apart adds a third side to the alternation: the same Worker whose queue handler only
+//   acknowledges. Locally the queue broker, the consumer and D1 all run on workerd's one thread
+//   with the redirect; on Cloudflare the consumer runs in its own invocations and D1 elsewhere.
+//   The difference in CPU per request between the two Swayline sides is the consumer's share. It
+//   is reported apart and labelled; the targets are judged on the full Worker only.
 //
 // Exit code 1 when a click was lost, or when a speed ratio misses its target (unless --report-only:
 // the speed ratios depend on the machine; the click count does not).
