@@ -9,10 +9,10 @@ import { enrichClick } from "../src/clicks/enrich-click";
 import { visitorHash } from "../src/clicks/visitor-hash";
 import { randomAlphanumeric } from "../src/ids";
 import { LinkCache, type RedirectLink } from "../src/links/link-cache";
-import { sha256HexJs } from "../src/sha256";
 import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
+import { sha256HexJs } from "../src/sha256";
 
 const link: RedirectLink = {
   id: "lnk_1",
