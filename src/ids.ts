@@ -12,7 +12,8 @@ export type IdPrefix =
   | "att"
   | "rfd"
   | "post"
-  | "pms";
+  | "pms"
+  | "shr";
 
 const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 // 248 = 4 × 62: bytes from 248 up are skipped, so every character is equally likely.
