@@ -134,6 +134,37 @@ describe("queue consumer", () => {
     ]);
   });
 
+  it("claims uniques for human clicks only, also when a whole chunk of the batch is bots", async () => {
+    const linkId = `lnk_${crypto.randomUUID()}`;
+    // Rows are written 1,000 clicks a statement: the first chunk here holds bots only.
+    const bots = Array.from({ length: 1000 }, () => click({ link_id: linkId, head: true }));
+    const humans = Array.from({ length: 500 }, (_, i) =>
+      click({ link_id: linkId, clicked_at: DAY + i, visitor_hash: i.toString(16).padStart(64, "0") }),
+    );
+    const all = [...bots, ...humans];
+    const messages = Array.from({ length: 15 }, (_, m) => message(...all.slice(m * 100, m * 100 + 100)));
+    const { result } = await deliver(messages);
+    expect(result.retryMessages).toEqual([]);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(1500);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ? AND is_bot = 1", linkId)).toBe(
+      1000,
+    );
+    const { results } = await env.DB.prepare(
+      "SELECT link_id, day, visitor_hash, click_id, clicked_at FROM click_uniques WHERE link_id = ? ORDER BY clicked_at",
+    )
+      .bind(linkId)
+      .all();
+    expect(results).toEqual(
+      humans.map((h) => ({
+        link_id: linkId,
+        day: "2026-11-20",
+        visitor_hash: h.visitor_hash,
+        click_id: h.id,
+        clicked_at: h.clicked_at,
+      })),
+    );
+  });
+
   it("sets poison aside in dead_letters and acks it, without holding back good clicks", async () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
     const good = click({ link_id: linkId });
