@@ -9,6 +9,7 @@ import { enrichClick } from "../src/clicks/enrich-click";
 import { visitorHash } from "../src/clicks/visitor-hash";
 import { randomAlphanumeric } from "../src/ids";
 import { LinkCache, type RedirectLink } from "../src/links/link-cache";
+import { urlPath, urlSearch } from "../src/links/request-url";
 import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
@@ -205,6 +206,31 @@ describe("random ids", () => {
     // would favour the first 8 characters by a fifth (5 bytes in 256 against 4).
     for (const n of counts.values()) expect(Math.abs(n / (96_000 / 62) - 1)).toBeLessThan(0.12);
     expect(randomAlphanumeric(0)).toBe("");
+  });
+});
+
+describe("request URL parts", () => {
+  it("cuts the path and query out of a serialized URL exactly as URL parses them", () => {
+    const check = (href: string) => {
+      const url = new URL(href);
+      expect(urlPath(url.href)).toBe(url.pathname);
+      expect(urlSearch(url.href)).toBe(url.search);
+    };
+    for (const href of [
+      "https://s.example/abc",
+      "https://s.example/abc?",
+      "https://s.example/abc?a=1&b=%20#frag",
+      "https://s.example/abc#x?y",
+      "http://s.example:8787/",
+      "http://s.example:8787",
+      "https://user:pw@s.example/a/b?c=/d//e",
+      "https://s.example/%3Fq?x=?",
+    ]) {
+      check(href);
+    }
+    fc.assert(fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), check), {
+      numRuns: 500,
+    });
   });
 });
 

@@ -10,9 +10,8 @@ export default {
   fetch(request, env, ctx) {
     // Short links first, without the router: they are most of the traffic, and the slug rules
     // keep reserved paths (api, docs, …) out of this branch.
-    const url = new URL(request.url);
-    const slug = shortLinkSlug(request, url);
-    if (slug !== null) return redirect(request, env, ctx, url, slug);
+    const slug = shortLinkSlug(request);
+    if (slug !== null) return redirect(request, env, ctx, slug);
     return app.fetch(request, env, ctx);
   },
   queue: (batch, env) => handleQueue(batch, env),

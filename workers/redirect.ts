@@ -5,6 +5,7 @@ import { newClickId } from "../src/clicks/click-id";
 import type { RedirectLink } from "../src/links/link-cache";
 import { linkCache } from "../src/links/link-cache-instance";
 import { findRedirectLink } from "../src/links/links";
+import { urlPath, urlSearch } from "../src/links/request-url";
 import { slugProblem } from "../src/links/slug";
 import { redirectLocation } from "../src/links/urls";
 import { errorMessage, log } from "../src/log";
@@ -47,9 +48,9 @@ async function logClick(env: Env, link: RedirectLink, request: ClickRequest): Pr
 
 // The slug a request asks for, when it is a short-link request: GET or HEAD of one path segment
 // that could be a slug. Everything else goes to the app's router.
-export function shortLinkSlug(request: Request, url: URL): string | null {
+export function shortLinkSlug(request: Request): string | null {
   if (request.method !== "GET" && request.method !== "HEAD") return null;
-  const slug = url.pathname.slice(1);
+  const slug = urlPath(request.url).slice(1);
   return slugProblem(slug) === null ? slug : null;
 }
 
@@ -70,7 +71,7 @@ async function lookUp(env: Env, slug: string): Promise<RedirectLink | null> {
 // The hot path, served before (and without) the router. With the link cached in this isolate it
 // does no I/O before answering; the click is captured (visitor hashed) and queued in waitUntil,
 // after the response.
-export async function redirect(request: Request, env: Env, ctx: ExecutionContext, url: URL, slug: string) {
+export async function redirect(request: Request, env: Env, ctx: ExecutionContext, slug: string) {
   let link: RedirectLink | null;
   try {
     link = await lookUp(env, slug);
@@ -94,7 +95,7 @@ export async function redirect(request: Request, env: Env, ctx: ExecutionContext
   const isHead = request.method === "HEAD";
   const clickId = newClickId(link.id, now);
   const destination = { url: link.destinationUrl, queryKeys: link.destinationQueryKeys };
-  const location = redirectLocation(destination, url.search, isHead ? null : clickId);
+  const location = redirectLocation(destination, urlSearch(request.url), isHead ? null : clickId);
   ctx.waitUntil(
     logClick(env, link, {
       clickId,
