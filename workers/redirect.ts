@@ -1,6 +1,6 @@
 import { type ClickRequest, captureClick } from "../src/clicks/capture-click";
 import { ClickBuffer } from "../src/clicks/click-buffer";
-import { type CapturedClick, type ClicksMessage, MAX_CLICKS_PER_MESSAGE } from "../src/clicks/click-event";
+import { type CapturedClick, MAX_CLICKS_PER_MESSAGE, packClicks } from "../src/clicks/click-event";
 import { newClickId } from "../src/clicks/click-id";
 import type { RedirectLink } from "../src/links/link-cache";
 import { linkCache } from "../src/links/link-cache-instance";
@@ -29,8 +29,7 @@ const clickBuffer = new ClickBuffer<CapturedClick>({
 
 async function sendClicks(env: Env, clicks: CapturedClick[]): Promise<void> {
   try {
-    const message: ClicksMessage = { type: "clicks", v: 1, clicks };
-    await env.EVENTS.send(message, { contentType: "json" });
+    await env.EVENTS.send(packClicks(clicks), { contentType: "json" });
   } catch (error) {
     // The visitors already have their redirects; lost clicks are logged, never surfaced.
     log.error("clicks_not_sent", { clicks: clicks.length, error: errorMessage(error) });

@@ -1,4 +1,4 @@
-import { type ClickRow, capturedClickSchema } from "../clicks/click-event";
+import { type ClickRow, capturedClickSchema, unpackClick } from "../clicks/click-event";
 import { enrichClick } from "../clicks/enrich-click";
 import { clickInsertStatements } from "../clicks/ingest-clicks";
 import { errorMessage, log } from "../log";
@@ -55,7 +55,9 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
   if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
-  parsed.data.clicks.forEach((body, index) => {
+  const event = parsed.data;
+  event.clicks.forEach((packed, index) => {
+    const body = event.v === 2 ? unpackClick(event, packed) : packed;
     const click = capturedClickSchema.safeParse(body);
     if (click.success) {
       clicks.push(enrichClick(click.data));
