@@ -1,4 +1,4 @@
-import { type ClickRow, capturedClickSchema, unpackClick } from "../clicks/click-event";
+import { type ClickRow, checkClick, unpackClick } from "../clicks/click-event";
 import { enrichClick } from "../clicks/enrich-click";
 import { clickInsertStatements } from "../clicks/ingest-clicks";
 import { errorMessage, log } from "../log";
@@ -58,11 +58,11 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
   const event = parsed.data;
   event.clicks.forEach((packed, index) => {
     const body = event.v === 2 ? unpackClick(event, packed) : packed;
-    const click = capturedClickSchema.safeParse(body);
-    if (click.success) {
-      clicks.push(enrichClick(click.data));
+    const checked = checkClick(body);
+    if ("click" in checked) {
+      clicks.push(enrichClick(checked.click));
     } else {
-      const reason = `invalid click: ${describeIssues(click.error.issues)}`;
+      const reason = `invalid click: ${checked.problem}`;
       log.warn("event_poison", { queue, message_id: message.id, index, reason });
       const entry = { id: `${message.id}#${index}`, queue, body, reason, attempts: message.attempts };
       poison.push(deadLetterStatement(deps.d1, entry, now));
