@@ -10,6 +10,7 @@ import { messagePage } from "./pages/message-page";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
 import { conversionsRouter } from "./routes/conversions";
+import { demoRouter } from "./routes/demo";
 import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
@@ -38,7 +39,8 @@ export function createApiRouter() {
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)
-    .route("/", webhooksRouter);
+    .route("/", webhooksRouter)
+    .route("/", demoRouter);
 }
 
 export function openApiDocument(api: ReturnType<typeof createApiRouter>) {
