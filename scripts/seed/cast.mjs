@@ -23,9 +23,9 @@ export const MAIN_CAMPAIGN = {
   budget: 2_000_000,
   emv_cpm: 1200,
   goals: [
-    { metric: "revenue", target: 2_500_000 },
-    { metric: "conversions", target: 450 },
-    { metric: "impressions", target: 2_500_000 },
+    { metric: "revenue", target: 1_400_000 },
+    { metric: "conversions", target: 300 },
+    { metric: "impressions", target: 2_000_000 },
   ],
   landing: `${SHOP}/serum-eclat`,
 };
@@ -40,7 +40,7 @@ export const SUMMER_CAMPAIGN = {
   emv_cpm: 1000,
   goals: [
     { metric: "impressions", target: 1_200_000 },
-    { metric: "leads", target: 120 },
+    { metric: "leads", target: 150 },
   ],
   landing: `${SHOP}/routine-ete`,
 };
