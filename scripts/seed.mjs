@@ -156,8 +156,11 @@ async function seed(api, baseUrl, plan) {
   });
 
   const clicks = [...plan.pastClicks, ...plan.todayClicks];
+  // Minutes after the click, but never after now (a click late last night, a seed just after midnight).
   const at = (click, after) =>
-    click.at === undefined ? {} : { occurred_at: new Date(click.at + after).toISOString() };
+    click.at === undefined
+      ? {}
+      : { occurred_at: new Date(Math.min(click.at + after, plan.now - 1000)).toISOString() };
   const fromClicks = clicks
     .filter((click) => click.outcome)
     .map(({ outcome, ...click }) =>
