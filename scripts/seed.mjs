@@ -211,9 +211,12 @@ async function rollUpWhenDrained(api, plan, ids, clicks) {
   const progress = progressLine("clicks written and rolled up", total);
   const deadline = Date.now() + 180_000;
   for (;;) {
-    let report;
-    do report = (await api.call("POST", "/rollup")).body;
-    while (!report.caught_up);
+    for (;;) {
+      const report = (await api.call("POST", "/rollup")).body;
+      if (report.caught_up) break;
+      // Another run (the cron) holds the rollup's lease: let it finish.
+      if (report.skipped) await sleep(500);
+    }
     const summaries = {};
     let counted = 0;
     for (const campaign of plan.campaigns) {
