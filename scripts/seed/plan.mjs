@@ -328,7 +328,8 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
     .sort((a, b) => a.at - b.at);
   const refunds = [];
   refundable.forEach((order, index) => {
-    if (rng.next() >= 0.03 && !(index === 0 && refundable.length > 0)) return;
+    // The oldest always, so even a small demo has one.
+    if (rng.next() >= 0.03 && index > 0) return;
     const partial = rng.next() < 0.3 && order.amount > 2000;
     refunds.push({
       order_id: order.order_id,
