@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium } from "./chromium.mjs";
-import { answers, devVar, root, startWranglerDev } from "./local-dev.mjs";
+import { answers, applyMigrations, devVar, root, startWranglerDev } from "./local-dev.mjs";
 import { MAIN_CAMPAIGN } from "./seed/cast.mjs";
 
 const seedUrl = (process.env.SEED_URL ?? "http://localhost:8787").replace(/\/$/, "");
@@ -13,9 +13,11 @@ const key = process.env.SEED_ADMIN_KEY ?? devVar("ADMIN_API_KEY") ?? "dev-admin-
 const output = process.argv[2] ?? join(root, "docs", "campaign-page.png");
 
 // Its own Worker runs on a free port; the short links on the page read as they do under `npm start`.
-const worker = (await answers(seedUrl))
-  ? null
-  : await startWranglerDev({ vars: { SHORT_LINK_BASE_URL: "http://localhost:8787" } });
+async function startOwnWorker() {
+  applyMigrations();
+  return startWranglerDev({ vars: { SHORT_LINK_BASE_URL: "http://localhost:8787" } });
+}
+const worker = (await answers(seedUrl)) ? null : await startOwnWorker();
 const url = worker?.url ?? seedUrl;
 const browser = await launchChromium();
 try {
