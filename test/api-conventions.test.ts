@@ -39,6 +39,22 @@ describe("API conventions", () => {
     expectError(await api("POST", "/campaigns", { body: "{not json" }), 400, "invalid_json");
   });
 
+  it("answers 415 unsupported_media_type to a body that is not sent as JSON", async () => {
+    const body = JSON.stringify({ name: "A", objective: "sales", currency: "EUR" });
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]) {
+      const res = await api("POST", "/campaigns", { body, headers: { "Content-Type": type } });
+      expectError(res, 415, "unsupported_media_type");
+    }
+    expect(
+      (
+        await api("POST", "/campaigns", {
+          body,
+          headers: { "Content-Type": "application/json; charset=utf-8" },
+        })
+      ).status,
+    ).toBe(201);
+  });
+
   it("answers unknown API routes with a JSON 404", async () => {
     expectError(await api("GET", "/nothing-here"), 404, "not_found");
   });
