@@ -81,6 +81,17 @@ describe("API conventions", () => {
     expectError(await api("GET", "/campaigns?limit=0"), 422, "validation_failed");
     expectError(await api("GET", "/campaigns?limit=101"), 422, "validation_failed");
     expectError(await api("GET", "/campaigns?cursor=garbage"), 422, "invalid_cursor");
+    // Cursors that decode but hold no time: refused, not an empty page.
+    const forged = (position: unknown) => btoa(JSON.stringify(position)).replaceAll("=", "");
+    for (const position of [
+      [1e308, "x"],
+      [1.5, "x"],
+      [-1e300, "x"],
+      ["1", "x"],
+      [1, 2],
+    ]) {
+      expectError(await api("GET", `/campaigns?cursor=${forged(position)}`), 422, "invalid_cursor");
+    }
   });
 
   it("documents every API route in the OpenAPI document and on /docs", async () => {
