@@ -33,5 +33,8 @@ export function decimalToMinor(amount: string, currency: string): number | null 
   const digits = minorUnitDigits(currency);
   const [, whole, fraction = ""] = match as unknown as [string, string, string | undefined];
   if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) return null;
-  return Number(whole) * 10 ** digits + Number(fraction.slice(0, digits).padEnd(digits, "0") || "0");
+  const minor = Number(whole) * 10 ** digits + Number(fraction.slice(0, digits).padEnd(digits, "0") || "0");
+  // Past 2^53 a number no longer holds every integer: "999999999999999.99" would become
+  // 100000000000000000, a wrong amount stored as if exact.
+  return Number.isSafeInteger(minor) ? minor : null;
 }
