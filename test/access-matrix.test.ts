@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, BASE, createCampaign, createInfluencer, createKey, unique } from "./helpers";
-import { type ApiRoute, apiRoutes, fillPath, tableCounts } from "./openapi-routes";
+import { type ApiRoute, apiRoutes, fillPath, pathParamValue, tableCounts } from "./openapi-routes";
 
 // Who may call each route: THE one table of this suite. The routes themselves come from the served
 // OpenAPI document, and a route missing here fails the suite, so the next route forces a decision.
@@ -101,21 +101,15 @@ beforeAll(async () => {
 // Routes that take ids get real ones, all belonging to influencer B: whoever may not see B's data
 // is refused even when it names B's things exactly.
 function pathValue(route: ApiRoute) {
-  return (param: string): string => {
-    if (param === "influencer_id") return b.influencer;
-    const resource = route.path.split("/")[1];
-    const ids: Record<string, string> = {
-      campaigns: b.campaign,
-      influencers: b.influencer,
-      links: b.link,
-      codes: b.code,
-      posts: b.post,
-      keys: victimKey.id,
-    };
-    const id = ids[resource ?? ""];
-    if (param !== "id" || !id) throw new Error(`${route.key}: no fixture for {${param}}; add one here`);
-    return id;
+  const ids = {
+    campaigns: b.campaign,
+    influencers: b.influencer,
+    links: b.link,
+    codes: b.code,
+    posts: b.post,
+    keys: victimKey.id,
   };
+  return (param: string) => pathParamValue(route, param, ids);
 }
 
 // Required query parameters get their first allowed value, so an allowed GET can answer 200.

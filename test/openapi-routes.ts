@@ -42,7 +42,7 @@ export type ApiRoute = {
   body: SchemaObject | undefined;
 };
 
-type Document = {
+export type Document = {
   paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, SchemaObject> };
 };
@@ -54,7 +54,11 @@ export async function openApiDocument(): Promise<Document> {
 
 export async function apiRoutes(): Promise<{ routes: ApiRoute[]; document: Document }> {
   const document = await openApiDocument();
-  const routes = Object.entries(document.paths).flatMap(([path, operations]) =>
+  return { routes: routesOf(document), document };
+}
+
+export function routesOf(document: Document): ApiRoute[] {
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, op]) => {
       const parameters = op.parameters ?? [];
       return {
@@ -68,7 +72,6 @@ export async function apiRoutes(): Promise<{ routes: ApiRoute[]; document: Docum
       };
     }),
   );
-  return { routes, document };
 }
 
 // The document's schemas refer to each other by $ref; this follows them.
@@ -87,17 +90,34 @@ export function fillPath(path: string, values: (param: string) => string): strin
 
 // Every table's row count: a refused request must leave all of them as they were.
 export async function tableCounts(): Promise<Record<string, number>> {
+  return countsOf(await env.DB.batch(await countStatements()));
+}
+
+// The statements, for a caller that batches them with its own reads (one D1 round trip).
+export async function countStatements(): Promise<D1PreparedStatement[]> {
   const { results } = await env.DB.prepare(
     `SELECT name FROM sqlite_master WHERE type = 'table'
      AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'`,
   ).all<{ name: string }>();
-  const counts = await env.DB.batch(
-    results.map((t) => env.DB.prepare(`SELECT '${t.name}' AS name, COUNT(*) AS n FROM "${t.name}"`)),
-  );
+  return results.map((t) => env.DB.prepare(`SELECT '${t.name}' AS name, COUNT(*) AS n FROM "${t.name}"`));
+}
+
+export function countsOf(results: D1Result[]): Record<string, number> {
   return Object.fromEntries(
-    counts.map((r) => {
+    results.map((r) => {
       const row = r.results[0] as { name: string; n: number };
       return [row.name, row.n];
     }),
   );
+}
+
+// Real ids for a route's path parameters: `{id}` is of the kind its first segment names,
+// `{influencer_id}` an influencer. A parameter nobody foresaw fails loudly, naming the route.
+export type ResourceIds = Record<"campaigns" | "influencers" | "links" | "codes" | "posts" | "keys", string>;
+
+export function pathParamValue(route: ApiRoute, param: string, ids: ResourceIds): string {
+  const resource = route.path.split("/")[1] as keyof ResourceIds;
+  const id = param === "influencer_id" ? ids.influencers : param === "id" ? ids[resource] : undefined;
+  if (!id) throw new Error(`${route.key}: no fixture for {${param}}; add one in the test`);
+  return id;
 }
