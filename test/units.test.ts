@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ClickBuffer } from "../src/clicks/click-buffer";
 import { visitorHash } from "../src/clicks/visitor-hash";
@@ -5,6 +6,7 @@ import { LinkCache, type RedirectLink } from "../src/links/link-cache";
 import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
+import { errorMessage } from "../src/log";
 
 const link: RedirectLink = {
   id: "lnk_1",
@@ -130,5 +132,17 @@ describe("click buffer", () => {
     await windowOwner; // nothing left for the window
     expect(sent).toHaveLength(2);
     expect(buffer.pending).toBe(0);
+  });
+});
+
+describe("error messages for logs", () => {
+  it("keep the database's reason for a failed query, never its values", () => {
+    const failed = new DrizzleQueryError(
+      'insert into "api_keys" ("id", "secret_hash") values (?, ?)',
+      ["key_1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+      new Error("D1_ERROR: UNIQUE constraint failed: api_keys.id"),
+    );
+    expect(errorMessage(failed)).toBe("query failed: D1_ERROR: UNIQUE constraint failed: api_keys.id");
+    expect(errorMessage(new Error("plain"))).toBe("plain");
   });
 });
