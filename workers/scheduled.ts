@@ -4,7 +4,12 @@ import { systemClock } from "../src/time";
 
 // The tasks each cron tick runs, in order; each one's report is kept in job_runs.
 export const scheduledTasks: ScheduledTask[] = [
-  { name: "rollup", run: async (d1) => ({ ...(await runRollup(d1, systemClock)) }) },
+  {
+    name: "rollup",
+    run: async (d1, run) => ({
+      ...(await runRollup(d1, systemClock, { trigger: "cron", scheduledTime: run.scheduledTime })),
+    }),
+  },
 ];
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
