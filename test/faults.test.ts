@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { CapturedClick } from "../src/clicks/click-event";
 import { consumeDeadLetters, consumeEvents } from "../src/events/consume-events";
 import { runRollup } from "../src/rollup/rollup";
-import { api, createKey, createLink, unique } from "./helpers";
+import { api, createKey, createLink, follow, unique, waitForClicks } from "./helpers";
 import { fromRawEvents, rolledUp } from "./rollup-recompute";
 
 // Faults injected into the real parts: the real consumer and rollup on the real D1, with either a
@@ -325,6 +325,22 @@ async function campaignWithEvents() {
     });
     expect(res.status).toBe(201);
   }
+  // A sale through a real click (the redirect, the queue), so the breakdown has a sale with values.
+  const clicked = await follow(link.slug, { headers: { "User-Agent": HUMAN } });
+  const clickId = new URL(clicked.headers.get("Location") as string).searchParams.get("sl_cid");
+  await waitForClicks(link.id, 7);
+  const sale = await api("POST", "/conversions", {
+    key: checkout,
+    body: {
+      type: "sale",
+      customer_id: unique("c"),
+      click_id: clickId,
+      order_id: unique("o"),
+      amount: 1234,
+      currency: "EUR",
+    },
+  });
+  expect(sale.status).toBe(201);
   const refund = await api("POST", "/refunds", {
     key: checkout,
     body: { order_id: `${code.body.code}-b`, refund_id: unique("rf"), amount: 1500 },
@@ -334,17 +350,29 @@ async function campaignWithEvents() {
 }
 
 async function resetRollup() {
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM rollup_daily"),
-    env.DB.prepare("DELETE FROM rollup_state"),
-  ]);
+  await env.DB.batch(
+    ["rollup_daily", "rollup_breakdown_daily", "rollup_state", "rollup_lease"].map((t) =>
+      env.DB.prepare(`DELETE FROM ${t}`),
+    ),
+  );
+}
+
+async function breakdownOf(campaignId: string) {
+  const { results } = await env.DB.prepare(
+    `SELECT day, influencer_id, dimension, value, clicks, unique_clicks, conversions, revenue
+     FROM rollup_breakdown_daily WHERE campaign_id = ? ORDER BY day, influencer_id, dimension, value`,
+  )
+    .bind(campaignId)
+    .all();
+  return results;
 }
 
 const SMALL = { chunkRows: 2, maxChunks: 2 };
 
-// The next cron run after a fault: with the default chunking it catches up at once here.
+// The next cron run after a fault, five minutes on: a killed run's lease (60 s) has expired by
+// then. With the default chunking it catches up at once here.
 async function nextRun() {
-  expect((await runRollup(env.DB, Date.now)).caught_up).toBe(true);
+  expect((await runRollup(env.DB, () => Date.now() + 5 * 60_000)).caught_up).toBe(true);
 }
 
 describe("faults in the rollup", () => {
@@ -355,8 +383,12 @@ describe("faults in the rollup", () => {
     await runRollup(probe.d1, Date.now, SMALL);
     const { batches, prepares } = probe.counts();
     expect(batches).toBeGreaterThan(4);
-    // The raw events do not change during the sweep; only the rollup is redone each time.
+    // The raw events do not change during the sweep; only the rollup is redone each time. The
+    // breakdown (per country, device…) must come out as a run without faults makes it.
     const expected = await fromRawEvents(campaignId);
+    await nextRun();
+    const expectedBreakdown = await breakdownOf(campaignId);
+    expect(expectedBreakdown.length).toBeGreaterThan(0);
 
     type Fault = { batch?: Set<number>; mode?: FaultMode; killAtPrepare?: number };
     const faults: Fault[] = [
@@ -373,6 +405,7 @@ describe("faults in the rollup", () => {
         await rolledUp(campaignId),
         JSON.stringify({ ...fault, batch: [...(fault.batch ?? [])] }),
       ).toEqual(expected);
+      expect(await breakdownOf(campaignId)).toEqual(expectedBreakdown);
     }
     console.log(
       `rollup faults: ${faults.length} runs killed or failed at each D1 call (${batches} chunk batches, ${prepares} statements), all exact`,
