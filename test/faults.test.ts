@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { CapturedClick } from "../src/clicks/click-event";
 import { consumeDeadLetters, consumeEvents } from "../src/events/consume-events";
 import { runRollup } from "../src/rollup/rollup";
-import { api, createKey, createLink, follow, unique, waitForClicks } from "./helpers";
+import { api, createKey, createLink, follow, saleByClick, unique, waitForClicks } from "./helpers";
 import { fromRawEvents, rolledUp } from "./rollup-recompute";
 
 // Faults injected into the real parts: the real consumer and rollup on the real D1, with either a
@@ -329,17 +329,7 @@ async function campaignWithEvents() {
   const clicked = await follow(link.slug, { headers: { "User-Agent": HUMAN } });
   const clickId = new URL(clicked.headers.get("Location") as string).searchParams.get("sl_cid");
   await waitForClicks(link.id, 7);
-  const sale = await api("POST", "/conversions", {
-    key: checkout,
-    body: {
-      type: "sale",
-      customer_id: unique("c"),
-      click_id: clickId,
-      order_id: unique("o"),
-      amount: 1234,
-      currency: "EUR",
-    },
-  });
+  const sale = await saleByClick(checkout, clickId, 1234);
   expect(sale.status).toBe(201);
   const refund = await api("POST", "/refunds", {
     key: checkout,

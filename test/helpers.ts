@@ -73,6 +73,21 @@ export async function createKey(scope: string, extra: Json = {}) {
   return res.body as { id: string; key: string };
 }
 
+// A sale reported by the checkout through the click id the visitor arrived with.
+export function saleByClick(checkoutKey: string, clickId: string | null, amount: number) {
+  return api("POST", "/conversions", {
+    key: checkoutKey,
+    body: {
+      type: "sale",
+      customer_id: unique("c"),
+      click_id: clickId,
+      order_id: unique("o"),
+      amount,
+      currency: "EUR",
+    },
+  });
+}
+
 export function follow(slug: string, init: RequestInit & { query?: string } = {}) {
   return exports.default.fetch(`${BASE}/${slug}${init.query ?? ""}`, { redirect: "manual", ...init });
 }
