@@ -20,7 +20,13 @@ export const rollupDaily = sqliteTable(
     revenue: integer().notNull().default(0),
     refunds: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] })],
+  (t) => [
+    primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] }),
+    // The summaries read one campaign's (or one influencer's) days; the key leads with the day,
+    // so without these every summary would scan all campaigns' rows.
+    index("rollup_daily_campaign_day").on(t.campaignId, t.day),
+    index("rollup_daily_influencer_day").on(t.influencerId, t.day),
+  ],
 );
 
 // How far the rollup has read each source table, by rowid (SQLite hands rowids out in insertion
