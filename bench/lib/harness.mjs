@@ -14,10 +14,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Log, LogLevel } from "miniflare";
+import { Log, LogLevel, Miniflare } from "miniflare";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const COMPATIBILITY_DATE = "2026-11-01";
@@ -176,6 +176,11 @@ export function sharedOptions(persistDir, handleStructuredLogs) {
     resourcePersistencePath: persistDir,
     log: new Log(LogLevel.WARN),
     handleStructuredLogs,
+    // Miniflare's dev registry (on by default, one per machine) lets instances in other processes
+    // find each other by Worker name: every benchmark's Worker is "swayline" with the queue
+    // "swayline-events", so one run's clicks could be consumed into another run's D1. Each run
+    // stands alone.
+    enableDevRegistry: false,
   };
 }
 
@@ -231,6 +236,41 @@ export const SWAYLINE_QUEUE_TRIGGERS = [
 // With --direct, each Worker also listens on its own socket (miniflare's unsafeDirectSockets).
 export const devOptions = (direct) =>
   direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
+
+// The built Swayline Worker (see buildWorker) in its own workerd, as `name` "swayline", with the
+// wrangler.toml bindings and queue consumers, behind `entryContents` (a module that imports
+// "./index.js"), on a fresh D1 (in `persistDir`) with the migrations applied.
+export async function startSwaylineWorker({
+  instances,
+  persistDir,
+  bundlePath,
+  bundle,
+  entryContents,
+  logs,
+  direct = false,
+}) {
+  const mf = new Miniflare({
+    ...sharedOptions(persistDir, logs.handle),
+    workers: [
+      {
+        dev: devOptions(direct),
+        config: {
+          name: "swayline",
+          compatibilityDate: COMPATIBILITY_DATE,
+          compatibilityFlags: COMPATIBILITY_FLAGS,
+          manifest: benchManifest(dirname(bundlePath), entryContents, "index.js", bundle),
+          env: swaylineEnv(),
+          triggers: SWAYLINE_QUEUE_TRIGGERS,
+        },
+      },
+    ],
+  });
+  instances.push(mf);
+  const { url, pids } = await startWorkerd(mf);
+  const db = await mf.getD1Database("DB");
+  await applyMigrations(db);
+  return { mf, url, pids, db };
+}
 
 // The Worker as `wrangler deploy` would upload it (one bundled ES module), or a prebuilt bundle.
 export function buildWorker(tmp, prebuilt) {
