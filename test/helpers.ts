@@ -114,3 +114,16 @@ export function expectError(res: { status: number; body: Json }, status: number,
   expect(res.status).toBe(status);
   expect(res.body).toMatchObject({ error: { code, message: expect.any(String) } });
 }
+
+// An access matrix's table must decide every route that exists, and hold no row for one that
+// does not: the next route forces a decision.
+export function expectDecisionForEveryRoute(served: string[], table: Record<string, unknown>) {
+  expect(
+    served.filter((route) => !(route in table)),
+    "routes without a scope decision",
+  ).toEqual([]);
+  expect(
+    Object.keys(table).filter((route) => !served.includes(route)),
+    "table rows for routes that are gone",
+  ).toEqual([]);
+}
