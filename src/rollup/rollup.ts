@@ -10,7 +10,7 @@ const dayOf = (column: string) => DAY.replace("?", column);
 
 type Source = { name: string; table: string; sum: string };
 
-const SOURCES: Source[] = [
+export const SOURCES: Source[] = [
   {
     name: "clicks",
     table: "clicks",
