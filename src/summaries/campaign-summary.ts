@@ -33,13 +33,14 @@ function add(a: Sums, b: Partial<Sums>): Sums {
   return out;
 }
 
-// The rollup's figures per influencer over the days of the period (UTC days, both ends included).
+// The rollup's figures per influencer over the days of the period (UTC days, both ends included),
+// from the per-influencer table (schema/rollups.ts): one range scan of the campaign's rows.
 async function rolledUpByInfluencer(d1: D1Database, campaignId: string, period: Period) {
   const { results } = await d1
     .prepare(
       `SELECT influencer_id, SUM(clicks) AS clicks, SUM(unique_clicks) AS uniqueClicks, SUM(bot_clicks) AS botClicks,
               SUM(leads) AS leads, SUM(conversions) AS conversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds
-       FROM rollup_daily
+       FROM rollup_influencer_daily
        WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3
        GROUP BY influencer_id`,
     )
