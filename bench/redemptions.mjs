@@ -55,7 +55,7 @@
 // which is accepted for symmetry with bench:redirect).
 
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import {
@@ -75,13 +75,12 @@ import {
   medianOf,
   parseBenchArgs,
   runContext,
-  SWAYLINE_QUEUE_TRIGGERS,
   sharedOptions,
   sleep,
   startWorkerd,
   step,
   summariseLoad,
-  swaylineEnv,
+  swaylineMiniflare,
   table,
   writeResults,
 } from "./lib/harness.mjs";
@@ -395,26 +394,13 @@ try {
 
   // 2. Start the real Worker in workerd with the wrangler.toml bindings and a fresh D1.
   step("starting the Swayline Worker in workerd (miniflare)…");
-  const swayline = new Miniflare({
-    ...sharedOptions(join(tmp, "state-swayline"), workerLogs.handle),
-    workers: [
-      {
-        dev: devOptions(DIRECT),
-        config: {
-          name: "swayline",
-          compatibilityDate: COMPATIBILITY_DATE,
-          compatibilityFlags: COMPATIBILITY_FLAGS,
-          manifest: benchManifest(
-            dirname(bundlePath),
-            tallyWrapper("index.js", STUB_RATE_LIMITS),
-            "index.js",
-            bundle,
-          ),
-          env: swaylineEnv(),
-          triggers: SWAYLINE_QUEUE_TRIGGERS,
-        },
-      },
-    ],
+  const swayline = swaylineMiniflare({
+    stateDir: join(tmp, "state-swayline"),
+    logs: workerLogs.handle,
+    bundlePath,
+    bundle,
+    entry: tallyWrapper("index.js", STUB_RATE_LIMITS),
+    direct: DIRECT,
   });
   instances.push(swayline);
   const { url: swaylineUrl, pids: swaylinePids } = await startWorkerd(swayline);

@@ -20,32 +20,28 @@
 //   short measurement is at the mercy of the shared cores). The target is (b) ≤ (a) / 50:
 //   the work of a run follows what arrived, not the size of the history.
 // - (c) GET /campaigns/:id/summary (and /timeseries where the branch has it), 100 calls each one
-//   after another after 5 warm-up calls: p50 and p95. Target: summary p95 under 50 ms.
+//   after another after 5 warm-up calls, interleaved call by call with a baseline read of one row
+//   (GET /campaigns/:id): p50 and p95. Target: summary p95 under 50 ms. Then the summary's rollup
+//   query on rollup_daily and on rollup_influencer_daily, sent straight to D1, with their plans.
 // - Memory: the workerd process's resident set, sampled every 250 ms and its peak as the kernel
 //   kept it (VmHWM); node's peak resident set.
 
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { Miniflare } from "miniflare";
+import { join } from "node:path";
 import {
   ADMIN_API_KEY,
   api,
   applyMigrations,
-  benchManifest,
   buildWorker,
-  COMPATIBILITY_DATE,
-  COMPATIBILITY_FLAGS,
   createSession,
   createWorkerLogs,
   fmt,
   mark,
   parseBenchArgs,
   runContext,
-  SWAYLINE_QUEUE_TRIGGERS,
-  sharedOptions,
   startWorkerd,
   step,
-  swaylineEnv,
+  swaylineMiniflare,
   table,
   writeResults,
 } from "./lib/harness.mjs";
@@ -216,26 +212,75 @@ async function rollUpUntilCaughtUp(base, label) {
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-// CALLS sequential GETs after a warm-up; null when the route does not exist on this branch.
-async function timeGets(base, path) {
-  const get = async () => {
+// CALLS rounds of one GET of each path, one after another, interleaved so that noise on the
+// shared cores hits every path alike; after warm-up calls. A path that answers 404 (a route this
+// branch does not have) is left out (null).
+async function timeGets(base, paths) {
+  const get = async (path) => {
     const res = await fetch(new URL(path, base), { headers: { Authorization: `Bearer ${ADMIN_API_KEY}` } });
-    const body = await res.text();
-    return { status: res.status, body };
+    return { status: res.status, body: await res.text() };
   };
-  const first = await get();
-  if (first.status === 404) return null;
-  if (first.status !== 200) throw new Error(`GET ${path} -> ${first.status}: ${first.body.slice(0, 300)}`);
-  for (let i = 1; i < WARMUP_CALLS; i++) await get();
-  const times = [];
-  for (let i = 0; i < CALLS; i++) {
-    const t = performance.now();
-    const res = await get();
-    times.push(performance.now() - t);
-    if (res.status !== 200) throw new Error(`GET ${path} -> ${res.status}`);
+  const live = [];
+  const out = {};
+  for (const [name, path] of Object.entries(paths)) {
+    const first = await get(path);
+    out[name] = null;
+    if (first.status === 404) continue;
+    if (first.status !== 200) throw new Error(`GET ${path} -> ${first.status}: ${first.body.slice(0, 300)}`);
+    live.push({ name, path, times: [], body: JSON.parse(first.body) });
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), body: JSON.parse(first.body) };
+  for (let i = 1; i < WARMUP_CALLS; i++) for (const p of live) await get(p.path);
+  for (let i = 0; i < CALLS; i++) {
+    for (const p of live) {
+      const t = performance.now();
+      const res = await get(p.path);
+      p.times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`GET ${p.path} -> ${res.status}`);
+    }
+  }
+  for (const p of live) {
+    p.times.sort((a, b) => a - b);
+    out[p.name] = { p50: percentile(p.times, 50), p95: percentile(p.times, 95), body: p.body };
+  }
+  return out;
+}
+
+// The summary's rollup query on the per-link table and on the per-influencer one the summary
+// reads: the query plan, and the median of 20 runs sent straight to D1 from here (so it includes
+// one round trip through miniflare's proxy, measured alone as "SELECT 1").
+async function summaryQueries(db, campaignId) {
+  const query = (from) =>
+    `SELECT influencer_id, SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(leads), SUM(conversions),
+            SUM(revenue), SUM(refunds)
+     FROM ${from} WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY influencer_id`;
+  const rows = [["query", "median", "rows", "plan"]];
+  for (const [label, sql] of [
+    ["SELECT 1 (round trip)", "SELECT ?1, ?2, ?3"],
+    ["on rollup_daily", query("rollup_daily")],
+    ["on rollup_influencer_daily", query("rollup_influencer_daily")],
+  ]) {
+    const bound = () => db.prepare(sql).bind(campaignId, "0000-00-00", "9999-99-99");
+    const times = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await bound().all();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const plan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(campaignId, "0000-00-00", "9999-99-99")
+      .all();
+    const table = sql.match(/FROM (\w+)/)?.[1];
+    const count = table ? (await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first()).n : 1;
+    rows.push([
+      label,
+      fmt.ms(percentile(times, 50)),
+      fmt.int(count),
+      plan.results.map((r) => r.detail).join("; "),
+    ]);
+  }
+  return rows;
 }
 
 const session = createSession();
@@ -247,25 +292,13 @@ try {
   );
   const { bundlePath, bundle } = buildWorker(tmp, args.bundle);
   const workerLogs = createWorkerLogs();
-  const mf = new Miniflare({
-    ...sharedOptions(join(tmp, "state"), workerLogs.handle),
-    workers: [
-      {
-        config: {
-          name: "swayline",
-          compatibilityDate: COMPATIBILITY_DATE,
-          compatibilityFlags: COMPATIBILITY_FLAGS,
-          manifest: benchManifest(
-            dirname(bundlePath),
-            'export { default } from "./index.js";\n',
-            "index.js",
-            bundle,
-          ),
-          env: swaylineEnv({ CLICK_RETENTION_DAYS: { type: "text", value: "400" } }),
-          triggers: SWAYLINE_QUEUE_TRIGGERS,
-        },
-      },
-    ],
+  const mf = swaylineMiniflare({
+    stateDir: join(tmp, "state"),
+    logs: workerLogs.handle,
+    bundlePath,
+    bundle,
+    entry: 'export { default } from "./index.js";\n',
+    direct: false,
   });
   instances.push(mf);
   const { url, pids } = await startWorkerd(mf);
@@ -373,8 +406,13 @@ try {
   // 5. (c) Reads.
   step(`(c) GET summary and timeseries, ${CALLS} calls each…`);
   const rollupRows = (await db.prepare("SELECT COUNT(*) AS n FROM rollup_daily").first()).n;
-  const summary = await timeGets(url, `/api/v1/campaigns/${campaign.id}/summary`);
-  const timeseries = await timeGets(url, `/api/v1/campaigns/${campaign.id}/timeseries`);
+  const reads = await timeGets(url, {
+    baseline: `/api/v1/campaigns/${campaign.id}`,
+    summary: `/api/v1/campaigns/${campaign.id}/summary`,
+    timeseries: `/api/v1/campaigns/${campaign.id}/timeseries?interval=day`,
+  });
+  const { baseline, summary, timeseries } = reads;
+  const queries = await summaryQueries(db, campaign.id);
   const expectedClicks = COUNTS.clicks + INCREMENTAL_ROUNDS * COUNTS.newClicks;
   const summed = summary.body.totals.clicks + summary.body.totals.bot_clicks;
   const mem = memory.stop();
@@ -403,17 +441,18 @@ try {
   console.log(
     `(b) / (a) = ${ratio.toFixed(4)} (1/${Math.round(1 / ratio)}), target ≤ 1/50: ${mark(ratio <= INCREMENTAL_RATIO_TARGET)}`,
   );
-  const reads = [
-    ["", "p50", "p95"],
-    ["summary", fmt.ms(summary.p50), fmt.ms(summary.p95)],
-  ];
-  if (timeseries) reads.push(["timeseries", fmt.ms(timeseries.p50), fmt.ms(timeseries.p95)]);
-  console.log(`\n${table(reads)}`);
+  const readRows = [["", "p50", "p95", "p95 ÷ baseline"]];
+  for (const [name, r] of Object.entries(reads)) {
+    if (r) readRows.push([name, fmt.ms(r.p50), fmt.ms(r.p95), fmt.ratio(r.p95 / baseline.p95)]);
+  }
+  console.log(`\n${table(readRows)}`);
+  console.log("(baseline: GET /campaigns/:id, one row read, interleaved call by call with the others)");
   if (!timeseries)
     console.log("timeseries: GET /campaigns/:id/timeseries is not on this branch (404); summary only");
   console.log(
     `summary p95 ${fmt.ms(summary.p95)}, target < ${SUMMARY_P95_TARGET_MS} ms: ${mark(summary.p95 < SUMMARY_P95_TARGET_MS)}`,
   );
+  console.log(`\nthe summary's rollup query, straight to D1:\n${table(queries)}`);
   console.log(
     `\nmemory: workerd peak RSS ${mem.workerdHighWaterMiB.toFixed(0)} MiB (VmHWM; sampled every 250 ms: ${mem.workerdPeakSampledMiB.toFixed(0)} MiB), node peak RSS ${mem.nodePeakMiB.toFixed(0)} MiB`,
   );
@@ -429,8 +468,10 @@ try {
     incremental,
     incrementalRounds: rounds.map((r) => r.ms),
     ratio,
-    summary: { p50: summary.p50, p95: summary.p95 },
-    timeseries: timeseries && { p50: timeseries.p50, p95: timeseries.p95 },
+    reads: Object.fromEntries(
+      Object.entries(reads).map(([name, r]) => [name, r && { p50: r.p50, p95: r.p95 }]),
+    ),
+    queries,
     memory: mem,
   });
 } finally {

@@ -2,6 +2,17 @@ import { sql } from "drizzle-orm";
 import { check, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestampMs } from "./columns";
 
+// The sums the rollup keeps (a function: each table needs its own column builders).
+const rolledUpFigures = () => ({
+  clicks: integer().notNull().default(0),
+  botClicks: integer().notNull().default(0),
+  uniqueClicks: integer().notNull().default(0),
+  leads: integer().notNull().default(0),
+  conversions: integer().notNull().default(0),
+  revenue: integer().notNull().default(0),
+  refunds: integer().notNull().default(0),
+});
+
 // Figures per UTC day × campaign × influencer × link ('' for orders that came by code or customer
 // rather than through a link). Built only by adding chunk sums, so the same events give the same
 // figures however they are split across runs and in whatever order they arrived.
@@ -12,13 +23,7 @@ export const rollupDaily = sqliteTable(
     campaignId: text().notNull(),
     influencerId: text().notNull(),
     linkId: text().notNull(),
-    clicks: integer().notNull().default(0),
-    botClicks: integer().notNull().default(0),
-    uniqueClicks: integer().notNull().default(0),
-    leads: integer().notNull().default(0),
-    conversions: integer().notNull().default(0),
-    revenue: integer().notNull().default(0),
-    refunds: integer().notNull().default(0),
+    ...rolledUpFigures(),
   },
   (t) => [primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] })],
 );
@@ -36,13 +41,7 @@ export const rollupInfluencerDaily = sqliteTable(
     campaignId: text().notNull(),
     influencerId: text().notNull(),
     day: text().notNull(),
-    clicks: integer().notNull().default(0),
-    botClicks: integer().notNull().default(0),
-    uniqueClicks: integer().notNull().default(0),
-    leads: integer().notNull().default(0),
-    conversions: integer().notNull().default(0),
-    revenue: integer().notNull().default(0),
-    refunds: integer().notNull().default(0),
+    ...rolledUpFigures(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.influencerId, t.day] })],
 );

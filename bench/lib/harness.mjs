@@ -14,10 +14,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Log, LogLevel } from "miniflare";
+import { Log, LogLevel, Miniflare } from "miniflare";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const COMPATIBILITY_DATE = "2026-11-01";
@@ -204,6 +204,7 @@ export function swaylineEnv(extra = {}) {
     SHOPIFY_WEBHOOK_SECRET: { type: "text", value: "bench-shopify-secret" },
     SHORT_LINK_BASE_URL: { type: "text", value: "" },
     LINK_CACHE_TTL_SECONDS: { type: "text", value: "30" },
+    CLICK_RETENTION_DAYS: { type: "text", value: "400" },
     ...extra,
   };
 }
@@ -230,6 +231,27 @@ export const SWAYLINE_QUEUE_TRIGGERS = [
 // With --direct, each Worker also listens on its own socket (miniflare's unsafeDirectSockets).
 export const devOptions = (direct) =>
   direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
+
+// The Swayline Worker in its own miniflare instance (its own workerd process): the built bundle
+// behind the benchmark's `entry` module, with the wrangler.toml bindings and queue consumers.
+export function swaylineMiniflare({ stateDir, logs, bundlePath, bundle, entry, direct = false }) {
+  return new Miniflare({
+    ...sharedOptions(stateDir, logs),
+    workers: [
+      {
+        dev: devOptions(direct),
+        config: {
+          name: "swayline",
+          compatibilityDate: COMPATIBILITY_DATE,
+          compatibilityFlags: COMPATIBILITY_FLAGS,
+          manifest: benchManifest(dirname(bundlePath), entry, "index.js", bundle),
+          env: swaylineEnv(),
+          triggers: SWAYLINE_QUEUE_TRIGGERS,
+        },
+      },
+    ],
+  });
+}
 
 // The Worker as `wrangler deploy` would upload it (one bundled ES module), or a prebuilt bundle.
 export function buildWorker(tmp, prebuilt) {
