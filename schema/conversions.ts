@@ -35,6 +35,9 @@ export const conversions = sqliteTable(
     uniqueIndex("conversions_lead").on(t.campaignId, t.customerId).where(sql`${t.type} = 'lead'`),
     index("conversions_code").on(t.codeId),
     index("conversions_campaign_occurred").on(t.campaignId, t.occurredAt),
+    // The rollup finds the sales of each chunk of clicks by click id (a sale whose click row came
+    // after it). Partial: sales by code carry no click, and an index entry is a row written.
+    index("conversions_click").on(t.clickId).where(sql`${t.clickId} IS NOT NULL`),
   ],
 );
 

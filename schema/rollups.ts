@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestampMs } from "./columns";
 
 // The sums the rollup keeps (a function: each table needs its own column builders).
@@ -28,13 +28,12 @@ export const rollupDaily = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] })],
 );
 
-// The same figures per UTC day × campaign × influencer, without the link: what the campaign
-// summary reads. A campaign with 1,000 links has ten times fewer rows here than in rollup_daily
-// (bench:rollup measured the summary at 90 k link-day rows: over 200 ms; here 9 k). Kept equal
-// to rollup_daily's sums by triggers on rollup_daily, in the same transaction as every change
-// there, so the rollup itself does not know it exists. WITHOUT ROWID in the migration: the
-// primary key is then the table's own order, and reading one campaign is one range scan with no
-// lookups (drizzle cannot say WITHOUT ROWID; the migration adds it).
+// The same figures per UTC day × campaign × influencer, without the link: what every summary
+// reads (src/summaries/figures.ts; none of them groups by link). A campaign with 1,000 links has a
+// tenth of rollup_daily's rows here (bench:rollup: see the README). Kept equal to rollup_daily's
+// sums by triggers on rollup_daily, in the same transaction as every change there, so the rollup
+// itself does not know it exists. WITHOUT ROWID in the migration (drizzle cannot say it): the
+// primary key is the table's own order, so one campaign's rows are one range scan, no lookups.
 export const rollupInfluencerDaily = sqliteTable(
   "rollup_influencer_daily",
   {
@@ -43,7 +42,11 @@ export const rollupInfluencerDaily = sqliteTable(
     day: text().notNull(),
     ...rolledUpFigures(),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.influencerId, t.day] })],
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.influencerId, t.day] }),
+    // An influencer's figures across campaigns (GET /influencers/:id/summary, /me/summary).
+    index("rollup_influencer_daily_influencer").on(t.influencerId, t.day),
+  ],
 );
 
 // How far the rollup has read each source table, by rowid (SQLite hands rowids out in insertion
@@ -60,3 +63,63 @@ export const rollupState = sqliteTable("rollup_state", {
 export const rollupGuard = sqliteTable("rollup_guard", { ok: integer().notNull() }, (t) => [
   check("rollup_guard_ok", sql`${t.ok} = 1`),
 ]);
+
+// The breakdown dimensions of a click: GET /campaigns/:id/breakdown?by=…
+export const BREAKDOWN_DIMENSIONS = ["country", "device", "browser", "os", "referer"] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+// The value of a click without the field (no referrer, no country from Cloudflare, an agent the
+// parser does not know) and of a sale that did not come through a click.
+export const UNKNOWN_VALUE = "unknown";
+
+// Figures per UTC day × campaign × influencer × dimension × value, added by the same chunk
+// batches as rollup_daily (see src/rollup/rollup.ts for how a sale gets its click's values).
+// Keyed campaign first: the breakdown route reads one campaign's one dimension over a range of days.
+export const rollupBreakdownDaily = sqliteTable(
+  "rollup_breakdown_daily",
+  {
+    campaignId: text().notNull(),
+    dimension: text().$type<BreakdownDimension>().notNull(),
+    day: text().notNull(),
+    influencerId: text().notNull(),
+    value: text().notNull(),
+    clicks: integer().notNull().default(0),
+    uniqueClicks: integer().notNull().default(0),
+    conversions: integer().notNull().default(0),
+    revenue: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.dimension, t.day, t.influencerId, t.value] })],
+);
+
+export type RollupTrigger = "cron" | "api";
+export type RollupRunStatus = "running" | "ok" | "skipped" | "failed";
+
+// One row per rollup run (cron or POST /rollup): what it read and wrote, where it left each
+// source. A row still "running" long after started_at is a run that was killed.
+export const rollupRuns = sqliteTable(
+  "rollup_runs",
+  {
+    id: text().primaryKey(),
+    trigger: text().$type<RollupTrigger>().notNull(),
+    status: text().$type<RollupRunStatus>().notNull(),
+    startedAt: timestampMs().notNull(),
+    finishedAt: timestampMs(),
+    durationMs: integer(),
+    chunks: integer().notNull().default(0),
+    rows: integer().notNull().default(0),
+    rowsWritten: integer().notNull().default(0),
+    caughtUp: integer({ mode: "boolean" }).notNull().default(false),
+    // { sources: {name: {rows, chunks, rows_written, watermark, caught_up}}, skipped?, error? }
+    detail: text({ mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("rollup_runs_started").on(t.startedAt, t.id)],
+);
+
+// Who is rolling up now: one row, taken by a conditional upsert only when free or expired, renewed
+// with each chunk and deleted at the end. It keeps two runs from doing the same work; it is not
+// what makes the figures exact (the guard above is), so a lease that expires under a slow run is
+// harmless.
+export const rollupLease = sqliteTable("rollup_lease", {
+  name: text().primaryKey(),
+  holder: text().notNull(),
+  expiresAt: timestampMs().notNull(),
+});

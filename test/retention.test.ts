@@ -121,7 +121,7 @@ describe("click retention", () => {
     expect(retentionDaysFrom(env.CLICK_RETENTION_DAYS)).toBe(400);
     expect(retentionDaysFrom(undefined)).toBe(DEFAULT_RETENTION_DAYS);
     expect(retentionDaysFrom(" ")).toBe(DEFAULT_RETENTION_DAYS);
-    for (const bad of ["abc", "400d", "12.5", "-1", "7"]) {
+    for (const bad of ["abc", "400d", "12.5", "-1", "7", "365"]) {
       expect(() => retentionDaysFrom(bad)).toThrow(/CLICK_RETENTION_DAYS must be a whole number/);
     }
   });

@@ -168,7 +168,7 @@ class Model {
 
 const pick = (figures: Record<string, unknown>) => Object.fromEntries(FIGURES.map((f) => [f, figures[f]]));
 
-async function rollUp(options: RollupOptions, overlapping: boolean) {
+async function rollUp(options: Partial<RollupOptions>, overlapping: boolean) {
   if (!overlapping) return runRollup(env.DB, Date.now, options);
   // Two runs at once read the same watermarks: the guard must let only one add each chunk.
   const [a] = await Promise.all([runRollup(env.DB, Date.now, options), runRollup(env.DB, Date.now, options)]);

@@ -7,6 +7,7 @@ import { handleError } from "./lib/errors";
 import { createRouter } from "./lib/router";
 import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
+import { breakdownsRouter } from "./routes/breakdowns";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
 import { conversionsRouter } from "./routes/conversions";
@@ -35,6 +36,7 @@ export function createApiRouter() {
     .route("/", meRouter)
     .route("/", rollupRouter)
     .route("/", summariesRouter)
+    .route("/", breakdownsRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)

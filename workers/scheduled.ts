@@ -6,7 +6,12 @@ import { systemClock } from "../src/time";
 // The tasks each cron tick runs, in order; each one's report is kept in job_runs. Retention comes
 // after the rollup, so what the rollup just read can go in the same tick.
 export const scheduledTasks = (env: Pick<Env, "CLICK_RETENTION_DAYS">): ScheduledTask[] => [
-  { name: "rollup", run: async (d1) => ({ ...(await runRollup(d1, systemClock)) }) },
+  {
+    name: "rollup",
+    run: async (d1, run) => ({
+      ...(await runRollup(d1, systemClock, { trigger: "cron", scheduledTime: run.scheduledTime })),
+    }),
+  },
   {
     name: "retention",
     run: async (d1) => ({

@@ -20,8 +20,9 @@ export type RawTotals = {
   revenue: number;
   refunds: number;
   // What the influencer(s) cost, see influencerCost: summed per influencer, since each has its
-  // own commission rate.
-  cost: number;
+  // own commission rate. null where no cost can be told (one day of a timeseries: a fee is paid
+  // per campaign, not per day); then every figure made from it is null too.
+  cost: number | null;
 };
 
 export type Metrics = Record<MetricField, number | null>;
@@ -38,9 +39,15 @@ export function influencerCost(
   return costs.fee + costs.otherCosts + Math.round(costs.commissionRate * netRevenue);
 }
 
+// Earned media value: impressions ÷ 1000 × the campaign's emv_cpm, in its minor units (rounded);
+// null when the campaign has no emv_cpm.
+export const emvOf = (impressions: number, emvCpm: number | null): number | null =>
+  emvCpm === null ? null : Math.round((impressions / 1000) * emvCpm);
+
 export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metrics {
   const engagements = totals.likes + totals.comments + totals.shares + totals.saves;
   const netRevenue = totals.revenue - totals.refunds;
+  const { cost } = totals;
   return {
     impressions: totals.impressions,
     reach: totals.reach,
@@ -58,12 +65,12 @@ export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metric
     refunds: totals.refunds,
     net_revenue: netRevenue,
     aov: ratio(totals.revenue, totals.conversions),
-    cost: totals.cost,
-    roi: ratio(netRevenue - totals.cost, totals.cost),
-    roas: ratio(netRevenue, totals.cost),
-    cpa: ratio(totals.cost, totals.conversions),
-    cpl: ratio(totals.cost, totals.leads),
-    cpc: ratio(totals.cost, totals.clicks),
-    emv: emvCpm === null ? null : Math.round((totals.impressions / 1000) * emvCpm),
+    cost,
+    roi: cost === null ? null : ratio(netRevenue - cost, cost),
+    roas: cost === null ? null : ratio(netRevenue, cost),
+    cpa: cost === null ? null : ratio(cost, totals.conversions),
+    cpl: cost === null ? null : ratio(cost, totals.leads),
+    cpc: cost === null ? null : ratio(cost, totals.clicks),
+    emv: emvOf(totals.impressions, emvCpm),
   };
 }

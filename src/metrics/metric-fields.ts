@@ -26,3 +26,19 @@ export const METRIC_FIELDS = [
 ] as const;
 
 export type MetricField = (typeof METRIC_FIELDS)[number];
+
+// The fields in a currency, or made from money: a total over campaigns in different currencies
+// has none of them (adding euros to dollars means nothing).
+export const MONEY_FIELDS = [
+  "revenue",
+  "refunds",
+  "net_revenue",
+  "aov",
+  "cost",
+  "roi",
+  "roas",
+  "cpa",
+  "cpl",
+  "cpc",
+  "emv",
+] as const satisfies readonly MetricField[];

@@ -1,19 +1,22 @@
+import { MAX_ATTRIBUTION_WINDOW_DAYS } from "../campaigns/campaigns";
 import { log } from "../log";
 import { type Clock, utcDay } from "../time";
 import { SOURCES } from "./rollup";
 
 // Raw click rows are kept for a while (for raw-click reads and re-checks) and then pruned. Only
-// rows the rollup has already read go, so the figures, which come from rollup_daily, do not
+// rows the rollup has already read go, so the figures, which come from the rollup tables, do not
 // change when they do.
 //
-// Why a floor of 30 days: a click whose row is gone is no longer recognised as a repeat. A queue
-// redelivery of it (at-least-once) would be stored and counted again, and a late click for a
-// pruned day would claim that day's unique click again. Cloudflare Queues keep a message at most
-// 14 days, so no click can arrive that late through the redirect. Attribution does not need the
-// row either: a click id carries its link and time (click-id.ts), and the default 400 days is
-// beyond the longest attribution window (365 days) anyway.
+// Why the floor is the longest attribution window plus a day: the rollup's breakdowns give a sale
+// the values (country, device, …) of the click it came through, read from the click's row when the
+// sale is rolled up. A sale by click id may come up to MAX_ATTRIBUTION_WINDOW_DAYS after its click,
+// so that row must still be there. (A sale attributed through a customer's earlier lead has no
+// window: one coming after its lead's click was pruned is in the totals, in no breakdown row.)
+// Also, a click whose row is gone is no longer recognised as a repeat: a redelivery of it, or a
+// late click for a pruned day, would count again; Queues keep a message at most 14 days, far less.
+// Attribution itself does not need the row: a click id carries its link and time (click-id.ts).
 export const DEFAULT_RETENTION_DAYS = 400;
-export const MIN_RETENTION_DAYS = 30;
+export const MIN_RETENTION_DAYS = MAX_ATTRIBUTION_WINDOW_DAYS + 1;
 const DAY_MS = 86_400_000;
 
 // A bad value is refused rather than replaced: the retention task fails with this message in

@@ -84,6 +84,13 @@ export const isoDateTime = z.iso
   .transform((value) => new Date(value))
   .openapi({ type: "string", format: "date-time", example: "2026-12-01T00:00:00Z" });
 
+// The figures routes (summaries, breakdowns): a period of whole UTC days, and when the rollup ran.
+export const periodQuerySchema = z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() });
+export const asOfSchema = z
+  .string()
+  .nullable()
+  .openapi({ description: "When the rollup last ran; null before its first run." });
+
 export const money = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const currency = z
   .string()

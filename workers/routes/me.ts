@@ -4,6 +4,7 @@ import { listPromoCodes } from "../../src/codes/promo-codes";
 import { ApiError } from "../../src/errors";
 import { findInfluencer, serializeInfluencer } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
+import { influencerSummary } from "../../src/summaries/influencer-summary";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
 import {
@@ -17,6 +18,7 @@ import {
 import { promoCodeSchema } from "./codes";
 import { influencerSchema } from "./influencers";
 import { linkSchema, shortLinkBase } from "./links";
+import { INFLUENCER_SUMMARY, influencerSummaryQuery, influencerSummarySchema } from "./summaries";
 
 // The influencer a key belongs to. /me is an influencer's own view: other keys have no "me".
 function me(c: Context<AppEnv>): string {
@@ -83,6 +85,31 @@ export const meRouter = createRouter()
       const { campaign_id, ...page } = c.req.valid("query");
       return c.json(
         await listPromoCodes(c.get("db"), page, { campaignId: campaign_id, influencerId: me(c) }),
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/summary",
+      tags,
+      summary: "This influencer's own figures across their campaigns",
+      description: `The same as GET /influencers/{id}/summary for the key's own influencer, and nothing of anyone else's. ${INFLUENCER_SUMMARY}`,
+      security: bearerSecurity,
+      middleware: [influencerOnly],
+      request: {
+        query: influencerSummaryQuery,
+      },
+      responses: {
+        200: jsonResponse(influencerSummarySchema, "The summary."),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { campaign_id, from, to } = c.req.valid("query");
+      return c.json(
+        await influencerSummary(c.get("db"), me(c), { campaignId: campaign_id }, { from, to }),
         200,
       );
     },

@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
+import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
+import { campaignTimeseries, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
+import { influencerSummary } from "../../src/summaries/influencer-summary";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
@@ -18,14 +21,61 @@ const metricShape = Object.fromEntries(
 ) as Record<MetricField, z.ZodNullable<z.ZodNumber>>;
 const metricsSchema = z.object(metricShape).openapi("Metrics");
 
+const asOf = z
+  .string()
+  .nullable()
+  .openapi({ description: "When the rollup last ran; null before its first run." });
+const periodQuery = z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() });
+const sortQuery = z.object({ sort: z.enum(METRIC_FIELDS).optional() });
+const PERIOD =
+  "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all). " +
+  "Post figures are each post's latest snapshot captured by `to`. Ratios with a zero denominator are null.";
+
+export const influencerSummaryQuery = periodQuery.extend({ campaign_id: z.string().max(64).optional() });
+
+export const influencerSummarySchema = z
+  .object({
+    influencer_id: z.string(),
+    currency: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          "The currency of the totals' money: the campaigns' common currency, null when they differ " +
+          "(then every money figure of the totals is null; each campaign keeps its own).",
+      }),
+    as_of: asOf,
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    totals: metricsSchema,
+    campaigns: z.array(
+      metricsSchema.extend({ campaign_id: z.string(), name: z.string(), currency: z.string() }),
+    ),
+  })
+  .openapi("InfluencerSummary");
+
+export const INFLUENCER_SUMMARY =
+  `${PERIOD} One row per campaign the influencer is enrolled in (newest first; \`campaign_id\` ` +
+  "keeps one), money in that campaign's currency. Totals add the campaigns up; money only when they " +
+  "share a currency (see `currency`). The audience (engagement_rate) is the influencer's latest follower count.";
+
+const timeseriesSchema = z
+  .object({
+    campaign_id: z.string(),
+    currency: z.string(),
+    interval: z.literal("day"),
+    as_of: asOf,
+    from: z.string().openapi({ description: "The first day charted (YYYY-MM-DD, UTC)." }),
+    to: z.string().openapi({ description: "The last day charted (YYYY-MM-DD, UTC)." }),
+    points: z.array(metricsSchema.extend({ date: z.string().openapi({ example: "2026-11-26" }) })),
+  })
+  .openapi("CampaignTimeseries");
+
 const summarySchema = z
   .object({
     campaign_id: z.string(),
     currency: z.string(),
-    as_of: z
-      .string()
-      .nullable()
-      .openapi({ description: "When the rollup last ran; null before its first run." }),
+    as_of: asOf,
     from: z.string().nullable(),
     to: z.string().nullable(),
     totals: metricsSchema,
@@ -43,33 +93,138 @@ const summarySchema = z
   })
   .openapi("CampaignSummary");
 
-export const summariesRouter = createRouter().openapi(
-  createRoute({
-    method: "get",
-    path: "/campaigns/{id}/summary",
-    tags: ["Figures"],
-    summary: "A campaign's figures, per influencer (a leaderboard) and in total, with its goals",
-    description:
-      "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all). " +
-      "Post figures are each post's latest snapshot captured by `to`. Ratios with a zero denominator are null. " +
-      "`sort` orders the leaderboard, highest first (default revenue).",
-    security: bearerSecurity,
-    middleware: [requireScope("admin")],
-    request: {
-      params: idParam,
-      query: z.object({
-        from: isoDateTime.optional(),
-        to: isoDateTime.optional(),
-        sort: z.enum(METRIC_FIELDS).optional(),
-      }),
+export const summariesRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/campaigns/{id}/summary",
+      tags: ["Figures"],
+      summary: "A campaign's figures, per influencer (a leaderboard) and in total, with its goals",
+      description: `${PERIOD} \`sort\` orders the leaderboard, highest first (default revenue).`,
+      security: bearerSecurity,
+      middleware: [requireScope("admin")],
+      request: {
+        params: idParam,
+        query: periodQuery.merge(sortQuery),
+      },
+      responses: { 200: jsonResponse(summarySchema, "The summary."), ...errorResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { from, to, sort } = c.req.valid("query");
+      return c.json(
+        await campaignSummary(c.get("db"), c.req.valid("param").id, { from, to }, { sort }, systemClock),
+        200,
+      );
     },
-    responses: { 200: jsonResponse(summarySchema, "The summary."), ...errorResponses, ...notFoundResponse },
-  }),
-  async (c) => {
-    const { from, to, sort } = c.req.valid("query");
-    return c.json(
-      await campaignSummary(c.get("db"), c.req.valid("param").id, { from, to }, { sort }, systemClock),
-      200,
-    );
-  },
-);
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/campaigns/{id}/timeseries",
+      tags: ["Figures"],
+      summary: "A campaign's figures per UTC day, for a chart",
+      description:
+        "One point per UTC day from `from` to `to` (both included), days without events as zeros; at most " +
+        `${MAX_TIMESERIES_DAYS} days (else 422). Default range: the campaign's start (else its first ` +
+        `rolled-up day) to today, cut to the last ${MAX_TIMESERIES_DAYS} days. Counts and money are that ` +
+        "day's, from the rollup (see as_of). Post figures (impressions … saves) are that day's growth: the " +
+        "posts' latest snapshots by the day's end minus those by the day before's end (snapshots are " +
+        "running counters), so the points add up to the posts' figures. engagement_rate uses the current " +
+        "audience. `cost`, `roi`, `roas`, `cpa`, `cpl`, `cpc` are null: fees and other costs are per " +
+        "campaign, not per day (GET /campaigns/{id}/summary has them for any period). `influencer_id` " +
+        "charts one influencer. `interval`: only `day`.",
+      security: bearerSecurity,
+      middleware: [requireScope("admin")],
+      request: {
+        params: idParam,
+        query: periodQuery.extend({
+          interval: z.enum(["day"]).default("day"),
+          influencer_id: z.string().max(64).optional(),
+        }),
+      },
+      responses: {
+        200: jsonResponse(timeseriesSchema, "The points, oldest first."),
+        ...errorResponses,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { from, to, influencer_id } = c.req.valid("query");
+      const series = await campaignTimeseries(
+        c.get("db"),
+        c.req.valid("param").id,
+        { from, to },
+        systemClock,
+        { influencerId: influencer_id },
+      );
+      return c.json(series, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/campaigns/{id}/report.csv",
+      tags: ["Figures"],
+      summary: "The campaign summary as a CSV file, one row per influencer",
+      description:
+        `${PERIOD} Columns: influencer_id, handle, then the Metrics fields; one row per influencer ` +
+        "(ordered by `sort`, highest first, default revenue), then a `total` row. RFC 4180 (quoted where " +
+        "needed, CRLF line ends); empty cells are nulls. Text cells beginning with = + - @ (or tab, CR) " +
+        "get a leading apostrophe so a spreadsheet does not run them as formulas.",
+      security: bearerSecurity,
+      middleware: [requireScope("admin")],
+      request: { params: idParam, query: periodQuery.merge(sortQuery) },
+      responses: {
+        200: {
+          content: { "text/csv": { schema: z.string() } },
+          description: "The report (Content-Disposition: attachment).",
+        },
+        ...errorResponses,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { from, to, sort } = c.req.valid("query");
+      const report = await campaignReportCsv(
+        c.get("db"),
+        c.req.valid("param").id,
+        { from, to },
+        { sort },
+        systemClock,
+      );
+      return c.body(report.csv, 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${report.filename}"`,
+      });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/influencers/{id}/summary",
+      tags: ["Figures"],
+      summary: "An influencer's figures across their campaigns",
+      description: INFLUENCER_SUMMARY,
+      security: bearerSecurity,
+      middleware: [requireScope("admin")],
+      request: {
+        params: idParam,
+        query: influencerSummaryQuery,
+      },
+      responses: {
+        200: jsonResponse(influencerSummarySchema, "The summary."),
+        ...errorResponses,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { from, to, campaign_id } = c.req.valid("query");
+      const summary = await influencerSummary(
+        c.get("db"),
+        c.req.valid("param").id,
+        { campaignId: campaign_id },
+        { from, to },
+      );
+      return c.json(summary, 200);
+    },
+  );

@@ -12,6 +12,8 @@ CREATE TABLE `rollup_influencer_daily` (
 	PRIMARY KEY(`campaign_id`, `influencer_id`, `day`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
+CREATE INDEX `rollup_influencer_daily_influencer` ON `rollup_influencer_daily` (`influencer_id`,`day`);
+--> statement-breakpoint
 -- Custom: the rows rollup_daily already has, then triggers that keep the two equal. The rollup
 -- adds to rollup_daily by upsert (an insert or an update of one row); each trigger adds that row's
 -- change here, inside the same statement, so both tables move in one transaction or not at all.

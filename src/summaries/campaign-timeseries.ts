@@ -1,0 +1,116 @@
+import { findCampaign } from "../campaigns/campaigns";
+import type { Db } from "../db";
+import { ApiError } from "../errors";
+import { findInfluencer } from "../influencers/influencers";
+import { computeMetrics } from "../metrics/formulas";
+import { type Clock, utcDay } from "../time";
+import {
+  addSums,
+  checkPeriod,
+  type DayRange,
+  enrolmentsIn,
+  followersOf,
+  lastRollupAt,
+  type Period,
+  postGrowthByDay,
+  rolledUp,
+  ZERO_SUMS,
+} from "./figures";
+
+export const MAX_TIMESERIES_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
+
+// The UTC days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
+// 422). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
+// else `to`; a default start more than MAX_TIMESERIES_DAYS back is moved up to fit.
+async function chartDays(
+  d1: D1Database,
+  campaign: { id: string; startsAt: Date | null },
+  period: Period,
+  clock: Clock,
+): Promise<DayRange> {
+  const toAt = period.to ?? new Date(clock());
+  checkPeriod({ from: period.from, to: toAt });
+  const to = utcDay(toAt.getTime());
+  let from: string;
+  if (period.from) {
+    from = utcDay(period.from.getTime());
+    if (daysBetween({ from, to }) > MAX_TIMESERIES_DAYS) {
+      throw new ApiError(
+        "validation_failed",
+        `A timeseries covers at most ${MAX_TIMESERIES_DAYS} days; ask for a shorter range.`,
+        [{ path: "from", message: `More than ${MAX_TIMESERIES_DAYS} days before to.` }],
+      );
+    }
+    return { from, to };
+  }
+  const first = await d1
+    .prepare("SELECT MIN(day) AS day FROM rollup_influencer_daily WHERE campaign_id = ?")
+    .bind(campaign.id)
+    .first<{ day: string | null }>();
+  from = campaign.startsAt ? utcDay(campaign.startsAt.getTime()) : (first?.day ?? to);
+  const earliest = utcDay(dayMs(to) - (MAX_TIMESERIES_DAYS - 1) * DAY_MS);
+  if (from < earliest) from = earliest;
+  if (from > to) from = to;
+  return { from, to };
+}
+
+function eachDay(range: DayRange): string[] {
+  const days: string[] = [];
+  for (let ms = dayMs(range.from); ms <= dayMs(range.to); ms += DAY_MS) days.push(utcDay(ms));
+  return days;
+}
+
+// A campaign's figures per UTC day (optionally one influencer's), every day of the range present,
+// days without events as zeros. Counts and money are that day's flows, from the rollup. Post
+// figures are that day's growth (see postGrowthByDay), so ctr and emv are per day too. The
+// audience (for engagement_rate) is the current one. `cost` and the figures made from it are
+// null: fees and other costs are per campaign, not per day (the summary has them for any period).
+export async function campaignTimeseries(
+  db: Db,
+  campaignId: string,
+  period: Period,
+  clock: Clock,
+  filter: { influencerId?: string | undefined } = {},
+) {
+  const campaign = await findCampaign(db, campaignId);
+  if (filter.influencerId !== undefined) await findInfluencer(db, filter.influencerId);
+  const d1 = db.$client;
+  const scope = { campaignId, influencerId: filter.influencerId };
+  const days = await chartDays(d1, campaign, period, clock);
+  const [rolled, growth, enrolled, asOf] = await Promise.all([
+    rolledUp(d1, scope, days, ["day"]),
+    postGrowthByDay(d1, scope, days),
+    enrolmentsIn(db, scope),
+    lastRollupAt(d1),
+  ]);
+  const followers = await followersOf(
+    d1,
+    enrolled.map((e) => e.influencer.id),
+  );
+  const audience = [...followers.values()].reduce((a, b) => a + b, 0);
+  const rolledByDay = new Map(rolled.map((row) => [row.day, row]));
+  const growthByDay = new Map(growth.map((row) => [row.day, row]));
+  return {
+    campaign_id: campaign.id,
+    currency: campaign.currency,
+    interval: "day" as const,
+    as_of: asOf,
+    from: days.from,
+    to: days.to,
+    points: eachDay(days).map((date) => ({
+      date,
+      ...computeMetrics(
+        {
+          ...addSums(addSums(ZERO_SUMS, rolledByDay.get(date)), growthByDay.get(date)),
+          cost: null,
+          followers: audience,
+        },
+        campaign.emvCpm,
+      ),
+    })),
+  };
+}

@@ -1,0 +1,253 @@
+import { and, desc, eq, type SQL } from "drizzle-orm";
+import { campaigns, enrolments, influencers } from "../../schema";
+import type { Db } from "../db";
+import { ApiError } from "../errors";
+import { computeMetrics, emvOf, influencerCost, type Metrics, type RawTotals } from "../metrics/formulas";
+import { MONEY_FIELDS } from "../metrics/metric-fields";
+import { toIso, utcDay } from "../time";
+
+// What every summary reads, one loader per concern: the rollup's sums, the posts' latest
+// snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
+
+// An instant range; figures count the whole UTC days from `from` to `to` (both included).
+export type Period = { from?: Date | undefined; to?: Date | undefined };
+// Which enrolments: a campaign's, an influencer's, or one influencer in one campaign.
+export type Scope = { campaignId?: string | undefined; influencerId?: string | undefined };
+// UTC days, YYYY-MM-DD, both included.
+export type DayRange = { from: string; to: string };
+
+export type Sums = Omit<RawTotals, "cost" | "followers">;
+export const ZERO_SUMS: Sums = {
+  impressions: 0,
+  reach: 0,
+  views: 0,
+  likes: 0,
+  comments: 0,
+  shares: 0,
+  saves: 0,
+  clicks: 0,
+  uniqueClicks: 0,
+  botClicks: 0,
+  leads: 0,
+  conversions: 0,
+  revenue: 0,
+  refunds: 0,
+};
+
+export function addSums(a: Sums, b: Partial<Sums> | undefined): Sums {
+  const out = { ...a };
+  for (const key of Object.keys(ZERO_SUMS) as (keyof Sums)[]) out[key] += Number(b?.[key] ?? 0);
+  return out;
+}
+
+export function checkPeriod(period: Period) {
+  if (period.from && period.to && period.from > period.to) {
+    throw new ApiError("validation_failed", "from must not be after to.", [
+      { path: "from", message: "After to." },
+    ]);
+  }
+}
+
+export function periodDays(period: Period): DayRange {
+  return {
+    from: period.from ? utcDay(period.from.getTime()) : "0000-00-00",
+    to: period.to ? utcDay(period.to.getTime()) : "9999-99-99",
+  };
+}
+
+export const periodEcho = (period: Period) => ({
+  from: toIso(period.from ?? null),
+  to: toIso(period.to ?? null),
+});
+
+// The scope as SQL conditions on a table alias, with their parameters in order. Only the
+// conditions that apply, so SQLite can use the index of the one that is given.
+function scopeSql(scope: Scope, alias: string) {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  if (scope.campaignId !== undefined) {
+    clauses.push(`${alias}.campaign_id = ?`);
+    params.push(scope.campaignId);
+  }
+  if (scope.influencerId !== undefined) {
+    clauses.push(`${alias}.influencer_id = ?`);
+    params.push(scope.influencerId);
+  }
+  return { where: clauses.length ? clauses.join(" AND ") : "1", params };
+}
+
+type Grouping = "campaign_id" | "influencer_id" | "day";
+type Grouped<K extends Grouping> = Record<K, string> & Partial<Sums>;
+
+// The rollup's sums over the days, grouped as asked. From rollup_influencer_daily, rollup_daily
+// without the link (no summary groups by link): a tenth of the rows (see schema/rollups.ts).
+export async function rolledUp<K extends Grouping>(
+  d1: D1Database,
+  scope: Scope,
+  days: DayRange,
+  by: K[],
+): Promise<Grouped<K>[]> {
+  const { where, params } = scopeSql(scope, "r");
+  const keys = by.map((k) => `r.${k}`).join(", ");
+  const { results } = await d1
+    .prepare(
+      `SELECT ${keys}, SUM(clicks) AS clicks, SUM(unique_clicks) AS uniqueClicks, SUM(bot_clicks) AS botClicks,
+              SUM(leads) AS leads, SUM(conversions) AS conversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds
+       FROM rollup_influencer_daily r
+       WHERE ${where} AND r.day >= ? AND r.day <= ?
+       GROUP BY ${keys}`,
+    )
+    .bind(...params, days.from, days.to)
+    .all<Grouped<K>>();
+  return results;
+}
+
+const POST_FIELDS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"] as const;
+
+// Post figures are levels, not flows: each post's latest snapshot captured by `at`, summed per
+// campaign and influencer.
+export async function postLevels(d1: D1Database, scope: Scope, at: number) {
+  const { where, params } = scopeSql(scope, "p");
+  const { results } = await d1
+    .prepare(
+      `SELECT p.campaign_id, p.influencer_id, ${POST_FIELDS.map((f) => `SUM(m.${f}) AS ${f}`).join(", ")}
+       FROM posts p
+       JOIN post_metrics m ON m.id = (
+         SELECT id FROM post_metrics WHERE post_id = p.id AND captured_at <= ?
+         ORDER BY captured_at DESC, created_at DESC LIMIT 1)
+       WHERE ${where}
+       GROUP BY p.campaign_id, p.influencer_id`,
+    )
+    .bind(at, ...params)
+    .all<Grouped<"campaign_id" | "influencer_id">>();
+  return results;
+}
+
+// Post figures per UTC day, as growth: the level at the day's end (each post's latest snapshot
+// captured by then) minus the level at the previous day's end. Snapshots report running counters,
+// so the growth lands on the days snapshots were captured; over all days it adds up to the level.
+export async function postGrowthByDay(d1: D1Database, scope: Scope, days: DayRange) {
+  const { where, params } = scopeSql(scope, "p");
+  const growth = POST_FIELDS.map(
+    (f) => `COALESCE(${f}, 0) - COALESCE(LAG(${f}) OVER (PARTITION BY post_id ORDER BY day), 0) AS ${f}`,
+  ).join(", ");
+  const { results } = await d1
+    .prepare(
+      `WITH day_ends AS (
+         SELECT m.*, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch') AS day,
+                ROW_NUMBER() OVER (PARTITION BY m.post_id, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch')
+                                   ORDER BY m.captured_at DESC, m.created_at DESC) AS nth
+         FROM post_metrics m JOIN posts p ON p.id = m.post_id
+         WHERE ${where}),
+       growth AS (SELECT day, ${growth} FROM day_ends WHERE nth = 1)
+       SELECT day, ${POST_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+       FROM growth WHERE day >= ? AND day <= ? GROUP BY day`,
+    )
+    .bind(...params, days.from, days.to)
+    .all<Grouped<"day">>();
+  return results;
+}
+
+// The audience: the latest follower snapshot, else the influencer's `followers`.
+export async function followersOf(d1: D1Database, influencerIds: string[]) {
+  if (influencerIds.length === 0) return new Map<string, number>();
+  const { results } = await d1
+    .prepare(
+      `SELECT i.id, COALESCE((SELECT count FROM follower_snapshots s WHERE s.influencer_id = i.id
+                               ORDER BY captured_at DESC LIMIT 1), i.followers, 0) AS followers
+       FROM influencers i WHERE i.id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(influencerIds))
+    .all<{ id: string; followers: number }>();
+  return new Map(results.map((r) => [r.id, r.followers]));
+}
+
+// When the rollup last ran (the figures are as of then); null before its first run.
+export async function lastRollupAt(d1: D1Database) {
+  const state = await d1
+    .prepare("SELECT MAX(updated_at) AS at FROM rollup_state")
+    .first<{ at: number | null }>();
+  return toIso(state?.at ?? null);
+}
+
+// The enrolments in scope, with their campaign and influencer, newest campaign first.
+export async function enrolmentsIn(db: Db, scope: Scope) {
+  const conditions: SQL[] = [];
+  if (scope.campaignId !== undefined) conditions.push(eq(enrolments.campaignId, scope.campaignId));
+  if (scope.influencerId !== undefined) conditions.push(eq(enrolments.influencerId, scope.influencerId));
+  return db
+    .select({ enrolment: enrolments, influencer: influencers, campaign: campaigns })
+    .from(enrolments)
+    .innerJoin(influencers, eq(influencers.id, enrolments.influencerId))
+    .innerJoin(campaigns, eq(campaigns.id, enrolments.campaignId))
+    .where(and(...conditions))
+    .orderBy(desc(campaigns.createdAt), enrolments.influencerId);
+}
+
+type CampaignFacts = { id: string; currency: string; emvCpm: number | null };
+export type EnrolmentFigures = Awaited<ReturnType<typeof enrolmentsIn>>[number] & {
+  sums: Sums;
+  cost: number;
+  followers: number;
+};
+
+const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
+
+// Each enrolment's figures over the period: rollup sums, post levels by `to`, its cost (fee +
+// other costs + commission on its net revenue) and its influencer's audience.
+export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Promise<EnrolmentFigures[]> {
+  const d1 = db.$client;
+  const enrolled = await enrolmentsIn(db, scope);
+  const [rolled, posts, followers] = await Promise.all([
+    rolledUp(d1, scope, periodDays(period), ["campaign_id", "influencer_id"]),
+    postLevels(d1, scope, period.to ? period.to.getTime() : Number.MAX_SAFE_INTEGER),
+    followersOf(d1, [...new Set(enrolled.map((e) => e.influencer.id))]),
+  ]);
+  const sumsByPair = new Map<string, Sums>();
+  for (const row of [...rolled, ...posts]) {
+    const key = pairKey(row.campaign_id, row.influencer_id);
+    sumsByPair.set(key, addSums(sumsByPair.get(key) ?? ZERO_SUMS, row));
+  }
+  return enrolled.map((e) => {
+    const sums = sumsByPair.get(pairKey(e.campaign.id, e.influencer.id)) ?? ZERO_SUMS;
+    return {
+      ...e,
+      sums,
+      cost: influencerCost(e.enrolment, sums.revenue - sums.refunds),
+      followers: followers.get(e.influencer.id) ?? 0,
+    };
+  });
+}
+
+export const metricsOf = (row: EnrolmentFigures): Metrics =>
+  computeMetrics({ ...row.sums, cost: row.cost, followers: row.followers }, row.campaign.emvCpm);
+
+// Totals over enrolments of the given campaigns. Costs add up per enrolment (each has its own
+// commission rate); the audience counts each influencer once; emv is each campaign's own
+// (impressions × its emv_cpm), null when a campaign has none. Money is only ever in one currency:
+// over campaigns in different currencies, `currency` is null and so is every money figure.
+export function totalsOf(rows: EnrolmentFigures[], campaignsInTotal: CampaignFacts[]) {
+  let sums = ZERO_SUMS;
+  let cost = 0;
+  const audience = new Map<string, number>();
+  const impressionsByCampaign = new Map<string, number>();
+  for (const row of rows) {
+    sums = addSums(sums, row.sums);
+    cost += row.cost;
+    audience.set(row.influencer.id, row.followers);
+    impressionsByCampaign.set(
+      row.campaign.id,
+      (impressionsByCampaign.get(row.campaign.id) ?? 0) + row.sums.impressions,
+    );
+  }
+  const followers = [...audience.values()].reduce((a, b) => a + b, 0);
+  const totals = computeMetrics({ ...sums, cost, followers }, null);
+  const unique = [...new Map(campaignsInTotal.map((c) => [c.id, c])).values()];
+  const emvs = unique.map((c) => emvOf(impressionsByCampaign.get(c.id) ?? 0, c.emvCpm));
+  totals.emv =
+    emvs.length === 0 || emvs.includes(null) ? null : emvs.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const currencies = new Set(unique.map((c) => c.currency));
+  const currency = currencies.size === 1 ? ([...currencies][0] ?? null) : null;
+  if (currencies.size > 1) for (const field of MONEY_FIELDS) totals[field] = null;
+  return { currency, totals };
+}

@@ -1,0 +1,81 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  BREAKDOWN_DIMENSIONS,
+  campaignBreakdown,
+  UNKNOWN_VALUE,
+} from "../../src/summaries/campaign-breakdown";
+import { requireScope } from "../lib/auth";
+import {
+  asOfSchema,
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  idParam,
+  jsonResponse,
+  notFoundResponse,
+  periodQuerySchema,
+} from "../lib/router";
+
+const breakdownSchema = z
+  .object({
+    campaign_id: z.string(),
+    currency: z.string(),
+    by: z.enum(BREAKDOWN_DIMENSIONS),
+    as_of: asOfSchema,
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    rows: z.array(
+      z.object({
+        value: z.string().openapi({
+          description: `The country code, device type, browser, OS or referrer host; "${UNKNOWN_VALUE}" when the click did not say (or the sale came by code).`,
+        }),
+        clicks: z.number().int(),
+        unique_clicks: z.number().int(),
+        conversions: z.number().int(),
+        revenue: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("CampaignBreakdown");
+
+export const breakdownsRouter = createRouter().openapi(
+  createRoute({
+    method: "get",
+    path: "/campaigns/{id}/breakdown",
+    tags: ["Figures"],
+    summary: "A campaign's clicks and sales per country, device, browser, OS or referrer",
+    description:
+      "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all), " +
+      "optionally for one influencer; most clicks first. Clicks exclude bots. A sale counts under the values of the " +
+      `click it came through (directly, or through the customer's lead); a sale by code under "${UNKNOWN_VALUE}". ` +
+      "A sale is listed once its click has been rolled up too, so a sale whose click never reached the tracker is " +
+      "in the summary's totals but in no row here. Refunds are not broken down (see the summary).",
+    security: bearerSecurity,
+    middleware: [requireScope("admin")],
+    request: {
+      params: idParam,
+      query: periodQuerySchema.extend({
+        by: z.enum(BREAKDOWN_DIMENSIONS),
+        influencer_id: z.string().max(64).optional(),
+      }),
+    },
+    responses: {
+      200: jsonResponse(breakdownSchema, "The breakdown."),
+      ...errorResponses,
+      ...notFoundResponse,
+    },
+  }),
+  async (c) => {
+    const { by, from, to, influencer_id } = c.req.valid("query");
+    return c.json(
+      await campaignBreakdown(
+        c.get("db"),
+        c.req.valid("param").id,
+        by,
+        { from, to },
+        { influencerId: influencer_id },
+      ),
+      200,
+    );
+  },
+);
