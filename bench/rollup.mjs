@@ -27,6 +27,7 @@
 //   kept it (VmHWM); node's peak resident set.
 
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import {
   ADMIN_API_KEY,
@@ -412,6 +413,8 @@ try {
     timeseries: `/api/v1/campaigns/${campaign.id}/timeseries?interval=day`,
   });
   const { baseline, summary, timeseries } = reads;
+  // The machine's load while the reads ran: on shared cores it moves the tail more than the code.
+  const loadDuringReads = loadavg()[0];
   const queries = await summaryQueries(db, campaign.id);
   const expectedClicks = COUNTS.clicks + INCREMENTAL_ROUNDS * COUNTS.newClicks;
   const summed = summary.body.totals.clicks + summary.body.totals.bot_clicks;
@@ -446,7 +449,9 @@ try {
     if (r) readRows.push([name, fmt.ms(r.p50), fmt.ms(r.p95), fmt.ratio(r.p95 / baseline.p95)]);
   }
   console.log(`\n${table(readRows)}`);
-  console.log("(baseline: GET /campaigns/:id, one row read, interleaved call by call with the others)");
+  console.log(
+    `(baseline: GET /campaigns/:id, one row read, interleaved call by call with the others; load average ${loadDuringReads.toFixed(1)} on ${runContext().machine.cpus} cores)`,
+  );
   if (!timeseries)
     console.log("timeseries: GET /campaigns/:id/timeseries is not on this branch (404); summary only");
   console.log(
@@ -472,6 +477,7 @@ try {
       Object.entries(reads).map(([name, r]) => [name, r && { p50: r.p50, p95: r.p95 }]),
     ),
     queries,
+    loadDuringReads,
     memory: mem,
   });
 } finally {

@@ -170,8 +170,13 @@ const pick = (figures: Record<string, unknown>) => Object.fromEntries(FIGURES.ma
 
 async function rollUp(options: Partial<RollupOptions>, overlapping: boolean) {
   if (!overlapping) return runRollup(env.DB, Date.now, options);
-  // Two runs at once read the same watermarks: the guard must let only one add each chunk.
-  const [a] = await Promise.all([runRollup(env.DB, Date.now, options), runRollup(env.DB, Date.now, options)]);
+  // Two runs at once whose lease expires at once (as when a run outlives its lease): both read
+  // the same watermarks, and the guard alone must let only one of them add each chunk.
+  const expiring = { ...options, leaseMs: 0 };
+  const [a] = await Promise.all([
+    runRollup(env.DB, Date.now, expiring),
+    runRollup(env.DB, Date.now, expiring),
+  ]);
   return a;
 }
 
