@@ -3,7 +3,17 @@ import { describe, expect, it } from "vitest";
 import type { CapturedClick } from "../src/clicks/click-event";
 import { newClickId } from "../src/clicks/click-id";
 import { rollUpChunk, runRollup, sourceNamed } from "../src/rollup/rollup";
-import { api, createInfluencer, createKey, expectError, follow, unique, waitForClicks } from "./helpers";
+import {
+  api,
+  createCampaign,
+  createInfluencer,
+  createKey,
+  createLink,
+  expectError,
+  follow,
+  unique,
+  waitForClicks,
+} from "./helpers";
 
 const IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -82,17 +92,11 @@ async function clickIdOf(res: Response) {
 // The campaign above. `between` runs after the clicks arrived, and again after the sales were
 // reported, before the late click arrives: a rollup there shows the order does not matter.
 async function handMadeCampaign(between: () => Promise<unknown>) {
-  const campaign = (
-    await api("POST", "/campaigns", { body: { name: "Breakdown", objective: "sales", currency: "EUR" } })
-  ).body;
+  const campaign = await createCampaign({ name: "Breakdown" });
   const ana = await createInfluencer();
   const ben = await createInfluencer();
-  const linkFor = async (influencerId: string) =>
-    (
-      await api("POST", "/links", {
-        body: { campaign_id: campaign.id, influencer_id: influencerId, url: "https://shop.example/" },
-      })
-    ).body;
+  const linkFor = (influencerId: string) =>
+    createLink({ campaign_id: campaign.id, influencer_id: influencerId });
   const anaLink = await linkFor(ana.id);
   const benLink = await linkFor(ben.id);
   const code = unique("BEN").toUpperCase();
@@ -259,16 +263,43 @@ describe("breakdown rollup", () => {
     expect(await allBreakdowns(whole.campaign.id)).toEqual(EXPECTED);
   });
 
-  it("covers whole UTC days from `from` to `to`", async () => {
-    const campaign = (
-      await api("POST", "/campaigns", { body: { name: "Days", objective: "sales", currency: "EUR" } })
-    ).body;
+  it("gives a sale by customer its lead's click values, and a sale by code none, click id or not", async () => {
+    const campaign = await createCampaign({ name: "Customers" });
     const influencer = await createInfluencer();
-    const link = (
-      await api("POST", "/links", {
-        body: { campaign_id: campaign.id, influencer_id: influencer.id, url: "https://shop.example/" },
-      })
-    ).body;
+    const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
+    const code = unique("ANA").toUpperCase();
+    await api("POST", "/codes", { body: { code, campaign_id: campaign.id, influencer_id: influencer.id } });
+    const clickId = await clickIdOf(
+      await follow(link.slug, { headers: { "User-Agent": IPHONE }, cf: { country: "PT" } } as RequestInit),
+    );
+    await waitForClicks(link.id, 1);
+    const checkout = (await createKey("checkout")).key;
+    const customer = unique("cust");
+    const post = (path: string, body: Record<string, unknown>) => api("POST", path, { key: checkout, body });
+    expect(
+      (await post("/conversions", { type: "lead", customer_id: customer, click_id: clickId })).status,
+    ).toBe(201);
+    const byCustomer = {
+      type: "sale",
+      customer_id: customer,
+      order_id: unique("o"),
+      amount: 700,
+      currency: "EUR",
+    };
+    expect((await post("/conversions", byCustomer)).status).toBe(201);
+    const byCode = { code, click_id: clickId, order_id: unique("o"), amount: 400, currency: "EUR" };
+    expect((await post("/redemptions", byCode)).status).toBe(201);
+    await rollUpAll();
+    expect((await breakdown(campaign.id, "country")).rows).toEqual([
+      row("PT", 1, 1, 1, 700),
+      row("unknown", 0, 0, 1, 400),
+    ]);
+  });
+
+  it("covers whole UTC days from `from` to `to`", async () => {
+    const campaign = await createCampaign({ name: "Days" });
+    const influencer = await createInfluencer();
+    const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
     const midnight = Date.UTC(2026, 5, 2);
     const click = (at: number, country: string, hash: string) =>
       sendClick({
@@ -300,9 +331,7 @@ describe("breakdown rollup", () => {
   });
 
   it("answers 404, 422, 401 and 403 with the error envelope", async () => {
-    const campaign = (
-      await api("POST", "/campaigns", { body: { name: "Errors", objective: "sales", currency: "EUR" } })
-    ).body;
+    const campaign = await createCampaign({ name: "Errors" });
     const path = `/campaigns/${campaign.id}/breakdown`;
     expectError(await api("GET", "/campaigns/cmp_nope/breakdown?by=country"), 404, "campaign_not_found");
     expectError(await api("GET", `${path}?by=city`), 422, "validation_failed");

@@ -141,6 +141,21 @@ describe("rollup runs", () => {
     expect(await watermark("clicks")).toBe(await maxRowid("clicks"));
   });
 
+  it("keeps the runs of the last 30 days", async () => {
+    const day = 86_400_000;
+    const insertRun = (id: string, startedAt: number) =>
+      env.DB.prepare("INSERT INTO rollup_runs (id, trigger, status, started_at) VALUES (?, 'api', 'ok', ?)")
+        .bind(id, startedAt)
+        .run();
+    await insertRun("rlr_old", Date.now() - 31 * day);
+    await insertRun("rlr_recent", Date.now() - 29 * day);
+    await runRollup(env.DB, Date.now);
+    const { results } = await env.DB.prepare(
+      "SELECT id FROM rollup_runs WHERE id IN ('rlr_old', 'rlr_recent')",
+    ).all<{ id: string }>();
+    expect(results.map((r) => r.id)).toEqual(["rlr_recent"]);
+  });
+
   it("renews the lease with each chunk, and tells a run whose lease was taken over", async () => {
     await newClicks(2);
     const from = await watermark("clicks");

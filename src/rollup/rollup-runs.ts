@@ -46,6 +46,9 @@ export async function recordRunStart(
     .run();
 }
 
+// Runs are kept this long (the cron alone makes 288 a day), pruned as each run ends.
+export const RUNS_KEPT_MS = 30 * 86_400_000;
+
 export async function recordRunEnd(d1: D1Database, report: RollupReport) {
   const detail: Detail = {
     sources: report.sources,
@@ -53,24 +56,27 @@ export async function recordRunEnd(d1: D1Database, report: RollupReport) {
     lease_holder: report.lease_holder,
     error: report.error,
   };
-  await d1
-    .prepare(
-      `UPDATE rollup_runs SET status = ?2, finished_at = ?3, duration_ms = ?4, chunks = ?5, rows = ?6,
-              rows_written = ?7, caught_up = ?8, detail = ?9
-       WHERE id = ?1`,
-    )
-    .bind(
-      report.id,
-      report.status,
-      report.finished_at ? Date.parse(report.finished_at) : null,
-      report.duration_ms,
-      report.chunks,
-      report.rows,
-      report.rows_written,
-      report.caught_up ? 1 : 0,
-      JSON.stringify(detail),
-    )
-    .run();
+  const startedAt = Date.parse(report.started_at);
+  await d1.batch([
+    d1
+      .prepare(
+        `UPDATE rollup_runs SET status = ?2, finished_at = ?3, duration_ms = ?4, chunks = ?5, rows = ?6,
+                rows_written = ?7, caught_up = ?8, detail = ?9
+         WHERE id = ?1`,
+      )
+      .bind(
+        report.id,
+        report.status,
+        report.finished_at ? Date.parse(report.finished_at) : null,
+        report.duration_ms,
+        report.chunks,
+        report.rows,
+        report.rows_written,
+        report.caught_up ? 1 : 0,
+        JSON.stringify(detail),
+      ),
+    d1.prepare("DELETE FROM rollup_runs WHERE started_at < ?").bind(startedAt - RUNS_KEPT_MS),
+  ]);
 }
 
 function toReport(row: typeof rollupRuns.$inferSelect): RollupReport {

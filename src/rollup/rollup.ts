@@ -324,12 +324,3 @@ async function rollUpSources(
   }
   report.caught_up = Object.values(report.sources).every((s) => s.caught_up);
 }
-
-// When the rollup last moved a watermark: the figures include everything that had arrived by then
-// (for what was read in that run). null before the first run.
-export async function rollupAsOf(d1: D1Database): Promise<number | null> {
-  const row = await d1
-    .prepare("SELECT MAX(updated_at) AS at FROM rollup_state")
-    .first<{ at: number | null }>();
-  return row?.at ?? null;
-}

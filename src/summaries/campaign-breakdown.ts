@@ -1,10 +1,8 @@
 import type { BreakdownDimension } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
-import { rollupAsOf } from "../rollup/rollup";
-import { toIso } from "../time";
 import type { Period } from "./campaign-summary";
-import { assertPeriod, periodDays } from "./period";
+import { checkPeriod, lastRollupAt, periodDays, periodEcho } from "./figures";
 
 export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, UNKNOWN_VALUE } from "../../schema";
 
@@ -27,7 +25,7 @@ export async function campaignBreakdown(
   period: Period,
   filter: { influencerId?: string | undefined } = {},
 ) {
-  assertPeriod(period);
+  checkPeriod(period);
   const campaign = await findCampaign(db, campaignId);
   const d1 = db.$client;
   const days = periodDays(period);
@@ -42,17 +40,16 @@ export async function campaignBreakdown(
          GROUP BY value
          ORDER BY clicks DESC, value`,
       )
-      .bind(campaign.id, by, days.first, days.last, filter.influencerId ?? null)
+      .bind(campaign.id, by, days.from, days.to, filter.influencerId ?? null)
       .all<BreakdownRow>(),
-    rollupAsOf(d1),
+    lastRollupAt(d1),
   ]);
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
     by,
-    as_of: toIso(asOf),
-    from: toIso(period.from ?? null),
-    to: toIso(period.to ?? null),
+    as_of: asOf,
+    ...periodEcho(period),
     rows: rows.results,
   };
 }

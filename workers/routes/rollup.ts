@@ -67,7 +67,7 @@ export const rollupRouter = createRouter()
       tags: ["Figures"],
       summary: "Recent rollup runs, newest first",
       description:
-        "Every run, by the cron or POST /rollup, skipped ones included, with what it read and wrote.",
+        "Every run of the last 30 days, by the cron or POST /rollup, skipped ones included, with what it read and wrote.",
       security: bearerSecurity,
       middleware: [requireScope("admin")],
       request: { query: pageQuerySchema },
