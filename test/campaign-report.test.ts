@@ -105,7 +105,7 @@ describe("GET /campaigns/:id/report.csv", () => {
       cpc: "",
       emv: "", // no emv_cpm
     });
-    const others = new Map([second, third].map((r) => [r.influencer_id, r]));
+    const others = new Map([second, third].map((r) => [r?.influencer_id, r]));
     // A negative number is a number, not a formula: no apostrophe.
     expect(others.get(pat.id)).toMatchObject({ handle: `'${plus}`, cost: "500", roi: "-1", roas: "0" });
     expect(others.get(ana.id)).toMatchObject({ handle: awkward, cost: "0", roi: "", engagement_rate: "0" });
@@ -135,6 +135,13 @@ describe("GET /campaigns/:id/report.csv", () => {
     );
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?to=later`), 422, "validation_failed");
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv`, { key: null }), 401, "unauthorized");
+    // The OpenAPI document says it is CSV.
+    const doc = (await (await exports.default.fetch(`${BASE}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    expect(Object.keys(doc.paths["/campaigns/{id}/report.csv"]?.get.responses["200"]?.content ?? {})).toEqual(
+      ["text/csv"],
+    );
     // No one enrolled: the header and a totals row of zeros.
     const empty = parseCsv((await report(campaign.id)).text);
     expect(empty.map((r) => r[0])).toEqual(["influencer_id", "total"]);

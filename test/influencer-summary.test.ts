@@ -6,11 +6,12 @@ type Row = Record<string, unknown> & { campaign_id: string };
 const MONEY = ["revenue", "refunds", "net_revenue", "aov", "cost", "roi", "roas", "cpa", "cpl", "cpc", "emv"];
 
 // Mia works for a EUR campaign and a USD one; Noa for the same EUR campaign and another EUR one.
-let eur: Row & { id: string };
-let usd: Row & { id: string };
-let eur2: Row & { id: string };
-let mia: { id: string };
-let noa: { id: string };
+type Created = Awaited<ReturnType<typeof createCampaign>>;
+let eur: Created;
+let usd: Created;
+let eur2: Created;
+let mia: Created;
+let noa: Created;
 
 beforeAll(async () => {
   eur = await createCampaign({ name: "Spring EUR", currency: "EUR", emv_cpm: 1_000 });

@@ -68,6 +68,7 @@ export function parseBenchArgs(usage, extraOptions = {}) {
   const duration = positiveInt("duration");
   return {
     args: values,
+    positiveInt,
     duration,
     rounds: positiveInt("rounds"),
     connections: positiveInt("connections"),

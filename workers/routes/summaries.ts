@@ -7,13 +7,14 @@ import { influencerSummary } from "../../src/summaries/influencer-summary";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
+  asOfSchema,
   bearerSecurity,
   createRouter,
   errorResponses,
   idParam,
-  isoDateTime,
   jsonResponse,
   notFoundResponse,
+  periodQuerySchema,
 } from "../lib/router";
 
 const metricShape = Object.fromEntries(
@@ -21,17 +22,14 @@ const metricShape = Object.fromEntries(
 ) as Record<MetricField, z.ZodNullable<z.ZodNumber>>;
 const metricsSchema = z.object(metricShape).openapi("Metrics");
 
-const asOf = z
-  .string()
-  .nullable()
-  .openapi({ description: "When the rollup last ran; null before its first run." });
-const periodQuery = z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() });
 const sortQuery = z.object({ sort: z.enum(METRIC_FIELDS).optional() });
 const PERIOD =
   "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all). " +
   "Post figures are each post's latest snapshot captured by `to`. Ratios with a zero denominator are null.";
 
-export const influencerSummaryQuery = periodQuery.extend({ campaign_id: z.string().max(64).optional() });
+export const influencerSummaryQuery = periodQuerySchema.extend({
+  campaign_id: z.string().max(64).optional(),
+});
 
 export const influencerSummarySchema = z
   .object({
@@ -44,7 +42,7 @@ export const influencerSummarySchema = z
           "The currency of the totals' money: the campaigns' common currency, null when they differ " +
           "(then every money figure of the totals is null; each campaign keeps its own).",
       }),
-    as_of: asOf,
+    as_of: asOfSchema,
     from: z.string().nullable(),
     to: z.string().nullable(),
     totals: metricsSchema,
@@ -64,7 +62,7 @@ const timeseriesSchema = z
     campaign_id: z.string(),
     currency: z.string(),
     interval: z.literal("day"),
-    as_of: asOf,
+    as_of: asOfSchema,
     from: z.string().openapi({ description: "The first day charted (YYYY-MM-DD, UTC)." }),
     to: z.string().openapi({ description: "The last day charted (YYYY-MM-DD, UTC)." }),
     points: z.array(metricsSchema.extend({ date: z.string().openapi({ example: "2026-11-26" }) })),
@@ -75,7 +73,7 @@ const summarySchema = z
   .object({
     campaign_id: z.string(),
     currency: z.string(),
-    as_of: asOf,
+    as_of: asOfSchema,
     from: z.string().nullable(),
     to: z.string().nullable(),
     totals: metricsSchema,
@@ -105,7 +103,7 @@ export const summariesRouter = createRouter()
       middleware: [requireScope("admin")],
       request: {
         params: idParam,
-        query: periodQuery.merge(sortQuery),
+        query: periodQuerySchema.merge(sortQuery),
       },
       responses: { 200: jsonResponse(summarySchema, "The summary."), ...errorResponses, ...notFoundResponse },
     }),
@@ -137,7 +135,7 @@ export const summariesRouter = createRouter()
       middleware: [requireScope("admin")],
       request: {
         params: idParam,
-        query: periodQuery.extend({
+        query: periodQuerySchema.extend({
           interval: z.enum(["day"]).default("day"),
           influencer_id: z.string().max(64).optional(),
         }),
@@ -173,7 +171,7 @@ export const summariesRouter = createRouter()
         "get a leading apostrophe so a spreadsheet does not run them as formulas.",
       security: bearerSecurity,
       middleware: [requireScope("admin")],
-      request: { params: idParam, query: periodQuery.merge(sortQuery) },
+      request: { params: idParam, query: periodQuerySchema.merge(sortQuery) },
       responses: {
         200: {
           content: { "text/csv": { schema: z.string() } },
