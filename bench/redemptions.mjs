@@ -60,7 +60,6 @@ import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import {
   api,
-  applyMigrations,
   BENCH_RATE_LIMIT,
   benchManifest,
   buildWorker,
@@ -77,10 +76,10 @@ import {
   runContext,
   sharedOptions,
   sleep,
+  startSwaylineWorker,
   startWorkerd,
   step,
   summariseLoad,
-  swaylineMiniflare,
   table,
   writeResults,
 } from "./lib/harness.mjs";
@@ -392,19 +391,22 @@ try {
   // 1. Build the Worker as `wrangler deploy` would (one bundled ES module).
   const { bundlePath, bundle } = buildWorker(tmp, args.bundle);
 
-  // 2. Start the real Worker in workerd with the wrangler.toml bindings and a fresh D1.
+  // 2. Start the real Worker in workerd with the wrangler.toml bindings and a fresh, migrated D1.
   step("starting the Swayline Worker in workerd (miniflare)…");
-  const swayline = swaylineMiniflare({
-    stateDir: join(tmp, "state-swayline"),
-    logs: workerLogs.handle,
+  const {
+    mf: swayline,
+    url: swaylineUrl,
+    pids: swaylinePids,
+    db,
+  } = await startSwaylineWorker({
+    instances,
+    persistDir: join(tmp, "state-swayline"),
     bundlePath,
     bundle,
-    entry: tallyWrapper("index.js", STUB_RATE_LIMITS),
+    entryContents: tallyWrapper("index.js", STUB_RATE_LIMITS),
+    logs: workerLogs,
     direct: DIRECT,
   });
-  instances.push(swayline);
-  const { url: swaylineUrl, pids: swaylinePids } = await startWorkerd(swayline);
-  const db = await swayline.getD1Database("DB");
   step(`Swayline Worker listening on ${swaylineUrl.origin}`);
   const limits =
     `REDEMPTIONS_PER_KEY and REDEMPTIONS_PER_CLIENT at ${fmt.int(BENCH_RATE_LIMIT.limit)} per ` +
@@ -415,10 +417,7 @@ try {
       : `rate limits: ${limits}; every request still asks both`,
   );
 
-  // 3. Migrations, statement by statement, in file order.
-  await applyMigrations(db);
-
-  // 4. Seed through the Worker's own API.
+  // 3. Seed through the Worker's own API.
   step(`seeding a campaign, an influencer, the code ${CODE} and a checkout key through the API…`);
   const campaign = await api(swaylineUrl, "POST", "/api/v1/campaigns", {
     name: "Bench",
@@ -470,7 +469,7 @@ try {
   }
   step(`single redemptions (5 new, 1 replay): ${warmupTimes.map((t) => t.toFixed(1)).join(", ")} ms`);
 
-  // 5. The baseline: a bare Worker that reads the body and answers 201.
+  // 4. The baseline: a bare Worker that reads the body and answers 201.
   step("starting the bare Worker in a second workerd (miniflare)…");
   const bareDir = join(tmp, "bare");
   mkdirSync(bareDir, { recursive: true });
@@ -513,7 +512,7 @@ try {
   const pids = { bare: barePids, redemptions: swaylinePids };
   const measureCpu = barePids.length > 0 && swaylinePids.length > 0;
 
-  // 6. Load: an unrecorded warm-up for each, then alternating recorded rounds.
+  // 5. Load: an unrecorded warm-up for each, then alternating recorded rounds.
   step(`warm-up load: ${WARMUP_SECONDS} s each, ${CONNECTIONS} connections (not recorded)…`);
   for (const side of ["bare", "redemptions"]) {
     await load(targets[side], WARMUP_SECONDS, `${side}-warm`, checkout.key);
@@ -564,7 +563,7 @@ try {
     }
   }
 
-  // 7. Let the queue drain, then compare D1 with the answers.
+  // 6. Let the queue drain, then compare D1 with the answers.
   const tally = await readTally(origins.redemptions);
   const answered201 = answers201(tally);
   step(`waiting for the queue to drain (${fmt.int(answered201)} redemptions answered 201)…`);
@@ -620,7 +619,7 @@ try {
   for (const what of Object.keys(PROBES))
     probes[what] = await runProbe(swaylineUrl, swaylinePids, what, promo.id);
 
-  // 8. Summary.
+  // 7. Summary.
   const bareMed = medianOf(rounds, "bare", measureCpu);
   const redMed = medianOf(rounds, "redemptions", measureCpu);
   const ratios = {

@@ -48,7 +48,7 @@
 // the speed ratios depend on the machine; the click count does not).
 
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import {
@@ -67,12 +67,13 @@ import {
   medianOf,
   parseBenchArgs,
   runContext,
+  SWAYLINE_QUEUE_TRIGGERS,
   sharedOptions,
   sleep,
   startWorkerd,
   step,
   summariseLoad,
-  swaylineMiniflare,
+  swaylineEnv,
   table,
   writeResults,
 } from "./lib/harness.mjs";
@@ -200,13 +201,21 @@ try {
 
   // 2. Start the real Worker in workerd with the wrangler.toml bindings and a fresh D1.
   step("starting the Swayline Worker in workerd (miniflare)…");
-  const swayline = swaylineMiniflare({
-    stateDir: join(tmp, "state-swayline"),
-    logs: workerLogs.handle,
-    bundlePath,
-    bundle,
-    entry: counterWrapper("index.js"),
-    direct: DIRECT,
+  const swayline = new Miniflare({
+    ...sharedOptions(join(tmp, "state-swayline"), workerLogs.handle),
+    workers: [
+      {
+        dev: devOptions(DIRECT),
+        config: {
+          name: "swayline",
+          compatibilityDate: COMPATIBILITY_DATE,
+          compatibilityFlags: COMPATIBILITY_FLAGS,
+          manifest: benchManifest(dirname(bundlePath), counterWrapper("index.js"), "index.js", bundle),
+          env: swaylineEnv(),
+          triggers: SWAYLINE_QUEUE_TRIGGERS,
+        },
+      },
+    ],
   });
   instances.push(swayline);
   const { url: swaylineUrl, pids: swaylinePids } = await startWorkerd(swayline);

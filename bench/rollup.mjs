@@ -32,7 +32,6 @@ import { join } from "node:path";
 import {
   ADMIN_API_KEY,
   api,
-  applyMigrations,
   buildWorker,
   createSession,
   createWorkerLogs,
@@ -40,9 +39,8 @@ import {
   mark,
   parseBenchArgs,
   runContext,
-  startWorkerd,
+  startSwaylineWorker,
   step,
-  swaylineMiniflare,
   table,
   writeResults,
 } from "./lib/harness.mjs";
@@ -293,20 +291,16 @@ try {
   );
   const { bundlePath, bundle } = buildWorker(tmp, args.bundle);
   const workerLogs = createWorkerLogs();
-  const mf = swaylineMiniflare({
-    stateDir: join(tmp, "state"),
-    logs: workerLogs.handle,
+  const { url, pids, db } = await startSwaylineWorker({
+    instances,
+    persistDir: join(tmp, "state"),
     bundlePath,
     bundle,
-    entry: 'export { default } from "./index.js";\n',
-    direct: false,
+    entryContents: 'export { default } from "./index.js";\n',
+    logs: workerLogs,
   });
-  instances.push(mf);
-  const { url, pids } = await startWorkerd(mf);
   const memory = memorySampler(pids);
-  const db = await mf.getD1Database("DB");
   step(`Swayline Worker listening on ${url.origin} (workerd pid ${pids.join(", ")})`);
-  await applyMigrations(db);
 
   // 1. Campaign, influencers and links through the API.
   step(`creating a campaign, ${COUNTS.influencers} influencers and their links through the API…`);

@@ -9,3 +9,5 @@ export * from "./links";
 export * from "./operations";
 export * from "./posts";
 export * from "./rollups";
+export * from "./sessions";
+export * from "./share-links";

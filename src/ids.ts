@@ -14,7 +14,8 @@ export type IdPrefix =
   | "att"
   | "rfd"
   | "post"
-  | "pms";
+  | "pms"
+  | "shr";
 
 const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const randomAlphanumeric = customAlphabet(ALPHANUMERIC);

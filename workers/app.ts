@@ -5,8 +5,11 @@ import { ApiError } from "../src/errors";
 import type { AppEnv } from "./lib/app-env";
 import { handleError } from "./lib/errors";
 import { createRouter } from "./lib/router";
+import { withPageSecurityHeaders } from "./lib/security-headers";
+import { assetResponse } from "./pages/assets";
 import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
+import { createPagesApp } from "./pages/pages-app";
 import { breakdownsRouter } from "./routes/breakdowns";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
@@ -72,6 +75,11 @@ export function createApp() {
     return messagePage(404, "Not found", "There is nothing at this address.");
   });
 
+  // Every HTML answer (pages, /docs, message pages) leaves with the security headers.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.res.headers.get("Content-Type")?.startsWith("text/html")) withPageSecurityHeaders(c.res.headers);
+  });
   app.get(OPENAPI_PATH, (c) => c.json(document));
   app.use(
     "/api/*",
@@ -92,6 +100,8 @@ export function createApp() {
   app.route("/api/v1", api);
 
   app.get("/docs", (c) => c.html(docsPage(document)));
+  app.get("/static/:file", (c) => assetResponse(c.req.path) ?? c.notFound());
+  app.route("/", createPagesApp());
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/", (c) => c.redirect("/docs", 302));
   // Short links are served before the router (workers/index.ts); what reaches here under a

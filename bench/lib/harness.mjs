@@ -176,6 +176,11 @@ export function sharedOptions(persistDir, handleStructuredLogs) {
     resourcePersistencePath: persistDir,
     log: new Log(LogLevel.WARN),
     handleStructuredLogs,
+    // Miniflare's dev registry (on by default, one per machine) lets instances in other processes
+    // find each other by Worker name: every benchmark's Worker is "swayline" with the queue
+    // "swayline-events", so one run's clicks could be consumed into another run's D1. Each run
+    // stands alone.
+    enableDevRegistry: false,
   };
 }
 
@@ -233,11 +238,20 @@ export const SWAYLINE_QUEUE_TRIGGERS = [
 export const devOptions = (direct) =>
   direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
 
-// The Swayline Worker in its own miniflare instance (its own workerd process): the built bundle
-// behind the benchmark's `entry` module, with the wrangler.toml bindings and queue consumers.
-export function swaylineMiniflare({ stateDir, logs, bundlePath, bundle, entry, direct = false }) {
-  return new Miniflare({
-    ...sharedOptions(stateDir, logs),
+// The built Swayline Worker (see buildWorker) in its own workerd, as `name` "swayline", with the
+// wrangler.toml bindings and queue consumers, behind `entryContents` (a module that imports
+// "./index.js"), on a fresh D1 (in `persistDir`) with the migrations applied.
+export async function startSwaylineWorker({
+  instances,
+  persistDir,
+  bundlePath,
+  bundle,
+  entryContents,
+  logs,
+  direct = false,
+}) {
+  const mf = new Miniflare({
+    ...sharedOptions(persistDir, logs.handle),
     workers: [
       {
         dev: devOptions(direct),
@@ -245,13 +259,18 @@ export function swaylineMiniflare({ stateDir, logs, bundlePath, bundle, entry, d
           name: "swayline",
           compatibilityDate: COMPATIBILITY_DATE,
           compatibilityFlags: COMPATIBILITY_FLAGS,
-          manifest: benchManifest(dirname(bundlePath), entry, "index.js", bundle),
+          manifest: benchManifest(dirname(bundlePath), entryContents, "index.js", bundle),
           env: swaylineEnv(),
           triggers: SWAYLINE_QUEUE_TRIGGERS,
         },
       },
     ],
   });
+  instances.push(mf);
+  const { url, pids } = await startWorkerd(mf);
+  const db = await mf.getD1Database("DB");
+  await applyMigrations(db);
+  return { mf, url, pids, db };
 }
 
 // The Worker as `wrangler deploy` would upload it (one bundled ES module), or a prebuilt bundle.

@@ -1,5 +1,6 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { STYLESHEET } from "./assets";
 
 type Operation = {
   summary?: string;
@@ -60,7 +61,8 @@ function operation(method: string, path: string, op: Operation) {
 }
 
 // The human-readable API reference, generated from the same OpenAPI document that the request
-// schemas produce, so the two cannot disagree. No script or remote asset: it works offline.
+// schemas produce, so the two cannot disagree. No script or remote asset: it works offline, and
+// its styles come from the pages' stylesheet, since the Content-Security-Policy refuses inline ones.
 export function docsPage(document: object): HtmlEscapedString | Promise<HtmlEscapedString> {
   const doc = document as Document;
   const byTag = new Map<string, ReturnType<typeof operation>[]>();
@@ -76,16 +78,10 @@ export function docsPage(document: object): HtmlEscapedString | Promise<HtmlEsca
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${doc.info.title}</title>
-    <style>
-      body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
-      section { border-top: 1px solid #ddd; padding: .5rem 0; }
-      .method { display: inline-block; min-width: 4.5rem; font-weight: 600; }
-      .muted { color: #555; }
-      table { border-collapse: collapse; } td, th { text-align: left; padding: .15rem .75rem .15rem 0; vertical-align: top; }
-      code { background: #f3f3f3; padding: 0 .2rem; border-radius: 3px; }
-    </style>
+    <link rel="stylesheet" href="${STYLESHEET.path}" />
   </head>
   <body>
+    <main class="docs">
     <h1>${doc.info.title}</h1>
     <p>${doc.info.description ?? ""} Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
     <p>Send <code>Authorization: Bearer &lt;key&gt;</code>. Errors are
@@ -93,6 +89,7 @@ export function docsPage(document: object): HtmlEscapedString | Promise<HtmlEsca
       lists take <code>?limit=</code> (1–100, default 50) and <code>?cursor=</code>. Money is in minor units.</p>
     <p>Short links: <code>GET /:slug</code> answers 302 to the destination with <code>sl_cid</code> (the click id).</p>
     ${[...byTag.entries()].map(([tag, ops]) => html`<h2>${tag}</h2>${ops}`)}
+    </main>
   </body>
 </html>`;
 }

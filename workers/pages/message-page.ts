@@ -1,4 +1,6 @@
 import { html } from "hono/html";
+import { PAGE_SECURITY_HEADERS } from "../lib/security-headers";
+import { STYLESHEET } from "./assets";
 
 // A small page for people who follow a dead link. Its text is ours only: nothing from the request.
 export async function messagePage(
@@ -12,22 +14,21 @@ export async function messagePage(
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title} · Swayline</title>
-    <style>
-      body { font: 16px/1.5 system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem; color: #222; }
-    </style>
+    <link rel="stylesheet" href="${STYLESHEET.path}" />
   </head>
   <body>
-    <h1>${title}</h1>
-    <p>${message}</p>
+    <main class="message">
+      <h1>${title}</h1>
+      <p>${message}</p>
+    </main>
   </body>
 </html>`;
   return new Response(body.toString(), {
     status,
     headers: {
+      ...PAGE_SECURITY_HEADERS,
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     },
   });
 }

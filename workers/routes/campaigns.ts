@@ -69,7 +69,7 @@ const campaignFields = {
   goals: z.array(goalSchema).max(50).optional(),
 };
 
-const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
+export const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
 // The currency is fixed once money may have been recorded in it.
 const patchCampaignBody = z.object(campaignFields).partial().strict();
 
@@ -85,7 +85,7 @@ const enrolmentSchema = z
   })
   .openapi("Enrolment");
 
-const enrolBody = z
+export const enrolBody = z
   .object({
     fee: money.optional().openapi({ description: "Flat fee, minor units." }),
     commission_rate: z
@@ -102,7 +102,7 @@ function toGoals(goals: z.infer<typeof goalSchema>[] | undefined) {
   return goals?.map((g) => ({ metric: g.metric, target: g.target, due: g.due ?? null }));
 }
 
-function toCampaignInput<T extends Partial<z.infer<typeof createCampaignBody>>>(body: T) {
+export function toCampaignInput<T extends Partial<z.infer<typeof createCampaignBody>>>(body: T) {
   return {
     ...(body.name === undefined ? {} : { name: body.name }),
     ...(body.objective === undefined ? {} : { objective: body.objective }),

@@ -42,7 +42,7 @@ export const promoCodeSchema = z
 
 const maxRedemptions = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-const createCodeBody = z
+export const createCodeBody = z
   .object({
     code: z
       .string()

@@ -61,7 +61,7 @@ const influencerFields = {
   name: z.string().trim().min(1).max(200).nullable().optional(),
   followers: count.nullable().optional(),
 };
-const createInfluencerBody = z.object(influencerFields).strict();
+export const createInfluencerBody = z.object(influencerFields).strict();
 const patchInfluencerBody = z.object(influencerFields).partial().strict();
 const followersBody = z.object({ count, captured_at: isoDateTime.optional() }).strict();
 

@@ -49,7 +49,7 @@ export const linkSchema = z
 const utmValue = z.string().trim().min(1).max(200);
 const url = z.string().max(4096).openapi({ example: "https://shop.example/products/1" });
 
-const createLinkBody = z
+export const createLinkBody = z
   .object({
     campaign_id: z.string().max(64),
     influencer_id: z.string().max(64),

@@ -1,0 +1,93 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ADMIN, createInfluencer, createKey } from "./helpers";
+import { PageClient } from "./page-client";
+
+const HOUR = 3_600_000;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("dashboard sign-in", () => {
+  it("exchanges an admin key for a __Host- session cookie: HttpOnly, Secure, SameSite=Strict, Path=/", async () => {
+    const browser = new PageClient();
+    const res = await browser.signIn(ADMIN);
+    expect(res.headers.get("Location")).toBe("/dashboard");
+    const cookie = browser.setCookies.find((line) => line.startsWith("__Host-swl_session="));
+    expect(cookie).toBeDefined();
+    const flags = (cookie as string).split(";").map((part) => part.trim().toLowerCase());
+    expect(flags).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=strict", "path=/"]));
+    expect(flags.some((f) => f.startsWith("domain="))).toBe(false);
+    expect(flags).toContain(`max-age=${12 * 3600}`);
+    const value = browser.cookies.get("__Host-swl_session") as string;
+    // Only the hash of the session id is stored.
+    const rows = await env.DB.prepare("SELECT id_hash FROM sessions").all<{ id_hash: string }>();
+    expect(rows.results.map((r) => r.id_hash)).not.toContain(value);
+    expect((await browser.request("/dashboard")).status).toBe(200);
+  });
+
+  it("refuses a wrong key with the form again (401) and no session", async () => {
+    const browser = new PageClient();
+    const res = await browser.post("/login", { key: "not-a-key" });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('aria-invalid="true"');
+    expect(browser.cookies.has("__Host-swl_session")).toBe(false);
+    expect((await browser.request("/dashboard")).headers.get("Location")).toBe("/login");
+  });
+
+  it("does not let a checkout key sign in", async () => {
+    const checkout = await createKey("checkout");
+    expect((await new PageClient().post("/login", { key: checkout.key })).status).toBe(401);
+  });
+
+  it("sends a page without a session to sign-in", async () => {
+    const res = await new PageClient().request("/dashboard");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/login");
+  });
+
+  it("logs out: the session is deleted server-side, so the old cookie no longer works", async () => {
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    const stolen = browser.cookies.get("__Host-swl_session") as string;
+    const res = await browser.post("/logout", {}, "/dashboard");
+    expect(res.status).toBe(303);
+    expect(browser.setCookies.at(-1)).toMatch(/^__Host-swl_session=; Max-Age=0/);
+    const replay = new PageClient();
+    replay.cookies.set("__Host-swl_session", stolen);
+    expect((await replay.request("/dashboard")).status).toBe(303);
+  });
+
+  it("expires after 2 hours idle, and 12 hours after sign-in even when in use", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    vi.setSystemTime(start);
+    const idle = new PageClient();
+    await idle.signIn(ADMIN);
+    vi.setSystemTime(start + 2 * HOUR - 60_000);
+    expect((await idle.request("/dashboard")).status).toBe(200);
+    vi.setSystemTime(start + 4 * HOUR);
+    expect((await idle.request("/dashboard")).status).toBe(303);
+
+    vi.setSystemTime(start);
+    const busy = new PageClient();
+    await busy.signIn(ADMIN);
+    for (let hour = 1; hour < 12; hour++) {
+      vi.setSystemTime(start + hour * HOUR);
+      expect((await busy.request("/dashboard")).status).toBe(200);
+    }
+    vi.setSystemTime(start + 12 * HOUR + 1000);
+    expect((await busy.request("/dashboard")).status).toBe(303);
+  });
+
+  it("ends the sessions of a key when the key is revoked", async () => {
+    const influencer = await createInfluencer();
+    const key = await createKey("influencer", { influencer_id: influencer.id });
+    const browser = new PageClient();
+    expect((await browser.signIn(key.key)).headers.get("Location")).toBe("/portal");
+    expect((await browser.request("/portal")).status).toBe(200);
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?").bind(Date.now(), key.id).run();
+    expect((await browser.request("/portal")).status).toBe(303);
+  });
+});

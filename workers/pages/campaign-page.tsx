@@ -1,0 +1,268 @@
+import type { Metrics } from "../../src/metrics/formulas";
+import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
+import type { ReportView } from "./campaign-report";
+import { NewInfluencerForm } from "./campaigns-page";
+import {
+  CopyButton,
+  DataTable,
+  Field,
+  Form,
+  FormMessage,
+  type FormState,
+  Layout,
+  Select,
+  type Ui,
+} from "./layout";
+import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
+import {
+  AsOf,
+  Breakdown,
+  type BreakdownRow,
+  DailyChart,
+  type DailyPoint,
+  FunnelChart,
+  type GoalRow,
+  Goals,
+  KpiTiles,
+  Leaderboard,
+  type LeaderboardRow,
+  PeriodNav,
+} from "./report-sections";
+
+export type CampaignReport = {
+  campaign: { id: string; name: string; currency: string; objective: string };
+  asOf: string | null;
+  totals: Metrics;
+  influencers: LeaderboardRow[];
+  goals: GoalRow[];
+  view: ReportView;
+  daily: DailyPoint[];
+  breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
+};
+
+// The report proper: the same on the dashboard and on a shared link.
+export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) => (
+  <>
+    <PeriodNav ui={ui} days={report.view.days} />
+    <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
+    <div class="grid2">
+      <DailyChart ui={ui} points={report.daily} />
+      <FunnelChart ui={ui} totals={report.totals} />
+    </div>
+    <Leaderboard
+      ui={ui}
+      rows={report.influencers}
+      currency={report.campaign.currency}
+      sort={report.view.sort}
+    />
+    <div class="grid2">
+      <Breakdown
+        ui={ui}
+        id="by-country"
+        title={ui.t.byCountry}
+        column={ui.t.country}
+        rows={report.breakdowns.country}
+        currency={report.campaign.currency}
+      />
+      <Breakdown
+        ui={ui}
+        id="by-device"
+        title={ui.t.byDevice}
+        column={ui.t.device}
+        rows={report.breakdowns.device}
+        currency={report.campaign.currency}
+      />
+    </div>
+    <Goals ui={ui} goals={report.goals} currency={report.campaign.currency} />
+  </>
+);
+
+export type ShareLinkItem = {
+  id: string;
+  label: string | null;
+  expires_at: string;
+  revoked_at: string | null;
+};
+type InfluencerOption = { id: string; handle: string; platform: string };
+
+export const CampaignPage = ({
+  ui,
+  report,
+  links,
+  codes,
+  influencers,
+  shareLinks,
+  newShareUrl,
+  state,
+  now,
+}: {
+  ui: Ui;
+  report: CampaignReport;
+  links: LinkItem[];
+  codes: CodeItem[];
+  influencers: InfluencerOption[];
+  shareLinks: ShareLinkItem[];
+  newShareUrl?: string | undefined;
+  state?: FormState | undefined;
+  now: number;
+}) => {
+  const { campaign } = report;
+  const base = `/dashboard/campaigns/${campaign.id}`;
+  const influencerOptions = influencers.map((i) => ({ value: i.id, label: `@${i.handle} (${i.platform})` }));
+  return (
+    <Layout ui={ui} title={campaign.name} nav={<a href="/dashboard">{ui.t.campaigns}</a>}>
+      <h1>{campaign.name}</h1>
+      <div class="row">
+        <AsOf ui={ui} asOf={report.asOf} />
+        <Form ui={ui} action="/dashboard/rollup" class="inline">
+          <input type="hidden" name="back" value={base} />
+          <button type="submit">{ui.t.refreshNow}</button>
+        </Form>
+        <a class="button secondary" href={`${base}/report.csv${ui.url.search}`} download>
+          {ui.t.downloadCsv}
+        </a>
+      </div>
+      <ReportBody ui={ui} report={report} />
+      <LinkList ui={ui} links={links} />
+      <CodeList ui={ui} codes={codes} />
+      <h2>{ui.t.influencers}</h2>
+      <div class="grid2">
+        <Form ui={ui} action={`${base}/links`} label={ui.t.issueLink}>
+          <h3>{ui.t.issueLink}</h3>
+          <FormMessage ui={ui} state={state} form="link" />
+          <Select
+            form="link"
+            state={state}
+            name="influencer_id"
+            label={ui.t.influencer}
+            options={influencerOptions}
+          />
+          <Field
+            form="link"
+            state={state}
+            name="url"
+            label={ui.t.destination}
+            type="url"
+            required
+            placeholder="https://"
+          />
+          <Field form="link" state={state} name="slug" label={ui.t.slugOptional} />
+          <button type="submit">{ui.t.create}</button>
+        </Form>
+        <Form ui={ui} action={`${base}/codes`} label={ui.t.issueCode}>
+          <h3>{ui.t.issueCode}</h3>
+          <FormMessage ui={ui} state={state} form="code" />
+          <Select
+            form="code"
+            state={state}
+            name="influencer_id"
+            label={ui.t.influencer}
+            options={influencerOptions}
+          />
+          <Field form="code" state={state} name="code" label={ui.t.code} required />
+          <Field
+            form="code"
+            state={state}
+            name="max_redemptions"
+            label={ui.t.maxRedemptions}
+            type="number"
+            min="1"
+          />
+          <button type="submit">{ui.t.create}</button>
+        </Form>
+        <Form ui={ui} action={`${base}/enrolments`} label={ui.t.enrol}>
+          <h3>{ui.t.enrol}</h3>
+          <FormMessage ui={ui} state={state} form="enrolment" />
+          <Select
+            form="enrolment"
+            state={state}
+            name="influencer_id"
+            label={ui.t.influencer}
+            options={influencerOptions}
+          />
+          <Field
+            form="enrolment"
+            state={state}
+            name="fee"
+            label={`${ui.t.fee} (${campaign.currency})`}
+            placeholder="500.00"
+          />
+          <Field
+            form="enrolment"
+            state={state}
+            name="commission_rate"
+            label={ui.t.commissionRate}
+            type="number"
+            min="0"
+            max="100"
+            step="0.1"
+          />
+          <Field
+            form="enrolment"
+            state={state}
+            name="other_costs"
+            label={`${ui.t.otherCosts} (${campaign.currency})`}
+            placeholder="0.00"
+          />
+          <button type="submit">{ui.t.save}</button>
+        </Form>
+        <NewInfluencerForm ui={ui} state={state} action={`${base}/influencers`} />
+      </div>
+      <section aria-labelledby="share">
+        <h2 id="share">{ui.t.sharedLinks}</h2>
+        {newShareUrl ? (
+          <p class="notice" role="status">
+            {ui.t.newShareLink}{" "}
+            <a href={newShareUrl} data-share-url>
+              {newShareUrl}
+            </a>{" "}
+            <CopyButton ui={ui} text={newShareUrl} />
+          </p>
+        ) : null}
+        {shareLinks.length > 0 ? (
+          <DataTable columns={[{ label: ui.t.label }, { label: ui.t.expires }, { label: "" }]}>
+            {shareLinks.map((link) => {
+              const live = !link.revoked_at && Date.parse(link.expires_at) > now;
+              return (
+                <tr data-share-link={link.id}>
+                  <th scope="row">{link.label ?? "–"}</th>
+                  <td>{ui.fmt.dateTime(link.expires_at)}</td>
+                  <td>
+                    {live ? (
+                      <Form ui={ui} action={`/dashboard/share-links/${link.id}/revoke`} class="inline">
+                        <button type="submit" class="secondary">
+                          {ui.t.revoke}
+                        </button>
+                      </Form>
+                    ) : link.revoked_at ? (
+                      ui.t.revoked
+                    ) : (
+                      ui.t.expired
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        ) : null}
+        <Form ui={ui} action={`${base}/share-links`} label={ui.t.shareReport}>
+          <h3>{ui.t.shareReport}</h3>
+          <p class="muted">{ui.t.shareIntro}</p>
+          <FormMessage ui={ui} state={state} form="share" />
+          <Field form="share" state={state} name="label" label={ui.t.label} />
+          <Field
+            form="share"
+            state={state}
+            name="days"
+            label={ui.t.validDays}
+            type="number"
+            min="1"
+            max={String(SHARE_LINK_MAX_DAYS)}
+            value={String(SHARE_LINK_DEFAULT_DAYS)}
+          />
+          <button type="submit">{ui.t.create}</button>
+        </Form>
+      </section>
+    </Layout>
+  );
+};

@@ -1,0 +1,109 @@
+import { PLATFORMS } from "../../schema";
+import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
+
+const OBJECTIVES = ["sales", "leads", "awareness"] as const;
+type CampaignListItem = {
+  id: string;
+  name: string;
+  objective: (typeof OBJECTIVES)[number];
+  currency: string;
+  created_at: string;
+};
+
+export const NewInfluencerForm = ({
+  ui,
+  state,
+  action,
+}: {
+  ui: Ui;
+  state?: FormState | undefined;
+  action: string;
+}) => (
+  <Form ui={ui} action={action} label={ui.t.newInfluencer}>
+    <h3>{ui.t.newInfluencer}</h3>
+    <FormMessage ui={ui} state={state} form="influencer" />
+    <Field form="influencer" state={state} name="handle" label={ui.t.handle} required />
+    <Select form="influencer" state={state} name="platform" label={ui.t.platform} options={PLATFORMS} />
+    <Field form="influencer" state={state} name="name" label={ui.t.name} />
+    <Field form="influencer" state={state} name="followers" label={ui.t.followers} type="number" min="0" />
+    <button type="submit">{ui.t.create}</button>
+  </Form>
+);
+
+export const CampaignsPage = ({
+  ui,
+  campaigns,
+  nextCursor,
+  state,
+}: {
+  ui: Ui;
+  campaigns: CampaignListItem[];
+  nextCursor: string | null;
+  state?: FormState | undefined;
+}) => (
+  <Layout ui={ui} title={ui.t.campaigns}>
+    <h1>{ui.t.campaigns}</h1>
+    {campaigns.length === 0 ? <p class="muted">{ui.t.noCampaigns}</p> : null}
+    {campaigns.length > 0 ? (
+      <DataTable
+        columns={[
+          { label: ui.t.name },
+          { label: ui.t.objective },
+          { label: ui.t.currency },
+          { label: ui.t.created },
+        ]}
+      >
+        {campaigns.map((campaign) => (
+          <tr>
+            <th scope="row">
+              <a href={`/dashboard/campaigns/${campaign.id}`}>{campaign.name}</a>
+            </th>
+            <td>{ui.t.objectives[campaign.objective]}</td>
+            <td>{campaign.currency}</td>
+            <td>{ui.fmt.date(campaign.created_at)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    ) : null}
+    {nextCursor ? (
+      <p>
+        <a href={`/dashboard?cursor=${encodeURIComponent(nextCursor)}`}>→</a>
+      </p>
+    ) : null}
+    <div class="grid2">
+      <Form ui={ui} action="/dashboard/campaigns" label={ui.t.newCampaign}>
+        <h2>{ui.t.newCampaign}</h2>
+        <FormMessage ui={ui} state={state} form="campaign" />
+        <Field form="campaign" state={state} name="name" label={ui.t.name} required />
+        <Select
+          form="campaign"
+          state={state}
+          name="objective"
+          label={ui.t.objective}
+          options={OBJECTIVES.map((value) => ({ value, label: ui.t.objectives[value] }))}
+        />
+        <Field form="campaign" state={state} name="currency" label={ui.t.currency} value="EUR" required />
+        <Field
+          form="campaign"
+          state={state}
+          name="budget"
+          label={ui.t.budget}
+          type="text"
+          placeholder="5000.00"
+        />
+        <Field form="campaign" state={state} name="starts_at" label={ui.t.startsAt} type="date" />
+        <Field form="campaign" state={state} name="ends_at" label={ui.t.endsAt} type="date" />
+        <Field
+          form="campaign"
+          state={state}
+          name="emv_cpm"
+          label={ui.t.emvCpm}
+          type="text"
+          placeholder="10.00"
+        />
+        <button type="submit">{ui.t.create}</button>
+      </Form>
+      <NewInfluencerForm ui={ui} state={state} action="/dashboard/influencers" />
+    </div>
+  </Layout>
+);

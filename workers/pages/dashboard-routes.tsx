@@ -1,0 +1,293 @@
+import { Hono } from "hono";
+import { createCampaign, findCampaign, listCampaigns } from "../../src/campaigns/campaigns";
+import { enrol } from "../../src/campaigns/enrolments";
+import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
+import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
+import { linkCache } from "../../src/links/link-cache-instance";
+import { createLink, listLinks } from "../../src/links/links";
+import { createShareLink, listShareLinks, revokeShareLink } from "../../src/reports/share-links";
+import { runRollup } from "../../src/rollup/rollup";
+import { campaignReportCsv } from "../../src/summaries/campaign-report";
+import { systemClock, toIso } from "../../src/time";
+import { type PageContext, type PageEnv, render, requireSession } from "../lib/page-context";
+import { createCampaignBody, enrolBody, toCampaignInput } from "../routes/campaigns";
+import { createCodeBody } from "../routes/codes";
+import { createInfluencerBody } from "../routes/influencers";
+import { createLinkBody } from "../routes/links";
+import { CampaignPage } from "./campaign-page";
+import { loadCampaignReport, periodOf, reportView } from "./campaign-report";
+import { CampaignsPage } from "./campaigns-page";
+import { FormReader, formValues } from "./form-input";
+import type { FormState } from "./layout";
+
+const LIST = { limit: 100 };
+
+function shortLinkBase(c: PageContext): string {
+  return c.env.SHORT_LINK_BASE_URL || new URL(c.req.url).origin;
+}
+
+// A page shown again after a form post keeps its own address for its links (language, sort),
+// not the address the form posted to.
+function uiAt(c: PageContext, path: string) {
+  const ui = c.get("ui");
+  return c.req.method === "GET" ? ui : { ...ui, url: new URL(path, c.req.url) };
+}
+
+async function showCampaigns(c: PageContext, state?: FormState) {
+  const page = await listCampaigns(c.get("db"), { ...LIST, cursor: c.req.query("cursor") });
+  return render(
+    c,
+    <CampaignsPage
+      ui={uiAt(c, "/dashboard")}
+      campaigns={page.data}
+      nextCursor={page.next_cursor}
+      state={state}
+    />,
+    state ? 422 : 200,
+  );
+}
+
+async function showCampaign(
+  c: PageContext,
+  campaignId: string,
+  extra: { state?: FormState; newShareUrl?: string } = {},
+) {
+  const db = c.get("db");
+  const report = await loadCampaignReport(
+    db,
+    campaignId,
+    reportView((name) => c.req.query(name)),
+  );
+  const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
+  const filter = { campaignId, influencerId: undefined };
+  const [links, codes, influencers, shares] = await Promise.all([
+    listLinks(db, LIST, filter, shortLinkBase(c)),
+    listPromoCodes(db, LIST, filter),
+    listInfluencers(db, LIST),
+    listShareLinks(db, campaignId),
+  ]);
+  return render(
+    c,
+    <CampaignPage
+      ui={uiAt(c, `/dashboard/campaigns/${campaignId}`)}
+      report={report}
+      links={links.data.map((l) => ({ ...l, handle: handles.get(l.influencer_id) }))}
+      codes={codes.data.map((code) => ({ ...code, handle: handles.get(code.influencer_id) }))}
+      influencers={influencers.data}
+      shareLinks={shares.map((s) => ({
+        id: s.id,
+        label: s.label,
+        expires_at: toIso(s.expiresAt) as string,
+        revoked_at: toIso(s.revokedAt),
+      }))}
+      newShareUrl={extra.newShareUrl}
+      state={extra.state}
+      now={systemClock()}
+    />,
+    extra.state ? 422 : extra.newShareUrl ? 201 : 200,
+  );
+}
+
+// Runs a form: read it, validate it with the API's schema, call the domain function. On a
+// refusal the page comes back with the message on the field (422), never a 500.
+async function handleForm(
+  c: PageContext,
+  form: string,
+  act: (reader: FormReader) => Promise<Response | null>,
+  again: (state: FormState) => Promise<Response>,
+): Promise<Response> {
+  const reader = new FormReader(formValues(await c.req.parseBody()));
+  let message: string | undefined;
+  try {
+    const done = await act(reader);
+    if (done) return done;
+  } catch (error) {
+    message = reader.fromApiError(error);
+  }
+  return again({ form, values: reader.values, errors: reader.errors, message });
+}
+
+// Where to go back after a form that several pages show: only somewhere on the dashboard.
+function backTo(value: string | undefined, fallback: string): string {
+  return value && /^\/dashboard(\/[\w/-]*)?$/.test(value) ? value : fallback;
+}
+
+export const dashboardRoutes = new Hono<PageEnv>()
+  .use("/dashboard/*", requireSession("admin"))
+  .get("/dashboard", (c) => showCampaigns(c))
+  .post("/dashboard/campaigns", (c) =>
+    handleForm(
+      c,
+      "campaign",
+      async (form) => {
+        const currency = (form.text("currency") ?? "EUR").toUpperCase();
+        const body = form.parse(createCampaignBody, {
+          name: form.text("name"),
+          objective: form.text("objective"),
+          currency: form.text("currency"),
+          budget: form.money("budget", currency),
+          starts_at: form.date("starts_at"),
+          ends_at: form.date("ends_at"),
+          emv_cpm: form.money("emv_cpm", currency),
+        });
+        if (!body) return null;
+        const row = await createCampaign(
+          c.get("db"),
+          { ...toCampaignInput(body), name: body.name, objective: body.objective, currency: body.currency },
+          systemClock,
+        );
+        return c.redirect(`/dashboard/campaigns/${row.id}`, 303);
+      },
+      (state) => showCampaigns(c, state),
+    ),
+  )
+  .post("/dashboard/influencers", (c) => addInfluencer(c, "/dashboard", (state) => showCampaigns(c, state)))
+  .get("/dashboard/campaigns/:id", (c) => showCampaign(c, c.req.param("id")))
+  // The API's CSV report, for a signed-in browser (GET /api/v1/campaigns/:id/report.csv wants a key).
+  .get("/dashboard/campaigns/:id/report.csv", async (c) => {
+    const view = reportView((name) => c.req.query(name));
+    const report = await campaignReportCsv(
+      c.get("db"),
+      c.req.param("id"),
+      periodOf(view.days, systemClock()),
+      { sort: view.sort },
+      systemClock,
+    );
+    return c.body(report.csv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${report.filename}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    });
+  })
+  .post("/dashboard/campaigns/:id/influencers", (c) => {
+    const id = c.req.param("id");
+    return addInfluencer(c, `/dashboard/campaigns/${id}`, (state) => showCampaign(c, id, { state }));
+  })
+  .post("/dashboard/campaigns/:id/enrolments", (c) => {
+    const id = c.req.param("id");
+    return handleForm(
+      c,
+      "enrolment",
+      async (form) => {
+        const campaign = await findCampaign(c.get("db"), id);
+        const body = form.parse(enrolBody, {
+          fee: form.money("fee", campaign.currency),
+          commission_rate: form.percent("commission_rate"),
+          other_costs: form.money("other_costs", campaign.currency),
+        });
+        const influencerId = form.text("influencer_id") ?? "";
+        if (!body) return null;
+        await enrol(
+          c.get("db"),
+          id,
+          influencerId,
+          { fee: body.fee, commissionRate: body.commission_rate, otherCosts: body.other_costs },
+          systemClock,
+        );
+        return c.redirect(`/dashboard/campaigns/${id}#leaderboard`, 303);
+      },
+      (state) => showCampaign(c, id, { state }),
+    );
+  })
+  .post("/dashboard/campaigns/:id/links", (c) => {
+    const id = c.req.param("id");
+    return handleForm(
+      c,
+      "link",
+      async (form) => {
+        const body = form.parse(createLinkBody, {
+          campaign_id: id,
+          influencer_id: form.text("influencer_id"),
+          url: form.text("url"),
+          slug: form.text("slug"),
+        });
+        if (!body) return null;
+        const row = await createLink(
+          c.get("db"),
+          { campaignId: id, influencerId: body.influencer_id, url: body.url, slug: body.slug },
+          systemClock,
+        );
+        // This isolate may have cached the slug as unknown before it existed (as the API does).
+        linkCache(c.env).delete(row.slug);
+        return c.redirect(`/dashboard/campaigns/${id}#links`, 303);
+      },
+      (state) => showCampaign(c, id, { state }),
+    );
+  })
+  .post("/dashboard/campaigns/:id/codes", (c) => {
+    const id = c.req.param("id");
+    return handleForm(
+      c,
+      "code",
+      async (form) => {
+        const body = form.parse(createCodeBody, {
+          code: form.text("code"),
+          campaign_id: id,
+          influencer_id: form.text("influencer_id"),
+          max_redemptions: form.number("max_redemptions"),
+        });
+        if (!body) return null;
+        await createPromoCode(
+          c.get("db"),
+          {
+            code: body.code,
+            campaignId: id,
+            influencerId: body.influencer_id,
+            maxRedemptions: body.max_redemptions,
+          },
+          systemClock,
+        );
+        return c.redirect(`/dashboard/campaigns/${id}#codes`, 303);
+      },
+      (state) => showCampaign(c, id, { state }),
+    );
+  })
+  .post("/dashboard/campaigns/:id/share-links", (c) => {
+    const id = c.req.param("id");
+    return handleForm(
+      c,
+      "share",
+      async (form) => {
+        const days = form.number("days");
+        if (Object.keys(form.errors).length) return null;
+        const { token } = await createShareLink(
+          c.get("db"),
+          { campaignId: id, days, label: form.text("label") },
+          systemClock,
+        );
+        // The token exists only in this response: the page shows it once instead of redirecting.
+        return showCampaign(c, id, { newShareUrl: `${new URL(c.req.url).origin}/r/${token}` });
+      },
+      (state) => showCampaign(c, id, { state }),
+    );
+  })
+  .post("/dashboard/share-links/:id/revoke", async (c) => {
+    const row = await revokeShareLink(c.get("db"), c.req.param("id"), systemClock);
+    return c.redirect(`/dashboard/campaigns/${row.campaignId}#share`, 303);
+  })
+  .post("/dashboard/rollup", async (c) => {
+    const body = await c.req.parseBody();
+    // The same on-demand run as POST /api/v1/rollup.
+    await runRollup(c.env.DB, systemClock, { trigger: "api" });
+    return c.redirect(backTo(typeof body.back === "string" ? body.back : undefined, "/dashboard"), 303);
+  });
+
+function addInfluencer(c: PageContext, back: string, again: (state: FormState) => Promise<Response>) {
+  return handleForm(
+    c,
+    "influencer",
+    async (form) => {
+      const body = form.parse(createInfluencerBody, {
+        handle: form.text("handle"),
+        platform: form.text("platform"),
+        name: form.text("name"),
+        followers: form.number("followers"),
+      });
+      if (!body) return null;
+      await createInfluencer(c.get("db"), body, systemClock);
+      return c.redirect(back, 303);
+    },
+    again,
+  );
+}

@@ -1,0 +1,57 @@
+import type { MetricField } from "../../src/metrics/metric-fields";
+import { minorUnitDigits } from "../../src/money";
+import type { Locale } from "./i18n";
+
+const MONEY: ReadonlySet<MetricField> = new Set([
+  "revenue",
+  "refunds",
+  "net_revenue",
+  "aov",
+  "cost",
+  "cpa",
+  "cpl",
+  "cpc",
+  "emv",
+]);
+const PERCENT: ReadonlySet<MetricField> = new Set(["engagement_rate", "ctr", "conversion_rate", "roi"]);
+
+// Numbers, money and dates as the reader's language writes them, through Intl. Money is stored in
+// minor units: divided by 10^(the currency's digits) only here, for display.
+export function formatter(locale: Locale) {
+  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const multiple = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  const dateTime = new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  });
+  const moneyFormats = new Map<string, Intl.NumberFormat>();
+  const money = (minor: number, currency: string) => {
+    let format = moneyFormats.get(currency);
+    if (!format) {
+      format = new Intl.NumberFormat(locale, { style: "currency", currency });
+      moneyFormats.set(currency, format);
+    }
+    return format.format(minor / 10 ** minorUnitDigits(currency));
+  };
+  return {
+    locale,
+    integer: (n: number) => integer.format(n),
+    percent: (n: number) => percent.format(n),
+    money,
+    // null is a ratio without a denominator: shown as a dash, never 0 or NaN.
+    metric(field: MetricField, value: number | null, currency: string): string {
+      if (value === null) return "–";
+      if (MONEY.has(field)) return money(value, currency);
+      if (PERCENT.has(field)) return percent.format(value);
+      if (field === "roas") return `${multiple.format(value)}×`;
+      return integer.format(value);
+    },
+    date: (value: Date | string | number) => date.format(new Date(value)),
+    dateTime: (value: Date | string | number) => `${dateTime.format(new Date(value))} UTC`,
+  };
+}
+
+export type Formatter = ReturnType<typeof formatter>;

@@ -1,0 +1,224 @@
+import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import { encode } from "uqr";
+import type { Session } from "../../src/sessions/sessions";
+import { SCRIPT, STYLESHEET } from "./assets";
+import type { Formatter } from "./format";
+import { LOCALES, type Locale, type Messages } from "./i18n";
+
+// What every page component needs to know about the request it answers.
+export type Ui = {
+  t: Messages;
+  fmt: Formatter;
+  locale: Locale;
+  url: URL;
+  csrf: string;
+  session: Session | null;
+};
+
+// A form that failed validation comes back with what was typed and a message per field.
+export type FormState = {
+  form: string;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  message?: string | undefined;
+};
+
+export const CSRF_FIELD = "_csrf";
+
+function withQuery(url: URL, name: string, value: string): string {
+  const next = new URL(url);
+  next.searchParams.set(name, value);
+  return `${next.pathname}${next.search}`;
+}
+
+export const Layout: FC<
+  PropsWithChildren<{ ui: Ui; title: string; noindex?: boolean; mainClass?: string; nav?: Child }>
+> = ({ ui, title, noindex, mainClass, nav, children }) => (
+  <html lang={ui.locale}>
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      {noindex ? <meta name="robots" content="noindex, nofollow" /> : null}
+      <title>{`${title} · Swayline`}</title>
+      <link rel="stylesheet" href={STYLESHEET.path} />
+      <script src={SCRIPT.path} defer />
+    </head>
+    <body>
+      <header class="top">
+        {/* Home for the signed-in; a reader of a shared report has no home here. */}
+        {ui.session ? (
+          <a class="brand" href={ui.session.scope === "influencer" ? "/portal" : "/dashboard"}>
+            {ui.t.appName}
+          </a>
+        ) : (
+          <span class="brand">{ui.t.appName}</span>
+        )}
+        <nav aria-label={ui.t.language}>
+          {nav}
+          {LOCALES.map((locale) =>
+            locale === ui.locale ? (
+              <strong aria-current="true">{locale.toUpperCase()}</strong>
+            ) : (
+              <a href={withQuery(ui.url, "lang", locale)} hreflang={locale} lang={locale}>
+                {locale.toUpperCase()}
+              </a>
+            ),
+          )}
+          {ui.session ? (
+            <Form ui={ui} action="/logout" class="inline">
+              <button type="submit" class="secondary">
+                {ui.t.signOut}
+              </button>
+            </Form>
+          ) : null}
+        </nav>
+      </header>
+      <main class={mainClass}>{children}</main>
+    </body>
+  </html>
+);
+
+// Every form of the pages goes through here, so none can miss its CSRF token.
+export const Form: FC<PropsWithChildren<{ ui: Ui; action: string; class?: string; label?: string }>> = ({
+  ui,
+  action,
+  class: className,
+  label,
+  children,
+}) => (
+  <form method="post" action={action} class={className ?? "card"} aria-label={label}>
+    <input type="hidden" name={CSRF_FIELD} value={ui.csrf} />
+    {children}
+  </form>
+);
+
+export const FormMessage: FC<{ ui: Ui; state: FormState | undefined; form: string }> = ({
+  ui,
+  state,
+  form,
+}) =>
+  state?.form === form ? (
+    <p class="alert" role="alert">
+      {state.message ?? ui.t.fixErrors}
+    </p>
+  ) : null;
+
+export const Field: FC<{
+  name: string;
+  label: string;
+  form: string;
+  state: FormState | undefined;
+  type?: string;
+  required?: boolean;
+  value?: string;
+  min?: string;
+  max?: string;
+  step?: string;
+  placeholder?: string;
+  autocomplete?: string;
+}> = ({ name, label, form, state, type, value, ...rest }) => {
+  const mine = state?.form === form ? state : undefined;
+  const error = mine?.errors[name];
+  const id = `${form}-${name}`;
+  return (
+    <label for={id}>
+      <span>{label}</span>
+      <input
+        id={id}
+        name={name}
+        type={type ?? "text"}
+        value={mine?.values[name] ?? value ?? ""}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...rest}
+      />
+      {error ? (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+};
+
+export const Select: FC<{
+  name: string;
+  label: string;
+  form: string;
+  state: FormState | undefined;
+  options: readonly (string | { value: string; label: string })[];
+  value?: string;
+}> = ({ name, label, form, state, options, value }) => {
+  const mine = state?.form === form ? state : undefined;
+  const selected = mine?.values[name] ?? value;
+  const error = mine?.errors[name];
+  const id = `${form}-${name}`;
+  return (
+    <label for={id}>
+      <span>{label}</span>
+      <select id={id} name={name} aria-invalid={error ? "true" : undefined}>
+        {options.map((option) => {
+          const { value: v, label: l } =
+            typeof option === "string" ? { value: option, label: option } : option;
+          return (
+            <option value={v} selected={v === selected}>
+              {l}
+            </option>
+          );
+        })}
+      </select>
+      {error ? <span class="field-error">{error}</span> : null}
+    </label>
+  );
+};
+
+export const CopyButton: FC<{ ui: Ui; text: string; label?: string }> = ({ ui, text, label }) => (
+  <button type="button" class="secondary" data-copy={text} data-copied={ui.t.copied} aria-label={label}>
+    {ui.t.copy}
+  </button>
+);
+
+// A QR code as inline SVG: uqr encodes, the modules are drawn as one path.
+export const QrCode: FC<{ ui: Ui; text: string }> = ({ ui, text }) => {
+  const { size, data } = encode(text, { ecc: "M", border: 2 });
+  let d = "";
+  data.forEach((row, y) => {
+    row.forEach((dark, x) => {
+      if (dark) d += `M${x},${y}h1v1h-1z`;
+    });
+  });
+  const title = `${ui.t.qrFor} ${text}`;
+  return (
+    <svg
+      class="qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={title}
+      shape-rendering="crispEdges"
+    >
+      <title>{title}</title>
+      <rect width={size} height={size} fill="#fff" />
+      <path d={d} fill="#000" />
+    </svg>
+  );
+};
+
+export type Column = { label: Child; num?: boolean };
+
+// A table whose columns have headings, inside a box that scrolls sideways on a narrow screen.
+export const DataTable: FC<PropsWithChildren<{ columns: Column[] }>> = ({ columns, children }) => (
+  <div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th scope="col" class={column.num ? "num" : undefined}>
+              {column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </div>
+);

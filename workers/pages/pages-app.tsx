@@ -1,0 +1,41 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ApiError } from "../../src/errors";
+import { errorMessage, log } from "../../src/log";
+import { csrfProtection, type PageEnv, pageContext, renderMessage } from "../lib/page-context";
+import { dashboardRoutes } from "./dashboard-routes";
+import { portalRoutes } from "./portal-routes";
+import { reportRoutes } from "./report-routes";
+import { sessionRoutes } from "./session-routes";
+
+// Where the pages live. The session, language and CSRF middleware run on all of these, so every
+// form post under them is checked; test/pages-csrf.test.ts fails for a POST route outside them.
+// ("/dashboard/*" also matches "/dashboard": listing both would run the middleware twice.)
+const PAGE_PATHS = ["/login", "/logout", "/dashboard/*", "/portal/*", "/r/*"];
+const FORM_BYTES = 64 * 1024;
+
+export function createPagesApp() {
+  const pages = new Hono<PageEnv>();
+  for (const path of PAGE_PATHS) {
+    pages.use(
+      path,
+      bodyLimit({ maxSize: FORM_BYTES, onError: (c) => c.text("Form too large.", 413) }),
+      pageContext,
+      csrfProtection,
+    );
+  }
+  // Pages answer errors as pages: a missing campaign is a 404 page, not JSON.
+  pages.onError((error, c) => {
+    const ui = c.get("ui");
+    if (error instanceof ApiError && error.status === 404 && ui) {
+      return renderMessage(c, 404, ui.t.notFoundTitle, error.message);
+    }
+    log.error("page_failed", { method: c.req.method, path: c.req.path, error: errorMessage(error) });
+    return c.text("Something went wrong on our side.", 500);
+  });
+  return pages
+    .route("/", sessionRoutes)
+    .route("/", dashboardRoutes)
+    .route("/", portalRoutes)
+    .route("/", reportRoutes);
+}

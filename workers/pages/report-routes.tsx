@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { campaignOfShareToken } from "../../src/reports/share-links";
+import { systemClock } from "../../src/time";
+import { type PageEnv, render, renderMessage } from "../lib/page-context";
+import { ReportBody } from "./campaign-page";
+import { loadCampaignReport, reportView } from "./campaign-report";
+import { Layout } from "./layout";
+import { AsOf } from "./report-sections";
+
+// A campaign's report for people without a key: read-only, no forms, not indexed. An unknown,
+// expired and revoked token all answer the same 404, so a token's history is not revealed.
+export const reportRoutes = new Hono<PageEnv>().get("/r/:token", async (c) => {
+  const ui = c.get("ui");
+  const campaignId = await campaignOfShareToken(c.get("db"), c.req.param("token"), systemClock);
+  if (!campaignId) return renderMessage(c, 404, ui.t.notFoundTitle, ui.t.reportGone);
+  const report = await loadCampaignReport(
+    c.get("db"),
+    campaignId,
+    reportView((name) => c.req.query(name)),
+  );
+  c.header("X-Robots-Tag", "noindex, nofollow");
+  return render(
+    c,
+    <Layout ui={ui} title={`${report.campaign.name} · ${ui.t.sharedReport}`} noindex>
+      <h1>{report.campaign.name}</h1>
+      <p class="muted">{ui.t.sharedReportNote}</p>
+      <AsOf ui={ui} asOf={report.asOf} />
+      <ReportBody ui={ui} report={report} />
+    </Layout>,
+  );
+});

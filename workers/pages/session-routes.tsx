@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import { authenticate } from "../../src/auth/api-keys";
+import { createSession, deleteSession } from "../../src/sessions/sessions";
+import { systemClock } from "../../src/time";
+import { clearSessionCookie, type PageEnv, render, setSessionCookie } from "../lib/page-context";
+import { LoginPage } from "./login-page";
+
+// Sign-in exchanges an API key for a session cookie: the key is sent once, in a form post, and
+// never kept in the page or its storage.
+export const sessionRoutes = new Hono<PageEnv>()
+  .get("/login", (c) => {
+    const session = c.get("session");
+    if (session) return c.redirect(session.scope === "admin" ? "/dashboard" : "/portal", 303);
+    return render(c, <LoginPage ui={c.get("ui")} />);
+  })
+  .post("/login", async (c) => {
+    const body = await c.req.parseBody();
+    const key = typeof body.key === "string" ? body.key.trim() : "";
+    const db = c.get("db");
+    const principal = key ? await authenticate(db, key, c.env.ADMIN_API_KEY) : null;
+    const sessionId = principal ? await createSession(db, principal, systemClock) : null;
+    if (!principal || !sessionId) {
+      const ui = c.get("ui");
+      const state = { form: "login", values: {}, errors: { key: ui.t.badKey }, message: ui.t.badKey };
+      return render(c, <LoginPage ui={ui} state={state} />, 401);
+    }
+    setSessionCookie(c, sessionId);
+    return c.redirect(principal.scope === "admin" ? "/dashboard" : "/portal", 303);
+  })
+  .post("/logout", async (c) => {
+    const sessionId = c.get("sessionId");
+    if (sessionId) await deleteSession(c.get("db"), sessionId);
+    clearSessionCookie(c);
+    return c.redirect("/login", 303);
+  });
