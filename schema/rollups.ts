@@ -25,13 +25,9 @@ export const rollupDaily = sqliteTable(
     linkId: text().notNull(),
     ...rolledUpFigures(),
   },
-  (t) => [
-    primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] }),
-    // The summaries read one campaign's (or one influencer's) days; the key leads with the day,
-    // so without these every summary would scan all campaigns' rows.
-    index("rollup_daily_campaign_day").on(t.campaignId, t.day),
-    index("rollup_daily_influencer_day").on(t.influencerId, t.day),
-  ],
+  // No secondary index: the summaries read rollup_influencer_daily (below), and every index here
+  // would be one more entry written for each row the rollup changes.
+  (t) => [primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] })],
 );
 
 // The same figures per UTC day × campaign × influencer, without the link: what every summary
