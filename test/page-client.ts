@@ -1,4 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../workers/index";
 import { BASE } from "./helpers";
 
 // A browser in miniature for page tests: keeps cookies, posts forms from this origin with the
@@ -6,6 +8,8 @@ import { BASE } from "./helpers";
 export class PageClient {
   readonly cookies = new Map<string, string>();
   readonly setCookies: string[] = [];
+  // Bindings to change for this client's requests (e.g. a rotated ADMIN_API_KEY).
+  envOverrides: Partial<Env> = {};
 
   async request(
     path: string,
@@ -19,12 +23,13 @@ export class PageClient {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
       headers.Origin ??= BASE;
     }
-    const response = await exports.default.fetch(`${BASE}${path}`, {
+    const request = new Request(`${BASE}${path}`, {
       method: init.method ?? (init.form ? "POST" : "GET"),
       headers,
       body,
       redirect: "manual",
     });
+    const response = await this.send(request);
     for (const line of response.headers.getSetCookie()) {
       this.setCookies.push(line);
       const [pair = ""] = line.split(";");
@@ -35,6 +40,18 @@ export class PageClient {
       else this.cookies.set(name, value);
     }
     return { status: response.status, headers: response.headers, text: await response.text() };
+  }
+
+  private async send(request: Request): Promise<Response> {
+    if (Object.keys(this.envOverrides).length === 0) return exports.default.fetch(request);
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(
+      request as Parameters<typeof worker.fetch>[0],
+      { ...env, ...this.envOverrides },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return response;
   }
 
   // The CSRF token of the forms on a page (every form carries the same one).

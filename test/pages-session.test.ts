@@ -90,4 +90,22 @@ describe("dashboard sign-in", () => {
     await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?").bind(Date.now(), key.id).run();
     expect((await browser.request("/portal")).status).toBe(303);
   });
+
+  it("ends sessions signed in with ADMIN_API_KEY once that secret is rotated", async () => {
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    expect((await browser.request("/dashboard")).status).toBe(200);
+    browser.envOverrides = { ADMIN_API_KEY: "rotated-admin-key" };
+    expect((await browser.request("/dashboard")).status).toBe(303);
+    // and it stays ended when the old secret comes back: the session row is gone
+    browser.envOverrides = {};
+    expect((await browser.request("/dashboard")).status).toBe(303);
+  });
+
+  it("refuses every session signed in with ADMIN_API_KEY once the secret is unset", async () => {
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    browser.envOverrides = { ADMIN_API_KEY: "" };
+    expect((await browser.request("/dashboard")).status).toBe(303);
+  });
 });

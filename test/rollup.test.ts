@@ -77,6 +77,18 @@ describe("rollup", () => {
       leads: 1,
     });
 
+    // The per-influencer table the summary reads equals rollup_daily summed over links.
+    const differing = await env.DB.prepare(
+      `WITH summed AS (SELECT campaign_id, influencer_id, day, SUM(clicks), SUM(bot_clicks), SUM(unique_clicks),
+                              SUM(leads), SUM(conversions), SUM(revenue), SUM(refunds)
+                       FROM rollup_daily GROUP BY 1, 2, 3),
+            kept AS (SELECT campaign_id, influencer_id, day, clicks, bot_clicks, unique_clicks, leads, conversions,
+                            revenue, refunds FROM rollup_influencer_daily)
+       SELECT (SELECT COUNT(*) FROM (SELECT * FROM summed EXCEPT SELECT * FROM kept))
+            + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM summed)) AS n`,
+    ).first<{ n: number }>();
+    expect(differing?.n).toBe(0);
+
     // A repeated run adds nothing.
     const again = await runRollup(env.DB, Date.now);
     expect(Object.values(again.sources).every((s) => s.rows === 0)).toBe(true);

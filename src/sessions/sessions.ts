@@ -1,6 +1,6 @@
 import { eq, lt, or } from "drizzle-orm";
 import { apiKeys, type SessionScope, sessions } from "../../schema";
-import type { Principal } from "../auth/api-keys";
+import { BOOTSTRAP_ADMIN_KEY_ID, type Principal } from "../auth/api-keys";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { randomAlphanumeric } from "../ids";
@@ -26,8 +26,28 @@ export function sessionScopeOf(principal: Principal): SessionScope | null {
   return principal.scope === "checkout" ? null : principal.scope;
 }
 
+// A session signed in with the ADMIN_API_KEY secret remembers which secret (a short fingerprint of
+// its hash), so rotating the secret ends those sessions at once, as it ends API access with it.
+const BOOTSTRAP_SESSION_PREFIX = `${BOOTSTRAP_ADMIN_KEY_ID}:`;
+const bootstrapKeyId = (adminApiKey: string) =>
+  `${BOOTSTRAP_SESSION_PREFIX}${sha256Hex(adminApiKey).slice(0, 16)}`;
+
+function sessionKeyId(principal: Principal, adminApiKey: string | undefined): string {
+  return principal.keyId === BOOTSTRAP_ADMIN_KEY_ID ? bootstrapKeyId(adminApiKey ?? "") : principal.keyId;
+}
+
+function signedInWithCurrentKey(keyId: string, adminApiKey: string | undefined): boolean {
+  if (!keyId.startsWith(BOOTSTRAP_SESSION_PREFIX)) return true;
+  return Boolean(adminApiKey) && keyId === bootstrapKeyId(adminApiKey ?? "");
+}
+
 // Returns the session id for the cookie (192 random bits). Only its hash is stored.
-export async function createSession(db: Db, principal: Principal, clock: Clock): Promise<string | null> {
+export async function createSession(
+  db: Db,
+  principal: Principal,
+  adminApiKey: string | undefined,
+  clock: Clock,
+): Promise<string | null> {
   const scope = sessionScopeOf(principal);
   if (!scope) return null;
   const id = randomAlphanumeric(32);
@@ -42,7 +62,7 @@ export async function createSession(db: Db, principal: Principal, clock: Clock):
     db.insert(sessions).values({
       idHash: sha256Hex(id),
       scope,
-      keyId: principal.keyId,
+      keyId: sessionKeyId(principal, adminApiKey),
       influencerId: principal.influencerId,
       createdAt: new Date(now),
       lastSeenAt: new Date(now),
@@ -52,8 +72,14 @@ export async function createSession(db: Db, principal: Principal, clock: Clock):
   return id;
 }
 
-// The live session with this id, or null: unknown, idle too long, past its end, or its key revoked.
-export async function findSession(db: Db, id: string, clock: Clock): Promise<Session | null> {
+// The live session with this id, or null: unknown, idle too long, past its end, its key revoked,
+// or signed in with an ADMIN_API_KEY that has since been rotated.
+export async function findSession(
+  db: Db,
+  id: string,
+  adminApiKey: string | undefined,
+  clock: Clock,
+): Promise<Session | null> {
   if (!/^[0-9A-Za-z]{32}$/.test(id)) return null;
   const idHash = sha256Hex(id);
   const [row] = await db
@@ -65,7 +91,8 @@ export async function findSession(db: Db, id: string, clock: Clock): Promise<Ses
   const now = clock();
   const { session } = row;
   const idle = now - session.lastSeenAt.getTime() > SESSION_IDLE_MS;
-  if (idle || now >= session.expiresAt.getTime() || row.revokedAt) {
+  const keyGone = row.revokedAt !== null || !signedInWithCurrentKey(session.keyId, adminApiKey);
+  if (idle || now >= session.expiresAt.getTime() || keyGone) {
     await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }

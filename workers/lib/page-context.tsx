@@ -37,7 +37,7 @@ export const pageContext = createMiddleware<PageEnv>(async (c, next) => {
   const db = createDb(c.env.DB);
   const url = new URL(c.req.url);
   const sessionId = getCookie(c, SESSION_COOKIE) ?? null;
-  const session = sessionId ? await findSession(db, sessionId, systemClock) : null;
+  const session = sessionId ? await findSession(db, sessionId, c.env.ADMIN_API_KEY, systemClock) : null;
   if (sessionId && !session) clearSessionCookie(c);
 
   const chosen = url.searchParams.get("lang");

@@ -18,7 +18,7 @@ export const sessionRoutes = new Hono<PageEnv>()
     const key = typeof body.key === "string" ? body.key.trim() : "";
     const db = c.get("db");
     const principal = key ? await authenticate(db, key, c.env.ADMIN_API_KEY) : null;
-    const sessionId = principal ? await createSession(db, principal, systemClock) : null;
+    const sessionId = principal ? await createSession(db, principal, c.env.ADMIN_API_KEY, systemClock) : null;
     if (!principal || !sessionId) {
       const ui = c.get("ui");
       const state = { form: "login", values: {}, errors: { key: ui.t.badKey }, message: ui.t.badKey };
