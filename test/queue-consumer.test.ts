@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { CapturedClick } from "../src/clicks/click-event";
@@ -6,8 +6,8 @@ import { recordConversion } from "../src/conversions/conversions";
 import { recordRefund } from "../src/conversions/refunds";
 import { createDb } from "../src/db";
 import { consumeEvents, retryDelaySeconds } from "../src/events/consume-events";
-import worker from "../workers/index";
 import { api, createKey, createLink, follow } from "./helpers";
+import { deliver, clicksMessage as message, queueBatch } from "./queue-helpers";
 
 const DAY = Date.UTC(2026, 10, 20, 12, 0, 0);
 let sequence = 0;
@@ -32,28 +32,6 @@ function click(overrides: Partial<CapturedClick> = {}): CapturedClick {
     visitor_hash: "a".repeat(64),
     ...overrides,
   };
-}
-
-// The message the redirect sends: the clicks one isolate captured in one window.
-const message = (...clicks: unknown[]) => ({ type: "clicks", v: 1, clicks });
-
-function batchOf(bodies: unknown[], queue = "swayline-events", attempts = 1) {
-  return createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({
-      id: `msg-${crypto.randomUUID()}-${i}`,
-      timestamp: new Date(),
-      attempts,
-      body,
-    })),
-  );
-}
-
-async function deliver(bodies: unknown[], queue = "swayline-events") {
-  const batch = batchOf(bodies, queue);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return { batch, result: await getQueueResult(batch, ctx) };
 }
 
 async function count(sql: string, ...params: unknown[]) {
@@ -134,6 +112,37 @@ describe("queue consumer", () => {
     ]);
   });
 
+  it("claims uniques for human clicks only, also when a whole chunk of the batch is bots", async () => {
+    const linkId = `lnk_${crypto.randomUUID()}`;
+    // Rows are written 1,000 clicks a statement: the first chunk here holds bots only.
+    const bots = Array.from({ length: 1000 }, () => click({ link_id: linkId, head: true }));
+    const humans = Array.from({ length: 500 }, (_, i) =>
+      click({ link_id: linkId, clicked_at: DAY + i, visitor_hash: i.toString(16).padStart(64, "0") }),
+    );
+    const all = [...bots, ...humans];
+    const messages = Array.from({ length: 15 }, (_, m) => message(...all.slice(m * 100, m * 100 + 100)));
+    const { result } = await deliver(messages);
+    expect(result.retryMessages).toEqual([]);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", linkId)).toBe(1500);
+    expect(await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ? AND is_bot = 1", linkId)).toBe(
+      1000,
+    );
+    const { results } = await env.DB.prepare(
+      "SELECT link_id, day, visitor_hash, click_id, clicked_at FROM click_uniques WHERE link_id = ? ORDER BY clicked_at",
+    )
+      .bind(linkId)
+      .all();
+    expect(results).toEqual(
+      humans.map((h) => ({
+        link_id: linkId,
+        day: "2026-11-20",
+        visitor_hash: h.visitor_hash,
+        click_id: h.id,
+        clicked_at: h.clicked_at,
+      })),
+    );
+  });
+
   it("sets poison aside in dead_letters and acks it, without holding back good clicks", async () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
     const good = click({ link_id: linkId });
@@ -186,7 +195,7 @@ describe("queue consumer", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const batch = batchOf(bodies, "swayline-events", 3);
+    const batch = queueBatch(bodies, "swayline-events", 3);
     const ctx = createExecutionContext();
     await consumeEvents(batch, { d1, clock: Date.now });
     const result = await getQueueResult(batch, ctx);

@@ -1,10 +1,20 @@
+import { createHash, createHmac } from "node:crypto";
+import { DrizzleQueryError } from "drizzle-orm";
+import fc from "fast-check";
+import { isbot } from "isbot";
+import UAParser from "ua-parser-js";
 import { describe, expect, it } from "vitest";
+import { captureClick } from "../src/clicks/capture-click";
 import { ClickBuffer } from "../src/clicks/click-buffer";
+import { enrichClick } from "../src/clicks/enrich-click";
 import { visitorHash } from "../src/clicks/visitor-hash";
+import { randomAlphanumeric } from "../src/ids";
 import { LinkCache, type RedirectLink } from "../src/links/link-cache";
 import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
+import { errorMessage } from "../src/log";
+import { sha256HexJs } from "../src/sha256";
 
 const link: RedirectLink = {
   id: "lnk_1",
@@ -53,6 +63,150 @@ describe("visitor hash", () => {
     expect(visitorHash("s", day, "203.0.113.2", "UA")).not.toBe(base);
     expect(visitorHash("s", day, "203.0.113.1", "UA2")).not.toBe(base);
     expect(visitorHash("t", day, "203.0.113.1", "UA")).not.toBe(base);
+  });
+
+  it("is SHA-256 of the day's HMAC salt, the IP and the agent, also across day edges and secrets", () => {
+    const expected = (secret: string, at: number, ip: string, ua: string) => {
+      const day = new Date(at).toISOString().slice(0, 10);
+      const salt = createHmac("sha256", secret).update(`swayline-visitor-salt:${day}`).digest("hex");
+      return createHash("sha256").update(`${salt}\n${ip}\n${ua}`).digest("hex");
+    };
+    const midnight = Date.UTC(2026, 10, 25);
+    // The salt is kept between calls: the last and first millisecond of a day, going back in
+    // time, and switching secrets must each get their own day's salt.
+    const cases: [string, number][] = [
+      ["s", midnight - 1],
+      ["s", midnight],
+      ["s", midnight + 86_399_999],
+      ["s", midnight + 86_400_000],
+      ["s", midnight - 1],
+      ["t", midnight - 1],
+      ["s", midnight - 1],
+      ["s", 0],
+    ];
+    for (const [secret, at] of cases) {
+      expect(visitorHash(secret, at, "198.51.100.7", "Agent/1.0 é")).toBe(
+        expected(secret, at, "198.51.100.7", "Agent/1.0 é"),
+      );
+    }
+  });
+});
+
+describe("SHA-256 in JavaScript", () => {
+  const nodeSha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+  it("matches node:crypto on the standard vectors and at every length around the block edges", () => {
+    expect(sha256HexJs("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(sha256HexJs("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    for (let length = 0; length <= 200; length++) {
+      expect(sha256HexJs("x".repeat(length))).toBe(nodeSha256("x".repeat(length)));
+    }
+    const long = "é€😀".repeat(2000); // multi-byte UTF-8, longer than the reusable buffer
+    expect(sha256HexJs(long)).toBe(nodeSha256(long));
+  });
+
+  it("matches node:crypto on random texts, including any Unicode", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), (text) => {
+        expect(sha256HexJs(text)).toBe(nodeSha256(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("user-agent and referer memos", () => {
+  const agents = [
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "curl/8.5.0",
+    "",
+  ];
+  const captured = (userAgent: string, head = false) => ({
+    id: "clk_1",
+    link_id: "lnk_1",
+    campaign_id: "cmp_1",
+    influencer_id: "inf_1",
+    clicked_at: 0,
+    country: null,
+    region: null,
+    city: null,
+    user_agent: userAgent,
+    referer_host: null,
+    head,
+    visitor_hash: "a".repeat(64),
+  });
+  // What the consumer should say about an agent, worked out here from the two libraries directly.
+  const expected = (userAgent: string, head: boolean) => {
+    const bot = head || userAgent === "" || isbot(userAgent);
+    const ua = new UAParser(userAgent).getResult();
+    return {
+      device: bot ? "bot" : (ua.device.type ?? (ua.os.name ? "desktop" : null)),
+      browser: ua.browser.name ?? null,
+      os: ua.os.name ?? null,
+      is_bot: bot,
+    };
+  };
+
+  it("parses an agent the same on a memo hit as on a miss, and after the memo has filled up", () => {
+    const check = () => {
+      for (const userAgent of agents) {
+        for (const head of [false, true]) {
+          const { device, browser, os, is_bot } = enrichClick(captured(userAgent, head));
+          expect({ device, browser, os, is_bot }).toEqual(expected(userAgent, head));
+        }
+      }
+    };
+    check(); // misses, then hits for the HEAD variants
+    check(); // hits
+    for (let i = 0; i < 2100; i++) enrichClick(captured(`Filler/${i}`)); // past the memo's 2,000
+    check();
+  });
+
+  it("takes the same referer host on a memo hit as on a miss", () => {
+    const request = (referer: string | null) => ({
+      clickId: "clk_1",
+      at: 0,
+      method: "GET",
+      ip: "198.51.100.7",
+      userAgent: "UA",
+      referer,
+      cf: undefined,
+    });
+    const cases: [string | null, string | null][] = [
+      ["https://L.Instagram.com/?u=x", "l.instagram.com"],
+      ["https://t.co/abc", "t.co"],
+      ["not a url", null],
+      ["", null],
+      [null, null],
+    ];
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [referer, host] of cases) {
+        expect(captureClick(link, request(referer), "s").referer_host).toBe(host);
+      }
+    }
+  });
+});
+
+describe("random ids", () => {
+  it("draws alphanumeric characters evenly and never repeats an id", () => {
+    const ids = new Set<string>();
+    const counts = new Map<string, number>();
+    // 6,000 ids of 16 characters take many refills of the random pool.
+    for (let i = 0; i < 6000; i++) {
+      const id = randomAlphanumeric(16);
+      expect(id).toMatch(/^[0-9A-Za-z]{16}$/);
+      ids.add(id);
+      for (const c of id) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    expect(ids.size).toBe(6000);
+    expect(counts.size).toBe(62);
+    // 96,000 characters over 62: about 1,548 each, give or take 2.5 %. A modulo without rejection
+    // would favour the first 8 characters by a fifth (5 bytes in 256 against 4).
+    for (const n of counts.values()) expect(Math.abs(n / (96_000 / 62) - 1)).toBeLessThan(0.12);
+    expect(randomAlphanumeric(0)).toBe("");
   });
 });
 
@@ -130,5 +284,17 @@ describe("click buffer", () => {
     await windowOwner; // nothing left for the window
     expect(sent).toHaveLength(2);
     expect(buffer.pending).toBe(0);
+  });
+});
+
+describe("error messages for logs", () => {
+  it("keep the database's reason for a failed query, never its values", () => {
+    const failed = new DrizzleQueryError(
+      'insert into "api_keys" ("id", "secret_hash") values (?, ?)',
+      ["key_1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+      new Error("D1_ERROR: UNIQUE constraint failed: api_keys.id"),
+    );
+    expect(errorMessage(failed)).toBe("query failed: D1_ERROR: UNIQUE constraint failed: api_keys.id");
+    expect(errorMessage(new Error("plain"))).toBe("plain");
   });
 });

@@ -45,7 +45,9 @@ export function shortLinkSlug(request: Request, url: URL): string | null {
   return slugProblem(slug) === null ? slug : null;
 }
 
-const noStore = { "Cache-Control": "no-store" };
+// Every redirect is answered uncached, so a link edit or disable is never stuck in a browser.
+const redirectTo = (location: string) =>
+  new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
 
 async function lookUp(env: Env, slug: string): Promise<RedirectLink | null> {
   const cache = linkCache(env);
@@ -77,8 +79,7 @@ export async function redirect(request: Request, env: Env, ctx: ExecutionContext
 
   const now = Date.now();
   if (link.expiresAt !== null && link.expiresAt <= now) {
-    if (link.expiredUrl)
-      return new Response(null, { status: 302, headers: { Location: link.expiredUrl, ...noStore } });
+    if (link.expiredUrl) return redirectTo(link.expiredUrl);
     return messagePage(410, "Link expired", "This link has expired.");
   }
 
@@ -97,5 +98,5 @@ export async function redirect(request: Request, env: Env, ctx: ExecutionContext
       cf: request.cf as ClickRequest["cf"],
     }),
   );
-  return new Response(null, { status: 302, headers: { Location: location, ...noStore } });
+  return redirectTo(location);
 }

@@ -1,4 +1,5 @@
 import type { RedirectLink } from "../links/link-cache";
+import { boundedMemo } from "../memo";
 import type { CapturedClick } from "./click-event";
 import { visitorHash } from "./visitor-hash";
 
@@ -17,13 +18,18 @@ function text(value: unknown, max: number): string | null {
   return typeof value === "string" && value !== "" ? value.slice(0, max) : null;
 }
 
-function refererHost(referer: string | null): string | null {
-  if (!referer) return null;
+// Referers repeat as much as user agents do (a post's platform, its in-app browser), so the host
+// of each recent one is remembered rather than parsed as a URL on every click.
+const hostOf = boundedMemo(1000, (referer): string | null => {
   try {
     return new URL(referer).hostname.toLowerCase().slice(0, 255) || null;
   } catch {
     return null;
   }
+});
+
+function refererHost(referer: string | null): string | null {
+  return referer ? hostOf(referer) : null;
 }
 
 export function captureClick(

@@ -1,5 +1,6 @@
 import { isbot } from "isbot";
 import UAParser from "ua-parser-js";
+import { boundedMemo } from "../memo";
 import type { CapturedClick, ClickRow } from "./click-event";
 
 // ua-parser-js reports no device type for desktops; an identified OS without one is a desktop.
@@ -17,24 +18,16 @@ type Agent = { device: string | null; browser: string | null; os: string | null;
 
 // Parsing a user agent runs dozens of regular expressions, and real traffic repeats a few
 // thousand user agents over and over, so the consumer's isolate remembers recent answers.
-const AGENT_MEMO_SIZE = 2000;
-const agentMemo = new Map<string, Agent>();
-
-function parseAgent(userAgent: string): Agent {
-  const known = agentMemo.get(userAgent);
-  if (known) return known;
+const parseAgent = boundedMemo(2000, (userAgent): Agent => {
   const bot = userAgent === "" || isbot(userAgent);
   const ua = new UAParser(userAgent).getResult();
-  const agent = {
+  return {
     device: deviceType(ua.device.type, ua.os.name, bot),
     browser: text(ua.browser.name, 64),
     os: text(ua.os.name, 64),
     bot,
   };
-  if (agentMemo.size >= AGENT_MEMO_SIZE) agentMemo.clear();
-  agentMemo.set(userAgent, agent);
-  return agent;
-}
+});
 
 // Device, browser and OS from a maintained user-agent parser; bots from isbot's maintained list,
 // plus every HEAD request and every request without a user agent. The user agent itself is not kept.

@@ -35,24 +35,24 @@ WHERE true
 ON CONFLICT (id) DO NOTHING`;
 
 // Delivery is at least once and in any order. A human click claims (link, day, visitor) if it is
-// the earliest seen so far; replays change nothing, so the count of rows is exact.
+// the earliest seen so far; replays change nothing, so the count of rows is exact. This statement
+// gets its own JSON of the five fields it reads, human clicks only: a third of the clicks' JSON
+// for D1 to receive and for json_each to parse.
+const UNIQUE_COLUMNS = ["link_id", "day", "visitor_hash", "id", "clicked_at"] as const;
 const CLAIM_UNIQUES = `
 INSERT INTO click_uniques (link_id, day, visitor_hash, click_id, clicked_at)
-SELECT ${at("link_id")}, ${at("day")}, ${at("visitor_hash")}, ${at("id")}, ${at("clicked_at")}
+SELECT ${UNIQUE_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}
 FROM json_each(?1)
-WHERE ${at("is_bot")} = 0
+WHERE true
 ON CONFLICT (link_id, day, visitor_hash) DO UPDATE
   SET click_id = excluded.click_id, clicked_at = excluded.clicked_at
   WHERE excluded.clicked_at < click_uniques.clicked_at
      OR (excluded.clicked_at = click_uniques.clicked_at AND excluded.click_id < click_uniques.click_id)`;
 
-function toRow(click: ClickRow): unknown[] {
-  const values: Record<(typeof COLUMNS)[number], unknown> = {
-    ...click,
-    is_bot: click.is_bot ? 1 : 0,
-    day: utcDay(click.clicked_at),
-  };
-  return COLUMNS.map((column) => values[column]);
+type Values = Record<(typeof COLUMNS)[number], unknown>;
+
+function values(click: ClickRow): Values {
+  return { ...click, is_bot: click.is_bot ? 1 : 0, day: utcDay(click.clicked_at) };
 }
 
 export function clickInsertStatements(
@@ -62,8 +62,14 @@ export function clickInsertStatements(
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let start = 0; start < clicks.length; start += CLICKS_PER_STATEMENT) {
-    const rows = JSON.stringify(clicks.slice(start, start + CLICKS_PER_STATEMENT).map(toRow));
-    statements.push(db.prepare(INSERT_CLICKS).bind(rows, receivedAt), db.prepare(CLAIM_UNIQUES).bind(rows));
+    const chunk = clicks.slice(start, start + CLICKS_PER_STATEMENT).map(values);
+    const rows = JSON.stringify(chunk.map((v) => COLUMNS.map((column) => v[column])));
+    statements.push(db.prepare(INSERT_CLICKS).bind(rows, receivedAt));
+    const humans = chunk.filter((v) => v.is_bot === 0);
+    if (humans.length > 0) {
+      const uniques = JSON.stringify(humans.map((v) => UNIQUE_COLUMNS.map((column) => v[column])));
+      statements.push(db.prepare(CLAIM_UNIQUES).bind(uniques));
+    }
   }
   return statements;
 }
