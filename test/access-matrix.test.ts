@@ -14,8 +14,10 @@ import { type ApiRoute, apiRoutes, fillPath, pathParamValue, tableCounts } from 
 // Who may call each route: THE one table of this suite. The routes themselves come from the served
 // OpenAPI document, and a route missing here fails the suite, so the next route forces a decision.
 //   admin: admin keys only; checkout: checkout keys (and admin); influencer: influencer keys only
-//   (an admin or checkout key has no "me"); signed: no key at all, a shop's signature instead.
-type RouteScope = "admin" | "checkout" | "influencer" | "signed";
+//   (an admin or checkout key has no "me"); signed: no key at all, a shop's signature instead;
+//   demo: absent (404 to everyone, key or not) unless SWAYLINE_DEMO_IMPORT is "true", which only
+//   `npm run seed` sets; enabled, it is admin only (test/demo-import.test.ts).
+type RouteScope = "admin" | "checkout" | "influencer" | "signed" | "demo";
 
 const ROUTE_SCOPES: Record<string, RouteScope> = {
   "post /keys": "admin",
@@ -61,14 +63,16 @@ const ROUTE_SCOPES: Record<string, RouteScope> = {
   "post /refunds": "checkout",
   "post /webhooks/stripe": "signed",
   "post /webhooks/shopify": "signed",
+  "post /demo/clicks": "demo",
 };
 
 const PRINCIPALS = ["no key", "revoked key", "checkout", "influencer A", "influencer B", "admin"] as const;
 type Principal = (typeof PRINCIPALS)[number];
-type Expectation = 401 | 403 | "allowed";
+type Expectation = 401 | 403 | 404 | "allowed";
 
 // The contract: missing or unknown key 401; known key, wrong scope 403.
 function expectation(scope: RouteScope, principal: Principal): Expectation {
+  if (scope === "demo") return 404;
   if (scope === "signed" || principal === "no key" || principal === "revoked key") return 401;
   if (principal === "admin") return scope === "influencer" ? 403 : "allowed";
   if (principal === "checkout") return scope === "checkout" ? "allowed" : 403;
@@ -172,7 +176,7 @@ function check(route: ApiRoute, principal: Principal, res: { status: number; tex
     return;
   }
   expect(res.status, label).toBe(expected);
-  const code = expected === 401 ? "unauthorized" : "forbidden";
+  const code = { 401: "unauthorized", 403: "forbidden", 404: "not_found" }[expected];
   expect(JSON.parse(res.text), label).toMatchObject({ error: { code, message: expect.any(String) } });
 }
 
