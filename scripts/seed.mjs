@@ -74,7 +74,8 @@ async function seed(api, baseUrl, plan) {
   const checkout = await api.call("POST", "/keys", { scope: "checkout", name: "Maison Solène shop (demo)" });
   const shopKey = checkout.body.key;
 
-  await inPool("influencers", plan.influencers, 4, async (inf) => {
+  // One at a time: lists show records by creation time, so the same order on every run.
+  await inPool("influencers", plan.influencers, 1, async (inf) => {
     const created = await api.call("POST", "/influencers", inf.body, { accept: [201, 409] });
     // Already there (from an interrupted run): the same creator, found by handle.
     ids.influencer[inf.key] =
@@ -92,7 +93,7 @@ async function seed(api, baseUrl, plan) {
   for (const campaign of plan.campaigns) {
     ids.campaign[campaign.key] = (await api.call("POST", "/campaigns", campaign.body)).body.id;
   }
-  await inPool("costs", plan.enrolments, 4, (e) =>
+  await inPool("costs", plan.enrolments, 1, (e) =>
     api.call(
       "PUT",
       `/campaigns/${ids.campaign[e.campaign]}/influencers/${ids.influencer[e.influencer]}`,
@@ -103,13 +104,13 @@ async function seed(api, baseUrl, plan) {
     campaign_id: ids.campaign[item.campaign],
     influencer_id: ids.influencer[item.influencer],
   });
-  await inPool("links", plan.links, 4, async (link) => {
+  await inPool("links", plan.links, 1, async (link) => {
     ids.link[link.key] = (await api.call("POST", "/links", { ...owners(link), ...link.body })).body;
   });
-  await inPool("codes", plan.codes, 4, (code) =>
+  await inPool("codes", plan.codes, 1, (code) =>
     api.call("POST", "/codes", { ...owners(code), ...code.body }),
   );
-  await inPool("posts", plan.posts, 4, async (post) => {
+  await inPool("posts", plan.posts, 1, async (post) => {
     const created = await api.call("POST", "/posts", { ...owners(post), ...post.body });
     for (const snapshot of post.snapshots)
       await api.call("POST", `/posts/${created.body.id}/metrics`, snapshot);
