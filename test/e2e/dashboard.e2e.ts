@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  worker?.stop();
+  await worker?.stop();
 });
 
 describe("the dashboard in a real browser", () => {
