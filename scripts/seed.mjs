@@ -282,8 +282,8 @@ async function main() {
       fail(
         `The Worker at ${baseUrl} does not take past clicks (its SWAYLINE_DEMO_IMPORT is not "true"), and six weeks\n` +
           "of clicks cannot go through the redirect today. Either stop it and run `npm run seed` on its own\n" +
-          "(it starts a Worker of its own on the same local database), or restart it with\n" +
-          "`npm start -- --var SWAYLINE_DEMO_IMPORT:true`. Nothing was written.",
+          "(it starts a Worker of its own on the same local database), or restart it with `npm start`\n" +
+          "(which sets it) or `wrangler dev --var SWAYLINE_DEMO_IMPORT:true`. Nothing was written.",
       );
     }
 

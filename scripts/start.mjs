@@ -4,4 +4,6 @@ import { applyMigrations, ensureDevVars, runWrangler } from "./local-dev.mjs";
 
 ensureDevVars();
 applyMigrations();
-runWrangler(["dev", ...process.argv.slice(2)]);
+// Locally, `npm run seed` may fill this running Worker with the demo, whose past clicks come in
+// through POST /api/v1/demo/clicks (admin only): enabled here, never in wrangler.toml.
+runWrangler(["dev", "--var", "SWAYLINE_DEMO_IMPORT:true", ...process.argv.slice(2)]);
