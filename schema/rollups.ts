@@ -2,6 +2,17 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestampMs } from "./columns";
 
+// The sums the rollup keeps (a function: each table needs its own column builders).
+const rolledUpFigures = () => ({
+  clicks: integer().notNull().default(0),
+  botClicks: integer().notNull().default(0),
+  uniqueClicks: integer().notNull().default(0),
+  leads: integer().notNull().default(0),
+  conversions: integer().notNull().default(0),
+  revenue: integer().notNull().default(0),
+  refunds: integer().notNull().default(0),
+});
+
 // Figures per UTC day × campaign × influencer × link ('' for orders that came by code or customer
 // rather than through a link). Built only by adding chunk sums, so the same events give the same
 // figures however they are split across runs and in whatever order they arrived.
@@ -12,20 +23,31 @@ export const rollupDaily = sqliteTable(
     campaignId: text().notNull(),
     influencerId: text().notNull(),
     linkId: text().notNull(),
-    clicks: integer().notNull().default(0),
-    botClicks: integer().notNull().default(0),
-    uniqueClicks: integer().notNull().default(0),
-    leads: integer().notNull().default(0),
-    conversions: integer().notNull().default(0),
-    revenue: integer().notNull().default(0),
-    refunds: integer().notNull().default(0),
+    ...rolledUpFigures(),
+  },
+  // No secondary index: the summaries read rollup_influencer_daily (below), and every index here
+  // would be one more entry written for each row the rollup changes.
+  (t) => [primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] })],
+);
+
+// The same figures per UTC day × campaign × influencer, without the link: what every summary
+// reads (src/summaries/figures.ts; none of them groups by link). A campaign with 1,000 links has a
+// tenth of rollup_daily's rows here (bench:rollup: see the README). Kept equal to rollup_daily's
+// sums by triggers on rollup_daily, in the same transaction as every change there, so the rollup
+// itself does not know it exists. WITHOUT ROWID in the migration (drizzle cannot say it): the
+// primary key is the table's own order, so one campaign's rows are one range scan, no lookups.
+export const rollupInfluencerDaily = sqliteTable(
+  "rollup_influencer_daily",
+  {
+    campaignId: text().notNull(),
+    influencerId: text().notNull(),
+    day: text().notNull(),
+    ...rolledUpFigures(),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.campaignId, t.influencerId, t.linkId] }),
-    // The summaries read one campaign's (or one influencer's) days; the key leads with the day,
-    // so without these every summary would scan all campaigns' rows.
-    index("rollup_daily_campaign_day").on(t.campaignId, t.day),
-    index("rollup_daily_influencer_day").on(t.influencerId, t.day),
+    primaryKey({ columns: [t.campaignId, t.influencerId, t.day] }),
+    // An influencer's figures across campaigns (GET /influencers/:id/summary, /me/summary).
+    index("rollup_influencer_daily_influencer").on(t.influencerId, t.day),
   ],
 );
 

@@ -18,6 +18,7 @@ const STATUS_BY_CODE = {
   order_conflict: 409,
   refund_conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation_failed: 422,
   invalid_json: 400,
   invalid_url: 422,

@@ -1,3 +1,10 @@
+// The largest amount (minor units) and count the API takes: 10^13 is 100 billion euros in one
+// order, or ten trillion views of one post. Far past any real figure, yet small enough that
+// SQLite's integer SUM cannot overflow (2^63: 900,000 such orders in one rollup chunk of 5,000)
+// and a total stays exact in JSON (2^53) up to 900 of them. With 2^53 as the cap, about a
+// thousand absurd orders overflowed a chunk's SUM: that source's rollup failed on every run.
+export const MAX_FIGURE = 10 ** 13;
+
 // ISO-4217 currencies without minor units (amounts are whole units) and with three.
 const ZERO_DECIMAL = new Set([
   "BIF",
@@ -33,5 +40,8 @@ export function decimalToMinor(amount: string, currency: string): number | null 
   const digits = minorUnitDigits(currency);
   const [, whole, fraction = ""] = match as unknown as [string, string, string | undefined];
   if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) return null;
-  return Number(whole) * 10 ** digits + Number(fraction.slice(0, digits).padEnd(digits, "0") || "0");
+  const minor = Number(whole) * 10 ** digits + Number(fraction.slice(0, digits).padEnd(digits, "0") || "0");
+  // Past 2^53 a number no longer holds every integer ("999999999999999.99" would become
+  // 100000000000000000); MAX_FIGURE keeps well inside it.
+  return minor <= MAX_FIGURE ? minor : null;
 }

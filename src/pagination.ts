@@ -16,10 +16,16 @@ function encodeCursor(position: Position): string {
     .replaceAll("=", "");
 }
 
+const MAX_TIME_MS = 8.64e15;
+const isTime = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_TIME_MS;
+
 function decodeCursor(cursor: string): Position {
   try {
     const [createdAt, id] = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
-    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+    // A made-up cursor can hold any number: one that is no time (1e308, 1.5) would become an
+    // Invalid Date and quietly match no rows, an empty page instead of an error.
+    if (isTime(createdAt) && typeof id === "string") return { createdAt, id };
   } catch {
     // falls through to the error below
   }

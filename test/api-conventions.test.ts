@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, expectError } from "./helpers";
+import { api, createKey, expectError, unique } from "./helpers";
 
 describe("API conventions", () => {
   it("answers 413 to bodies over 64 KiB", async () => {
@@ -35,8 +35,42 @@ describe("API conventions", () => {
     }
   });
 
+  it("refuses amounts and counts past 10^13, so that no sum of them can overflow", async () => {
+    const over = 10 ** 13 + 1;
+    const campaign = { name: unique("cap"), objective: "sales", currency: "EUR" };
+    expectError(
+      await api("POST", "/campaigns", { body: { ...campaign, budget: over } }),
+      422,
+      "validation_failed",
+    );
+    expect((await api("POST", "/campaigns", { body: { ...campaign, budget: 10 ** 13 } })).status).toBe(201);
+    const checkout = (await createKey("checkout")).key;
+    const order = { code: "ANY", order_id: "o-huge", amount: over, currency: "EUR" };
+    expectError(await api("POST", "/redemptions", { key: checkout, body: order }), 422, "validation_failed");
+    const refund = { order_id: "o-huge", refund_id: "r-huge", amount: over };
+    expectError(await api("POST", "/refunds", { key: checkout, body: refund }), 422, "validation_failed");
+    const metrics = { impressions: over };
+    expectError(await api("POST", "/posts/post_x/metrics", { body: metrics }), 422, "validation_failed");
+  });
+
   it("answers 400 invalid_json to a body that is not JSON", async () => {
     expectError(await api("POST", "/campaigns", { body: "{not json" }), 400, "invalid_json");
+  });
+
+  it("answers 415 unsupported_media_type to a body that is not sent as JSON", async () => {
+    const body = JSON.stringify({ name: unique("json"), objective: "sales", currency: "EUR" });
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]) {
+      const res = await api("POST", "/campaigns", { body, headers: { "Content-Type": type } });
+      expectError(res, 415, "unsupported_media_type");
+    }
+    expect(
+      (
+        await api("POST", "/campaigns", {
+          body,
+          headers: { "Content-Type": "application/json; charset=utf-8" },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it("answers unknown API routes with a JSON 404", async () => {
@@ -61,10 +95,21 @@ describe("API conventions", () => {
     } while (cursor);
     const ours = seen.filter((n) => names.includes(n));
     expect(ours).toEqual([...names].reverse());
-    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen).size, JSON.stringify(seen)).toBe(seen.length);
     expectError(await api("GET", "/campaigns?limit=0"), 422, "validation_failed");
     expectError(await api("GET", "/campaigns?limit=101"), 422, "validation_failed");
     expectError(await api("GET", "/campaigns?cursor=garbage"), 422, "invalid_cursor");
+    // Cursors that decode but hold no time: refused, not an empty page.
+    const forged = (position: unknown) => btoa(JSON.stringify(position)).replaceAll("=", "");
+    for (const position of [
+      [1e308, "x"],
+      [1.5, "x"],
+      [-1e300, "x"],
+      ["1", "x"],
+      [1, 2],
+    ]) {
+      expectError(await api("GET", `/campaigns?cursor=${forged(position)}`), 422, "invalid_cursor");
+    }
   });
 
   it("documents every API route in the OpenAPI document and on /docs", async () => {

@@ -11,6 +11,7 @@ import {
   createLink,
   expectError,
   follow,
+  saleByClick,
   unique,
   waitForClicks,
 } from "./helpers";
@@ -119,18 +120,7 @@ async function handMadeCampaign(between: () => Promise<unknown>) {
   await between();
 
   const checkout = (await createKey("checkout")).key;
-  const sale = (clickId: string, amount: number) =>
-    api("POST", "/conversions", {
-      key: checkout,
-      body: {
-        type: "sale",
-        customer_id: unique("c"),
-        click_id: clickId,
-        order_id: unique("o"),
-        amount,
-        currency: "EUR",
-      },
-    });
+  const sale = (clickId: string, amount: number) => saleByClick(checkout, clickId, amount);
   expect((await sale(desktopClick, 5000)).status).toBe(201);
   const redemption = await api("POST", "/redemptions", {
     key: checkout,

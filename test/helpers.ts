@@ -73,6 +73,21 @@ export async function createKey(scope: string, extra: Json = {}) {
   return res.body as { id: string; key: string };
 }
 
+// A sale reported by the checkout through the click id the visitor arrived with.
+export function saleByClick(checkoutKey: string, clickId: string | null, amount: number) {
+  return api("POST", "/conversions", {
+    key: checkoutKey,
+    body: {
+      type: "sale",
+      customer_id: unique("c"),
+      click_id: clickId,
+      order_id: unique("o"),
+      amount,
+      currency: "EUR",
+    },
+  });
+}
+
 export function follow(slug: string, init: RequestInit & { query?: string } = {}) {
   return exports.default.fetch(`${BASE}/${slug}${init.query ?? ""}`, { redirect: "manual", ...init });
 }
@@ -98,4 +113,17 @@ export async function waitForClicks(linkId: string, count: number) {
 export function expectError(res: { status: number; body: Json }, status: number, code: string) {
   expect(res.status).toBe(status);
   expect(res.body).toMatchObject({ error: { code, message: expect.any(String) } });
+}
+
+// An access matrix's table must decide every route that exists, and hold no row for one that
+// does not: the next route forces a decision.
+export function expectDecisionForEveryRoute(served: string[], table: Record<string, unknown>) {
+  expect(
+    served.filter((route) => !(route in table)),
+    "routes without a scope decision",
+  ).toEqual([]);
+  expect(
+    Object.keys(table).filter((route) => !served.includes(route)),
+    "table rows for routes that are gone",
+  ).toEqual([]);
 }

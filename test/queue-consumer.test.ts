@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { type CapturedClick, packClicks } from "../src/clicks/click-event";
@@ -6,8 +6,8 @@ import { recordConversion } from "../src/conversions/conversions";
 import { recordRefund } from "../src/conversions/refunds";
 import { createDb } from "../src/db";
 import { consumeEvents, retryDelaySeconds } from "../src/events/consume-events";
-import worker from "../workers/index";
 import { api, createKey, createLink, follow } from "./helpers";
+import { deliver, clicksMessage as message, queueBatch } from "./queue-helpers";
 
 const DAY = Date.UTC(2026, 10, 20, 12, 0, 0);
 let sequence = 0;
@@ -32,29 +32,6 @@ function click(overrides: Partial<CapturedClick> = {}): CapturedClick {
     visitor_hash: "a".repeat(64),
     ...overrides,
   };
-}
-
-// A v1 message: the clicks one isolate captured in one window, as objects (what the redirect
-// sent before v2; still accepted, see click-event.ts).
-const message = (...clicks: unknown[]) => ({ type: "clicks", v: 1, clicks });
-
-function batchOf(bodies: unknown[], queue = "swayline-events", attempts = 1) {
-  return createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({
-      id: `msg-${crypto.randomUUID()}-${i}`,
-      timestamp: new Date(),
-      attempts,
-      body,
-    })),
-  );
-}
-
-async function deliver(bodies: unknown[], queue = "swayline-events") {
-  const batch = batchOf(bodies, queue);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return { batch, result: await getQueueResult(batch, ctx) };
 }
 
 async function count(sql: string, ...params: unknown[]) {
@@ -218,7 +195,7 @@ describe("queue consumer", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const batch = batchOf(bodies, "swayline-events", 3);
+    const batch = queueBatch(bodies, "swayline-events", 3);
     const ctx = createExecutionContext();
     await consumeEvents(batch, { d1, clock: Date.now });
     const result = await getQueueResult(batch, ctx);

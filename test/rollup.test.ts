@@ -4,86 +4,10 @@ import { describe, expect, it } from "vitest";
 import { rollUpChunk, runRollup, sourceNamed } from "../src/rollup/rollup";
 import worker from "../workers/index";
 import { api, createKey, createLink, follow, unique, waitForClicks } from "./helpers";
+import { fromRawEvents, rolledUp } from "./rollup-recompute";
 
 const PHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
-type Row = Record<string, number | string>;
-const rowKey = (r: Row) => `${r.day}|${r.influencer_id}|${r.link_id}`;
-const byKey = (a: Row, b: Row) => (rowKey(a) < rowKey(b) ? -1 : rowKey(a) > rowKey(b) ? 1 : 0);
-
-// The figures recomputed straight from the raw tables, written here rather than borrowed from
-// the rollup, so a wrong rollup cannot agree with itself.
-async function fromRawEvents(campaignId: string) {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const figures = new Map<string, Row>();
-  const at = (d: string, influencer: string, link: string) => {
-    const key = `${d}|${influencer}|${link}`;
-    let row = figures.get(key);
-    if (!row) {
-      row = {
-        day: d,
-        influencer_id: influencer,
-        link_id: link,
-        clicks: 0,
-        bot_clicks: 0,
-        unique_clicks: 0,
-        leads: 0,
-        conversions: 0,
-        revenue: 0,
-        refunds: 0,
-      };
-      figures.set(key, row);
-    }
-    return row;
-  };
-  const clicks = await env.DB.prepare("SELECT * FROM clicks WHERE campaign_id = ?")
-    .bind(campaignId)
-    .all<Row>();
-  const firsts = new Set<string>();
-  for (const c of [...clicks.results].sort((a, b) => Number(a.clicked_at) - Number(b.clicked_at))) {
-    const row = at(String(c.day), String(c.influencer_id), String(c.link_id));
-    if (c.is_bot) row.bot_clicks = Number(row.bot_clicks) + 1;
-    else {
-      row.clicks = Number(row.clicks) + 1;
-      const visit = `${c.link_id}|${c.day}|${c.visitor_hash}`;
-      if (!firsts.has(visit)) {
-        firsts.add(visit);
-        row.unique_clicks = Number(row.unique_clicks) + 1;
-      }
-    }
-  }
-  const conversions = await env.DB.prepare("SELECT * FROM conversions WHERE campaign_id = ?")
-    .bind(campaignId)
-    .all<Row>();
-  for (const c of conversions.results) {
-    const row = at(day(Number(c.occurred_at)), String(c.influencer_id), String(c.link_id ?? ""));
-    if (c.type === "lead") row.leads = Number(row.leads) + 1;
-    else {
-      row.conversions = Number(row.conversions) + 1;
-      row.revenue = Number(row.revenue) + Number(c.amount);
-    }
-  }
-  const refunds = await env.DB.prepare(
-    "SELECT r.*, c.link_id FROM refunds r JOIN conversions c ON c.id = r.conversion_id WHERE r.campaign_id = ?",
-  )
-    .bind(campaignId)
-    .all<Row>();
-  for (const r of refunds.results) {
-    const row = at(day(Number(r.occurred_at)), String(r.influencer_id), String(r.link_id ?? ""));
-    row.refunds = Number(row.refunds) + Number(r.amount);
-  }
-  return [...figures.values()].sort(byKey);
-}
-
-async function rolledUp(campaignId: string) {
-  const { results } = await env.DB.prepare(
-    `SELECT day, influencer_id, link_id, clicks, bot_clicks, unique_clicks, leads, conversions, revenue, refunds
-     FROM rollup_daily WHERE campaign_id = ?`,
-  )
-    .bind(campaignId)
-    .all<Row>();
-  return [...results].sort(byKey);
-}
 
 async function someTraffic() {
   const link = await createLink();
@@ -152,6 +76,18 @@ describe("rollup", () => {
       refunds: 1500,
       leads: 1,
     });
+
+    // The per-influencer table the summary reads equals rollup_daily summed over links.
+    const differing = await env.DB.prepare(
+      `WITH summed AS (SELECT campaign_id, influencer_id, day, SUM(clicks), SUM(bot_clicks), SUM(unique_clicks),
+                              SUM(leads), SUM(conversions), SUM(revenue), SUM(refunds)
+                       FROM rollup_daily GROUP BY 1, 2, 3),
+            kept AS (SELECT campaign_id, influencer_id, day, clicks, bot_clicks, unique_clicks, leads, conversions,
+                            revenue, refunds FROM rollup_influencer_daily)
+       SELECT (SELECT COUNT(*) FROM (SELECT * FROM summed EXCEPT SELECT * FROM kept))
+            + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM summed)) AS n`,
+    ).first<{ n: number }>();
+    expect(differing?.n).toBe(0);
 
     // A repeated run adds nothing.
     const again = await runRollup(env.DB, Date.now);

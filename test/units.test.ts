@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import { DrizzleQueryError } from "drizzle-orm";
 import fc from "fast-check";
 import { isbot } from "isbot";
 import UAParser from "ua-parser-js";
@@ -14,6 +15,7 @@ import { urlPath, urlSearch } from "../src/links/request-url";
 import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
+import { errorMessage } from "../src/log";
 import { sha256HexJs } from "../src/sha256";
 
 const link: RedirectLink = {
@@ -358,5 +360,17 @@ describe("click buffer", () => {
     await windowOwner; // nothing left for the window
     expect(sent).toHaveLength(2);
     expect(buffer.pending).toBe(0);
+  });
+});
+
+describe("error messages for logs", () => {
+  it("keep the database's reason for a failed query, never its values", () => {
+    const failed = new DrizzleQueryError(
+      'insert into "api_keys" ("id", "secret_hash") values (?, ?)',
+      ["key_1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+      new Error("D1_ERROR: UNIQUE constraint failed: api_keys.id"),
+    );
+    expect(errorMessage(failed)).toBe("query failed: D1_ERROR: UNIQUE constraint failed: api_keys.id");
+    expect(errorMessage(new Error("plain"))).toBe("plain");
   });
 });

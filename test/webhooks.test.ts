@@ -221,6 +221,21 @@ describe("Shopify webhook", () => {
     });
   });
 
+  it("ignores a price too large to hold exactly, rather than store it rounded", async () => {
+    const { code } = await codeFor();
+    const orderId = Math.floor(Math.random() * 1e12);
+    const order = {
+      id: orderId,
+      total_price: "999999999999999.99",
+      currency: "EUR",
+      discount_codes: [{ code }],
+    };
+    expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body).toMatchObject({
+      outcome: "ignored_malformed",
+    });
+    expect(await conversion(String(orderId))).toBeNull();
+  });
+
   it("refuses a wrong HMAC with 401 and a body that is not JSON with 400", async () => {
     expect((await shopifyDelivery("orders/paid", { id: 1 }, crypto.randomUUID(), "wrong")).status).toBe(401);
     const body = "not json";

@@ -14,6 +14,7 @@ import { breakdownsRouter } from "./routes/breakdowns";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
 import { conversionsRouter } from "./routes/conversions";
+import { demoRouter } from "./routes/demo";
 import { influencersRouter } from "./routes/influencers";
 import { keysRouter } from "./routes/keys";
 import { linksRouter } from "./routes/links";
@@ -43,7 +44,8 @@ export function createApiRouter() {
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)
-    .route("/", webhooksRouter);
+    .route("/", webhooksRouter)
+    .route("/", demoRouter);
 }
 
 export function openApiDocument(api: ReturnType<typeof createApiRouter>) {

@@ -9,16 +9,8 @@ import { urlPath, urlSearch } from "../src/links/request-url";
 import { slugProblem } from "../src/links/slug";
 import { redirectLocation } from "../src/links/urls";
 import { errorMessage, log } from "../src/log";
+import { visitorSecret } from "./lib/visitor-secret";
 import { messagePage } from "./pages/message-page";
-
-// Without a configured secret, fall back to a random per-isolate one: hashes stay unlinkable to
-// IPs, but isolates disagree, so unique clicks are over-counted. Production sets the secret.
-let fallbackVisitorSecret: string | undefined;
-function visitorSecret(env: Env): string {
-  if (env.VISITOR_HASH_SECRET) return env.VISITOR_HASH_SECRET;
-  fallbackVisitorSecret ??= crypto.randomUUID();
-  return fallbackVisitorSecret;
-}
 
 // Clicks captured by this isolate within 50 ms share one queue message.
 const CLICK_WINDOW_MS = 50;

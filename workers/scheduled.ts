@@ -1,13 +1,24 @@
 import { runScheduledTasks, type ScheduledTask } from "../src/jobs/scheduled-jobs";
+import { DEFAULT_RETENTION_BATCHES, pruneRolledUpClicks, retentionDaysFrom } from "../src/rollup/retention";
 import { runRollup } from "../src/rollup/rollup";
 import { systemClock } from "../src/time";
 
-// The tasks each cron tick runs, in order; each one's report is kept in job_runs.
-export const scheduledTasks: ScheduledTask[] = [
+// The tasks each cron tick runs, in order; each one's report is kept in job_runs. Retention comes
+// after the rollup, so what the rollup just read can go in the same tick.
+export const scheduledTasks = (env: Pick<Env, "CLICK_RETENTION_DAYS">): ScheduledTask[] => [
   {
     name: "rollup",
     run: async (d1, run) => ({
       ...(await runRollup(d1, systemClock, { trigger: "cron", scheduledTime: run.scheduledTime })),
+    }),
+  },
+  {
+    name: "retention",
+    run: async (d1) => ({
+      ...(await pruneRolledUpClicks(d1, systemClock, {
+        retentionDays: retentionDaysFrom(env.CLICK_RETENTION_DAYS),
+        ...DEFAULT_RETENTION_BATCHES,
+      })),
     }),
   },
 ];
@@ -16,7 +27,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   await runScheduledTasks(
     env.DB,
     { cron: controller.cron, scheduledTime: controller.scheduledTime },
-    scheduledTasks,
+    scheduledTasks(env),
     systemClock,
   );
 }

@@ -210,6 +210,7 @@ export function swaylineEnv(extra = {}) {
     SHOPIFY_WEBHOOK_SECRET: { type: "text", value: "bench-shopify-secret" },
     SHORT_LINK_BASE_URL: { type: "text", value: "" },
     LINK_CACHE_TTL_SECONDS: { type: "text", value: "30" },
+    CLICK_RETENTION_DAYS: { type: "text", value: "400" },
     ...extra,
   };
 }

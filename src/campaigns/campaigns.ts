@@ -6,6 +6,10 @@ import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 
+// The longest attribution window a campaign may have: a sale by click id can name a click at most
+// this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
+export const MAX_ATTRIBUTION_WINDOW_DAYS = 365;
+
 export type CampaignInput = {
   name: string;
   objective: CampaignObjective;

@@ -32,7 +32,11 @@ function refererHost(referer: string | null): string | null {
   return referer ? hostOf(referer) : null;
 }
 
-export function captureClick(link: RedirectLink, request: ClickRequest, secret: string): CapturedClick {
+export function captureClick(
+  link: Pick<RedirectLink, "id" | "campaignId" | "influencerId">,
+  request: ClickRequest,
+  secret: string,
+): CapturedClick {
   return {
     id: request.clickId,
     link_id: link.id,

@@ -48,7 +48,7 @@ async function chartDays(
     return { from, to };
   }
   const first = await d1
-    .prepare("SELECT MIN(day) AS day FROM rollup_daily WHERE campaign_id = ?")
+    .prepare("SELECT MIN(day) AS day FROM rollup_influencer_daily WHERE campaign_id = ?")
     .bind(campaign.id)
     .first<{ day: string | null }>();
   from = campaign.startsAt ? utcDay(campaign.startsAt.getTime()) : (first?.day ?? to);

@@ -79,7 +79,8 @@ function scopeSql(scope: Scope, alias: string) {
 type Grouping = "campaign_id" | "influencer_id" | "day";
 type Grouped<K extends Grouping> = Record<K, string> & Partial<Sums>;
 
-// The rollup's sums over the days, grouped as asked.
+// The rollup's sums over the days, grouped as asked. From rollup_influencer_daily, rollup_daily
+// without the link (no summary groups by link): a tenth of the rows (see schema/rollups.ts).
 export async function rolledUp<K extends Grouping>(
   d1: D1Database,
   scope: Scope,
@@ -92,7 +93,7 @@ export async function rolledUp<K extends Grouping>(
     .prepare(
       `SELECT ${keys}, SUM(clicks) AS clicks, SUM(unique_clicks) AS uniqueClicks, SUM(bot_clicks) AS botClicks,
               SUM(leads) AS leads, SUM(conversions) AS conversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds
-       FROM rollup_daily r
+       FROM rollup_influencer_daily r
        WHERE ${where} AND r.day >= ? AND r.day <= ?
        GROUP BY ${keys}`,
     )

@@ -4,6 +4,7 @@ import { redeem } from "../conversions/redemptions";
 import { recordRefund } from "../conversions/refunds";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
+import { MAX_FIGURE } from "../money";
 import type { Clock } from "../time";
 
 export const STRIPE_KEY_ID = "webhook:stripe";
@@ -13,7 +14,7 @@ const promotionCode = z.union([z.string(), z.object({ code: z.string() }).loose(
 const session = z
   .object({
     id: z.string(),
-    amount_total: z.number().int().nonnegative().nullish(),
+    amount_total: z.number().int().nonnegative().max(MAX_FIGURE).nullish(),
     currency: z.string().nullish(),
     client_reference_id: z.string().nullish(),
     customer: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
@@ -42,7 +43,11 @@ const charge = z
     id: z.string(),
     payment_intent: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
     refunds: z
-      .object({ data: z.array(z.object({ id: z.string(), amount: z.number().int().positive() }).loose()) })
+      .object({
+        data: z.array(
+          z.object({ id: z.string(), amount: z.number().int().positive().max(MAX_FIGURE) }).loose(),
+        ),
+      })
       .loose()
       .nullish(),
   })

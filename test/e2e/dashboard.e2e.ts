@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  worker?.stop();
+  await worker?.stop();
 });
 
 describe("the dashboard in a real browser", () => {
@@ -91,7 +91,8 @@ describe("the dashboard in a real browser", () => {
     // The copy button (the pages' one script) puts the short link on the clipboard.
     const copy = page.locator("[data-link]").getByRole("button", { name: `Copy ${shortUrl}` });
     await copy.click();
-    await expect(copy.textContent()).resolves.toBe("Copied");
+    // The label changes once the clipboard write resolves, and back 1.5 s later: wait for it.
+    await expect.poll(() => copy.textContent(), { interval: 20 }).toBe("Copied");
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(shortUrl);
     influencerId = (await page
       .locator("[data-influencer]")

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  worker?.stop();
+  await worker?.stop();
 });
 
 describe("in a real browser against wrangler dev", () => {

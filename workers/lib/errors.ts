@@ -16,6 +16,12 @@ function fromHttpException(error: HTTPException): ApiError {
     return new ApiError("invalid_json", "The request body is not valid JSON.");
   }
   if (error.status === 413) return new ApiError("payload_too_large", "The request body is over 64 KiB.");
+  // The route validator's gate refuses a body sent as anything but JSON.
+  if (error.status === 415)
+    return new ApiError(
+      "unsupported_media_type",
+      "Send the body as JSON, with `Content-Type: application/json`.",
+    );
   if (error.status === 401)
     return new ApiError("unauthorized", error.message || "A valid API key is required.");
   return new ApiError("bad_request", error.message || "Bad request.");

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { MAX_FIGURE } from "../../src/money";
 import type { AppEnv } from "./app-env";
 import { validationError } from "./errors";
 
@@ -91,7 +92,9 @@ export const asOfSchema = z
   .nullable()
   .openapi({ description: "When the rollup last ran; null before its first run." });
 
-export const money = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const money = z.number().int().min(0).max(MAX_FIGURE);
+// Counts users report (views, followers): whole numbers, as large as money may be.
+export const count = z.number().int().min(0).max(MAX_FIGURE);
 export const currency = z
   .string()
   .regex(/^[A-Za-z]{3}$/, "An ISO-4217 code such as EUR.")

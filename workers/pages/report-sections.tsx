@@ -138,13 +138,15 @@ export const FunnelChart = ({ ui, totals }: { ui: Ui; totals: Metrics }) => {
   const rowH = 30;
   const labelW = 110;
   const barW = 200;
+  // Room after the widest bar for its figure (e.g. "1,622,540" or "1 622 540").
+  const figureW = 80;
   const height = stages.length * rowH;
   return (
     <section aria-labelledby="funnel">
       <h2 id="funnel">{ui.t.funnel}</h2>
       <svg
         class="chart"
-        viewBox={`0 0 ${labelW + barW + 50} ${height}`}
+        viewBox={`0 0 ${labelW + barW + figureW} ${height}`}
         role="img"
         aria-labelledby="funnel-title funnel-desc"
       >

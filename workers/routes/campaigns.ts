@@ -3,6 +3,7 @@ import {
   createCampaign,
   findCampaign,
   listCampaigns,
+  MAX_ATTRIBUTION_WINDOW_DAYS,
   serializeCampaign,
   updateCampaign,
 } from "../../src/campaigns/campaigns";
@@ -58,7 +59,7 @@ const campaignFields = {
     .number()
     .int()
     .min(1)
-    .max(365)
+    .max(MAX_ATTRIBUTION_WINDOW_DAYS)
     .optional()
     .openapi({ description: "Default 30." }),
   emv_cpm: money

@@ -15,6 +15,7 @@ import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
   conflictResponse,
+  count,
   createRouter,
   errorResponses,
   idParam,
@@ -47,8 +48,6 @@ const followerSnapshotSchema = z
     created_at: z.string(),
   })
   .openapi("FollowerSnapshot");
-
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const influencerFields = {
   // A leading @ is how people write handles; it is not part of the handle.

@@ -5,6 +5,7 @@ import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
+  count,
   createRouter,
   errorResponses,
   idParam,
@@ -57,7 +58,7 @@ const createPostBody = z
   })
   .strict();
 
-const counter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
+const counter = count.optional();
 const metricsBody = z
   .object({
     captured_at: isoDateTime.optional(),

@@ -11,6 +11,7 @@ import {
   isoDateTime,
   jsonBody,
   jsonResponse,
+  money,
   notFoundResponse,
 } from "../lib/router";
 
@@ -37,7 +38,7 @@ const refundBody = z
     refund_id: externalId.openapi({
       description: "The shop's id for this refund: replays with it count once.",
     }),
-    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ description: "Minor units." }),
+    amount: money.min(1).openapi({ description: "Minor units." }),
     occurred_at: isoDateTime.optional(),
   })
   .strict();

@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
+
+const run = promisify(execFile);
+const DEMO = "Maison Solène · Lancement Sérum Éclat";
+
+let worker: LocalWorker;
+
+beforeAll(async () => {
+  // As `npm run seed` starts its own Worker: with the demo import switched on.
+  worker = await startLocalWorker({ SWAYLINE_DEMO_IMPORT: "true" });
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+function seed() {
+  return run(process.execPath, ["scripts/seed.mjs", "--scale", "0.05"], {
+    env: { ...process.env, SEED_URL: worker.url, SEED_ADMIN_KEY: E2E_ADMIN_KEY },
+  });
+}
+
+async function get(path: string) {
+  const res = await fetch(`${worker.url}/api/v1${path}`, {
+    headers: { Authorization: `Bearer ${E2E_ADMIN_KEY}` },
+  });
+  expect(res.status, path).toBe(200);
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary response fields and asserts on them.
+  return (await res.json()) as any;
+}
+
+// The raw rows of a campaign, counted in one `wrangler d1 execute` (each call costs seconds).
+function rawCounts(campaignId: string) {
+  const where = `campaign_id = '${campaignId}'`;
+  const [row] = worker.query(`SELECT
+      (SELECT COUNT(*) FROM clicks WHERE ${where} AND is_bot = 0) AS clicks,
+      (SELECT COUNT(*) FROM clicks WHERE ${where} AND is_bot = 1) AS bot_clicks,
+      (SELECT COUNT(DISTINCT strftime('%Y-%m-%d', clicked_at / 1000, 'unixepoch')) FROM clicks WHERE ${where}) AS click_days,
+      (SELECT COUNT(DISTINCT country) FROM clicks WHERE ${where}) AS countries,
+      (SELECT COUNT(*) FROM conversions WHERE ${where} AND type = 'sale') AS conversions,
+      (SELECT SUM(amount) FROM conversions WHERE ${where} AND type = 'sale') AS revenue,
+      (SELECT SUM(amount) FROM refunds WHERE ${where}) AS refunds,
+      (SELECT COUNT(*) FROM posts WHERE ${where}) AS posts`);
+  return row as Record<string, number>;
+}
+
+describe("npm run seed, against wrangler dev", () => {
+  it("fills a campaign whose summary agrees with the raw events, and refuses to seed twice", async () => {
+    const { stdout } = await seed();
+    expect(stdout).toContain("Done in");
+
+    const campaigns = await get("/campaigns");
+    const demo = campaigns.data.find((c: { name: string }) => c.name === DEMO);
+    expect(demo).toMatchObject({ currency: "EUR", objective: "sales", emv_cpm: 1200 });
+    expect(demo.goals.length).toBeGreaterThan(0);
+    const summary = await get(`/campaigns/${demo.id}/summary`);
+    const { totals } = summary;
+    const raw = rawCounts(demo.id);
+
+    // Every figure there, and each equal to a count of the raw rows.
+    expect(totals.clicks).toBeGreaterThan(50);
+    expect(totals.clicks).toBe(raw.clicks);
+    expect(totals.bot_clicks).toBe(raw.bot_clicks);
+    expect(totals.conversions).toBeGreaterThan(0);
+    expect(totals.conversions).toBe(raw.conversions);
+    expect(totals.revenue).toBe(raw.revenue);
+    expect(totals.refunds).toBeGreaterThan(0);
+    expect(totals.refunds).toBe(raw.refunds);
+    expect(totals.impressions).toBeGreaterThan(0);
+    expect(totals.cost).toBeGreaterThan(0);
+    expect(summary.influencers.length).toBe(6);
+    expect(new Set(summary.influencers.map((i: { handle: string }) => i.handle)).size).toBe(6);
+    // Clicks over weeks, from several countries (the import), and today's through the redirect.
+    expect(raw.click_days).toBeGreaterThan(20);
+    expect(raw.countries).toBeGreaterThan(3);
+    expect(raw.posts).toBeGreaterThan(5);
+
+    const again = await seed();
+    expect(again.stdout).toContain("Already seeded");
+    expect((await get("/campaigns")).data.filter((c: { name: string }) => c.name === DEMO)).toHaveLength(1);
+    expect(rawCounts(demo.id).clicks).toBe(totals.clicks);
+  }, 90_000);
+});
