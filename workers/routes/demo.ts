@@ -19,8 +19,8 @@ import { visitorSecret } from "../lib/visitor-secret";
 
 // The redirect stamps a click with the time it happens, so a demo with weeks of history needs
 // another way in for past clicks. This route exists only where SWAYLINE_DEMO_IMPORT is "true",
-// which only `npm run seed`'s own `wrangler dev` sets; everywhere else it answers exactly like a
-// path that does not exist, before looking at the key.
+// which only local development sets (`npm start`, and `npm run seed`'s own `wrangler dev`);
+// everywhere else it answers exactly like a path that does not exist, before looking at the key.
 const demoImportEnabled = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.SWAYLINE_DEMO_IMPORT !== "true") {
     throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
