@@ -81,6 +81,14 @@ describe("API keys", () => {
       "validation_failed",
     );
     expectError(await api("POST", "/keys", { body: { scope: "root" } }), 422, "validation_failed");
+    // An empty influencer_id is refused too (found by the hostile-input suite: it was a 500).
+    for (const scope of ["admin", "checkout", "influencer"]) {
+      expectError(
+        await api("POST", "/keys", { body: { scope, influencer_id: "" } }),
+        422,
+        "validation_failed",
+      );
+    }
   });
 
   it("refuses all admin access when ADMIN_API_KEY is unset (fail closed)", async () => {

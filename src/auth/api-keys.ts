@@ -69,7 +69,8 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
       where: eq(influencers.id, input.influencerId),
     });
     if (!influencer) throw notFound("influencer_not_found", "influencer", input.influencerId);
-  } else if (input.influencerId) {
+  } else if (input.influencerId !== undefined) {
+    // Even an empty one: it would reach the row and fail its foreign key (a 500), not be ignored.
     throw new ApiError("validation_failed", "Only influencer keys take influencer_id.", [
       { path: "influencer_id", message: `Not allowed for scope ${input.scope}.` },
     ]);

@@ -34,7 +34,7 @@ const createdKeySchema = apiKeySchema
 const createKeyBody = z
   .object({
     scope: z.enum(KEY_SCOPES),
-    influencer_id: z.string().max(64).optional(),
+    influencer_id: z.string().min(1).max(64).optional(),
     name: z.string().min(1).max(200).optional(),
   })
   .strict();
