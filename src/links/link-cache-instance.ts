@@ -1,5 +1,7 @@
-import { systemClock } from "../time";
+import type { Db } from "../db";
+import { type Clock, systemClock } from "../time";
 import { LinkCache } from "./link-cache";
+import { createLink, type LinkInput } from "./links";
 
 const DEFAULT_TTL_SECONDS = 30;
 const MAX_TTL_SECONDS = 60;
@@ -19,4 +21,17 @@ export function linkCache(env: { LINK_CACHE_TTL_SECONDS?: string }): LinkCache {
     instance = new LinkCache({ capacity: CAPACITY, ttlMs: ttlSeconds * 1000, clock: systemClock });
   }
   return instance;
+}
+
+// Every way of issuing a link (the API, the dashboard's form) goes through here: this isolate may
+// have cached the slug as unknown before it existed, and would answer 404 for up to the TTL.
+export async function createLinkAndRefreshCache(
+  db: Db,
+  env: { LINK_CACHE_TTL_SECONDS?: string },
+  input: LinkInput,
+  clock: Clock,
+) {
+  const row = await createLink(db, input, clock);
+  linkCache(env).delete(row.slug);
+  return row;
 }

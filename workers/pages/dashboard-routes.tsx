@@ -3,8 +3,8 @@ import { createCampaign, findCampaign, listCampaigns } from "../../src/campaigns
 import { enrol } from "../../src/campaigns/enrolments";
 import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
 import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
-import { linkCache } from "../../src/links/link-cache-instance";
-import { createLink, listLinks } from "../../src/links/links";
+import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
+import { listLinks } from "../../src/links/links";
 import { createShareLink, listShareLinks, revokeShareLink } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
@@ -203,13 +203,12 @@ export const dashboardRoutes = new Hono<PageEnv>()
           slug: form.text("slug"),
         });
         if (!body) return null;
-        const row = await createLink(
+        await createLinkAndRefreshCache(
           c.get("db"),
+          c.env,
           { campaignId: id, influencerId: body.influencer_id, url: body.url, slug: body.slug },
           systemClock,
         );
-        // This isolate may have cached the slug as unknown before it existed (as the API does).
-        linkCache(c.env).delete(row.slug);
         return c.redirect(`/dashboard/campaigns/${id}#links`, 303);
       },
       (state) => showCampaign(c, id, { state }),

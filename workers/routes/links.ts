@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { linkCache } from "../../src/links/link-cache-instance";
-import { createLink, findLink, listLinks, serializeLink, updateLink } from "../../src/links/links";
+import { createLinkAndRefreshCache, linkCache } from "../../src/links/link-cache-instance";
+import { findLink, listLinks, serializeLink, updateLink } from "../../src/links/links";
 import { systemClock } from "../../src/time";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
@@ -113,8 +113,9 @@ export const linksRouter = createRouter()
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const row = await createLink(
+      const row = await createLinkAndRefreshCache(
         c.get("db"),
+        c.env,
         {
           campaignId: body.campaign_id,
           influencerId: body.influencer_id,
@@ -126,8 +127,6 @@ export const linksRouter = createRouter()
         },
         systemClock,
       );
-      // This isolate may have cached the slug as unknown before it existed.
-      linkCache(c.env).delete(row.slug);
       return c.json(serializeLink(row, shortLinkBase(c)), 201);
     },
   )
