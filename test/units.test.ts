@@ -345,14 +345,17 @@ describe("click buffer", () => {
     };
     const buffer = new ClickBuffer<number>({ windowMs: 20, maxItems: 3 });
     const owner = buffer.add(1, send);
-    await buffer.add(2, send); // a window is open: its owner will send this one
+    expect(owner).toBeInstanceOf(Promise);
+    expect(buffer.add(2, send)).toBeNull(); // a window is open: its owner will send this one
     expect(sent).toEqual([]);
     await owner;
     expect(sent).toEqual([[1, 2]]);
 
     const windowOwner = buffer.add(3, send);
-    await buffer.add(4, send);
-    await buffer.add(5, send); // the third click fills the buffer: sent at once
+    expect(buffer.add(4, send)).toBeNull();
+    const filler = buffer.add(5, send); // the third click fills the buffer: sent at once
+    expect(filler).toBeInstanceOf(Promise);
+    await filler;
     expect(sent).toEqual([
       [1, 2],
       [3, 4, 5],

@@ -12,28 +12,38 @@ import { errorMessage, log } from "../src/log";
 import { visitorSecret } from "./lib/visitor-secret";
 import { messagePage } from "./pages/message-page";
 
-// Clicks captured by this isolate within 50 ms share one queue message.
+// A click as the redirect leaves it: what it read from the request, not yet captured. Capturing
+// (hashing the visitor, cutting the referer to its host) happens when the window's batch is sent,
+// after every response in it has gone out; the raw IP is held in memory for that window only.
+type PendingClick = { link: RedirectLink; request: ClickRequest };
+
+// Clicks answered by this isolate within 50 ms share one queue message.
 const CLICK_WINDOW_MS = 50;
-const clickBuffer = new ClickBuffer<CapturedClick>({
+const clickBuffer = new ClickBuffer<PendingClick>({
   windowMs: CLICK_WINDOW_MS,
   maxItems: MAX_CLICKS_PER_MESSAGE,
 });
 
-async function sendClicks(env: Env, clicks: CapturedClick[]): Promise<void> {
-  try {
-    await env.EVENTS.send(packClicks(clicks), { contentType: "json" });
-  } catch (error) {
-    // The visitors already have their redirects; lost clicks are logged, never surfaced.
-    log.error("clicks_not_sent", { clicks: clicks.length, error: errorMessage(error) });
+function capture(env: Env, pending: PendingClick[]): CapturedClick[] {
+  const secret = visitorSecret(env);
+  const clicks: CapturedClick[] = [];
+  for (const { link, request } of pending) {
+    try {
+      clicks.push(captureClick(link, request, secret));
+    } catch (error) {
+      log.error("click_not_captured", { link_id: link.id, error: errorMessage(error) });
+    }
   }
+  return clicks;
 }
 
-async function logClick(env: Env, link: RedirectLink, request: ClickRequest): Promise<void> {
+async function sendClicks(env: Env, pending: PendingClick[]): Promise<void> {
   try {
-    const click = captureClick(link, request, visitorSecret(env));
-    await clickBuffer.add(click, (clicks) => sendClicks(env, clicks));
+    const clicks = capture(env, pending);
+    if (clicks.length > 0) await env.EVENTS.send(packClicks(clicks), { contentType: "json" });
   } catch (error) {
-    log.error("click_not_captured", { link_id: link.id, error: errorMessage(error) });
+    // The visitors already have their redirects; lost clicks are logged, never surfaced.
+    log.error("clicks_not_sent", { clicks: pending.length, error: errorMessage(error) });
   }
 }
 
@@ -49,23 +59,25 @@ export function shortLinkSlug(request: Request): string | null {
 const redirectTo = (location: string) =>
   new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
 
-async function lookUp(env: Env, slug: string): Promise<RedirectLink | null> {
+// The hot path, served before (and without) the router. With the link cached in this isolate the
+// answer is synchronous: no I/O, no promise, no await before the response. The click is put in
+// this isolate's buffer as read from the request, and captured and queued after the response.
+export function redirect(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  slug: string,
+): Response | Promise<Response> {
   const cache = linkCache(env);
-  let link = cache.get(slug);
-  if (link === undefined) {
-    link = await findRedirectLink(env.DB, slug);
-    cache.set(slug, link);
-  }
-  return link;
+  const cached = cache.get(slug);
+  if (cached !== undefined) return answer(request, env, ctx, cached);
+  return lookUpAndAnswer(request, env, ctx, slug);
 }
 
-// The hot path, served before (and without) the router. With the link cached in this isolate it
-// does no I/O before answering; the click is captured (visitor hashed) and queued in waitUntil,
-// after the response.
-export async function redirect(request: Request, env: Env, ctx: ExecutionContext, slug: string) {
+async function lookUpAndAnswer(request: Request, env: Env, ctx: ExecutionContext, slug: string) {
   let link: RedirectLink | null;
   try {
-    link = await lookUp(env, slug);
+    link = await findRedirectLink(env.DB, slug);
   } catch (error) {
     log.error("link_lookup_failed", { error: errorMessage(error) });
     return messagePage(
@@ -74,6 +86,16 @@ export async function redirect(request: Request, env: Env, ctx: ExecutionContext
       "This link cannot be opened right now. Please try again in a moment.",
     );
   }
+  linkCache(env).set(slug, link);
+  return answer(request, env, ctx, link);
+}
+
+function answer(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  link: RedirectLink | null,
+): Response | Promise<Response> {
   if (!link) return messagePage(404, "Link not found", "There is no link at this address.");
   if (link.disabled) return messagePage(410, "Link disabled", "This link has been turned off.");
 
@@ -87,16 +109,23 @@ export async function redirect(request: Request, env: Env, ctx: ExecutionContext
   const clickId = newClickId(link.id, now);
   const destination = { url: link.destinationUrl, queryKeys: link.destinationQueryKeys };
   const location = redirectLocation(destination, urlSearch(request.url), isHead ? null : clickId);
-  ctx.waitUntil(
-    logClick(env, link, {
+  // Only the three fields a click keeps: the whole cf object (dozens of fields on Cloudflare)
+  // would otherwise stay alive with the click until its window is sent.
+  const cf = request.cf;
+  const click: PendingClick = {
+    link,
+    request: {
       clickId,
       at: now,
       method: request.method,
       ip: request.headers.get("CF-Connecting-IP") ?? "",
       userAgent: request.headers.get("User-Agent") ?? "",
       referer: request.headers.get("Referer"),
-      cf: request.cf as ClickRequest["cf"],
-    }),
-  );
+      cf: cf && { country: cf.country, region: cf.region, city: cf.city },
+    },
+  };
+  // Only the request that opened the buffer's window (or filled it) has a promise to keep alive.
+  const sending = clickBuffer.add(click, (clicks) => sendClicks(env, clicks));
+  if (sending) ctx.waitUntil(sending);
   return redirectTo(location);
 }
