@@ -6,6 +6,9 @@ import type { ClickRow } from "./click-event";
 // unpacked with json_each: one statement per table per chunk. Each click is a positional array
 // (SQLite reads `value ->> 3` faster than `value ->> 'key'`: measured 7.6 against 12 µs a click).
 // Chunks stay well under D1's 2 MB value limit (a click is about 300 bytes of JSON).
+// json_each hands each element over as JSON text, rebuilt every time `value` is read: reading it
+// once per column rebuilt it 15 times a click. The MATERIALIZED CTE reads it once, and SQLite's
+// JSON parse cache serves the 15 `->>` from one parse (bench:d1-writer: 27.5 -> 22 µs a click).
 const CLICKS_PER_STATEMENT = 1000;
 
 const COLUMNS = [
@@ -25,12 +28,13 @@ const COLUMNS = [
   "is_bot",
   "visitor_hash",
 ] as const;
-const at = (column: (typeof COLUMNS)[number]) => `value ->> ${COLUMNS.indexOf(column)}`;
+const at = (column: (typeof COLUMNS)[number]) => `v ->> ${COLUMNS.indexOf(column)}`;
 
 const INSERT_CLICKS = `
+WITH rows (v) AS MATERIALIZED (SELECT value FROM json_each(?1))
 INSERT INTO clicks (${COLUMNS.join(", ")}, received_at)
 SELECT ${COLUMNS.map(at).join(", ")}, ?2
-FROM json_each(?1)
+FROM rows
 WHERE true
 ON CONFLICT (id) DO NOTHING`;
 
@@ -40,9 +44,10 @@ ON CONFLICT (id) DO NOTHING`;
 // for D1 to receive and for json_each to parse.
 const UNIQUE_COLUMNS = ["link_id", "day", "visitor_hash", "id", "clicked_at"] as const;
 const CLAIM_UNIQUES = `
+WITH rows (v) AS MATERIALIZED (SELECT value FROM json_each(?1))
 INSERT INTO click_uniques (link_id, day, visitor_hash, click_id, clicked_at)
-SELECT ${UNIQUE_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}
-FROM json_each(?1)
+SELECT ${UNIQUE_COLUMNS.map((_, i) => `v ->> ${i}`).join(", ")}
+FROM rows
 WHERE true
 ON CONFLICT (link_id, day, visitor_hash) DO UPDATE
   SET click_id = excluded.click_id, clicked_at = excluded.clicked_at
