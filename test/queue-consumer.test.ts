@@ -428,7 +428,7 @@ describe("packed (v2) click messages", () => {
     expect(Object.keys(reasons).sort()).toEqual([...ids].sort());
     expect(reasons[`${first}#1`]).toMatch(/^invalid click: link_id/);
     expect(reasons[`${first}#4`]).toMatch(/^invalid click: visitor_hash/);
-    expect(reasons[second as string]).toMatch(/^invalid event/);
+    expect(reasons[second as string]).toBe("invalid event: clicks expected an array of 1 to 100 items");
     expect(reasons[third as string]).toMatch(/^invalid event/);
     // Set aside as a person can read it: the click with its link and user agent filled back in.
     const nowhereRow = stored.results.find((r) => r.message_id === `${first}#1`);

@@ -62,9 +62,14 @@ export function checkClick(value: unknown): { click: CapturedClick } | { problem
 // One queue message carries the clicks an isolate captured in a short window (see ClickBuffer):
 // Queues bill three operations per message, so batching at the source divides that cost.
 export const MAX_CLICKS_PER_MESSAGE = 100;
-// Each message's clicks are validated one by one, so one malformed click cannot take its
-// neighbours down with it.
-const clickList = z.array(z.unknown()).min(1).max(MAX_CLICKS_PER_MESSAGE);
+// Each message's clicks are validated one by one (checkClick), so one malformed click cannot take
+// its neighbours down with it. So the envelope only checks that the lists are arrays: z.array
+// would walk every element once more (measured: about 1.5 µs a click in the consumer).
+const list = (min: number, max: number) =>
+  z.custom<unknown[]>((v) => Array.isArray(v) && v.length >= min && v.length <= max, {
+    message: `expected an array of ${min} to ${max} items`,
+  });
+const clickList = list(1, MAX_CLICKS_PER_MESSAGE);
 
 // v1: each click as a CapturedClick object. No longer sent; still read, because messages sent
 // before a deploy can be delivered (or redelivered) after it.
@@ -77,8 +82,8 @@ const clicksMessageV1Schema = z.object({ type: z.literal("clicks"), v: z.literal
 const clicksMessageV2Schema = z.object({
   type: z.literal("clicks"),
   v: z.literal(2),
-  links: z.array(z.unknown()),
-  agents: z.array(z.unknown()),
+  links: list(0, MAX_CLICKS_PER_MESSAGE),
+  agents: list(0, MAX_CLICKS_PER_MESSAGE),
   clicks: clickList,
 });
 export const clicksMessageSchema = z.discriminatedUnion("v", [clicksMessageV1Schema, clicksMessageV2Schema]);
