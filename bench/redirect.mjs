@@ -4,10 +4,15 @@
 //
 //   npm run bench:redirect -- [--duration 10] [--rounds 3] [--connections 32] [--report-only]
 //                             [--bundle path/to/index.js] [--direct]
-//                             [--generator wrk|autocannon] [--consumer-apart]
+//                             [--generator wrk|autocannon] [--consumer-apart] [--versus other/index.js]
+//                             [--no-pin] [--processes <n>=rounds]
 //
 // --bundle skips the build and loads a given bundled index.js instead: to attribute the cost, copy
 // the built bundle, disable one piece of the work in the copy, and compare.
+// --versus adds the Worker built from another bundle as one more side of the same run (each with
+// its own workerd, D1 and queue): an A/B of two builds on equal terms, which separate runs on these
+// shared cores cannot give; --versus with the bundle just built is an A/A run, which shows how far
+// the noise alone moves the figures.
 // --direct sends the load to each Worker's own socket (miniflare's unsafeDirectSockets), bypassing
 // miniflare's entry Worker; see below. Requests then carry no request.cf and no CF-Connecting-IP.
 //
@@ -31,6 +36,15 @@
 //   the Workers it drives), else autocannon (Node; on a 2-core machine it takes about a core of
 //   its own, which holds both sides back alike and so pulls the ratios towards 1); --generator
 //   picks one. The results name the generator: compare ratios only between runs that used the same.
+// - On Linux with two or more CPUs, every workerd is pinned to the last CPU and the load generator
+//   to the first (taskset; --no-pin leaves placement to the scheduler). Both sides then run on the
+//   same core, and neither shares its core with the generator: unpinned, a bare Worker's
+//   requests/s moved by up to 15 % between runs on these two shared cores depending on where the
+//   scheduler put it; pinned, about 5 %.
+// - Each side runs in several workerd processes (--processes, by default one per round), round r
+//   on the r-th. The same Worker in two processes can differ by 15-20 % in requests/s for the whole
+//   life of each process (memory layout, which the benchmark cannot control; measured on these
+//   machines), so a single process per side would let one process's luck decide the run.
 // - Rounds alternate bare, redirect, bare, redirect… so that noise on the machine (two shared cores)
 //   hits both sides alike; each side's figure is the median over its rounds. Before the rounds a
 //   short unrecorded warm-up load lets V8 optimise both Workers. After every redirect round the
@@ -58,8 +72,8 @@
 // Exit code 1 when a click was lost, or when a speed ratio misses its target (unless --report-only:
 // the speed ratios depend on the machine; the click count does not).
 
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import {
   api,
@@ -69,6 +83,7 @@ import {
   COMPATIBILITY_DATE,
   COMPATIBILITY_FLAGS,
   cpuMs,
+  cpuPinning,
   createSession,
   createWorkerLogs,
   devOptions,
@@ -76,6 +91,7 @@ import {
   mark,
   medianOf,
   parseBenchArgs,
+  pinProcesses,
   runContext,
   SWAYLINE_QUEUE_TRIGGERS,
   sharedOptions,
@@ -111,14 +127,25 @@ const {
   connections: CONNECTIONS,
   reportOnly: REPORT_ONLY,
   direct: DIRECT,
+  positiveInt,
   warmupSeconds: WARMUP_SECONDS,
 } = parseBenchArgs(
   "Usage: npm run bench:redirect -- [--duration <s>=10] [--rounds <n>=3] [--connections <n>=32] [--report-only]\n" +
     "                                 [--bundle <prebuilt index.js: skip the build>] [--direct]\n" +
-    "                                 [--generator wrk|autocannon] [--consumer-apart]",
-  { generator: { type: "string" }, "consumer-apart": { type: "boolean", default: false } },
+    "                                 [--generator wrk|autocannon] [--consumer-apart] [--versus <other index.js>]\n" +
+    "                                 [--no-pin] [--processes <n>=rounds]",
+  {
+    generator: { type: "string" },
+    "consumer-apart": { type: "boolean", default: false },
+    versus: { type: "string" },
+    "no-pin": { type: "boolean", default: false },
+    processes: { type: "string" },
+  },
 );
+const PROCESSES = args.processes === undefined ? ROUNDS : positiveInt("processes");
+const PINNING = cpuPinning(!args["no-pin"]);
 const CONSUMER_APART = args["consumer-apart"];
+const VERSUS = args.versus ? resolve(args.versus) : null;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -187,9 +214,9 @@ async function waitForClicks(db, expected, stallMs, onProgress) {
 }
 
 // A Worker in its own miniflare instance (its own workerd process), listening on a free port.
-async function startInstance(tmp, name, manifest, extraConfig = {}) {
+async function startInstance(tmp, name, copy, manifest, extraConfig = {}) {
   const mf = new Miniflare({
-    ...sharedOptions(join(tmp, `state-${name}`), workerLogs.handle),
+    ...sharedOptions(join(tmp, `state-${name}-${copy}`), workerLogs.handle),
     workers: [
       {
         dev: devOptions(DIRECT),
@@ -205,6 +232,7 @@ async function startInstance(tmp, name, manifest, extraConfig = {}) {
   });
   session.instances.push(mf);
   const { url, pids } = await startWorkerd(mf);
+  if (PINNING) pinProcesses(pids, PINNING.workerd);
   // The load goes through miniflare's entry Worker, or with --direct to the Worker's own socket.
   const origin = DIRECT ? await mf.unsafeGetDirectURL(name) : url;
   return { mf, url, origin, pids };
@@ -212,15 +240,15 @@ async function startInstance(tmp, name, manifest, extraConfig = {}) {
 
 // The real Worker with the wrangler.toml bindings and a fresh, migrated D1, seeded through its own
 // API with one link, whose slug is then read once from D1 and afterwards served from the cache.
-async function startSwayline(tmp, name, bundlePath, bundle, wrapperOptions) {
-  step(`starting the Swayline Worker "${name}" in workerd (miniflare)…`);
+async function startSwayline(tmp, name, copy, bundlePath, bundle, wrapperOptions) {
+  step(`starting the Swayline Worker "${name}" #${copy + 1} in workerd (miniflare)…`);
   const manifest = benchManifest(
     dirname(bundlePath),
     counterWrapper("index.js", wrapperOptions),
     "index.js",
     bundle,
   );
-  const instance = await startInstance(tmp, name, manifest, {
+  const instance = await startInstance(tmp, name, copy, manifest, {
     env: swaylineEnv(),
     triggers: SWAYLINE_QUEUE_TRIGGERS,
   });
@@ -268,59 +296,88 @@ let exitCode = 0;
 
 try {
   const generator = loadGenerator(args.generator, tmp);
-  const load = (url, seconds) => generator.run(url, { headers: HEADERS, connections: CONNECTIONS, seconds });
+  const load = (url, seconds) =>
+    generator.run(url, { headers: HEADERS, connections: CONNECTIONS, seconds, cpu: PINNING?.generator });
   step(`load generator: ${generator.name} ${generator.version}`);
+  if (PINNING) {
+    // autocannon runs in this process: pinning it pins the generator.
+    if (generator.name === "autocannon") pinProcesses([process.pid], PINNING.generator);
+    step(
+      `pinned: workerd on CPU ${PINNING.workerd}, ${generator.name} on CPU ${PINNING.generator} (--no-pin: not)`,
+    );
+  } else step("not pinned to CPUs (--no-pin, not Linux, one CPU, or no taskset)");
 
   // 1. Build the Worker as `wrangler deploy` would (one bundled ES module).
   const { bundlePath, bundle } = buildWorker(tmp, args.bundle);
 
-  // 2. The real Worker in workerd with the wrangler.toml bindings, a fresh D1 and its consumers.
-  const sides = { redirect: await startSwayline(tmp, "swayline", bundlePath, bundle) };
+  // 2. Each side runs in PROCESSES workerd processes, round r on process r (modulo PROCESSES).
+  // The real Worker with the wrangler.toml bindings, a fresh D1 and its consumers; the bare one;
+  // optionally the same Worker with an ack-only consumer, and the Worker of another bundle.
+  // One after another: startWorkerd tells a new process by the children that appeared meanwhile.
+  const copies = async (start) => {
+    const instances = [];
+    for (let copy = 0; copy < PROCESSES; copy++) instances.push(await start(copy));
+    return instances;
+  };
+  const sides = {
+    redirect: await copies((copy) => startSwayline(tmp, "swayline", copy, bundlePath, bundle)),
+  };
+  const { path } = sides.redirect[0];
 
   // 3. The baseline: a bare Worker answering the same request with a constant 302.
-  step("starting the bare Worker in another workerd (miniflare)…");
+  step(`starting the bare Worker in ${PROCESSES} other workerd (miniflare)…`);
   const bareDir = join(tmp, "bare");
   mkdirSync(bareDir, { recursive: true });
-  const bare = await startInstance(
-    tmp,
-    "bare",
-    benchManifest(bareDir, counterWrapper("bare.mjs"), "bare.mjs", BARE_WORKER),
-  );
-  const { path } = sides.redirect;
-  {
+  sides.bare = await copies(async (copy) => {
+    const bare = await startInstance(
+      tmp,
+      "bare",
+      copy,
+      benchManifest(bareDir, counterWrapper("bare.mjs"), "bare.mjs", BARE_WORKER),
+    );
     const res = await fetch(new URL(path, bare.url), { redirect: "manual", headers: HEADERS });
     await res.arrayBuffer();
     if (res.status !== 302) throw new Error(`bare Worker answered ${res.status}, expected 302`);
-  }
-  sides.bare = { ...bare, target: new URL(path, bare.origin).href };
+    return { ...bare, target: new URL(path, bare.origin).href };
+  });
 
   // 4. Optionally the same Worker again, with a consumer that only acknowledges (see the header).
   if (CONSUMER_APART) {
-    sides.acksOnly = await startSwayline(tmp, "swayline-acks-only", bundlePath, bundle, { ackOnly: true });
+    sides.acksOnly = await copies((copy) =>
+      startSwayline(tmp, "swayline-acks-only", copy, bundlePath, bundle, { ackOnly: true }),
+    );
   }
-  const order = ["bare", "redirect", ...(CONSUMER_APART ? ["acksOnly"] : [])];
-  for (const side of order) step(`${side}: load on ${sides[side].target}`);
-  const measureCpu = order.every((side) => sides[side].pids.length > 0);
+  if (VERSUS) {
+    const versusBundle = readFileSync(VERSUS, "utf8");
+    sides.versus = await copies((copy) => startSwayline(tmp, "swayline-versus", copy, VERSUS, versusBundle));
+  }
+  const order = ["bare", "redirect", ...(CONSUMER_APART ? ["acksOnly"] : []), ...(VERSUS ? ["versus"] : [])];
+  for (const side of order) step(`${side}: load on ${sides[side].map((i) => i.target).join(", ")}`);
+  const measureCpu = order.every((side) => sides[side].every((i) => i.pids.length > 0));
+  // The Swayline sides whose clicks are written to D1 (the ack-only one writes none).
+  const writers = ["redirect", ...(VERSUS ? ["versus"] : [])];
 
   // 5. Load: an unrecorded warm-up for each, then alternating recorded rounds.
   step(`warm-up load: ${WARMUP_SECONDS} s each, ${CONNECTIONS} connections (not recorded)…`);
-  for (const side of order) await load(sides[side].target, WARMUP_SECONDS);
-  await waitForClicks(sides.redirect.db, await countRedirects(sides.redirect.origin), 5_000);
+  for (const side of order) for (const instance of sides[side]) await load(instance.target, WARMUP_SECONDS);
+  for (const side of writers)
+    for (const { db, origin } of sides[side]) await waitForClicks(db, await countRedirects(origin), 5_000);
 
   const rounds = [];
   step(
-    `load: ${ROUNDS} round(s) × (${order.join(", ")}), ${DURATION} s each, ${CONNECTIONS} connections, ${generator.name}`,
+    `load: ${ROUNDS} round(s) × (${order.join(", ")}), ${DURATION} s each, ${CONNECTIONS} connections, ${generator.name}, ` +
+      `${PROCESSES} workerd process(es) per side`,
   );
   for (let round = 1; round <= ROUNDS; round++) {
     // Odd rounds in order, even rounds reversed: no side always follows the same one.
     for (const side of round % 2 ? order : [...order].reverse()) {
-      const { origin, pids, db, target } = sides[side];
+      const { origin, pids, db, target } = sides[side][(round - 1) % PROCESSES];
       const answeredBefore = await countRedirects(origin);
       const cpuBefore = cpuMs(pids);
       const r = { side, round, ...(await load(target, DURATION)) };
       rounds.push(r);
       let caughtUp = "";
-      if (side === "redirect") {
+      if (writers.includes(side)) {
         // Let the consumer catch up before the next round, so its backlog does not load the next one.
         const answered = await countRedirects(origin);
         const started = Date.now();
@@ -338,7 +395,7 @@ try {
       r.answered = (await countRedirects(origin)) - answeredBefore;
       r.workerdCpuUsPerRequest = measureCpu ? ((cpuMs(pids) - cpuBefore) * 1000) / r.answered : null;
       console.log(
-        `  round ${round}/${ROUNDS} ${side.padEnd(8)} ${fmt.rps(r.requestsPerSecond).padStart(7)} req/s  ` +
+        `  round ${round}/${ROUNDS} ${side.padEnd(8)} #${((round - 1) % PROCESSES) + 1} ${fmt.rps(r.requestsPerSecond).padStart(7)} req/s  ` +
           `p50 ${fmt.ms(r.latencyP50)}  p99 ${fmt.ms(r.latencyP99)}  302s ${fmt.int(r.answered)}` +
           (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : "") +
           (measureCpu ? `  workerd CPU ${fmt.us(r.workerdCpuUsPerRequest)}/req` : ""),
@@ -347,20 +404,25 @@ try {
     }
   }
 
-  // 6. Wait for every click to reach D1.
-  const { db, origin } = sides.redirect;
-  const answered = await countRedirects(origin);
+  // 6. Wait for every click of the measured Worker to reach D1, process by process.
+  let answered = 0;
+  let clicks = 0;
+  let deadLetters = 0;
+  for (const [copy, { db, origin }] of sides.redirect.entries()) {
+    const expected = await countRedirects(origin);
+    step(`waiting for the queue of process #${copy + 1} to drain (${fmt.int(expected)} redirects answered)…`);
+    answered += expected;
+    clicks += await waitForClicks(db, expected, STALL_MS, (n) =>
+      console.log(`  ${fmt.int(n)} clicks in D1…`),
+    );
+    deadLetters += Number((await db.prepare("SELECT COUNT(*) AS n FROM dead_letters").first()).n);
+  }
   const generatorResponses = rounds
     .filter((r) => r.side === "redirect")
     .reduce((sum, r) => sum + r.responses, 0);
-  step(`waiting for the queue to drain (${fmt.int(answered)} redirects answered)…`);
-  const clicks = await waitForClicks(db, answered, STALL_MS, (n) =>
-    console.log(`  ${fmt.int(n)} clicks in D1…`),
-  );
   const lost = Math.max(0, answered - clicks);
   // More rows than redirects cannot come from redelivery (inserts are idempotent on the click id).
   const extra = Math.max(0, clicks - answered);
-  const dlq = await db.prepare("SELECT COUNT(*) AS n FROM dead_letters").first();
 
   // 7. Summary.
   const median = Object.fromEntries(order.map((side) => [side, medianOf(rounds, side, measureCpu)]));
@@ -391,6 +453,7 @@ try {
     bare: "bare 302 Worker",
     redirect: "Swayline redirect",
     acksOnly: "redirect, consumer apart*",
+    versus: "redirect, --versus bundle",
   };
   const rows = [["", "req/s", "p50", "p99", "workerd CPU/req"]];
   for (const side of order) {
@@ -406,7 +469,7 @@ try {
   for (const side of order.filter((s) => s !== "bare")) {
     const r = ratiosOf(side);
     rows.push([
-      `${side === "redirect" ? "redirect" : "consumer apart*"} / bare`,
+      `${{ redirect: "redirect", acksOnly: "consumer apart*", versus: "--versus" }[side]} / bare`,
       fmt.ratio(r.requestsPerSecond),
       fmt.ratio(r.latencyP50),
       fmt.ratio(r.latencyP99),
@@ -429,10 +492,17 @@ try {
           : ""),
     );
   }
+  if (VERSUS) {
+    const r = (key) => fmt.ratio(median.redirect[key] / median.versus[key]);
+    console.log(
+      `\nthis build / --versus ${VERSUS}: req/s ${r("requestsPerSecond")}, p99 ${r("latencyP99")}` +
+        (measureCpu ? `, workerd CPU/req ${r("workerdCpuUsPerRequest")}` : ""),
+    );
+  }
   console.log(
     `\nclicks in D1 ${fmt.int(clicks)} vs redirects answered ${fmt.int(answered)} ` +
       `(${fmt.int(WARMUP_GETS)} warm-up GETs + warm-up load + rounds; ${generator.name} saw ${fmt.int(generatorResponses)} ` +
-      `responses in the recorded rounds) — lost ${fmt.int(lost)}; dead letters ${dlq.n}`,
+      `responses in the recorded rounds) — lost ${fmt.int(lost)}; dead letters ${deadLetters}`,
   );
   if (extra) console.log(`WARNING: ${fmt.int(extra)} more click rows than redirects answered`);
   const events = workerLogs.summary();
@@ -479,6 +549,9 @@ try {
       bundle: args.bundle ?? null,
       direct: DIRECT,
       consumerApart: CONSUMER_APART,
+      versus: VERSUS,
+      pinning: PINNING,
+      processes: PROCESSES,
     },
     // Which code was measured: the commit, and the uncommitted changes to the Worker's sources.
     ...runContext(),
@@ -487,17 +560,18 @@ try {
     median,
     ratios,
     ratiosConsumerApart: CONSUMER_APART ? ratiosOf("acksOnly") : null,
+    ratiosVersus: VERSUS ? ratiosOf("versus") : null,
     clicks: {
       inD1: clicks,
       redirectsAnswered: answered,
       generatorResponsesInRounds: generatorResponses,
       lost,
       extra,
-      deadLetters: dlq.n,
+      deadLetters,
     },
     checks,
     pass: checks.clicksLost.pass && speedPass,
-    warmupGetMs: sides.redirect.warmupTimes,
+    warmupGetMs: sides.redirect.map((i) => i.warmupTimes),
     workerLogEvents: Object.fromEntries(workerLogs.byEvent),
     rounds,
   });

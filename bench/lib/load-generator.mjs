@@ -30,12 +30,15 @@ function wrkVersion() {
   return (probe.stdout || probe.stderr).split("\n")[0].split(" ")[1] ?? "unknown";
 }
 
-function runWrk(scriptPath, url, { headers, connections, seconds }) {
+// `cpu`: the CPU to run wrk on (through taskset), or undefined to leave it to the scheduler.
+function runWrk(scriptPath, url, { headers, connections, seconds, cpu }) {
   const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", scriptPath];
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
   args.push(url);
+  const [command, commandArgs] =
+    cpu === undefined ? ["wrk", args] : ["taskset", ["-c", String(cpu), "wrk", ...args]];
   return new Promise((resolve, reject) => {
-    execFile("wrk", args, { encoding: "utf8" }, (error, stdout, stderr) => {
+    execFile(command, commandArgs, { encoding: "utf8" }, (error, stdout, stderr) => {
       const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
       if (error || !line)
         return reject(new Error(`wrk failed: ${error?.message ?? ""}\n${stdout}\n${stderr}`));
