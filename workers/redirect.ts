@@ -2,6 +2,7 @@ import { type ClickRequest, captureClick } from "../src/clicks/capture-click";
 import { ClickBuffer } from "../src/clicks/click-buffer";
 import { type CapturedClick, MAX_CLICKS_PER_MESSAGE, packClicks } from "../src/clicks/click-event";
 import { newClickId } from "../src/clicks/click-id";
+import { EVENT_CONTENT_TYPE } from "../src/events/events";
 import type { RedirectLink } from "../src/links/link-cache";
 import { linkCache } from "../src/links/link-cache-instance";
 import { findRedirectLink } from "../src/links/links";
@@ -40,7 +41,7 @@ function capture(env: Env, pending: PendingClick[]): CapturedClick[] {
 async function sendClicks(env: Env, pending: PendingClick[]): Promise<void> {
   try {
     const clicks = capture(env, pending);
-    if (clicks.length > 0) await env.EVENTS.send(packClicks(clicks), { contentType: "json" });
+    if (clicks.length > 0) await env.EVENTS.send(packClicks(clicks), { contentType: EVENT_CONTENT_TYPE });
   } catch (error) {
     // The visitors already have their redirects; lost clicks are logged, never surfaced.
     log.error("clicks_not_sent", { clicks: pending.length, error: errorMessage(error) });

@@ -1,3 +1,4 @@
+import { EVENT_CONTENT_TYPE } from "../../src/events/events";
 import type { EventSink } from "../../src/events/recorded-events";
 import { errorMessage, log } from "../../src/log";
 
@@ -6,7 +7,7 @@ import { errorMessage, log } from "../../src/log";
 export function queueEvents(env: Env, ctx: { waitUntil(promise: Promise<unknown>): void }): EventSink {
   return (event) => {
     ctx.waitUntil(
-      env.EVENTS.send(event, { contentType: "json" }).catch((error: unknown) => {
+      env.EVENTS.send(event, { contentType: EVENT_CONTENT_TYPE }).catch((error: unknown) => {
         log.error("event_not_sent", { type: event.type, id: event.record.id, error: errorMessage(error) });
       }),
     );

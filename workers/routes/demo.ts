@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { MAX_CLICKS_PER_MESSAGE, packClicks } from "../../src/clicks/click-event";
 import { capturePastClicks } from "../../src/clicks/import-clicks";
 import { ApiError } from "../../src/errors";
+import { EVENT_CONTENT_TYPE } from "../../src/events/events";
 import { systemClock } from "../../src/time";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
@@ -88,7 +89,7 @@ export const demoRouter = createRouter().openapi(
       visitorSecret(c.env),
       systemClock(),
     );
-    await c.env.EVENTS.send(packClicks(clicks), { contentType: "json" });
+    await c.env.EVENTS.send(packClicks(clicks), { contentType: EVENT_CONTENT_TYPE });
     return c.json({ accepted: clicks.length, click_ids: clicks.map((click) => click.id) }, 202);
   },
 );
