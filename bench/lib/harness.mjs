@@ -18,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_readConfig } from "wrangler";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const COMPATIBILITY_DATE = "2026-11-01";
@@ -215,24 +216,18 @@ export function swaylineEnv(extra = {}) {
   };
 }
 
-// (max_batch_timeout 2 s: the last partial batch of a round is consumed about 2 s after it.)
-export const SWAYLINE_QUEUE_TRIGGERS = [
-  {
-    type: "queue",
-    name: "swayline-events",
-    maxBatchSize: 100,
-    maxBatchTimeout: 2,
-    maxRetries: 5,
-    deadLetterQueue: "swayline-events-dlq",
-  },
-  {
-    type: "queue",
-    name: "swayline-events-dlq",
-    maxBatchSize: 100,
-    maxBatchTimeout: 5,
-    maxRetries: 3,
-  },
-];
+// The queue consumers as wrangler.toml declares them (batch size, timeout, retries, dead letters),
+// so the benchmarks consume the way a deployment does and cannot drift from it.
+export const SWAYLINE_QUEUE_TRIGGERS = unstable_readConfig({
+  config: join(ROOT, "wrangler.toml"),
+}).queues.consumers.map((consumer) => ({
+  type: "queue",
+  name: consumer.queue,
+  maxBatchSize: consumer.max_batch_size,
+  maxBatchTimeout: consumer.max_batch_timeout,
+  maxRetries: consumer.max_retries,
+  deadLetterQueue: consumer.dead_letter_queue,
+}));
 
 // With --direct, each Worker also listens on its own socket (miniflare's unsafeDirectSockets).
 export const devOptions = (direct) =>
