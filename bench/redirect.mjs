@@ -45,6 +45,8 @@
 //   on the r-th. The same Worker in two processes can differ by 15-20 % in requests/s for the whole
 //   life of each process (memory layout, which the benchmark cannot control; measured on these
 //   machines), so a single process per side would let one process's luck decide the run.
+//   The CPU that the other, idle workerd processes used during a round is printed when it is not
+//   zero, since they share the loaded one's CPU (seen here: 10-20 ms in a 6 s round, nothing).
 // - Rounds alternate bare, redirect, bare, redirect… so that noise on the machine (two shared cores)
 //   hits both sides alike; each side's figure is the median over its rounds. Before the rounds a
 //   short unrecorded warm-up load lets V8 optimise both Workers. After every redirect round the
@@ -373,8 +375,14 @@ try {
     for (const side of round % 2 ? order : [...order].reverse()) {
       const { origin, pids, db, target } = sides[side][(round - 1) % PROCESSES];
       const answeredBefore = await countRedirects(origin);
+      // The other workerd processes should be idle while this one is loaded: they share its CPU.
+      const otherPids = order
+        .flatMap((s) => sides[s].flatMap((i) => i.pids))
+        .filter((p) => !pids.includes(p));
       const cpuBefore = cpuMs(pids);
+      const othersBefore = cpuMs(otherPids);
       const r = { side, round, ...(await load(target, DURATION)) };
+      r.othersCpuMs = cpuMs(otherPids) - othersBefore;
       rounds.push(r);
       let caughtUp = "";
       if (writers.includes(side)) {
@@ -398,7 +406,8 @@ try {
         `  round ${round}/${ROUNDS} ${side.padEnd(8)} #${((round - 1) % PROCESSES) + 1} ${fmt.rps(r.requestsPerSecond).padStart(7)} req/s  ` +
           `p50 ${fmt.ms(r.latencyP50)}  p99 ${fmt.ms(r.latencyP99)}  302s ${fmt.int(r.answered)}` +
           (r.errors || r.timeouts ? `  errors ${r.errors} timeouts ${r.timeouts}` : "") +
-          (measureCpu ? `  workerd CPU ${fmt.us(r.workerdCpuUsPerRequest)}/req` : ""),
+          (measureCpu ? `  workerd CPU ${fmt.us(r.workerdCpuUsPerRequest)}/req` : "") +
+          (r.othersCpuMs > 0 ? `  (idle processes: ${fmt.int(r.othersCpuMs)} ms CPU)` : ""),
       );
       if (caughtUp) console.log(caughtUp);
     }
