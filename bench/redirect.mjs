@@ -337,7 +337,7 @@ try {
 
   // 2. Each side runs in PROCESSES workerd processes, round r on process r (modulo PROCESSES).
   // The real Worker with the wrangler.toml bindings, a fresh D1 and its consumers; the bare one;
-  // optionally the same Worker with an ack-only consumer, and the Worker of another bundle.
+  // optionally the same Worker with its consumer in a second process, and another bundle's Worker.
   // One after another: startWorkerd tells a new process by the children that appeared meanwhile.
   const copies = async (start) => {
     const instances = [];
@@ -379,7 +379,7 @@ try {
   const order = ["bare", "redirect", ...(CONSUMER_APART ? ["apart"] : []), ...(VERSUS ? ["versus"] : [])];
   for (const side of order) step(`${side}: load on ${sides[side].map((i) => i.target).join(", ")}`);
   const measureCpu = order.every((side) => sides[side].every((i) => i.pids.length > 0));
-  // The Swayline sides whose clicks are written to D1 (the ack-only one writes none).
+  // The Swayline sides whose clicks are written to D1 (drained after each round, counted at the end).
   const writers = ["redirect", ...(CONSUMER_APART ? ["apart"] : []), ...(VERSUS ? ["versus"] : [])];
 
   // 5. Load: an unrecorded warm-up for each, then alternating recorded rounds.
