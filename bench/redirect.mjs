@@ -40,11 +40,11 @@
 //   to the first (taskset; --no-pin leaves placement to the scheduler). Both sides then run on the
 //   same core, and neither shares its core with the generator: unpinned, a bare Worker's
 //   requests/s moved by up to 15 % between runs on these two shared cores depending on where the
-//   scheduler put it; pinned, about 5 %.
+//   scheduler put it.
 // - Each side runs in several workerd processes (--processes, by default one per round), round r
 //   on the r-th. The same Worker in two processes can differ by 15-20 % in requests/s for the whole
-//   life of each process (memory layout, which the benchmark cannot control; measured on these
-//   machines), so a single process per side would let one process's luck decide the run.
+//   life of each process (measured on these machines; the cause is not known, and turning address
+//   randomisation off did not remove it), so one process per side would let its luck decide the run.
 //   The CPU that the other, idle workerd processes used during a round is printed when it is not
 //   zero, since they share the loaded one's CPU (seen here: 10-20 ms in a 6 s round, nothing).
 // - Rounds alternate bare, redirect, bare, redirect… so that noise on the machine (two shared cores)
