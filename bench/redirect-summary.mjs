@@ -9,7 +9,7 @@
 //   npm run bench:redirect:summary -- [--commit <sha>=the newest run's | --since <ISO time>]
 //                                     [--all-options]
 
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { median, ROOT, table } from "./lib/harness.mjs";
@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
 });
 
 const dir = join(ROOT, "bench/results");
-const runs = readdirSync(dir)
+const runs = (existsSync(dir) ? readdirSync(dir) : [])
   .filter((file) => file.startsWith("redirect-") && file.endsWith(".json"))
   .sort()
   .map((file) => JSON.parse(readFileSync(join(dir, file), "utf8")));
