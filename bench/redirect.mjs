@@ -379,8 +379,8 @@ try {
   const order = ["bare", "redirect", ...(CONSUMER_APART ? ["apart"] : []), ...(VERSUS ? ["versus"] : [])];
   for (const side of order) step(`${side}: load on ${sides[side].map((i) => i.target).join(", ")}`);
   const measureCpu = order.every((side) => sides[side].every((i) => i.pids.length > 0));
-  // The Swayline sides whose clicks are written to D1 (drained after each round, counted at the end).
-  const writers = ["redirect", ...(CONSUMER_APART ? ["apart"] : []), ...(VERSUS ? ["versus"] : [])];
+  // The Swayline sides, whose clicks are written to D1 (drained after each round, counted at the end).
+  const writers = order.filter((side) => side !== "bare");
 
   // 5. Load: an unrecorded warm-up for each, then alternating recorded rounds.
   step(`warm-up load: ${WARMUP_SECONDS} s each, ${CONNECTIONS} connections (not recorded)…`);
@@ -450,12 +450,11 @@ try {
     }
     return { ...total, lost: Math.max(0, total.answered - total.clicks) };
   }
-  const { answered, clicks, deadLetters } = await drain("redirect");
+  const { answered, clicks, deadLetters, lost } = await drain("redirect");
   const apartClicks = CONSUMER_APART ? await drain("apart") : null;
   const generatorResponses = rounds
     .filter((r) => r.side === "redirect")
     .reduce((sum, r) => sum + r.responses, 0);
-  const lost = Math.max(0, answered - clicks);
   // More rows than redirects cannot come from redelivery (inserts are idempotent on the click id).
   const extra = Math.max(0, clicks - answered);
 
