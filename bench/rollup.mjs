@@ -125,13 +125,6 @@ SELECT printf('clk_bench%012d', i), l.link_id, l.campaign_id, l.influencer_id, ?
        'mobile', 'Mobile Safari', 'iOS', 'instagram.com', i % 20 = 0, printf('%064d', i / 3), ?3 + i * ?4 + 2000
 FROM seq JOIN bench_links l ON l.n = ((i / 3) * 31) % ?5`;
 
-// What the queue consumer's claim does for these rows: the first human click per link, day and
-// visitor (clicks are inserted in time order, so the first inserted is the earliest).
-const CLAIM_UNIQUES = `
-INSERT OR IGNORE INTO click_uniques (link_id, day, visitor_hash, click_id, clicked_at)
-SELECT link_id, day, visitor_hash, id, clicked_at FROM clicks
-WHERE rowid > ?1 AND rowid <= ?2 AND is_bot = 0 ORDER BY rowid`;
-
 // Order i: a sale on link (i * 37) mod links, by that link (even i) or by its influencer's code.
 const INSERT_ORDERS = `${seq}
 INSERT INTO conversions (id, type, order_id, campaign_id, influencer_id, attribution, code, link_id,
@@ -167,23 +160,6 @@ async function generate(db, label, sql, from, to, start, spacing, links) {
     );
   }
   process.stdout.write("\n");
-}
-
-// A statement at a time too: one statement over a million rows outlasts local D1's time limit.
-async function claimUniques(db, afterRowid) {
-  const before = await maxRowid(db, "click_uniques");
-  const last = await maxRowid(db, "clicks");
-  for (let low = afterRowid; low < last; low += ROWS_PER_STATEMENT) {
-    await db
-      .prepare(CLAIM_UNIQUES)
-      .bind(low, Math.min(last, low + ROWS_PER_STATEMENT))
-      .run();
-    process.stdout.write(
-      `\r  unique claims: ${fmt.int(Math.min(last, low + ROWS_PER_STATEMENT) - afterRowid)} / ${fmt.int(last - afterRowid)} clicks   `,
-    );
-  }
-  process.stdout.write("\n");
-  return (await maxRowid(db, "click_uniques")) - before;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,13 +320,14 @@ try {
   const start = end - DAYS * DAY_MS;
   const clickSpacing = Math.floor((DAYS * DAY_MS) / COUNTS.clicks);
   const orderSpacing = Math.floor((DAYS * DAY_MS) / COUNTS.orders);
+  // Each inserted human click claims its unique in click_uniques, as the consumer's inserts do
+  // (the clicks_claim_unique trigger, migration 0011).
   await generate(db, "clicks", INSERT_CLICKS, 0, COUNTS.clicks, start, clickSpacing, links);
-  const uniques = await claimUniques(db, 0);
   await generate(db, "orders", INSERT_ORDERS, 0, COUNTS.orders, start, orderSpacing, links);
   await db.prepare(INSERT_REFUNDS).bind(COUNTS.refundEvery).run();
   const loaded = {
     clicks: await maxRowid(db, "clicks"),
-    click_uniques: uniques,
+    click_uniques: await maxRowid(db, "click_uniques"),
     conversions: await maxRowid(db, "conversions"),
     refunds: await maxRowid(db, "refunds"),
   };
@@ -376,7 +353,6 @@ try {
     step(
       `(b) round ${round + 1}: ${fmt.int(COUNTS.newClicks + COUNTS.newOrders)} new events, then the rollup again…`,
     );
-    const clicksBefore = await maxRowid(db, "clicks");
     const dayStart = end + round * DAY_MS;
     await lastDay(
       "new clicks",
@@ -385,7 +361,6 @@ try {
       COUNTS.newClicks,
       dayStart,
     );
-    await claimUniques(db, clicksBefore);
     await lastDay(
       "new orders",
       INSERT_ORDERS,

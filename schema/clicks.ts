@@ -33,7 +33,9 @@ export const clicks = sqliteTable(
 
 // The first human click of each visitor on each link per UTC day: one row per unique click.
 // Kept apart from `clicks` so uniqueness is decided once, in SQL, whatever order and however
-// often the events arrive (an isolate only sees its own clicks, so it cannot decide it).
+// often the events arrive (an isolate only sees its own clicks, so it cannot decide it). Written
+// only by the clicks_claim_unique trigger on `clicks` (migration 0011, SQL drizzle does not model):
+// each inserted human click offers its (link, day, visitor), and the earliest stays.
 export const clickUniques = sqliteTable(
   "click_uniques",
   {

@@ -228,8 +228,8 @@ describe("faults in the queue consumer", () => {
     ];
     const pool = specs.map((spec, i) => clickOf(run, i, spec));
     const marked = `lnk_${run}_1`;
-    // click_uniques is written after clicks in the same D1 batch: its failure must undo the
-    // clicks insert too, or a retry would find the clicks there and the uniques never written.
+    // click_uniques is written by the clicks insert's trigger: its failure must undo the clicks
+    // insert too, or a retry would find the clicks there and the uniques never written.
     await withTrigger(
       `fault_${run}`,
       `BEFORE INSERT ON click_uniques WHEN NEW.link_id = '${marked}' BEGIN SELECT RAISE(ABORT, 'injected'); END`,
