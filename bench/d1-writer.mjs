@@ -146,7 +146,10 @@ console.log(
     ["wall-clock per click", `${((wallMs * 1000) / CLICKS).toFixed(1)} µs`],
     ["clicks/s one writer takes (CPU)", fmt.int(Math.round(1e6 / cpuPerClick))],
     // Counted from the tables: SQLite's change count leaves out the rows the uniques trigger writes.
-    ["table rows written per click (D1 also bills each index entry)", ((clicks + uniques) / CLICKS).toFixed(2)],
+    [
+      "table rows written per click (D1 also bills each index entry)",
+      ((clicks + uniques) / CLICKS).toFixed(2),
+    ],
     [
       "bytes per clicks row, with its indexes",
       `${(bytes(["clicks", ...indexes("clicks")]) / clicks).toFixed(0)} B`,
