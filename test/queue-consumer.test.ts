@@ -1,7 +1,7 @@
 import { createExecutionContext, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { type CapturedClick, packClicks } from "../src/clicks/click-event";
+import { type CapturedClick, type ClicksMessage, packClicks, unpackClick } from "../src/clicks/click-event";
 import { recordConversion } from "../src/conversions/conversions";
 import { recordRefund } from "../src/conversions/refunds";
 import { createDb } from "../src/db";
@@ -312,7 +312,37 @@ describe("event sink", () => {
   });
 });
 
+// A few ordinary clicks pack into one message.
+function packOne(clicks: CapturedClick[]): ClicksMessage {
+  const messages = packClicks(clicks);
+  expect(messages).toHaveLength(1);
+  return messages[0] as ClicksMessage;
+}
+
 describe("packed (v2) click messages", () => {
+  it("packs a full window of ordinary clicks in one message, and splits clicks too large for one", () => {
+    const ordinary = Array.from({ length: 100 }, (_, i) =>
+      click({ id: `clk_${i}`, visitor_hash: i.toString(16).padStart(64, "0") }),
+    );
+    expect(packClicks(ordinary)).toHaveLength(1);
+    // The largest a visitor can make a click: a 512-character user agent outside Latin-1 (two
+    // bytes a character), each different, and a 255-character referer host.
+    const large = ordinary.map((c, i) => ({
+      ...c,
+      user_agent: `${i} ${"Ж".repeat(510)}`.slice(0, 512),
+      referer_host: "r".repeat(255),
+    }));
+    const messages = packClicks(large);
+    expect(messages.length).toBeGreaterThan(1);
+    // Every click once, in order; each message's user agents are its own clicks' only.
+    const unpacked = messages.flatMap((m) => m.clicks.map((packed) => unpackClick(m, packed)));
+    expect(unpacked).toEqual(large);
+    for (const m of messages) {
+      // Counting every character as two bytes, as the packer does, stays under Queues' 128 KB.
+      expect(JSON.stringify(m).length * 2).toBeLessThan(128 * 1024);
+    }
+  });
+
   const SAFARI =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
@@ -353,7 +383,7 @@ describe("packed (v2) click messages", () => {
       click({ link_id: b, campaign_id: "cmp_other", influencer_id: "inf_other", head: true }),
       click({ link_id: a, user_agent: SAFARI, country: null, visitor_hash: "c".repeat(64) }),
     ];
-    const packed = packClicks(clicks);
+    const packed = packOne(clicks);
     expect(packed.v).toBe(2);
     expect(packed.links).toEqual([
       [a, "cmp_queue", "inf_queue"],
@@ -388,7 +418,7 @@ describe("packed (v2) click messages", () => {
     const clicks = Array.from({ length: 50 }, (_, i) =>
       click({ link_id: linkId, visitor_hash: (i % 20).toString(16).padStart(64, "0") }),
     );
-    const packed = packClicks(clicks);
+    const packed = packOne(clicks);
     await deliver([packed]);
     await deliver([packed, packed]);
     // A deploy mid-stream: the same clicks once more as v1 (a redelivery of an older message).
@@ -401,7 +431,7 @@ describe("packed (v2) click messages", () => {
     const linkId = `lnk_${crypto.randomUUID()}`;
     const good = click({ link_id: linkId });
     const alsoGood = click({ link_id: linkId, visitor_hash: "d".repeat(64) });
-    const packed = packClicks([good, alsoGood]);
+    const packed = packOne([good, alsoGood]);
     const nowhere = [...(packed.clicks[0] ?? [])];
     nowhere[0] = "clk_points_nowhere";
     nowhere[1] = 7; // no such link in the message

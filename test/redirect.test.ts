@@ -131,4 +131,29 @@ describe("GET /:slug", () => {
       .first<{ n: number }>();
     expect(uniques?.n).toBe(2);
   });
+
+  it("loses no click of a window of the largest clicks the redirect keeps", async () => {
+    // Queues refuses a message over 128 KB. A click keeps up to 512 characters of user agent,
+    // 255 of referer host, and 64, 128 and 128 of country, region and city, the last three from
+    // request.cf and outside Latin-1 here (two bytes a character in the message). A full
+    // window of such clicks, none sharing a user agent, must still all arrive.
+    const link = await createLink();
+    const host = `${Array.from({ length: 4 }, (_, i) => `${i}`.repeat(60)).join(".")}.example`;
+    const answered = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        follow(link.slug, {
+          headers: {
+            "User-Agent": `${i} ${"x".repeat(600)}`,
+            Referer: `https://${host}/`,
+            "CF-Connecting-IP": `198.51.100.${i}`,
+          },
+          cf: { country: "Ж".repeat(64), region: "Ж".repeat(128), city: "Ж".repeat(128) },
+        }),
+      ),
+    );
+    expect(answered.every((res) => res.status === 302)).toBe(true);
+    const rows = await waitForClicks(link.id, 100);
+    expect(rows).toHaveLength(100);
+    expect(rows[0]).toMatchObject({ city: "Ж".repeat(128), referer_host: host });
+  });
 });

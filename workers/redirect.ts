@@ -40,14 +40,15 @@ function capture(env: Env, pending: PendingClick[]): CapturedClick[] {
 
 async function sendClicks(env: Env, pending: PendingClick[]): Promise<void> {
   // Nothing below holds the pending clicks (and their raw IPs) past their capture.
-  const count = pending.length;
-  try {
-    const clicks = capture(env, pending);
-    if (clicks.length > 0) await env.EVENTS.send(packClicks(clicks), { contentType: EVENT_CONTENT_TYPE });
-  } catch (error) {
-    // The visitors already have their redirects; lost clicks are logged, never surfaced.
-    log.error("clicks_not_sent", { clicks: count, error: errorMessage(error) });
-  }
+  const messages = packClicks(capture(env, pending));
+  await Promise.all(
+    messages.map((message) =>
+      env.EVENTS.send(message, { contentType: EVENT_CONTENT_TYPE }).catch((error: unknown) => {
+        // The visitors already have their redirects; lost clicks are logged, never surfaced.
+        log.error("clicks_not_sent", { clicks: message.clicks.length, error: errorMessage(error) });
+      }),
+    ),
+  );
 }
 
 // The slug a request asks for, when it is a short-link request: GET or HEAD of one path segment

@@ -119,11 +119,62 @@ function indexIn(indexes: Map<string, number>, list: unknown[], key: string, ite
   return index;
 }
 
-export function packClicks(clicks: CapturedClick[]): ClicksMessage {
+// Queues refuses a message over 128 KB, and a click's size is set by what the visitor sends: a
+// user agent is kept up to 512 characters and a referer host up to 255, and V8 writes a string
+// outside Latin-1 with two bytes a character. A full window of such clicks would be over the
+// limit, and every click in it (other visitors' too) lost. So each message's size is counted from
+// above while it is packed (every character two bytes, every value its tag and length), and the
+// clicks go on in another message once the next would take it past MAX_MESSAGE_BYTES.
+const MAX_MESSAGE_BYTES = 100 * 1024;
+const VALUE_BYTES = 10; // a tag and a length, or a number as a double
+const textBytes = (text: string | null) => VALUE_BYTES + (text === null ? 0 : 2 * text.length);
+const ENVELOPE_BYTES = 64;
+
+type Packing = {
+  message: ClicksMessage;
+  links: Map<string, number>;
+  agents: Map<string, number>;
+  bytes: number;
+};
+
+function newPacking(): Packing {
   const message: ClicksMessage = { type: "clicks", v: 2, links: [], agents: [], clicks: [] };
-  const links = new Map<string, number>();
-  const agents = new Map<string, number>();
+  return { message, links: new Map(), agents: new Map(), bytes: ENVELOPE_BYTES };
+}
+
+// The most bytes `c` adds to the message: its values, and its link and user agent unless the
+// message has them already.
+function bytesIn(packing: Packing, c: CapturedClick): number {
+  let bytes =
+    5 * VALUE_BYTES + // the array, link index, time, agent index, head
+    textBytes(c.id) +
+    textBytes(c.country) +
+    textBytes(c.region) +
+    textBytes(c.city) +
+    textBytes(c.referer_host) +
+    textBytes(c.visitor_hash);
+  if (!packing.links.has(c.link_id)) {
+    bytes += VALUE_BYTES + textBytes(c.link_id) + textBytes(c.campaign_id) + textBytes(c.influencer_id);
+  }
+  if (!packing.agents.has(c.user_agent)) bytes += textBytes(c.user_agent);
+  return bytes;
+}
+
+// The clicks as v2 messages, in order, each under MAX_MESSAGE_BYTES: one message unless the
+// clicks are unusually large.
+export function packClicks(clicks: CapturedClick[]): ClicksMessage[] {
+  if (clicks.length === 0) return [];
+  let packing = newPacking();
+  const messages = [packing.message];
   for (const c of clicks) {
+    let bytes = bytesIn(packing, c);
+    if (packing.message.clicks.length > 0 && packing.bytes + bytes > MAX_MESSAGE_BYTES) {
+      packing = newPacking();
+      messages.push(packing.message);
+      bytes = bytesIn(packing, c);
+    }
+    packing.bytes += bytes;
+    const { message, links, agents } = packing;
     const link: PackedLink = [c.link_id, c.campaign_id, c.influencer_id];
     message.clicks.push([
       c.id,
@@ -138,7 +189,7 @@ export function packClicks(clicks: CapturedClick[]): ClicksMessage {
       c.visitor_hash,
     ]);
   }
-  return message;
+  return messages;
 }
 
 // A packed click back as a CapturedClick-shaped object, still to be validated like a v1 click: a

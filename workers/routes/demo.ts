@@ -89,7 +89,9 @@ export const demoRouter = createRouter().openapi(
       visitorSecret(c.env),
       systemClock(),
     );
-    await c.env.EVENTS.send(packClicks(clicks), { contentType: EVENT_CONTENT_TYPE });
+    for (const message of packClicks(clicks)) {
+      await c.env.EVENTS.send(message, { contentType: EVENT_CONTENT_TYPE });
+    }
     return c.json({ accepted: clicks.length, click_ids: clicks.map((click) => click.id) }, 202);
   },
 );
