@@ -1,7 +1,13 @@
 import { createExecutionContext, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { type CapturedClick, type ClicksMessage, packClicks, unpackClick } from "../src/clicks/click-event";
+import {
+  type CapturedClick,
+  type ClicksMessage,
+  MAX_CLICKS_PER_MESSAGE,
+  packClicks,
+  unpackClick,
+} from "../src/clicks/click-event";
 import { recordConversion } from "../src/conversions/conversions";
 import { recordRefund } from "../src/conversions/refunds";
 import { createDb } from "../src/db";
@@ -321,7 +327,7 @@ function packOne(clicks: CapturedClick[]): ClicksMessage {
 
 describe("packed (v2) click messages", () => {
   it("packs a full window of ordinary clicks in one message, and splits clicks too large for one", () => {
-    const ordinary = Array.from({ length: 100 }, (_, i) =>
+    const ordinary = Array.from({ length: MAX_CLICKS_PER_MESSAGE }, (_, i) =>
       click({ id: `clk_${i}`, visitor_hash: i.toString(16).padStart(64, "0") }),
     );
     expect(packClicks(ordinary)).toHaveLength(1);
@@ -458,7 +464,7 @@ describe("packed (v2) click messages", () => {
     expect(Object.keys(reasons).sort()).toEqual([...ids].sort());
     expect(reasons[`${first}#1`]).toMatch(/^invalid click: link_id/);
     expect(reasons[`${first}#4`]).toMatch(/^invalid click: visitor_hash/);
-    expect(reasons[second as string]).toBe("invalid event: clicks expected an array of 1 to 100 items");
+    expect(reasons[second as string]).toBe("invalid event: clicks expected an array of 1 to 200 items");
     expect(reasons[third as string]).toMatch(/^invalid event/);
     // Set aside as a person can read it: the click with its link and user agent filled back in.
     const nowhereRow = stored.results.find((r) => r.message_id === `${first}#1`);

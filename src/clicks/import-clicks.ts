@@ -20,6 +20,10 @@ export type PastClick = {
   visitor: string;
 };
 
+// The most clicks one import takes: their link ids are bound in one query, and D1 allows 100
+// bound parameters.
+export const MAX_IMPORTED_CLICKS = 100;
+
 // Turns past clicks into the same captured clicks the redirect queues, so the queue consumer
 // validates, parses, flags bots and counts them like any other click. Their ids carry their own
 // time, so a sale can be attributed to them inside the campaign's window.
@@ -35,7 +39,7 @@ export async function capturePastClicks(
       { path: `clicks.${future}.clicked_at`, message: "After now." },
     ]);
   }
-  // At most MAX_CLICKS_PER_MESSAGE (100) ids: within D1's 100 bound parameters.
+  // At most MAX_IMPORTED_CLICKS (100) ids: within D1's 100 bound parameters.
   const ids = [...new Set(clicks.map((click) => click.linkId))];
   const found = await db
     .select({ id: links.id, campaignId: links.campaignId, influencerId: links.influencerId })

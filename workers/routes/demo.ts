@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { MAX_CLICKS_PER_MESSAGE, packClicks } from "../../src/clicks/click-event";
-import { capturePastClicks } from "../../src/clicks/import-clicks";
+import { packClicks } from "../../src/clicks/click-event";
+import { capturePastClicks, MAX_IMPORTED_CLICKS } from "../../src/clicks/import-clicks";
 import { ApiError } from "../../src/errors";
 import { EVENT_CONTENT_TYPE } from "../../src/events/events";
 import { systemClock } from "../../src/time";
@@ -46,7 +46,7 @@ const pastClickSchema = z
   })
   .strict();
 
-const importBody = z.object({ clicks: z.array(pastClickSchema).min(1).max(MAX_CLICKS_PER_MESSAGE) }).strict();
+const importBody = z.object({ clicks: z.array(pastClickSchema).min(1).max(MAX_IMPORTED_CLICKS) }).strict();
 
 const importResult = z
   .object({ accepted: z.number().int(), click_ids: z.array(z.string()) })
