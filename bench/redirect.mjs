@@ -2,7 +2,7 @@
 // Redirect benchmark: how much does Swayline's short-link redirect cost compared with the cheapest
 // possible Worker answering the same request, and does every answered redirect become a click row?
 //
-//   npm run bench:redirect -- [--duration 10] [--rounds 3] [--connections 32] [--report-only]
+//   npm run bench:redirect -- [--duration 10] [--rounds 9] [--connections 32] [--report-only]
 //                             [--bundle path/to/index.js] [--direct]
 //                             [--generator wrk|autocannon] [--consumer-apart] [--versus other/index.js]
 //                             [--no-pin] [--processes <n>=rounds]
@@ -42,9 +42,12 @@
 //   requests/s moved by up to 15 % between runs on these two shared cores depending on where the
 //   scheduler put it.
 // - Each side runs in several workerd processes (--processes, by default one per round), round r
-//   on the r-th. The same Worker in two processes can differ by 15-20 % in requests/s for the whole
-//   life of each process (measured on these machines; the cause is not known, and turning address
-//   randomisation off did not remove it), so one process per side would let its luck decide the run.
+//   on the r-th: two processes of the same Worker can differ for a while (one pair loaded in
+//   alternating rounds: miniflare's entry Worker, the same code in both, 85 against 62 µs a
+//   request), so one process per side would let its luck decide the run.
+// - Nine rounds a side by default (about 6 minutes): one round's redirect/bare ratio moves by ±0.05
+//   with the machine (pairs of one run: 0.70-0.91), so the median of three pairs (the default
+//   before) moved by more than the distance to the target it was judged against.
 //   The CPU that the other, idle workerd processes used during a round is printed when it is not
 //   zero, since they share the loaded one's CPU (seen here: 10-20 ms in a 6 s round, nothing).
 // - Rounds alternate bare, redirect, bare, redirect… so that noise on the machine (two shared cores)
@@ -96,8 +99,10 @@ import {
   fmt,
   mark,
   medianOf,
+  median as medianValue,
   parseBenchArgs,
   pinProcesses,
+  roundPairs,
   runContext,
   SWAYLINE_QUEUE_TRIGGERS,
   sharedOptions,
@@ -136,11 +141,12 @@ const {
   positiveInt,
   warmupSeconds: WARMUP_SECONDS,
 } = parseBenchArgs(
-  "Usage: npm run bench:redirect -- [--duration <s>=10] [--rounds <n>=3] [--connections <n>=32] [--report-only]\n" +
+  "Usage: npm run bench:redirect -- [--duration <s>=10] [--rounds <n>=9] [--connections <n>=32] [--report-only]\n" +
     "                                 [--bundle <prebuilt index.js: skip the build>] [--direct]\n" +
     "                                 [--generator wrk|autocannon] [--consumer-apart] [--versus <other index.js>]\n" +
     "                                 [--no-pin] [--processes <n>=rounds]",
   {
+    rounds: { type: "string", default: "9" },
     generator: { type: "string" },
     "consumer-apart": { type: "boolean", default: false },
     versus: { type: "string" },
@@ -518,6 +524,11 @@ try {
       (DIRECT ? ", --direct (no miniflare entry Worker)" : ", through miniflare's entry Worker"),
   );
   console.log(table(rows));
+  const pairs = roundPairs(rounds, "redirect");
+  console.log(
+    `round by round, redirect/bare req/s: ${pairs.map(fmt.ratio).join(" ")} ` +
+      `(median ${fmt.ratio(medianValue(pairs))}; ${pairs.filter((r) => r >= TARGETS.rpsRatioMin).length} of ${pairs.length} at or above ${TARGETS.rpsRatioMin})`,
+  );
   if (CONSUMER_APART) {
     console.log(
       "* the same Worker as deployed on Cloudflare: the queue consumer and its D1 writes in a second\n" +

@@ -124,6 +124,15 @@ export function medianOf(rounds, side, measureCpu) {
   };
 }
 
+// Each round's requests/s of `side` over the bare Worker's in the same round (they alternate, so
+// the two met the same machine): the spread of these says how far one run's ratio can be trusted.
+export function roundPairs(rounds, side) {
+  const bare = new Map(rounds.filter((r) => r.side === "bare").map((r) => [r.round, r.requestsPerSecond]));
+  return rounds
+    .filter((r) => r.side === side && bare.has(r.round))
+    .map((r) => r.requestsPerSecond / bare.get(r.round));
+}
+
 // What autocannon measured in one round.
 export function summariseLoad(side, round, result) {
   return {
