@@ -45,11 +45,11 @@
 //   on the r-th: two processes of the same Worker can differ for a while (one pair loaded in
 //   alternating rounds: miniflare's entry Worker, the same code in both, 85 against 62 µs a
 //   request), so one process per side would let its luck decide the run.
+//   The CPU that the other, idle workerd processes used during a round is printed when it is not
+//   zero, since they share the loaded one's CPU (seen here: 10-20 ms in a 6 s round, nothing).
 // - Nine rounds a side by default (about 6 minutes): one round's redirect/bare ratio moves by ±0.05
 //   with the machine (pairs of one run: 0.70-0.91), so the median of three pairs (the default
 //   before) moved by more than the distance to the target it was judged against.
-//   The CPU that the other, idle workerd processes used during a round is printed when it is not
-//   zero, since they share the loaded one's CPU (seen here: 10-20 ms in a 6 s round, nothing).
 // - Rounds alternate bare, redirect, bare, redirect… so that noise on the machine (two shared cores)
 //   hits both sides alike; each side's figure is the median over its rounds. Before the rounds a
 //   short unrecorded warm-up load lets V8 optimise both Workers. After every redirect round the

@@ -62,7 +62,9 @@ export function checkClick(value: unknown): { click: CapturedClick } | { problem
 // One queue message carries the clicks an isolate captured in a short window (see ClickBuffer):
 // Queues bill three operations per message, so batching at the source divides that cost, and
 // locally each message costs the shared thread the broker's and the consumer's work (about 2 µs a
-// click at 100 a message). 200 is one 50 ms window of an isolate answering 4,000 clicks/s.
+// click at 100 a message). 200 is one 50 ms window of an isolate answering 4,000 clicks/s. The
+// consumer takes messages up to the same size: on a live deployment a larger size must reach the
+// consumer (a deploy) before the redirect sends it, or the old consumer sets such messages aside.
 export const MAX_CLICKS_PER_MESSAGE = 200;
 // Each message's clicks are validated one by one (checkClick), so one malformed click cannot take
 // its neighbours down with it. So the envelope only checks that the lists are arrays: z.array
