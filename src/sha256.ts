@@ -19,37 +19,36 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
 const encoder = new TextEncoder();
 // Reused between calls (an isolate runs one piece of JavaScript at a time, and this never awaits).
 const w = new Uint32Array(64);
+const state = new Int32Array(8);
 let bytes = new Uint8Array(1024);
 
 const hex32 = (word: number) =>
   (HEX[(word >>> 24) & 255] as string) + HEX[(word >>> 16) & 255] + HEX[(word >>> 8) & 255] + HEX[word & 255];
 
-// The SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits.
-export function sha256HexJs(text: string): string {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit; padding adds at most 72.
-  if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
-  const { written: length } = encoder.encodeInto(text, bytes);
-  const padded = (length + 9 + 63) & ~63;
-  bytes.fill(0, length, padded);
-  bytes[length] = 0x80;
-  // The message length in bits, as a 64-bit big-endian number (texts here are far below 512 MB,
-  // so the bits fit the last four bytes and the top bits of `length` the one before).
-  const bits = (length * 8) >>> 0;
-  bytes[padded - 5] = length >>> 29;
-  bytes[padded - 4] = bits >>> 24;
-  bytes[padded - 3] = bits >>> 16;
-  bytes[padded - 2] = bits >>> 8;
-  bytes[padded - 1] = bits;
+// SHA-256's starting state, or the state after a first block of 64 bytes (see sha256Block).
+type State = Int32Array;
+const INITIAL: State = Int32Array.of(
+  0x6a09e667,
+  0xbb67ae85,
+  0x3c6ef372,
+  0xa54ff53a,
+  0x510e527f,
+  0x9b05688c,
+  0x1f83d9ab,
+  0x5be0cd19,
+);
 
-  let h0 = 0x6a09e667;
-  let h1 = 0xbb67ae85;
-  let h2 = 0x3c6ef372;
-  let h3 = 0xa54ff53a;
-  let h4 = 0x510e527f;
-  let h5 = 0x9b05688c;
-  let h6 = 0x1f83d9ab;
-  let h7 = 0x5be0cd19;
-  for (let offset = 0; offset < padded; offset += 64) {
+// Runs the compression over bytes[0, end) (whole blocks), from and into `h`.
+function compress(h: State, end: number): void {
+  let h0 = h[0] as number;
+  let h1 = h[1] as number;
+  let h2 = h[2] as number;
+  let h3 = h[3] as number;
+  let h4 = h[4] as number;
+  let h5 = h[5] as number;
+  let h6 = h[6] as number;
+  let h7 = h[7] as number;
+  for (let offset = 0; offset < end; offset += 64) {
     for (let i = 0, j = offset; i < 16; i++, j += 4) {
       w[i] =
         ((bytes[j] as number) << 24) |
@@ -71,13 +70,13 @@ export function sha256HexJs(text: string): string {
     let e = h4;
     let f = h5;
     let g = h6;
-    let h = h7;
+    let hh = h7;
     for (let i = 0; i < 64; i++) {
       const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const t1 = (h + s1 + ((e & f) ^ (~e & g)) + (K[i] as number) + (w[i] as number)) | 0;
+      const t1 = (hh + s1 + ((e & f) ^ (~e & g)) + (K[i] as number) + (w[i] as number)) | 0;
       const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
       const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-      h = g;
+      hh = g;
       g = f;
       f = e;
       e = (d + t1) | 0;
@@ -93,7 +92,58 @@ export function sha256HexJs(text: string): string {
     h4 = (h4 + e) | 0;
     h5 = (h5 + f) | 0;
     h6 = (h6 + g) | 0;
-    h7 = (h7 + h) | 0;
+    h7 = (h7 + hh) | 0;
   }
-  return hex32(h0) + hex32(h1) + hex32(h2) + hex32(h3) + hex32(h4) + hex32(h5) + hex32(h6) + hex32(h7);
+  h[0] = h0;
+  h[1] = h1;
+  h[2] = h2;
+  h[3] = h3;
+  h[4] = h4;
+  h[5] = h5;
+  h[6] = h6;
+  h[7] = h7;
+}
+
+// The state after hashing `block`, a text of exactly 64 ASCII characters, so that texts
+// starting with it can be hashed from there (sha256HexJs's `after`): a per-day salt of 64 hex
+// digits is hashed once a day instead of once a click.
+export function sha256Block(block: string): State {
+  if (block.length !== 64 || encoder.encodeInto(block, bytes).written !== 64) {
+    throw new RangeError("sha256Block takes exactly 64 ASCII characters");
+  }
+  const h = INITIAL.slice();
+  compress(h, 64);
+  return h;
+}
+
+// The SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits; with `after`, of the block it
+// was made from followed by the text.
+export function sha256HexJs(text: string, after?: State): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; padding adds at most 72.
+  if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
+  const { written: length } = encoder.encodeInto(text, bytes);
+  const padded = (length + 9 + 63) & ~63;
+  bytes.fill(0, length, padded);
+  bytes[length] = 0x80;
+  // The message length in bits, as a 64-bit big-endian number (texts here are far below 512 MB,
+  // so the bits fit the last four bytes and the top bits of the length the one before).
+  const total = after ? length + 64 : length;
+  const bits = (total * 8) >>> 0;
+  bytes[padded - 5] = total >>> 29;
+  bytes[padded - 4] = bits >>> 24;
+  bytes[padded - 3] = bits >>> 16;
+  bytes[padded - 2] = bits >>> 8;
+  bytes[padded - 1] = bits;
+  state.set(after ?? INITIAL);
+  compress(state, padded);
+  return (
+    hex32(state[0] as number) +
+    hex32(state[1] as number) +
+    hex32(state[2] as number) +
+    hex32(state[3] as number) +
+    hex32(state[4] as number) +
+    hex32(state[5] as number) +
+    hex32(state[6] as number) +
+    hex32(state[7] as number)
+  );
 }

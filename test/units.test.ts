@@ -16,7 +16,7 @@ import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
 import { errorMessage } from "../src/log";
-import { sha256HexJs } from "../src/sha256";
+import { sha256Block, sha256HexJs } from "../src/sha256";
 
 const link: RedirectLink = {
   id: "lnk_1",
@@ -105,6 +105,21 @@ describe("SHA-256 in JavaScript", () => {
     }
     const long = "é€😀".repeat(2000); // multi-byte UTF-8, longer than the reusable buffer
     expect(sha256HexJs(long)).toBe(nodeSha256(long));
+  });
+
+  it("hashes a text from the state after its first 64-byte block as the whole text", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 64, maxLength: 64 }),
+        fc.string({ unit: "grapheme", maxLength: 300 }),
+        (block, rest) => {
+          expect(sha256HexJs(rest, sha256Block(block))).toBe(nodeSha256(block + rest));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(() => sha256Block("x".repeat(63))).toThrow(RangeError);
+    expect(() => sha256Block("é".repeat(64))).toThrow(RangeError);
   });
 
   it("matches node:crypto on random texts, including any Unicode", () => {

@@ -1,22 +1,28 @@
 import { hmacSha256Hex } from "../crypto";
-import { sha256HexJs } from "../sha256";
+import { sha256Block, sha256HexJs } from "../sha256";
 import { utcDay } from "../time";
 
 const DAY_MS = 86_400_000;
 
 // The salt is derived from a secret and the UTC day, so it rotates daily without any stored
 // state, every isolate agrees on it, and yesterday's hashes cannot be linked to today's. It is
-// kept with the bounds of its day, so a click costs two comparisons, not a date to format.
-let cachedSalt: { secret: string; dayStart: number; salt: string } | undefined;
+// kept with the bounds of its day, so a click costs two comparisons, not a date to format. The
+// salt is 64 hex digits, exactly SHA-256's first block of every visitor's text, so that block is
+// hashed once a day (`salted`) and a click's hash starts after it: a block of four saved for a
+// typical user agent, the same hash.
+let cachedSalt: { secret: string; dayStart: number; salted: ReturnType<typeof sha256Block> } | undefined;
 
-function dailySalt(secret: string, at: number): string {
+function saltedState(secret: string, at: number): ReturnType<typeof sha256Block> {
   const cached = cachedSalt;
-  if (cached?.secret === secret && at >= cached.dayStart && at < cached.dayStart + DAY_MS) return cached.salt;
+  if (cached?.secret === secret && at >= cached.dayStart && at < cached.dayStart + DAY_MS)
+    return cached.salted;
   const salt = hmacSha256Hex(secret, `swayline-visitor-salt:${utcDay(at)}`);
-  cachedSalt = { secret, dayStart: Math.floor(at / DAY_MS) * DAY_MS, salt };
-  return salt;
+  const salted = sha256Block(salt);
+  cachedSalt = { secret, dayStart: Math.floor(at / DAY_MS) * DAY_MS, salted };
+  return salted;
 }
 
+// SHA-256 of `${salt}\n${ip}\n${userAgent}`.
 export function visitorHash(secret: string, at: number, ip: string, userAgent: string): string {
-  return sha256HexJs(`${dailySalt(secret, at)}\n${ip}\n${userAgent}`);
+  return sha256HexJs(`\n${ip}\n${userAgent}`, saltedState(secret, at));
 }
