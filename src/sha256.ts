@@ -26,7 +26,8 @@ const hex32 = (word: number) =>
   (HEX[(word >>> 24) & 255] as string) + HEX[(word >>> 16) & 255] + HEX[(word >>> 8) & 255] + HEX[word & 255];
 
 // SHA-256's starting state, or the state after a first block of 64 bytes (see sha256Block).
-type State = Int32Array;
+export type Sha256State = Int32Array;
+type State = Sha256State;
 const INITIAL: State = Int32Array.of(
   0x6a09e667,
   0xbb67ae85,

@@ -1,5 +1,5 @@
 import { hmacSha256Hex } from "../crypto";
-import { sha256Block, sha256HexJs } from "../sha256";
+import { type Sha256State, sha256Block, sha256HexJs } from "../sha256";
 import { utcDay } from "../time";
 
 const DAY_MS = 86_400_000;
@@ -8,14 +8,15 @@ const DAY_MS = 86_400_000;
 // state, every isolate agrees on it, and yesterday's hashes cannot be linked to today's. It is
 // kept with the bounds of its day, so a click costs two comparisons, not a date to format. The
 // salt is 64 hex digits, exactly SHA-256's first block of every visitor's text, so that block is
-// hashed once a day (`salted`) and a click's hash starts after it: a block of four saved for a
-// typical user agent, the same hash.
-let cachedSalt: { secret: string; dayStart: number; salted: ReturnType<typeof sha256Block> } | undefined;
+// hashed once a day (`salted`) and a click's hash starts after it: one of a typical click's four
+// blocks saved, the same hash.
+let cachedSalt: { secret: string; dayStart: number; salted: Sha256State } | undefined;
 
-function saltedState(secret: string, at: number): ReturnType<typeof sha256Block> {
+function saltedState(secret: string, at: number): Sha256State {
   const cached = cachedSalt;
-  if (cached?.secret === secret && at >= cached.dayStart && at < cached.dayStart + DAY_MS)
+  if (cached?.secret === secret && at >= cached.dayStart && at < cached.dayStart + DAY_MS) {
     return cached.salted;
+  }
   const salt = hmacSha256Hex(secret, `swayline-visitor-salt:${utcDay(at)}`);
   const salted = sha256Block(salt);
   cachedSalt = { secret, dayStart: Math.floor(at / DAY_MS) * DAY_MS, salted };
