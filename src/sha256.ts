@@ -27,8 +27,7 @@ const hex32 = (word: number) =>
 
 // SHA-256's starting state, or the state after a first block of 64 bytes (see sha256Block).
 export type Sha256State = Int32Array;
-type State = Sha256State;
-const INITIAL: State = Int32Array.of(
+const INITIAL: Sha256State = Int32Array.of(
   0x6a09e667,
   0xbb67ae85,
   0x3c6ef372,
@@ -40,7 +39,7 @@ const INITIAL: State = Int32Array.of(
 );
 
 // Runs the compression over bytes[0, end) (whole blocks), from and into `h`.
-function compress(h: State, end: number): void {
+function compress(h: Sha256State, end: number): void {
   let h0 = h[0] as number;
   let h1 = h[1] as number;
   let h2 = h[2] as number;
@@ -108,7 +107,7 @@ function compress(h: State, end: number): void {
 // The state after hashing `block`, a text of exactly 64 ASCII characters, so that texts
 // starting with it can be hashed from there (sha256HexJs's `after`): a per-day salt of 64 hex
 // digits is hashed once a day instead of once a click.
-export function sha256Block(block: string): State {
+export function sha256Block(block: string): Sha256State {
   if (block.length !== 64 || encoder.encodeInto(block, bytes).written !== 64) {
     throw new RangeError("sha256Block takes exactly 64 ASCII characters");
   }
@@ -119,7 +118,7 @@ export function sha256Block(block: string): State {
 
 // The SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits; with `after`, of the block it
 // was made from followed by the text.
-export function sha256HexJs(text: string, after?: State): string {
+export function sha256HexJs(text: string, after?: Sha256State): string {
   // UTF-8 takes at most 3 bytes per UTF-16 unit; padding adds at most 72.
   if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
   const { written: length } = encoder.encodeInto(text, bytes);

@@ -364,9 +364,9 @@ export async function startWorkerd(mf) {
 // otherwise place them, that alone moved one side's requests/s by up to 15 % between runs.
 export function cpuPinning(enabled) {
   if (!enabled || process.platform !== "linux") return null;
-  const cpus = availableParallelism();
-  if (cpus < 2 || spawnSync("taskset", ["-V"]).error) return null;
-  return { workerd: cpus - 1, generator: 0 };
+  const count = availableParallelism();
+  if (count < 2 || spawnSync("taskset", ["-V"]).error) return null;
+  return { workerd: count - 1, generator: 0 };
 }
 export function pinProcesses(pids, cpu) {
   for (const pid of pids) {
