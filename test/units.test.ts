@@ -186,11 +186,13 @@ describe("user-agent and referer memos", () => {
     const request = (referer: string | null) => ({
       clickId: "clk_1",
       at: 0,
-      method: "GET",
+      head: false,
       ip: "198.51.100.7",
       userAgent: "UA",
       referer,
-      cf: undefined,
+      country: undefined,
+      region: undefined,
+      city: undefined,
     });
     const cases: [string | null, string | null][] = [
       ["https://L.Instagram.com/?u=x", "l.instagram.com"],

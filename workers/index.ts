@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 import { handleQueue } from "./queue";
-import { redirect, shortLinkSlug } from "./redirect";
+import { shortLink } from "./redirect";
 import { handleScheduled } from "./scheduled";
 
 const app = createApp();
@@ -10,9 +10,7 @@ export default {
   fetch(request, env, ctx) {
     // Short links first, without the router: they are most of the traffic, and the slug rules
     // keep reserved paths (api, docs, …) out of this branch.
-    const slug = shortLinkSlug(request);
-    if (slug !== null) return redirect(request, env, ctx, slug);
-    return app.fetch(request, env, ctx);
+    return shortLink(request, env, ctx) ?? app.fetch(request, env, ctx);
   },
   queue: (batch, env) => handleQueue(batch, env),
   scheduled: (controller, env) => handleScheduled(controller, env),

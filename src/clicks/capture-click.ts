@@ -7,11 +7,15 @@ import { visitorHash } from "./visitor-hash";
 export type ClickRequest = {
   clickId: string;
   at: number;
-  method: string;
+  // A HEAD request: a link checker or an unfurler, never a person following the link.
+  head: boolean;
   ip: string;
   userAgent: string;
   referer: string | null;
-  cf: { country?: unknown; region?: unknown; city?: unknown } | undefined;
+  // From request.cf, where Cloudflare puts them (typed loosely there).
+  country: unknown;
+  region: unknown;
+  city: unknown;
 };
 
 function text(value: unknown, max: number): string | null {
@@ -43,12 +47,12 @@ export function captureClick(
     campaign_id: link.campaignId,
     influencer_id: link.influencerId,
     clicked_at: request.at,
-    country: text(request.cf?.country, 64),
-    region: text(request.cf?.region, 128),
-    city: text(request.cf?.city, 128),
+    country: text(request.country, 64),
+    region: text(request.region, 128),
+    city: text(request.city, 128),
     user_agent: request.userAgent.slice(0, 512),
     referer_host: refererHost(request.referer),
-    head: request.method === "HEAD",
+    head: request.head,
     visitor_hash: visitorHash(secret, request.at, request.ip, request.userAgent),
   };
 }

@@ -59,11 +59,13 @@ export async function capturePastClicks(
       {
         clickId: newClickId(link.id, at),
         at,
-        method: "GET",
+        head: false,
         ip: click.visitor,
         userAgent: click.userAgent,
         referer: click.referer,
-        cf: { country: click.country, region: click.region, city: click.city },
+        country: click.country,
+        region: click.region,
+        city: click.city,
       },
       secret,
     );
