@@ -31,12 +31,22 @@ const parseAgent = boundedMemo(2000, (userAgent): Agent => {
 
 // Device, browser and OS from a maintained user-agent parser; bots from isbot's maintained list,
 // plus every HEAD request and every request without a user agent. The user agent itself is not kept.
+// The fields are copied by name: a rest/spread copy walks the object's keys generically, and this
+// runs for every click in the consumer.
 export function enrichClick(click: CapturedClick): ClickRow {
-  const { user_agent: userAgent, head, ...rest } = click;
-  const agent = parseAgent(userAgent);
-  const bot = head || agent.bot;
+  const agent = parseAgent(click.user_agent);
+  const bot = click.head || agent.bot;
   return {
-    ...rest,
+    id: click.id,
+    link_id: click.link_id,
+    campaign_id: click.campaign_id,
+    influencer_id: click.influencer_id,
+    clicked_at: click.clicked_at,
+    country: click.country,
+    region: click.region,
+    city: click.city,
+    referer_host: click.referer_host,
+    visitor_hash: click.visitor_hash,
     device: bot ? "bot" : agent.device,
     browser: agent.browser,
     os: agent.os,
