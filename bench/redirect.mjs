@@ -4,7 +4,7 @@
 //
 //   npm run bench:redirect -- [--duration 10] [--rounds 9] [--connections 32] [--report-only]
 //                             [--bundle path/to/index.js] [--direct]
-//                             [--generator wrk|autocannon] [--consumer-apart] [--versus other/index.js]
+//                             [--generator wrk|autocannon] [--consumer-apart] [--versus other/index.js]...
 //                             [--no-pin] [--processes <n>=rounds]
 //
 // --bundle skips the build and loads a given bundled index.js instead: to attribute the cost, copy
@@ -12,7 +12,8 @@
 // --versus adds the Worker built from another bundle as one more side of the same run (each with
 // its own workerd, D1 and queue): an A/B of two builds on equal terms, which separate runs on these
 // shared cores cannot give; --versus with the bundle just built is an A/A run, which shows how far
-// the noise alone moves the figures.
+// the noise alone moves the figures. It can be given several times: copies of the bundle with one
+// piece cut out each, side by side, split the redirect's cost piece by piece.
 // --direct sends the load to each Worker's own socket (miniflare's unsafeDirectSockets), bypassing
 // miniflare's entry Worker; see below. Requests then carry no request.cf and no CF-Connecting-IP.
 //
@@ -143,13 +144,13 @@ const {
 } = parseBenchArgs(
   "Usage: npm run bench:redirect -- [--duration <s>=10] [--rounds <n>=9] [--connections <n>=32] [--report-only]\n" +
     "                                 [--bundle <prebuilt index.js: skip the build>] [--direct]\n" +
-    "                                 [--generator wrk|autocannon] [--consumer-apart] [--versus <other index.js>]\n" +
+    "                                 [--generator wrk|autocannon] [--consumer-apart] [--versus <other index.js>]...\n" +
     "                                 [--no-pin] [--processes <n>=rounds]",
   {
     rounds: { type: "string", default: "9" },
     generator: { type: "string" },
     "consumer-apart": { type: "boolean", default: false },
-    versus: { type: "string" },
+    versus: { type: "string", multiple: true },
     "no-pin": { type: "boolean", default: false },
     processes: { type: "string" },
   },
@@ -157,7 +158,9 @@ const {
 const PROCESSES = args.processes === undefined ? ROUNDS : positiveInt("processes");
 const PINNING = cpuPinning(!args["no-pin"]);
 const CONSUMER_APART = args["consumer-apart"];
-const VERSUS = args.versus ? resolve(args.versus) : null;
+// The other bundles, each a side of its own: "versus1", "versus2", …
+const VERSUS = (args.versus ?? []).map((path) => resolve(path));
+const versusSide = (index) => `versus${index + 1}`;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -378,11 +381,19 @@ try {
       startSwayline(tmp, "swayline-apart", copy, bundlePath, bundle, { consumerApart: true }),
     );
   }
-  if (VERSUS) {
-    const versusBundle = readFileSync(VERSUS, "utf8");
-    sides.versus = await copies((copy) => startSwayline(tmp, "swayline-versus", copy, VERSUS, versusBundle));
+  for (const [index, versusPath] of VERSUS.entries()) {
+    const side = versusSide(index);
+    const versusBundle = readFileSync(versusPath, "utf8");
+    sides[side] = await copies((copy) =>
+      startSwayline(tmp, `swayline-${side}`, copy, versusPath, versusBundle),
+    );
   }
-  const order = ["bare", "redirect", ...(CONSUMER_APART ? ["apart"] : []), ...(VERSUS ? ["versus"] : [])];
+  const order = [
+    "bare",
+    "redirect",
+    ...(CONSUMER_APART ? ["apart"] : []),
+    ...VERSUS.map((_, index) => versusSide(index)),
+  ];
   for (const side of order) step(`${side}: load on ${sides[side].map((i) => i.target).join(", ")}`);
   const measureCpu = order.every((side) => sides[side].every((i) => i.pids.length > 0));
   // The Swayline sides, whose clicks are written to D1 (drained after each round, counted at the end).
@@ -496,7 +507,12 @@ try {
     bare: "bare 302 Worker",
     redirect: "Swayline redirect",
     apart: "redirect, consumer apart*",
-    versus: "redirect, --versus bundle",
+    ...Object.fromEntries(VERSUS.map((_, i) => [versusSide(i), `redirect, --versus #${i + 1}`])),
+  };
+  const ratioLabels = {
+    redirect: "redirect",
+    apart: "consumer apart*",
+    ...Object.fromEntries(VERSUS.map((_, i) => [versusSide(i), `--versus #${i + 1}`])),
   };
   const rows = [["", "req/s", "p50", "p99", "workerd CPU/req"]];
   for (const side of order) {
@@ -512,7 +528,7 @@ try {
   for (const side of order.filter((s) => s !== "bare")) {
     const r = ratiosOf(side);
     rows.push([
-      `${{ redirect: "redirect", apart: "consumer apart*", versus: "--versus" }[side]} / bare`,
+      `${ratioLabels[side]} / bare`,
       fmt.ratio(r.requestsPerSecond),
       fmt.ratio(r.latencyP50),
       fmt.ratio(r.latencyP99),
@@ -538,10 +554,11 @@ try {
         `dead letters ${apartClicks.deadLetters}.`,
     );
   }
-  if (VERSUS) {
-    const r = (key) => fmt.ratio(median.redirect[key] / median.versus[key]);
+  for (const [index, versusPath] of VERSUS.entries()) {
+    const r = (key) => fmt.ratio(median.redirect[key] / median[versusSide(index)][key]);
     console.log(
-      `\nthis build / --versus ${VERSUS}: req/s ${r("requestsPerSecond")}, p99 ${r("latencyP99")}` +
+      `${index === 0 ? "\n" : ""}this build / --versus #${index + 1} ${versusPath}: req/s ${r("requestsPerSecond")}, ` +
+        `p99 ${r("latencyP99")}` +
         (measureCpu ? `, workerd CPU/req ${r("workerdCpuUsPerRequest")}` : ""),
     );
   }
@@ -618,7 +635,9 @@ try {
     ratios,
     ratiosConsumerApart: CONSUMER_APART ? ratiosOf("apart") : null,
     clicksConsumerApart: apartClicks,
-    ratiosVersus: VERSUS ? ratiosOf("versus") : null,
+    // Each --versus bundle's ratios against the bare Worker, in the order given.
+    ratiosVersus:
+      VERSUS.length > 0 ? VERSUS.map((bundle, i) => ({ bundle, ...ratiosOf(versusSide(i)) })) : null,
     clicks: {
       inD1: clicks,
       redirectsAnswered: answered,
