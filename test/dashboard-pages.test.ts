@@ -133,6 +133,46 @@ describe("dashboard forms", () => {
     expect(unknownCampaign.headers.get("Content-Type")).toMatch(/^text\/html/);
   });
 
+  it("sets goals typed as the page shows each metric, refuses bad ones, and removes one by what it says", async () => {
+    const browser = await admin();
+    const campaign = await createCampaign();
+    const page = `/dashboard/campaigns/${campaign.id}`;
+    const addGoal = (form: Record<string, string>) => browser.post(`${page}/goals`, form, page);
+    const goals = async () => (await api("GET", `/campaigns/${campaign.id}`)).body.goals;
+
+    expect((await addGoal({ metric: "revenue", target: "1400,50", due: "2026-12-10" })).status).toBe(303);
+    expect((await addGoal({ metric: "ctr", target: "2.5" })).status).toBe(303);
+    expect((await addGoal({ metric: "conversions", target: "300" })).status).toBe(303);
+    expect(await goals()).toEqual([
+      { metric: "revenue", target: 140050, due: "2026-12-10T00:00:00Z" },
+      { metric: "ctr", target: 0.025, due: null },
+      { metric: "conversions", target: 300, due: null },
+    ]);
+    const shown = await browser.request(page);
+    expect(shown.text).toContain('data-goal="revenue"');
+    expect(shown.text).toContain("€1,400.50");
+
+    for (const bad of [
+      { metric: "fame", target: "10" },
+      { metric: "revenue", target: "12.345" },
+      { metric: "clicks", target: "-5" },
+      { metric: "clicks", target: "many" },
+      { metric: "clicks", target: "10", due: "soon" },
+    ]) {
+      const refused = await addGoal(bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(422);
+      expect(refused.text).toMatch(/id="goal-(metric|target|due)"[^>]*aria-invalid="true"|field-error/);
+    }
+    expect(await goals()).toHaveLength(3);
+
+    // Named by what it says: sent twice, the second finds nothing and removes nothing else.
+    const ctr = JSON.stringify(["ctr", 0.025, null]);
+    for (let i = 0; i < 2; i++) {
+      expect((await browser.post(`${page}/goals/remove`, { goal: ctr }, page)).status).toBe(303);
+    }
+    expect((await goals()).map((g: { metric: string }) => g.metric)).toEqual(["revenue", "conversions"]);
+  });
+
   it("answers nonsense in every form with a page, never a 500", async () => {
     const browser = await admin();
     const campaign = await createCampaign();

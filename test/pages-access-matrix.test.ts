@@ -25,6 +25,8 @@ const PAGE_SCOPES: Record<string, PageScope> = {
   "POST /dashboard/campaigns/:id/links": "admin",
   "POST /dashboard/campaigns/:id/codes": "admin",
   "POST /dashboard/campaigns/:id/share-links": "admin",
+  "POST /dashboard/campaigns/:id/goals": "admin",
+  "POST /dashboard/campaigns/:id/goals/remove": "admin",
   "POST /dashboard/share-links/:id/revoke": "admin",
   "POST /dashboard/rollup": "admin",
   "GET /portal": "influencer",

@@ -27,6 +27,9 @@ export const METRIC_FIELDS = [
 
 export type MetricField = (typeof METRIC_FIELDS)[number];
 
+export const isMetricField = (value: unknown): value is MetricField =>
+  (METRIC_FIELDS as readonly unknown[]).includes(value);
+
 // The fields in a currency, or made from money: a total over campaigns in different currencies
 // has none of them (adding euros to dollars means nothing).
 export const MONEY_FIELDS = [

@@ -115,6 +115,18 @@ describe("the dashboard in a real browser", () => {
     await expect(tile(page, "clicks").textContent()).resolves.toBe("1");
     await expect(tile(page, "unique_clicks").textContent()).resolves.toBe("1");
     await expect(page.locator("[data-as-of]").textContent()).resolves.toMatch(/^Figures as of /);
+
+    // A goal set through its form shows its progress; its remove button (which names the goal by
+    // what it says, in a hidden field) takes it away again.
+    const addGoal = page.getByRole("form", { name: "Add a goal" });
+    await addGoal.getByLabel("Metric").selectOption("clicks");
+    await addGoal.getByLabel(/^Target/).fill("4");
+    await addGoal.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(`${campaignUrl}#goals`);
+    await expect(page.locator("#goal-0").getAttribute("value")).resolves.toBe("0.25");
+    await page.locator("[data-goal='clicks']").getByRole("button", { name: "Remove" }).click();
+    await page.waitForURL(`${campaignUrl}#goals`);
+    await expect(page.locator("[data-goal]").count()).resolves.toBe(0);
     await page.screenshot({ path: `${ARTEFACTS}/dashboard-campaign.png`, fullPage: true });
 
     await page.goto(`${worker.url}/dashboard`);

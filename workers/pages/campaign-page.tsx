@@ -1,4 +1,6 @@
+import type { CampaignGoal } from "../../schema";
 import type { Metrics } from "../../src/metrics/formulas";
+import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
 import type { ReportView } from "./campaign-report";
 import { NewInfluencerForm } from "./campaigns-page";
@@ -30,7 +32,8 @@ import {
 } from "./report-sections";
 
 export type CampaignReport = {
-  campaign: { id: string; name: string; currency: string; objective: string };
+  // goals: as stored (the figures' `goals` below fill in a missing due date with the campaign's end).
+  campaign: { id: string; name: string; currency: string; objective: string; goals: CampaignGoal[] };
   asOf: string | null;
   totals: Metrics;
   influencers: LeaderboardRow[];
@@ -75,6 +78,64 @@ export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) =
     </div>
     <Goals ui={ui} goals={report.goals} currency={report.campaign.currency} />
   </>
+);
+
+// A goal as the remove button names it: what it says, not its place in the list, so a form sent
+// twice cannot remove the goal that has moved into that place.
+export const goalKey = (goal: CampaignGoal) => JSON.stringify([goal.metric, goal.target, goal.due]);
+
+// Goals are set here as the API sets them (PATCH /campaigns/:id with the whole list): added one at
+// a time, each removable. The target is typed as the page shows that metric (see metricKind).
+const GoalForms = ({
+  ui,
+  goals,
+  currency,
+  base,
+  state,
+}: {
+  ui: Ui;
+  goals: CampaignGoal[];
+  currency: string;
+  base: string;
+  state: FormState | undefined;
+}) => (
+  <section aria-label={ui.t.addGoal}>
+    {goals.length > 0 ? (
+      <DataTable
+        columns={[{ label: ui.t.metric }, { label: ui.t.target }, { label: ui.t.due }, { label: "" }]}
+      >
+        {goals.map((goal) => (
+          <tr data-goal={goal.metric}>
+            <th scope="row">{ui.t.metrics[goal.metric as MetricField] ?? goal.metric}</th>
+            <td>{ui.fmt.metric(goal.metric as MetricField, goal.target, currency)}</td>
+            <td>{goal.due ? ui.fmt.date(goal.due) : "–"}</td>
+            <td>
+              <Form ui={ui} action={`${base}/goals/remove`} class="inline">
+                <input type="hidden" name="goal" value={goalKey(goal)} />
+                <button type="submit" class="secondary">
+                  {ui.t.removeGoal}
+                </button>
+              </Form>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    ) : null}
+    <Form ui={ui} action={`${base}/goals`} label={ui.t.addGoal}>
+      <h3>{ui.t.addGoal}</h3>
+      <FormMessage ui={ui} state={state} form="goal" />
+      <Select
+        form="goal"
+        state={state}
+        name="metric"
+        label={ui.t.metric}
+        options={METRIC_FIELDS.map((field) => ({ value: field, label: ui.t.metrics[field] ?? field }))}
+      />
+      <Field form="goal" state={state} name="target" label={ui.t.goalTarget} required />
+      <Field form="goal" state={state} name="due" label={ui.t.dueOptional} type="date" />
+      <button type="submit">{ui.t.save}</button>
+    </Form>
+  </section>
 );
 
 export type ShareLinkItem = {
@@ -123,6 +184,7 @@ export const CampaignPage = ({
         </a>
       </div>
       <ReportBody ui={ui} report={report} />
+      <GoalForms ui={ui} goals={campaign.goals} currency={campaign.currency} base={base} state={state} />
       <LinkList ui={ui} links={links} />
       <CodeList ui={ui} codes={codes} />
       <h2>{ui.t.influencers}</h2>

@@ -1,6 +1,6 @@
 import { findCampaign } from "../../src/campaigns/campaigns";
 import type { Db } from "../../src/db";
-import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
+import { isMetricField, type MetricField } from "../../src/metrics/metric-fields";
 import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary, type Period } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
@@ -8,7 +8,7 @@ import { systemClock } from "../../src/time";
 import type { CampaignReport } from "./campaign-page";
 
 export function sortField(value: string | undefined): MetricField {
-  return (METRIC_FIELDS as readonly string[]).includes(value ?? "") ? (value as MetricField) : "revenue";
+  return isMetricField(value) ? value : "revenue";
 }
 
 // The periods a page offers (?days=): the last 7, 30 or 90 UTC days including today, else all.
@@ -51,6 +51,7 @@ export async function loadCampaignReport(
       name: campaign.name,
       currency: campaign.currency,
       objective: campaign.objective,
+      goals: campaign.goals,
     },
     asOf: summary.as_of,
     totals: summary.totals,

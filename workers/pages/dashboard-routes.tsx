@@ -1,23 +1,25 @@
 import { Hono } from "hono";
-import { createCampaign, findCampaign, listCampaigns } from "../../src/campaigns/campaigns";
+import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol } from "../../src/campaigns/enrolments";
 import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
 import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
 import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
 import { listLinks } from "../../src/links/links";
+import { isMetricField } from "../../src/metrics/metric-fields";
 import { createShareLink, listShareLinks, revokeShareLink } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { systemClock, toIso } from "../../src/time";
 import { type PageContext, type PageEnv, render, requireSession } from "../lib/page-context";
-import { createCampaignBody, enrolBody, toCampaignInput } from "../routes/campaigns";
+import { createCampaignBody, enrolBody, goalSchema, MAX_GOALS, toCampaignInput } from "../routes/campaigns";
 import { createCodeBody } from "../routes/codes";
 import { createInfluencerBody } from "../routes/influencers";
 import { createLinkBody } from "../routes/links";
-import { CampaignPage } from "./campaign-page";
+import { CampaignPage, goalKey } from "./campaign-page";
 import { loadCampaignReport, periodOf, reportView } from "./campaign-report";
 import { CampaignsPage } from "./campaigns-page";
 import { FormReader, formValues } from "./form-input";
+import { metricKind } from "./format";
 import type { FormState } from "./layout";
 
 const LIST = { limit: 100 };
@@ -260,6 +262,51 @@ export const dashboardRoutes = new Hono<PageEnv>()
       },
       (state) => showCampaign(c, id, { state }),
     );
+  })
+  .post("/dashboard/campaigns/:id/goals", (c) => {
+    const id = c.req.param("id");
+    return handleForm(
+      c,
+      "goal",
+      async (form) => {
+        const db = c.get("db");
+        const campaign = await findCampaign(db, id);
+        // The target is typed as the page shows the metric: 12.50 in the currency, 2.5 for 2.5 %.
+        const metric = form.text("metric");
+        const kind = isMetricField(metric) ? metricKind(metric) : "number";
+        const target =
+          kind === "money"
+            ? form.money("target", campaign.currency)
+            : kind === "percent"
+              ? form.percent("target")
+              : form.number("target");
+        const body = form.parse(goalSchema, { metric, target, due: form.date("due") });
+        if (!body) return null;
+        if (campaign.goals.length >= MAX_GOALS) {
+          form.errors.metric = `A campaign has at most ${MAX_GOALS} goals.`;
+          return null;
+        }
+        const goals = [
+          ...campaign.goals,
+          { metric: body.metric, target: body.target, due: body.due ?? null },
+        ];
+        await updateCampaign(db, id, { goals }, systemClock);
+        return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
+      },
+      (state) => showCampaign(c, id, { state }),
+    );
+  })
+  .post("/dashboard/campaigns/:id/goals/remove", async (c) => {
+    const id = c.req.param("id");
+    const { goal } = formValues(await c.req.parseBody());
+    const db = c.get("db");
+    const campaign = await findCampaign(db, id);
+    const index = campaign.goals.findIndex((g) => goalKey(g) === goal);
+    if (index !== -1) {
+      const goals = campaign.goals.filter((_, i) => i !== index);
+      await updateCampaign(db, id, { goals }, systemClock);
+    }
+    return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
   })
   .post("/dashboard/share-links/:id/revoke", async (c) => {
     const row = await revokeShareLink(c.get("db"), c.req.param("id"), systemClock);

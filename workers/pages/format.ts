@@ -15,6 +15,16 @@ const MONEY: ReadonlySet<MetricField> = new Set([
 ]);
 const PERCENT: ReadonlySet<MetricField> = new Set(["engagement_rate", "ctr", "conversion_rate", "roi"]);
 
+// How a metric's value is written: money in the campaign's currency (minor units stored), a
+// percentage (a fraction stored), a multiple (ROAS), or a plain number. The goal form reads a
+// target typed the way this shows it.
+export type MetricKind = "money" | "percent" | "multiple" | "number";
+export function metricKind(field: MetricField): MetricKind {
+  if (MONEY.has(field)) return "money";
+  if (PERCENT.has(field)) return "percent";
+  return field === "roas" ? "multiple" : "number";
+}
+
 // Numbers, money and dates as the reader's language writes them, through Intl. Money is stored in
 // minor units: divided by 10^(the currency's digits) only here, for display.
 export function formatter(locale: Locale) {
@@ -44,9 +54,10 @@ export function formatter(locale: Locale) {
     // null is a ratio without a denominator: shown as a dash, never 0 or NaN.
     metric(field: MetricField, value: number | null, currency: string): string {
       if (value === null) return "–";
-      if (MONEY.has(field)) return money(value, currency);
-      if (PERCENT.has(field)) return percent.format(value);
-      if (field === "roas") return `${multiple.format(value)}×`;
+      const kind = metricKind(field);
+      if (kind === "money") return money(value, currency);
+      if (kind === "percent") return percent.format(value);
+      if (kind === "multiple") return `${multiple.format(value)}×`;
       return integer.format(value);
     },
     date: (value: Date | string | number) => date.format(new Date(value)),

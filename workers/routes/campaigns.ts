@@ -26,7 +26,9 @@ import {
   pageQuerySchema,
 } from "../lib/router";
 
-const goalSchema = z.object({
+// A campaign's goals are kept in its row: a bounded list.
+export const MAX_GOALS = 50;
+export const goalSchema = z.object({
   metric: z.enum(METRIC_FIELDS),
   target: z.number().positive().max(Number.MAX_SAFE_INTEGER),
   due: z.iso.datetime({ offset: true }).nullable().optional(),
@@ -66,7 +68,7 @@ const campaignFields = {
     .nullable()
     .optional()
     .openapi({ description: "Earned media value per 1000 impressions, minor units." }),
-  goals: z.array(goalSchema).max(50).optional(),
+  goals: z.array(goalSchema).max(MAX_GOALS).optional(),
 };
 
 export const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
