@@ -152,13 +152,14 @@ describe("dashboard forms", () => {
     expect(shown.text).toContain('data-goal="revenue"');
     expect(shown.text).toContain("€1,400.50");
 
-    for (const bad of [
+    const refusals: Record<string, string>[] = [
       { metric: "fame", target: "10" },
       { metric: "revenue", target: "12.345" },
       { metric: "clicks", target: "-5" },
       { metric: "clicks", target: "many" },
       { metric: "clicks", target: "10", due: "soon" },
-    ]) {
+    ];
+    for (const bad of refusals) {
       const refused = await addGoal(bad);
       expect(refused.status, JSON.stringify(bad)).toBe(422);
       expect(refused.text).toMatch(/id="goal-(metric|target|due)"[^>]*aria-invalid="true"|field-error/);
