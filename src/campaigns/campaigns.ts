@@ -82,8 +82,8 @@ export async function listCampaigns(db: Db, page: Page) {
   return toPage(rows, page, serializeCampaign);
 }
 
+// One statement: an unknown id updates no row, and that is the 404.
 export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, clock: Clock) {
-  await findCampaign(db, id);
   const [row] = await db
     .update(campaigns)
     .set({ ...patch, updatedAt: new Date(clock()) })
