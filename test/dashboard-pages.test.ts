@@ -12,6 +12,9 @@ async function admin() {
   return browser;
 }
 
+// The message shown under a form field (its id is `<form>-<field>`).
+const fieldError = (html: string, id: string) => new RegExp(`id="${id}-error"[^>]*>([^<]*)<`).exec(html)?.[1];
+
 const tile = (html: string, metric: string) =>
   new RegExp(`data-metric="${metric}"><dt>[^<]*</dt><dd>([^<]*)</dd>`).exec(html)?.[1];
 
@@ -111,12 +114,19 @@ describe("dashboard forms", () => {
     );
     expect(reserved.status).toBe(422);
     expect(reserved.text).toMatch(/id="link-slug"[^>]*aria-invalid="true"/);
+    expect(fieldError(reserved.text, "link-slug")).toBe("Reserved: Swayline uses this path itself.");
+    const malformed = await browser.post(
+      `${page}/links`,
+      { influencer_id: influencer.id, url: "https://a.example", slug: "a b" },
+      page,
+    );
+    expect(fieldError(malformed.text, "link-slug")).toBe("3 to 64 letters, digits, _ or -.");
 
     const code = unique("DUP");
     await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
     const taken = await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
     expect(taken.status).toBe(422);
-    expect(taken.text).toContain(`The code ${code.toUpperCase()} is already taken.`);
+    expect(fieldError(taken.text, "code-code")).toBe("Already taken.");
     expect(taken.text).toMatch(/id="code-code"[^>]*aria-invalid="true"/);
     expect(taken.text).toContain(`href="${page}?lang=fr"`);
 
@@ -131,6 +141,73 @@ describe("dashboard forms", () => {
     const unknownCampaign = await browser.request("/dashboard/campaigns/cmp_nope");
     expect(unknownCampaign.status).toBe(404);
     expect(unknownCampaign.headers.get("Content-Type")).toMatch(/^text\/html/);
+  });
+
+  it("words each refusal in the page's language, with bounds written as the field is typed", async () => {
+    const browser = await admin();
+    const campaign = await createCampaign();
+    const influencer = await createInfluencer();
+    const page = `/dashboard/campaigns/${campaign.id}`;
+    const refusals = async () => ({
+      campaign: await browser.post(
+        "/dashboard/campaigns",
+        { name: "", objective: "fame", currency: "EURO", budget: "1" },
+        "/dashboard",
+      ),
+      influencer: await browser.post(
+        `${page}/influencers`,
+        { handle: "x", platform: "x", followers: "-1" },
+        page,
+      ),
+      // A commission typed in % (the API takes 0–1): its bound is shown in % too.
+      enrolment: await browser.post(
+        `${page}/enrolments`,
+        { influencer_id: influencer.id, fee: "10", commission_rate: "150" },
+        page,
+      ),
+      link: await browser.post(
+        `${page}/links`,
+        { influencer_id: influencer.id, url: "data:text/html,x" },
+        page,
+      ),
+      share: await browser.post(`${page}/share-links`, { days: "91" }, page),
+    });
+
+    const english = await refusals();
+    for (const response of Object.values(english)) {
+      expect(response.status).toBe(422);
+      // zod's and the API's developer English never reaches a page.
+      expect(response.text).not.toMatch(/Invalid (input|option)|Too (big|small)|expected/);
+    }
+    expect(fieldError(english.campaign.text, "campaign-name")).toBe("Required.");
+    expect(fieldError(english.campaign.text, "campaign-objective")).toBe("Choose one from the list.");
+    expect(fieldError(english.campaign.text, "campaign-currency")).toBe(
+      "A three-letter currency code, such as EUR.",
+    );
+    expect(fieldError(english.influencer.text, "influencer-followers")).toBe("At least 0.");
+    expect(fieldError(english.enrolment.text, "enrolment-commission_rate")).toBe("At most 100%.");
+    expect(fieldError(english.link.text, "link-url")).toBe("An address starting with http:// or https://.");
+    expect(fieldError(english.share.text, "share-days")).toBe("At most 90.");
+
+    await browser.request(`${page}?lang=fr`);
+    const french = await refusals();
+    expect(french.campaign.text).toContain("Veuillez corriger les champs indiqués ci-dessous.");
+    expect(fieldError(french.campaign.text, "campaign-name")).toBe("Obligatoire.");
+    expect(fieldError(french.campaign.text, "campaign-objective")).toBe("Choisissez dans la liste.");
+    expect(fieldError(french.influencer.text, "influencer-followers")).toBe("Au moins 0.");
+    expect(fieldError(french.enrolment.text, "enrolment-commission_rate")).toMatch(/^Au plus 100\s%\.$/u);
+    expect(fieldError(french.link.text, "link-url")).toBe("Une adresse commençant par http:// ou https://.");
+    expect(fieldError(french.share.text, "share-days")).toBe("Au plus 90.");
+    const code = unique("FR");
+    await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
+    const taken = await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
+    expect(fieldError(taken.text, "code-code")).toBe("Déjà pris.");
+    expect(
+      fieldError(
+        (await browser.post(`${page}/enrolments`, { influencer_id: "inf_nope", fee: "1" }, page)).text,
+        "enrolment-influencer_id",
+      ),
+    ).toBe("Choisissez un influenceur dans la liste.");
   });
 
   it("sets goals typed as the page shows each metric, refuses bad ones, and removes one by what it says", async () => {

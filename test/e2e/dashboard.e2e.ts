@@ -81,7 +81,9 @@ describe("the dashboard in a real browser", () => {
     await issueLink().getByLabel("Destination URL").fill(`${worker.url}/healthz?landing=1`);
     await issueLink().getByLabel("Slug (optional)").fill("docs");
     await issueLink().getByRole("button", { name: "Create" }).click();
-    await expect(page.locator("#link-slug-error").textContent()).resolves.toBe("Reserved path.");
+    await expect(page.locator("#link-slug-error").textContent()).resolves.toBe(
+      "Reserved: Swayline uses this path itself.",
+    );
     await issueLink().getByLabel("Slug (optional)").fill("lea-spring");
     await issueLink().getByRole("button", { name: "Create" }).click();
     await page.waitForURL(`${campaignUrl}#links`);

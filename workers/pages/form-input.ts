@@ -1,13 +1,49 @@
 import type { z } from "@hono/zod-openapi";
-import { ApiError } from "../../src/errors";
+import { ApiError, type ErrorCode } from "../../src/errors";
+import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
+import type { FormWords } from "./i18n";
+import type { Ui } from "./layout";
+
+// How a number field was typed, so that a bound in its message is written the same way: a
+// percentage typed as 10 is the API's 0.1, an amount typed as 12.50 is 1250 minor units.
+type Unit = { kind: "percent" } | { kind: "money"; currency: string };
+
+// The domain refusals the pages word themselves: the field each is about (not every one names it
+// in its details) and what the page says there, whatever the API's English message.
+type Refusal = { field: string; words: (w: FormWords, typed: string) => string };
+const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
+  invalid_url: { field: "url", words: (w) => w.hints.url },
+  invalid_slug: {
+    field: "slug",
+    words: (w, typed) => (slugProblem(typed) === "reserved" ? w.slugReserved : w.hints.slug),
+  },
+  slug_taken: { field: "slug", words: (w) => w.taken },
+  code_taken: { field: "code", words: (w) => w.taken },
+  influencer_taken: { field: "handle", words: (w) => w.influencerTaken },
+  influencer_not_found: { field: "influencer_id", words: (w) => w.unknownInfluencer },
+};
+
+const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 
 // The pages' forms feed the API's own request schemas and the same domain functions, so a form
 // has no validation rules of its own: this module only turns form text into the JSON the API
-// takes (numbers, minor units, ISO dates) and the API's errors into messages per field.
+// takes (numbers, minor units, ISO dates), and the API's refusals into messages per field in the
+// page's language. The API's own messages are English and written for developers ("Too big:
+// expected number to be <=1" for a commission typed as 150 %), so the page words each refusal
+// itself, from the issue's kind and bounds, never from the message.
 export class FormReader {
   readonly errors: Record<string, string> = {};
-  constructor(readonly values: Record<string, string>) {}
+  private readonly units = new Map<string, Unit>();
+  constructor(
+    readonly values: Record<string, string>,
+    private readonly ui: Ui,
+  ) {}
+
+  get words(): FormWords {
+    return this.ui.t.form;
+  }
 
   text(name: string): string | undefined {
     const value = this.values[name]?.trim();
@@ -18,21 +54,23 @@ export class FormReader {
     const value = this.text(name);
     if (value === undefined) return undefined;
     const n = Number(value.replace(",", "."));
-    if (!Number.isFinite(n)) this.errors[name] = "Enter a number.";
+    if (!Number.isFinite(n)) this.errors[name] = this.words.number;
     return n;
   }
 
   // "12.50" (or "12,50") in the currency's units -> minor units, exactly.
   money(name: string, currency: string): number | undefined {
+    this.units.set(name, { kind: "money", currency });
     const value = this.text(name);
     if (value === undefined) return undefined;
     const minor = decimalToMinor(value.replace(",", "."), currency);
-    if (minor === null) this.errors[name] = `Enter an amount in ${currency}, such as 12.50.`;
+    if (minor === null) this.errors[name] = fill(this.words.amount, { currency });
     return minor ?? undefined;
   }
 
   // A percentage typed as 10 -> the API's 0.1.
   percent(name: string): number | undefined {
+    this.units.set(name, { kind: "percent" });
     const n = this.number(name);
     return n === undefined ? undefined : n / 100;
   }
@@ -42,7 +80,7 @@ export class FormReader {
     const value = this.text(name);
     if (value === undefined) return undefined;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-      this.errors[name] = "Enter a date.";
+      this.errors[name] = this.words.date;
       return undefined;
     }
     return `${value}T00:00:00Z`;
@@ -55,21 +93,63 @@ export class FormReader {
     if (!result.success) {
       for (const issue of result.error.issues) {
         const field = String(issue.path[0] ?? "form");
-        this.errors[field] ??= issue.message;
+        this.errors[field] ??= this.issueMessage(field, issue, defined[field]);
       }
     }
     return result.success && Object.keys(this.errors).length === 0 ? result.data : null;
   }
 
-  // A domain refusal (taken slug, unknown influencer…) shown on its field, or above the form.
+  // A domain refusal (taken slug, unknown influencer…) on its field, worded by its code; the
+  // returned message goes above the form (undefined: the page's "correct the fields marked").
+  // Any other refusal naming its fields marks them; one naming none keeps the API's message.
   fromApiError(error: unknown): string | undefined {
     if (!(error instanceof ApiError) || error.status >= 500) throw error;
-    const details = Array.isArray(error.details)
-      ? (error.details as { path?: string; message?: string }[])
-      : [];
-    const fielded = details.filter((d) => d.path);
-    for (const detail of fielded) this.errors[detail.path as string] ??= detail.message ?? error.message;
-    return error.message;
+    const refusal = REFUSALS[error.code];
+    if (refusal) {
+      this.errors[refusal.field] ??= refusal.words(this.words, this.text(refusal.field) ?? "");
+      return undefined;
+    }
+    const details = Array.isArray(error.details) ? (error.details as { path?: unknown }[]) : [];
+    const fields = details.flatMap((d) => (typeof d.path === "string" ? [d.path] : []));
+    for (const field of fields) this.errors[field] ??= this.hint(field);
+    return fields.length > 0 ? undefined : error.message;
+  }
+
+  private issueMessage(field: string, issue: z.core.$ZodIssue, given: unknown): string {
+    const words = this.words;
+    if (given === undefined) return words.required;
+    switch (issue.code) {
+      case "invalid_value":
+        return words.choose;
+      case "invalid_type":
+        return issue.expected === "int" ? words.wholeNumber : this.hint(field);
+      case "too_small":
+        if (issue.origin === "string") return fill(words.minChars, { n: String(issue.minimum) });
+        return fill(issue.inclusive === false ? words.moreThan : words.atLeast, {
+          n: this.bound(field, Number(issue.minimum)),
+        });
+      case "too_big":
+        if (issue.origin === "string") return fill(words.maxChars, { n: String(issue.maximum) });
+        return fill(issue.inclusive === false ? words.lessThan : words.atMost, {
+          n: this.bound(field, Number(issue.maximum)),
+        });
+      default:
+        return this.hint(field);
+    }
+  }
+
+  // What the field takes, when the page knows; else only that the value is not valid.
+  private hint(field: string): string {
+    return (this.words.hints as Partial<Record<string, string>>)[field] ?? this.words.invalid;
+  }
+
+  // A bound as the field was typed: 1 for a percentage is "100 %", 0 for an amount "€0.00".
+  private bound(field: string, value: number): string {
+    const unit = this.units.get(field);
+    const { fmt } = this.ui;
+    if (unit?.kind === "percent") return fmt.percent(value);
+    if (unit?.kind === "money") return fmt.money(value, unit.currency);
+    return fmt.integer(value);
   }
 }
 

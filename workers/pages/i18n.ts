@@ -94,6 +94,34 @@ const en = {
   sharedReport: "Shared report",
   sharedReportNote: "Read-only report shared by the campaign team.",
   fixErrors: "Please correct the fields marked below.",
+  // A form's refusals, per field. Bounds ({n}) come written as the field is typed.
+  form: {
+    required: "Required.",
+    number: "Enter a number.",
+    wholeNumber: "Enter a whole number.",
+    amount: "Enter an amount in {currency}, such as 12.50.",
+    date: "Enter a date.",
+    choose: "Choose one from the list.",
+    minChars: "At least {n} characters.",
+    maxChars: "At most {n} characters.",
+    atLeast: "At least {n}.",
+    moreThan: "More than {n}.",
+    atMost: "At most {n}.",
+    lessThan: "Less than {n}.",
+    invalid: "Not valid.",
+    taken: "Already taken.",
+    slugReserved: "Reserved: Swayline uses this path itself.",
+    influencerTaken: "This handle already has an influencer on this platform.",
+    unknownInfluencer: "Choose an influencer from the list.",
+    maxGoals: "A campaign has at most {n} goals.",
+    // What a field takes, for a value in the wrong shape.
+    hints: {
+      currency: "A three-letter currency code, such as EUR.",
+      code: "3 to 32 of A–Z, 0–9, _ and -.",
+      slug: "3 to 64 letters, digits, _ or -.",
+      url: "An address starting with http:// or https://.",
+    },
+  },
   forbiddenTitle: "Not allowed",
   csrfMessage:
     "This form was not accepted: it was sent from another site or an old page. Go back, reload the page and try again.",
@@ -132,6 +160,7 @@ const en = {
 };
 
 export type Messages = typeof en;
+export type FormWords = Messages["form"];
 
 const fr: Messages = {
   appName: "Swayline",
@@ -227,6 +256,32 @@ const fr: Messages = {
   sharedReport: "Rapport partagé",
   sharedReportNote: "Rapport en lecture seule partagé par l’équipe de la campagne.",
   fixErrors: "Veuillez corriger les champs indiqués ci-dessous.",
+  form: {
+    required: "Obligatoire.",
+    number: "Saisissez un nombre.",
+    wholeNumber: "Saisissez un nombre entier.",
+    amount: "Saisissez un montant en {currency}, par exemple 12,50.",
+    date: "Saisissez une date.",
+    choose: "Choisissez dans la liste.",
+    minChars: "Au moins {n} caractères.",
+    maxChars: "Au plus {n} caractères.",
+    atLeast: "Au moins {n}.",
+    moreThan: "Supérieur à {n}.",
+    atMost: "Au plus {n}.",
+    lessThan: "Inférieur à {n}.",
+    invalid: "Valeur non valide.",
+    taken: "Déjà pris.",
+    slugReserved: "Réservé : Swayline utilise ce chemin.",
+    influencerTaken: "Cet identifiant a déjà un influenceur sur cette plateforme.",
+    unknownInfluencer: "Choisissez un influenceur dans la liste.",
+    maxGoals: "Une campagne a au plus {n} objectifs.",
+    hints: {
+      currency: "Un code de devise à trois lettres, par exemple EUR.",
+      code: "3 à 32 caractères parmi A–Z, 0–9, _ et -.",
+      slug: "3 à 64 lettres, chiffres, _ ou -.",
+      url: "Une adresse commençant par http:// ou https://.",
+    },
+  },
   forbiddenTitle: "Non autorisé",
   csrfMessage:
     "Ce formulaire n’a pas été accepté : il vient d’un autre site ou d’une page ancienne. Revenez en arrière, rechargez la page et réessayez.",

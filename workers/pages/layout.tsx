@@ -156,7 +156,12 @@ export const Select: FC<{
   return (
     <label for={id}>
       <span>{label}</span>
-      <select id={id} name={name} aria-invalid={error ? "true" : undefined}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      >
         {options.map((option) => {
           const { value: v, label: l } =
             typeof option === "string" ? { value: option, label: option } : option;
@@ -167,7 +172,11 @@ export const Select: FC<{
           );
         })}
       </select>
-      {error ? <span class="field-error">{error}</span> : null}
+      {error ? (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      ) : null}
     </label>
   );
 };
