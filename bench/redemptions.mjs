@@ -687,8 +687,9 @@ try {
   );
   console.log(
     `\nThe calls a redemption makes, ${PROBE_CALLS} in a row inside the idle Worker, ` +
-      `${fmt.int(conversions)} conversions in D1 (a new order: 1 key + 2 order + 1 code + 1 campaign lookups, ` +
-      "1 batch of INSERT + UPDATE, 2 limiter calls, 1 queue send; a replay: key and order lookups, 2 limiter calls)",
+      `${fmt.int(conversions)} conversions in D1 (a new order: 1 key lookup, 1 batch of the order and code ` +
+      "lookups, 1 batch of INSERT + UPDATE + the order read back, 2 limiter calls, 1 queue send; a replay: " +
+      "the key lookup and the lookup batch, 2 limiter calls)",
   );
   console.log(
     table([

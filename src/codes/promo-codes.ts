@@ -88,10 +88,6 @@ export async function findPromoCode(db: Db, id: string): Promise<PromoCodeRow> {
   return row;
 }
 
-export async function findPromoCodeByCode(db: Db, code: string): Promise<PromoCodeRow | undefined> {
-  return db.query.promoCodes.findFirst({ where: eq(promoCodes.code, normaliseCode(code)) });
-}
-
 export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter) {
   const q = pageQuery(promoCodes, page);
   const rows = await db
