@@ -88,6 +88,34 @@ describe("campaigns", () => {
       expect.objectContaining({ influencer_id: influencer.id, other_costs: 2500 }),
     ]);
   });
+
+  it("refuses a link, code, post or enrolment for an unknown campaign or influencer, the campaign named first", async () => {
+    const campaign = await createCampaign();
+    const influencer = await createInfluencer();
+    const issue = (campaignId: string, influencerId: string) => [
+      api("POST", "/links", {
+        body: { campaign_id: campaignId, influencer_id: influencerId, url: "https://shop.example/" },
+      }),
+      api("POST", "/codes", {
+        body: { code: `NOPE${Date.now() % 100000}`, campaign_id: campaignId, influencer_id: influencerId },
+      }),
+      api("POST", "/posts", {
+        body: { campaign_id: campaignId, influencer_id: influencerId, url: "https://instagram.com/p/x" },
+      }),
+      api("PUT", `/campaigns/${campaignId}/influencers/${influencerId}`, { body: {} }),
+    ];
+    for (const res of await Promise.all(issue("cmp_missing", "inf_missing"))) {
+      expectError(res, 404, "campaign_not_found");
+    }
+    for (const res of await Promise.all(issue("cmp_missing", influencer.id))) {
+      expectError(res, 404, "campaign_not_found");
+    }
+    for (const res of await Promise.all(issue(campaign.id, "inf_missing"))) {
+      expectError(res, 404, "influencer_not_found");
+    }
+    // Nothing was enrolled on the way.
+    expect((await api("GET", `/campaigns/${campaign.id}/influencers`)).body.data).toEqual([]);
+  });
 });
 
 describe("influencers", () => {

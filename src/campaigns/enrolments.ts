@@ -1,7 +1,7 @@
 import { desc, eq } from "drizzle-orm";
-import { enrolments } from "../../schema";
+import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
-import { findInfluencer } from "../influencers/influencers";
+import { notFound } from "../errors";
 import { type Clock, toIso } from "../time";
 import { findCampaign } from "./campaigns";
 
@@ -25,6 +25,18 @@ export function serializeEnrolment(row: EnrolmentRow) {
   };
 }
 
+// The campaign and the influencer that an enrolment, a link, a code or a post is for, read in one
+// D1 round trip; a missing campaign is reported before a missing influencer.
+export async function findCampaignAndInfluencer(db: Db, campaignId: string, influencerId: string) {
+  const [[campaign], [influencer]] = await db.batch([
+    db.select().from(campaigns).where(eq(campaigns.id, campaignId)).limit(1),
+    db.select().from(influencers).where(eq(influencers.id, influencerId)).limit(1),
+  ]);
+  if (!campaign) throw notFound("campaign_not_found", "campaign", campaignId);
+  if (!influencer) throw notFound("influencer_not_found", "influencer", influencerId);
+  return { campaign, influencer };
+}
+
 // PUT semantics: the costs given replace the stored ones; costs not given keep their value
 // (zero for a new enrolment).
 export async function enrol(
@@ -34,8 +46,7 @@ export async function enrol(
   costs: EnrolmentCosts,
   clock: Clock,
 ) {
-  await findCampaign(db, campaignId);
-  await findInfluencer(db, influencerId);
+  await findCampaignAndInfluencer(db, campaignId, influencerId);
   const now = new Date(clock());
   const set = {
     ...(costs.fee === undefined ? {} : { fee: costs.fee }),

@@ -1,11 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { promoCodes } from "../../schema";
-import { findCampaign } from "../campaigns/campaigns";
-import { ensureEnrolledStatement } from "../campaigns/enrolments";
+import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
-import { findInfluencer } from "../influencers/influencers";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 
@@ -48,8 +46,7 @@ export function serializePromoCode(row: PromoCodeRow) {
 
 export async function createPromoCode(db: Db, input: PromoCodeInput, clock: Clock): Promise<PromoCodeRow> {
   const code = normaliseCode(input.code);
-  const campaign = await findCampaign(db, input.campaignId);
-  const influencer = await findInfluencer(db, input.influencerId);
+  const { campaign, influencer } = await findCampaignAndInfluencer(db, input.campaignId, input.influencerId);
   const now = new Date(clock());
   try {
     const [, inserted] = await db.batch([

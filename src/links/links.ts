@@ -1,11 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { links } from "../../schema";
-import { findCampaign } from "../campaigns/campaigns";
-import { ensureEnrolledStatement } from "../campaigns/enrolments";
+import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
-import { findInfluencer } from "../influencers/influencers";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 import type { RedirectLink } from "./link-cache";
@@ -67,8 +65,7 @@ export async function createLink(db: Db, input: LinkInput, clock: Clock): Promis
       );
     }
   }
-  const campaign = await findCampaign(db, input.campaignId);
-  const influencer = await findInfluencer(db, input.influencerId);
+  const { campaign, influencer } = await findCampaignAndInfluencer(db, input.campaignId, input.influencerId);
   const utm = resolveUtm(
     { platform: influencer.platform, campaignName: campaign.name, handle: influencer.handle },
     input.utm,

@@ -1,11 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { type Platform, postMetrics, posts } from "../../schema";
-import { findCampaign } from "../campaigns/campaigns";
-import { ensureEnrolledStatement } from "../campaigns/enrolments";
+import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { newId } from "../ids";
-import { findInfluencer } from "../influencers/influencers";
 import { parseHttpUrl } from "../links/urls";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
@@ -66,8 +64,7 @@ export function serializePost(row: PostRow, latest: MetricsRow | null) {
 // The platform defaults to the influencer's own; posting enrols the influencer like a link does.
 export async function createPost(db: Db, input: PostInput, clock: Clock) {
   const url = parseHttpUrl(input.url, "url");
-  const campaign = await findCampaign(db, input.campaignId);
-  const influencer = await findInfluencer(db, input.influencerId);
+  const { campaign, influencer } = await findCampaignAndInfluencer(db, input.campaignId, input.influencerId);
   const now = new Date(clock());
   const [, inserted] = await db.batch([
     ensureEnrolledStatement(db, campaign.id, influencer.id, now),
