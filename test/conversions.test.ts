@@ -95,6 +95,15 @@ describe("POST /conversions", () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(lead.body);
 
+    // Attributed by the lead, a sale is in the lead's campaign's currency too.
+    expectError(
+      await api("POST", "/conversions", {
+        key: checkout,
+        body: sale({ customer_id: customer, currency: "USD" }),
+      }),
+      422,
+      "currency_mismatch",
+    );
     const later = await api("POST", "/conversions", { key: checkout, body: sale({ customer_id: customer }) });
     expect(later.status).toBe(201);
     expect(later.body).toMatchObject({

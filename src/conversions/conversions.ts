@@ -46,6 +46,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 type Attributed = {
   campaignId: string;
+  // The campaign's, read with the attribution: a sale must be in it.
+  currency: string;
   influencerId: string;
   attribution: "click" | "customer";
   linkId: string | null;
@@ -60,7 +62,7 @@ async function byClick(db: Db, clickId: string, at: number): Promise<Attributed 
   const click = row ? { linkId: row.linkId, clickedAt: row.clickedAt.getTime() } : parseClickId(clickId);
   if (!click) return null;
   const [found] = await db
-    .select({ link: links, window: campaigns.attributionWindowDays })
+    .select({ link: links, window: campaigns.attributionWindowDays, currency: campaigns.currency })
     .from(links)
     .innerJoin(campaigns, eq(campaigns.id, links.campaignId))
     .where(eq(links.id, click.linkId))
@@ -70,6 +72,7 @@ async function byClick(db: Db, clickId: string, at: number): Promise<Attributed 
   if (age < -CLOCK_SKEW_MS || age > found.window * DAY_MS) return null;
   return {
     campaignId: found.link.campaignId,
+    currency: found.currency,
     influencerId: found.link.influencerId,
     attribution: "click",
     linkId: found.link.id,
@@ -79,13 +82,18 @@ async function byClick(db: Db, clickId: string, at: number): Promise<Attributed 
 
 // By customer: the influencer of that customer's earliest attributed lead.
 async function byCustomer(db: Db, customerId: string): Promise<Attributed | null> {
-  const lead = await db.query.conversions.findFirst({
-    where: and(eq(conversions.customerId, customerId), eq(conversions.type, "lead")),
-    orderBy: [asc(conversions.occurredAt), asc(conversions.id)],
-  });
-  if (!lead) return null;
+  const [found] = await db
+    .select({ lead: conversions, currency: campaigns.currency })
+    .from(conversions)
+    .innerJoin(campaigns, eq(campaigns.id, conversions.campaignId))
+    .where(and(eq(conversions.customerId, customerId), eq(conversions.type, "lead")))
+    .orderBy(asc(conversions.occurredAt), asc(conversions.id))
+    .limit(1);
+  if (!found) return null;
+  const { lead, currency } = found;
   return {
     campaignId: lead.campaignId,
+    currency,
     influencerId: lead.influencerId,
     attribution: "customer",
     linkId: lead.linkId,
@@ -108,8 +116,10 @@ function requestHash(input: ConversionInput): string {
   );
 }
 
-// What already stands for this input: the order (sales) or the customer's lead in the campaign.
-async function existingFor(db: Db, input: ConversionInput, campaignId: string | null) {
+// What already stands for this input: the order (sales), or the customer's lead in the campaign
+// once attribution has told which (null before). A query, not its result, so that it can go in a
+// batch.
+function existingFor(db: Db, input: ConversionInput, campaignId: string | null) {
   if (input.type === "sale" && input.orderId) {
     return db.query.conversions.findFirst({ where: eq(conversions.orderId, input.orderId) });
   }
@@ -122,7 +132,7 @@ async function existingFor(db: Db, input: ConversionInput, campaignId: string | 
       ),
     });
   }
-  return undefined;
+  return null;
 }
 
 // An existing record answers the request (200) when it is the same request, when it is a lead
@@ -168,17 +178,17 @@ export async function recordConversion(
 
   let currency: string | null = null;
   if (input.type === "sale") {
-    const campaign = await db.query.campaigns.findFirst({ where: eq(campaigns.id, attributed.campaignId) });
     currency = input.currency?.toUpperCase() ?? null;
-    if (campaign?.currency !== currency) {
+    if (attributed.currency !== currency) {
       throw new ApiError("currency_mismatch", "The order's currency is not the campaign's.");
     }
   }
 
   const id = newId("cnv");
   // Unique indexes (order_id for sales, campaign + customer for leads) make concurrent
-  // duplicates one row: the losers insert nothing and answer with the winner's record.
-  await db
+  // duplicates one row: the losers insert nothing and answer with the winner's record, read back
+  // in the same batch (one D1 round trip, one transaction).
+  const insert = db
     .insert(conversions)
     .values({
       id,
@@ -200,7 +210,9 @@ export async function recordConversion(
       createdAt: new Date(now),
     })
     .onConflictDoNothing();
-  const stored = await existingFor(db, input, attributed.campaignId);
+  const readBack = existingFor(db, input, attributed.campaignId);
+  if (!readBack) throw new Error("a sale without order_id reached the insert");
+  const [, stored] = await db.batch([insert, readBack]);
   if (!stored) throw new Error("conversion vanished after insert");
   if (stored.id === id) {
     const body = serializeConversion(stored);
