@@ -162,7 +162,7 @@ describe("dashboard forms", () => {
       // A commission typed in % (the API takes 0–1): its bound is shown in % too.
       enrolment: await browser.post(
         `${page}/enrolments`,
-        { influencer_id: influencer.id, fee: "10", commission_rate: "150" },
+        { influencer_id: influencer.id, fee: "12.345", commission_rate: "150" },
         page,
       ),
       link: await browser.post(
@@ -186,6 +186,9 @@ describe("dashboard forms", () => {
     );
     expect(fieldError(english.influencer.text, "influencer-followers")).toBe("At least 0.");
     expect(fieldError(english.enrolment.text, "enrolment-commission_rate")).toBe("At most 100%.");
+    expect(fieldError(english.enrolment.text, "enrolment-fee")).toBe(
+      "Enter an amount in EUR, such as 12.50.",
+    );
     expect(fieldError(english.link.text, "link-url")).toBe("An address starting with http:// or https://.");
     expect(fieldError(english.share.text, "share-days")).toBe("At most 90.");
 
@@ -196,6 +199,12 @@ describe("dashboard forms", () => {
     expect(fieldError(french.campaign.text, "campaign-objective")).toBe("Choisissez dans la liste.");
     expect(fieldError(french.influencer.text, "influencer-followers")).toBe("Au moins 0.");
     expect(fieldError(french.enrolment.text, "enrolment-commission_rate")).toMatch(/^Au plus 100\s%\.$/u);
+    expect(fieldError(french.enrolment.text, "enrolment-fee")).toBe(
+      "Saisissez un montant en EUR, par exemple 12,50.",
+    );
+    // Amounts are shown to be typed the page's way: the placeholders too.
+    expect(french.enrolment.text).toMatch(/id="enrolment-other_costs"[^>]*placeholder="0,00"/);
+    expect(english.enrolment.text).toMatch(/id="enrolment-other_costs"[^>]*placeholder="0.00"/);
     expect(fieldError(french.link.text, "link-url")).toBe("Une adresse commençant par http:// ou https://.");
     expect(fieldError(french.share.text, "share-days")).toBe("Au plus 90.");
     const code = unique("FR");

@@ -247,7 +247,7 @@ export const CampaignPage = ({
             state={state}
             name="fee"
             label={`${ui.t.fee} (${campaign.currency})`}
-            placeholder="500.00"
+            placeholder={ui.fmt.typedAmount(50_000, campaign.currency)}
           />
           <Field
             form="enrolment"
@@ -264,7 +264,7 @@ export const CampaignPage = ({
             state={state}
             name="other_costs"
             label={`${ui.t.otherCosts} (${campaign.currency})`}
-            placeholder="0.00"
+            placeholder={ui.fmt.typedAmount(0, campaign.currency)}
           />
           <button type="submit">{ui.t.save}</button>
         </Form>

@@ -89,7 +89,7 @@ export const CampaignsPage = ({
           name="budget"
           label={ui.t.budget}
           type="text"
-          placeholder="5000.00"
+          placeholder={ui.fmt.typedAmount(500_000)}
         />
         <Field form="campaign" state={state} name="starts_at" label={ui.t.startsAt} type="date" />
         <Field form="campaign" state={state} name="ends_at" label={ui.t.endsAt} type="date" />
@@ -99,7 +99,7 @@ export const CampaignsPage = ({
           name="emv_cpm"
           label={ui.t.emvCpm}
           type="text"
-          placeholder="10.00"
+          placeholder={ui.fmt.typedAmount(1_000)}
         />
         <button type="submit">{ui.t.create}</button>
       </Form>

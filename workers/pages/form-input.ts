@@ -64,7 +64,10 @@ export class FormReader {
     const value = this.text(name);
     if (value === undefined) return undefined;
     const minor = decimalToMinor(value.replace(",", "."), currency);
-    if (minor === null) this.errors[name] = fill(this.words.amount, { currency });
+    if (minor === null) {
+      const example = this.ui.fmt.typedAmount(1250, currency);
+      this.errors[name] = fill(this.words.amount, { currency, example });
+    }
     return minor ?? undefined;
   }
 

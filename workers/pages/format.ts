@@ -46,9 +46,20 @@ export function formatter(locale: Locale) {
     }
     return format.format(minor / 10 ** minorUnitDigits(currency));
   };
+  // An amount as a form takes it back (FormReader.money): the language's decimal mark, no
+  // grouping, the currency's digits (two when it is not known yet). For placeholders and examples.
+  const typedAmount = (minor: number, currency?: string) => {
+    const digits = currency ? minorUnitDigits(currency) : 2;
+    return new Intl.NumberFormat(locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      useGrouping: false,
+    }).format(minor / 10 ** digits);
+  };
   return {
     locale,
     integer: (n: number) => integer.format(n),
+    typedAmount,
     percent: (n: number) => percent.format(n),
     money,
     // null is a ratio without a denominator: shown as a dash, never 0 or NaN.
