@@ -51,6 +51,22 @@ describe("GET /:slug", () => {
     }
   });
 
+  it("words a dead link's page in the language the browser asks for", async () => {
+    const english = await (await follow("nope-nope")).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain("<h1>Link not found</h1>");
+    const french = await follow("nope-nope", { headers: { "Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8" } });
+    expect(french.status).toBe(404);
+    const page = await french.text();
+    expect(page).toContain('<html lang="fr">');
+    expect(page).toContain("<h1>Lien introuvable</h1>");
+    const link = await createLink();
+    await api("PATCH", `/links/${link.id}`, { body: { disabled: true } });
+    const disabled = await follow(link.slug, { headers: { "Accept-Language": "fr" } });
+    expect(disabled.status).toBe(410);
+    expect(await disabled.text()).toContain("<h1>Lien désactivé</h1>");
+  });
+
   it("410s a disabled link, at once on the isolate that changed it", async () => {
     const link = await createLink();
     expect((await follow(link.slug)).status).toBe(302);

@@ -74,7 +74,7 @@ export function createApp() {
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/"))
       throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
-    return messagePage(404, "Not found", "There is nothing at this address.");
+    return messagePage(404, c.req.raw, (t) => ({ title: t.notFoundTitle, message: t.notFoundMessage }));
   });
 
   // Every HTML answer (pages, /docs, message pages) leaves with the security headers.

@@ -86,11 +86,7 @@ async function lookUpAndAnswer(visit: Visit, env: Env, ctx: ExecutionContext, sl
     link = await findRedirectLink(env.DB, slug);
   } catch (error) {
     log.error("link_lookup_failed", { error: errorMessage(error) });
-    return messagePage(
-      503,
-      "Try again",
-      "This link cannot be opened right now. Please try again in a moment.",
-    );
+    return messagePage(503, visit.request, (t) => t.deadLinks.unavailable);
   }
   linkCache(env).set(slug, link);
   return answer(visit, env, ctx, link);
@@ -102,13 +98,13 @@ function answer(
   ctx: ExecutionContext,
   link: RedirectLink | null,
 ): Response | Promise<Response> {
-  if (!link) return messagePage(404, "Link not found", "There is no link at this address.");
-  if (link.disabled) return messagePage(410, "Link disabled", "This link has been turned off.");
+  if (!link) return messagePage(404, request, (t) => t.deadLinks.notFound);
+  if (link.disabled) return messagePage(410, request, (t) => t.deadLinks.disabled);
 
   const now = Date.now();
   if (link.expiresAt !== null && link.expiresAt <= now) {
     if (link.expiredUrl) return redirectTo(link.expiredUrl);
-    return messagePage(410, "Link expired", "This link has expired.");
+    return messagePage(410, request, (t) => t.deadLinks.expired);
   }
 
   const clickId = newClickId(link.id, now);

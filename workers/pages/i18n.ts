@@ -127,6 +127,16 @@ const en = {
     "This form was not accepted: it was sent from another site or an old page. Go back, reload the page and try again.",
   notFoundTitle: "Not found",
   notFoundMessage: "There is nothing at this address.",
+  // What someone who follows a short link that leads nowhere is told (the redirect's pages).
+  deadLinks: {
+    notFound: { title: "Link not found", message: "There is no link at this address." },
+    disabled: { title: "Link disabled", message: "This link has been turned off." },
+    expired: { title: "Link expired", message: "This link has expired." },
+    unavailable: {
+      title: "Try again",
+      message: "This link cannot be opened right now. Please try again in a moment.",
+    },
+  },
   reportGone: "This shared report does not exist, has expired or was revoked.",
   wrongScope: "Your key cannot open this page.",
   language: "Language",
@@ -287,6 +297,15 @@ const fr: Messages = {
     "Ce formulaire n’a pas été accepté : il vient d’un autre site ou d’une page ancienne. Revenez en arrière, rechargez la page et réessayez.",
   notFoundTitle: "Introuvable",
   notFoundMessage: "Il n’y a rien à cette adresse.",
+  deadLinks: {
+    notFound: { title: "Lien introuvable", message: "Il n’y a pas de lien à cette adresse." },
+    disabled: { title: "Lien désactivé", message: "Ce lien a été désactivé." },
+    expired: { title: "Lien expiré", message: "Ce lien a expiré." },
+    unavailable: {
+      title: "Réessayez",
+      message: "Ce lien ne peut pas être ouvert pour le moment. Réessayez dans un instant.",
+    },
+  },
   reportGone: "Ce rapport partagé n’existe pas, a expiré ou a été révoqué.",
   wrongScope: "Votre clé ne permet pas d’ouvrir cette page.",
   language: "Langue",

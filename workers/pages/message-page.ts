@@ -1,15 +1,21 @@
 import { html } from "hono/html";
 import { PAGE_SECURITY_HEADERS } from "../lib/security-headers";
 import { STYLESHEET } from "./assets";
+import { MESSAGES, type Messages, negotiateLocale } from "./i18n";
 
-// A small page for people who follow a dead link. Its text is ours only: nothing from the request.
+type PageText = { title: string; message: string };
+
+// A small page for people who follow a dead link, in the language their browser asks for (a
+// shopper has no language cookie). Its text is ours only: nothing from the request is shown.
 export async function messagePage(
   status: 404 | 410 | 503,
-  title: string,
-  message: string,
+  request: Request,
+  text: (t: Messages) => PageText,
 ): Promise<Response> {
+  const locale = negotiateLocale(null, null, request.headers.get("Accept-Language"));
+  const { title, message } = text(MESSAGES[locale]);
   const body = await html`<!doctype html>
-<html lang="en">
+<html lang="${locale}">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
