@@ -250,6 +250,9 @@ describe("dashboard forms", () => {
       expect(refused.status, JSON.stringify(bad)).toBe(422);
       expect(refused.text).toMatch(/id="goal-(metric|target|due)"[^>]*aria-invalid="true"|field-error/);
     }
+    // A target's bound is written as the target is typed: an amount in the campaign's currency.
+    const zero = await addGoal({ metric: "revenue", target: "0" });
+    expect(fieldError(zero.text, "goal-target")).toBe(`More than 0.00 ${campaign.currency}.`);
     expect(await goals()).toHaveLength(3);
 
     // Named by what it says: sent twice, the second finds nothing and removes nothing else.

@@ -146,12 +146,13 @@ export class FormReader {
     return (this.words.hints as Partial<Record<string, string>>)[field] ?? this.words.invalid;
   }
 
-  // A bound as the field was typed: 1 for a percentage is "100 %", 0 for an amount "€0.00".
+  // A bound as the field was typed: 1 for a percentage is "100 %", 0 for an amount "0.00 EUR"
+  // (the currency as typed on the same form, which may not be a real one: no Intl currency here).
   private bound(field: string, value: number): string {
     const unit = this.units.get(field);
     const { fmt } = this.ui;
     if (unit?.kind === "percent") return fmt.percent(value);
-    if (unit?.kind === "money") return fmt.money(value, unit.currency);
+    if (unit?.kind === "money") return `${fmt.typedAmount(value, unit.currency)} ${unit.currency}`;
     return fmt.integer(value);
   }
 }
