@@ -116,23 +116,37 @@ function requestHash(input: ConversionInput): string {
   );
 }
 
+// The conversion recorded for a shop's order_id, if any (a sale, claimed by a code or a click):
+// a query of at most one row, so that it can go in a batch. A select, not findFirst: drizzle's
+// findFirst inside a D1 batch throws when it finds nothing, where this gives an empty list.
+export function findOrder(db: Db, orderId: string) {
+  return db.select().from(conversions).where(eq(conversions.orderId, orderId)).limit(1);
+}
+
 // What already stands for this input: the order (sales), or the customer's lead in the campaign
-// once attribution has told which (null before). A query, not its result, so that it can go in a
-// batch.
+// once attribution has told which (null before). A query like findOrder's.
 function existingFor(db: Db, input: ConversionInput, campaignId: string | null) {
-  if (input.type === "sale" && input.orderId) {
-    return db.query.conversions.findFirst({ where: eq(conversions.orderId, input.orderId) });
-  }
+  if (input.type === "sale" && input.orderId) return findOrder(db, input.orderId);
   if (input.type === "lead" && campaignId) {
-    return db.query.conversions.findFirst({
-      where: and(
-        eq(conversions.type, "lead"),
-        eq(conversions.campaignId, campaignId),
-        eq(conversions.customerId, input.customerId),
-      ),
-    });
+    return db
+      .select()
+      .from(conversions)
+      .where(
+        and(
+          eq(conversions.type, "lead"),
+          eq(conversions.campaignId, campaignId),
+          eq(conversions.customerId, input.customerId),
+        ),
+      )
+      .limit(1);
   }
   return null;
+}
+
+// The row existingFor finds, or undefined.
+async function findExisting(db: Db, input: ConversionInput, campaignId: string | null) {
+  const [row] = (await existingFor(db, input, campaignId)) ?? [];
+  return row;
 }
 
 // An existing record answers the request (200) when it is the same request, when it is a lead
@@ -159,7 +173,7 @@ export async function recordConversion(
   const now = clock();
   const at = input.occurredAt?.getTime() ?? now;
 
-  const earlyExisting = await existingFor(db, input, null);
+  const earlyExisting = await findExisting(db, input, null);
   if (earlyExisting) return answerExisting(earlyExisting, hash);
 
   const attributed =
@@ -172,7 +186,7 @@ export async function recordConversion(
   }
   // A lead is known by its campaign, which attribution has just told.
   if (input.type === "lead") {
-    const existing = await existingFor(db, input, attributed.campaignId);
+    const existing = await findExisting(db, input, attributed.campaignId);
     if (existing) return answerExisting(existing, hash);
   }
 
@@ -212,7 +226,7 @@ export async function recordConversion(
     .onConflictDoNothing();
   const readBack = existingFor(db, input, attributed.campaignId);
   if (!readBack) throw new Error("a sale without order_id reached the insert");
-  const [, stored] = await db.batch([insert, readBack]);
+  const [, [stored]] = await db.batch([insert, readBack]);
   if (!stored) throw new Error("conversion vanished after insert");
   if (stored.id === id) {
     const body = serializeConversion(stored);

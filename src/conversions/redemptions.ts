@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { campaigns, conversions, promoCodes, redemptionAttempts } from "../../schema";
+import { campaigns, type conversions, promoCodes, redemptionAttempts } from "../../schema";
 import { normaliseCode } from "../codes/promo-codes";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -7,6 +7,7 @@ import { ApiError, type ErrorCode } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, toIso } from "../time";
+import { findOrder } from "./conversions";
 
 export type RedemptionInput = {
   code: string;
@@ -51,11 +52,6 @@ function requestHash(input: RedemptionInput): string {
       input.occurredAt?.toISOString() ?? null,
     ]),
   );
-}
-
-// The order's row, if it was recorded: a query to batch with others (one D1 round trip).
-function orderQuery(db: Db, orderId: string) {
-  return db.select().from(conversions).where(eq(conversions.orderId, orderId)).limit(1);
 }
 
 function replayOrConflict(existing: ConversionRow, hash: string) {
@@ -111,7 +107,7 @@ export async function redeem(
 ) {
   const hash = requestHash(input);
   const [[existing], [found]] = await db.batch([
-    orderQuery(db, input.orderId),
+    findOrder(db, input.orderId),
     db
       .select({ promo: promoCodes, currency: campaigns.currency })
       .from(promoCodes)
@@ -193,7 +189,7 @@ export async function redeem(
     events({ type: "conversion", v: 1, record: body });
     return { status: 201 as const, body };
   }
-  const [stored] = await orderQuery(db, input.orderId);
+  const [stored] = await findOrder(db, input.orderId);
   // Another request recorded this order first, or the code ran out in the meantime.
   if (stored) return replayOrConflict(stored, hash);
   return refuse(db, "code_exhausted", input, keyId, clock);

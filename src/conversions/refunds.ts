@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
-import { conversions, refunds } from "../../schema";
+import { refunds } from "../../schema";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, toIso } from "../time";
+import { findOrder } from "./conversions";
 
 export type RefundInput = {
   orderId: string;
@@ -68,7 +69,7 @@ export async function recordRefund(
   const existing = await findByRefundId(db, input.refundId);
   if (existing) return replayOrConflict(existing, hash);
 
-  const order = await db.query.conversions.findFirst({ where: eq(conversions.orderId, input.orderId) });
+  const [order] = await findOrder(db, input.orderId);
   if (order?.type !== "sale" || order.amount === null) {
     throw new ApiError("order_not_found", `No order ${input.orderId} has been recorded.`);
   }
