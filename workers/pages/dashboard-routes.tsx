@@ -26,6 +26,7 @@ import { loadCampaignReport, periodOf, reportView } from "./campaign-report";
 import { CampaignsPage } from "./campaigns-page";
 import { FormReader, formValues } from "./form-input";
 import { metricKind } from "./format";
+import { fill } from "./i18n";
 import type { FormState } from "./layout";
 
 const LIST = { limit: 100 };
@@ -292,7 +293,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
         const body = form.parse(goalSchema, { metric, target, due: form.date("due") });
         if (!body) return null;
         if (campaign.goals.length >= MAX_GOALS) {
-          form.errors.metric = form.words.maxGoals.replace("{n}", String(MAX_GOALS));
+          form.errors.metric = fill(form.words.maxGoals, { n: String(MAX_GOALS) });
           return null;
         }
         const goals = [

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { ApiError, type ErrorCode } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
-import type { FormWords } from "./i18n";
+import { type FormWords, fill } from "./i18n";
 import type { Ui } from "./layout";
 
 // How a number field was typed, so that a bound in its message is written the same way: a
@@ -23,9 +23,6 @@ const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
   influencer_taken: { field: "handle", words: (w) => w.influencerTaken },
   influencer_not_found: { field: "influencer_id", words: (w) => w.unknownInfluencer },
 };
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 
 // The pages' forms feed the API's own request schemas and the same domain functions, so a form
 // has no validation rules of its own: this module only turns form text into the JSON the API

@@ -338,6 +338,10 @@ const fr: Messages = {
   },
 };
 
+// A catalogue text with its {placeholders} filled in ("Last {n} days").
+export const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+
 export const LOCALES = ["en", "fr"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const MESSAGES: Record<Locale, Messages> = { en, fr };

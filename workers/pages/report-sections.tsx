@@ -1,6 +1,7 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
 import { PERIOD_DAYS, type PeriodDays } from "./campaign-report";
+import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
 
 // The sections of a campaign's report, shared by the dashboard, the shared report and the portal.
@@ -348,7 +349,7 @@ export const PeriodNav = ({ ui, days }: { ui: Ui; days: PeriodDays | null }) => 
   };
   const options: [PeriodDays | null, string][] = [
     [null, ui.t.allTime],
-    ...PERIOD_DAYS.map((n): [PeriodDays, string] => [n, ui.t.lastDays.replace("{n}", String(n))]),
+    ...PERIOD_DAYS.map((n): [PeriodDays, string] => [n, fill(ui.t.lastDays, { n: String(n) })]),
   ];
   return (
     <nav class="row period" aria-label={ui.t.period}>
