@@ -503,22 +503,23 @@ try {
     }),
   };
 
+  // Each side's name in the figures' rows and in its ratio's row ("<ratio> / bare").
   const labels = {
-    bare: "bare 302 Worker",
-    redirect: "Swayline redirect",
-    apart: "redirect, consumer apart*",
-    ...Object.fromEntries(VERSUS.map((_, i) => [versusSide(i), `redirect, --versus #${i + 1}`])),
-  };
-  const ratioLabels = {
-    redirect: "redirect",
-    apart: "consumer apart*",
-    ...Object.fromEntries(VERSUS.map((_, i) => [versusSide(i), `--versus #${i + 1}`])),
+    bare: { row: "bare 302 Worker" },
+    redirect: { row: "Swayline redirect", ratio: "redirect" },
+    apart: { row: "redirect, consumer apart*", ratio: "consumer apart*" },
+    ...Object.fromEntries(
+      VERSUS.map((_, i) => [
+        versusSide(i),
+        { row: `redirect, --versus #${i + 1}`, ratio: `--versus #${i + 1}` },
+      ]),
+    ),
   };
   const rows = [["", "req/s", "p50", "p99", "workerd CPU/req"]];
   for (const side of order) {
     const m = median[side];
     rows.push([
-      labels[side],
+      labels[side].row,
       fmt.rps(m.requestsPerSecond),
       fmt.ms(m.latencyP50),
       fmt.ms(m.latencyP99),
@@ -528,7 +529,7 @@ try {
   for (const side of order.filter((s) => s !== "bare")) {
     const r = ratiosOf(side);
     rows.push([
-      `${ratioLabels[side]} / bare`,
+      `${labels[side].ratio} / bare`,
       fmt.ratio(r.requestsPerSecond),
       fmt.ratio(r.latencyP50),
       fmt.ratio(r.latencyP99),
