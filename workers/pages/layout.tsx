@@ -103,6 +103,30 @@ export const FormMessage: FC<{ ui: Ui; state: FormState | undefined; form: strin
     </p>
   ) : null;
 
+// What a form control shows of the last submission of its form: the value typed, the refusal,
+// and the attributes that tie the refusal to the control for screen readers.
+function control(form: string, state: FormState | undefined, name: string) {
+  const mine = state?.form === form ? state : undefined;
+  const error = mine?.errors[name];
+  const id = `${form}-${name}`;
+  return {
+    id,
+    typed: mine?.values[name],
+    error,
+    invalid: {
+      "aria-invalid": error ? "true" : undefined,
+      "aria-describedby": error ? `${id}-error` : undefined,
+    },
+  };
+}
+
+const FieldError: FC<{ id: string; error: string | undefined }> = ({ id, error }) =>
+  error ? (
+    <span class="field-error" id={`${id}-error`}>
+      {error}
+    </span>
+  ) : null;
+
 export const Field: FC<{
   name: string;
   label: string;
@@ -117,26 +141,12 @@ export const Field: FC<{
   placeholder?: string;
   autocomplete?: string;
 }> = ({ name, label, form, state, type, value, ...rest }) => {
-  const mine = state?.form === form ? state : undefined;
-  const error = mine?.errors[name];
-  const id = `${form}-${name}`;
+  const { id, typed, error, invalid } = control(form, state, name);
   return (
     <label for={id}>
       <span>{label}</span>
-      <input
-        id={id}
-        name={name}
-        type={type ?? "text"}
-        value={mine?.values[name] ?? value ?? ""}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...rest}
-      />
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      ) : null}
+      <input id={id} name={name} type={type ?? "text"} value={typed ?? value ?? ""} {...invalid} {...rest} />
+      <FieldError id={id} error={error} />
     </label>
   );
 };
@@ -149,19 +159,12 @@ export const Select: FC<{
   options: readonly (string | { value: string; label: string })[];
   value?: string;
 }> = ({ name, label, form, state, options, value }) => {
-  const mine = state?.form === form ? state : undefined;
-  const selected = mine?.values[name] ?? value;
-  const error = mine?.errors[name];
-  const id = `${form}-${name}`;
+  const { id, typed, error, invalid } = control(form, state, name);
+  const selected = typed ?? value;
   return (
     <label for={id}>
       <span>{label}</span>
-      <select
-        id={id}
-        name={name}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      >
+      <select id={id} name={name} {...invalid}>
         {options.map((option) => {
           const { value: v, label: l } =
             typeof option === "string" ? { value: option, label: option } : option;
@@ -172,11 +175,7 @@ export const Select: FC<{
           );
         })}
       </select>
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      ) : null}
+      <FieldError id={id} error={error} />
     </label>
   );
 };
