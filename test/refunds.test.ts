@@ -77,6 +77,21 @@ describe("POST /refunds", () => {
     expect(await refunded(orderId)).toEqual({ total: 1_000, n: 1 });
   });
 
+  it("makes racing deliveries of one refund one row: one 201, the others its replay", async () => {
+    const { orderId, checkout } = await orderOf(5_000);
+    const body = { order_id: orderId, refund_id: `${orderId}-race`, amount: 1_200 };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => api("POST", "/refunds", { key: checkout, body })),
+    );
+    const created = results.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) {
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual(created[0]?.body);
+    }
+    expect(await refunded(orderId)).toEqual({ total: 1_200, n: 1 });
+  });
+
   it("never goes past the order's amount under concurrent refunds", async () => {
     const { orderId, checkout } = await orderOf(1_000);
     const results = await Promise.all(

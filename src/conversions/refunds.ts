@@ -44,8 +44,9 @@ function requestHash(input: RefundInput): string {
   );
 }
 
-async function findByRefundId(db: Db, refundId: string) {
-  return db.query.refunds.findFirst({ where: eq(refunds.refundId, refundId) });
+// A query of at most one row, so that it can go in a batch (see findOrder).
+function findByRefundId(db: Db, refundId: string) {
+  return db.select().from(refunds).where(eq(refunds.refundId, refundId)).limit(1);
 }
 
 function replayOrConflict(existing: RefundRow, hash: string) {
@@ -56,8 +57,10 @@ function replayOrConflict(existing: RefundRow, hash: string) {
   );
 }
 
-// Takes money off an order, once per refund_id. The insert itself checks that the order's
-// refunds stay within its amount, so concurrent refunds cannot overshoot it together.
+// Takes money off an order, once per refund_id, in two D1 round trips: one batch reads the refund
+// and the order, one writes and reads back. The insert itself checks that the order's refunds
+// stay within its amount, so concurrent refunds cannot overshoot it together; the read-back in the
+// same transaction tells which refund holds the refund_id.
 export async function recordRefund(
   db: Db,
   input: RefundInput,
@@ -66,46 +69,67 @@ export async function recordRefund(
   events: EventSink = noEvents,
 ) {
   const hash = requestHash(input);
-  const existing = await findByRefundId(db, input.refundId);
+  const [[existing], [order]] = await db.batch([
+    findByRefundId(db, input.refundId),
+    findOrder(db, input.orderId),
+  ]);
   if (existing) return replayOrConflict(existing, hash);
 
-  const [order] = await findOrder(db, input.orderId);
-  if (order?.type !== "sale" || order.amount === null) {
+  // Every sale has its amount and currency; a lead is not an order that can be refunded.
+  if (order?.type !== "sale" || order.amount === null || order.currency === null) {
     throw new ApiError("order_not_found", `No order ${input.orderId} has been recorded.`);
   }
   const now = clock();
-  const id = newId("rfd");
+  const row: RefundRow = {
+    id: newId("rfd"),
+    refundId: input.refundId,
+    orderId: input.orderId,
+    conversionId: order.id,
+    campaignId: order.campaignId,
+    influencerId: order.influencerId,
+    amount: input.amount,
+    currency: order.currency,
+    occurredAt: input.occurredAt ?? new Date(now),
+    requestHash: hash,
+    keyId,
+    createdAt: new Date(now),
+  };
   const d1 = db.$client;
-  const inserted = await d1
-    .prepare(
-      `INSERT INTO refunds (id, refund_id, order_id, conversion_id, campaign_id, influencer_id, amount, currency,
-                            occurred_at, request_hash, key_id, created_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
-       WHERE (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?3) + ?7 <= ?13
-       ON CONFLICT (refund_id) DO NOTHING`,
-    )
-    .bind(
-      id,
-      input.refundId,
-      input.orderId,
-      order.id,
-      order.campaignId,
-      order.influencerId,
-      input.amount,
-      order.currency,
-      input.occurredAt?.getTime() ?? now,
-      hash,
-      keyId,
-      now,
-      order.amount,
-    )
-    .run();
-  const stored = await findByRefundId(db, input.refundId);
-  if (inserted.meta.changes === 1 && stored?.id === id) {
-    const body = serializeRefund(stored);
+  const [inserted, recorded] = await d1.batch<{ id: string }>([
+    d1
+      .prepare(
+        `INSERT INTO refunds (id, refund_id, order_id, conversion_id, campaign_id, influencer_id, amount, currency,
+                              occurred_at, request_hash, key_id, created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+         WHERE (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?3) + ?7 <= ?13
+         ON CONFLICT (refund_id) DO NOTHING`,
+      )
+      .bind(
+        row.id,
+        row.refundId,
+        row.orderId,
+        row.conversionId,
+        row.campaignId,
+        row.influencerId,
+        row.amount,
+        row.currency,
+        row.occurredAt.getTime(),
+        row.requestHash,
+        row.keyId,
+        now,
+        order.amount,
+      ),
+    // Which refund holds the refund_id now, read inside the same transaction.
+    d1.prepare("SELECT id FROM refunds WHERE refund_id = ?1").bind(row.refundId),
+  ]);
+  if (inserted?.meta.changes === 1 && recorded?.results[0]?.id === row.id) {
+    const body = serializeRefund(row);
     events({ type: "refund", v: 1, record: body });
     return { status: 201 as const, body };
   }
+  // Another request recorded this refund_id first: answer with its row. Otherwise the refund
+  // was refused for going over the order's amount.
+  const [stored] = await findByRefundId(db, input.refundId);
   if (stored) return replayOrConflict(stored, hash);
   throw new ApiError(
     "refund_exceeds_order",
