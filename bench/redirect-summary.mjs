@@ -3,8 +3,9 @@
 // moves by ±0.05 with the machine; see the README's "Performance"). Reads the results files
 // bench:redirect wrote (bench/results, git-ignored), keeps the standard runs (rounds of 10 s, 32
 // connections, through the entry Worker, at least 3 rounds: the default was 3 before it became 9)
-// of one commit, or of every commit since a time, and prints each run's ratios, their medians, and
-// the rounds of all of them taken together, pair by pair.
+// of one commit, or of every commit since a time, and prints each run's ratios, their medians, the
+// rounds of all of them taken together, pair by pair, and whether the runs say the throughput
+// target is met (the 95 % interval of the runs' mean above 0.8), missed (below) or cannot tell.
 //
 //   for i in 1 2 3; do npm run bench:redirect -- --report-only; done
 //   npm run bench:redirect:summary -- [--commit <sha>=the newest run's | --since <ISO time>]
@@ -49,6 +50,41 @@ if (chosen.length === 0) {
 }
 
 const ratio = (n) => n.toFixed(2);
+const meanOf = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+// Student's t for a two-sided 95 % interval with `df` degrees of freedom: the table up to 30,
+// past it the Cornish-Fisher expansion around the normal quantile (within 0.001 there).
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+function t95(df) {
+  if (df <= T95.length) return T95[df - 1];
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+}
+
+// Whether the runs say the throughput target is met. Each run is one observation, not each
+// round: rounds of one run share the machine's minute (whole runs moved from 0.83 to 0.76 within
+// twenty minutes), so pooling rounds as if independent would claim a certainty the runs lack.
+function throughputVerdict(runRatios) {
+  const n = runRatios.length;
+  if (n < 3) return "target, requests/s     too few runs to tell (at least 3)";
+  const m = meanOf(runRatios);
+  const sd = Math.sqrt(runRatios.reduce((sum, r) => sum + (r - m) ** 2, 0) / (n - 1));
+  const half = (t95(n - 1) * sd) / Math.sqrt(n);
+  const [low, high] = [m - half, m + half];
+  const verdict =
+    low >= 0.8
+      ? "met"
+      : high < 0.8
+        ? "not met"
+        : "cannot tell: the interval holds 0.8, more runs or a quieter machine";
+  return (
+    `target, requests/s     runs' mean ${m.toFixed(3)}, 95 % interval ${low.toFixed(3)}-${high.toFixed(3)} ` +
+    `(${n} runs, each one observation): ${verdict}`
+  );
+}
 const rows = [
   ["run", "commit", "generator", "rounds", "req/s ratio", "p99 ratio", "CPU/req ratio", "clicks lost"],
 ];
@@ -73,11 +109,12 @@ console.log(
     `${rps.filter((r) => r >= 0.8).length} of ${rps.length} at or above)`,
 );
 const pairs = chosen.flatMap((run) => roundPairs(run.rounds, "redirect"));
-const mean = pairs.reduce((sum, r) => sum + r, 0) / pairs.length;
+const mean = meanOf(pairs);
 console.log(
   `round by round       ${pairs.length} pairs: median ${median(pairs).toFixed(3)}, mean ${mean.toFixed(3)}, ` +
     `${ratio(Math.min(...pairs))}-${ratio(Math.max(...pairs))}, ${pairs.filter((r) => r >= 0.8).length} at or above 0.8`,
 );
+console.log(throughputVerdict(rps));
 console.log(`median p99 ratio       ${ratio(median(p99))} (target <= 1.5; worst ${ratio(Math.max(...p99))})`);
 console.log(
   `clicks lost            ${chosen.reduce((sum, run) => sum + run.clicks.lost, 0)} in all (target 0)`,
