@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { median, ROOT, roundPairs, table } from "./lib/harness.mjs";
+import { median, REDIRECT_TARGETS, ROOT, roundPairs, table } from "./lib/harness.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +49,8 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 
+const { rpsRatioMin: RPS_RATIO_MIN, p99RatioMax: P99_RATIO_MAX } = REDIRECT_TARGETS;
+
 const ratio = (n) => n.toFixed(2);
 const meanOf = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
@@ -75,11 +77,11 @@ function throughputVerdict(runRatios) {
   const half = (t95(n - 1) * sd) / Math.sqrt(n);
   const [low, high] = [m - half, m + half];
   const verdict =
-    low >= 0.8
+    low >= RPS_RATIO_MIN
       ? "met"
-      : high < 0.8
+      : high < RPS_RATIO_MIN
         ? "not met"
-        : "cannot tell: the interval holds 0.8, more runs or a quieter machine";
+        : `cannot tell: the interval holds ${RPS_RATIO_MIN}, more runs or a quieter machine`;
   return (
     `target, requests/s     runs' mean ${m.toFixed(3)}, 95 % interval ${low.toFixed(3)}-${high.toFixed(3)} ` +
     `(${n} runs, each one observation): ${verdict}`
@@ -105,17 +107,19 @@ const p99 = chosen.map((run) => run.ratios.latencyP99);
 console.log(`bench:redirect, ${which}: ${chosen.length} run(s)\n`);
 console.log(table(rows));
 console.log(
-  `\nmedian requests/s ratio ${median(rps).toFixed(3)} (target >= 0.8; runs ${ratio(Math.min(...rps))}-${ratio(Math.max(...rps))}, ` +
-    `${rps.filter((r) => r >= 0.8).length} of ${rps.length} at or above)`,
+  `\nmedian requests/s ratio ${median(rps).toFixed(3)} (target >= ${RPS_RATIO_MIN}; runs ${ratio(Math.min(...rps))}-${ratio(Math.max(...rps))}, ` +
+    `${rps.filter((r) => r >= RPS_RATIO_MIN).length} of ${rps.length} at or above)`,
 );
 const pairs = chosen.flatMap((run) => roundPairs(run.rounds, "redirect"));
 const mean = meanOf(pairs);
 console.log(
   `round by round       ${pairs.length} pairs: median ${median(pairs).toFixed(3)}, mean ${mean.toFixed(3)}, ` +
-    `${ratio(Math.min(...pairs))}-${ratio(Math.max(...pairs))}, ${pairs.filter((r) => r >= 0.8).length} at or above 0.8`,
+    `${ratio(Math.min(...pairs))}-${ratio(Math.max(...pairs))}, ${pairs.filter((r) => r >= RPS_RATIO_MIN).length} at or above ${RPS_RATIO_MIN}`,
 );
 console.log(throughputVerdict(rps));
-console.log(`median p99 ratio       ${ratio(median(p99))} (target <= 1.5; worst ${ratio(Math.max(...p99))})`);
+console.log(
+  `median p99 ratio       ${ratio(median(p99))} (target <= ${P99_RATIO_MAX}; worst ${ratio(Math.max(...p99))})`,
+);
 console.log(
   `clicks lost            ${chosen.reduce((sum, run) => sum + run.clicks.lost, 0)} in all (target 0)`,
 );

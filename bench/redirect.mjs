@@ -103,6 +103,7 @@ import {
   median as medianValue,
   parseBenchArgs,
   pinProcesses,
+  REDIRECT_TARGETS,
   roundPairs,
   runContext,
   SWAYLINE_QUEUE_TRIGGERS,
@@ -125,7 +126,6 @@ const HEADERS = {
   "Accept-Language": "de-DE,de;q=0.9",
   Referer: "https://l.instagram.com/",
 };
-const TARGETS = { rpsRatioMin: 0.8, p99RatioMax: 1.5 };
 const WARMUP_GETS = 5;
 const STALL_MS = 20_000;
 
@@ -489,13 +489,13 @@ try {
   const checks = {
     rpsRatio: {
       value: ratios.requestsPerSecond,
-      target: `>= ${TARGETS.rpsRatioMin}`,
-      pass: ratios.requestsPerSecond >= TARGETS.rpsRatioMin,
+      target: `>= ${REDIRECT_TARGETS.rpsRatioMin}`,
+      pass: ratios.requestsPerSecond >= REDIRECT_TARGETS.rpsRatioMin,
     },
     p99Ratio: {
       value: ratios.latencyP99,
-      target: `<= ${TARGETS.p99RatioMax}`,
-      pass: ratios.latencyP99 <= TARGETS.p99RatioMax,
+      target: `<= ${REDIRECT_TARGETS.p99RatioMax}`,
+      pass: ratios.latencyP99 <= REDIRECT_TARGETS.p99RatioMax,
     },
     clicksLost: { value: lost, target: "0", pass: lost === 0 },
     ...(apartClicks && {
@@ -544,7 +544,7 @@ try {
   const pairs = roundPairs(rounds, "redirect");
   console.log(
     `round by round, redirect/bare req/s: ${pairs.map(fmt.ratio).join(" ")} ` +
-      `(median ${fmt.ratio(medianValue(pairs))}; ${pairs.filter((r) => r >= TARGETS.rpsRatioMin).length} of ${pairs.length} at or above ${TARGETS.rpsRatioMin})`,
+      `(median ${fmt.ratio(medianValue(pairs))}; ${pairs.filter((r) => r >= REDIRECT_TARGETS.rpsRatioMin).length} of ${pairs.length} at or above ${REDIRECT_TARGETS.rpsRatioMin})`,
   );
   if (CONSUMER_APART) {
     console.log(

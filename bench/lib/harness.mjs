@@ -33,6 +33,9 @@ export const CF = {
   asn: 3320,
   timezone: "Europe/Berlin",
 };
+// Issue #2's targets for the redirect against the bare Worker: bench:redirect judges a run by
+// them, bench:redirect:summary several runs.
+export const REDIRECT_TARGETS = { rpsRatioMin: 0.8, p99RatioMax: 1.5 };
 // wrangler.toml's [[ratelimits]], with limits no benchmark load reaches: the benchmarks measure the
 // cost of asking the limiter, not of being refused.
 export const BENCH_RATE_LIMIT = { limit: 1_000_000_000, period: 60 };
