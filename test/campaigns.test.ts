@@ -32,14 +32,22 @@ describe("campaigns", () => {
       budget: 500000,
       attribution_window_days: 7,
       emv_cpm: 1250,
-      goals: [{ metric: "conversions", target: 100, due: "2026-12-31T00:00:00Z" }],
+      goals: [
+        { metric: "conversions", target: 100, due: "2026-12-31T00:00:00Z" },
+        // Times are answered in UTC whatever offset they came with.
+        { metric: "revenue", target: 500000, due: "2026-12-31T02:00:00+02:00" },
+      ],
     });
-    expect(campaign).toMatchObject({
-      budget: 500000,
-      attribution_window_days: 7,
-      emv_cpm: 1250,
-      goals: [{ metric: "conversions", target: 100, due: "2026-12-31T00:00:00Z" }],
+    const goals = [
+      { metric: "conversions", target: 100, due: "2026-12-31T00:00:00.000Z" },
+      { metric: "revenue", target: 500000, due: "2026-12-31T00:00:00.000Z" },
+    ];
+    expect(campaign).toMatchObject({ budget: 500000, attribution_window_days: 7, emv_cpm: 1250, goals });
+    expect((await api("GET", `/campaigns/${campaign.id}`)).body.goals).toEqual(goals);
+    const patched = await api("PATCH", `/campaigns/${campaign.id}`, {
+      body: { goals: [{ metric: "clicks", target: 10, due: "2027-01-01T05:30:00+05:30" }] },
     });
+    expect(patched.body.goals).toEqual([{ metric: "clicks", target: 10, due: "2027-01-01T00:00:00.000Z" }]);
     expectError(
       await api("POST", "/campaigns", {
         body: { name: "G", objective: "sales", currency: "EUR", goals: [{ metric: "vibes", target: 1 }] },

@@ -230,7 +230,7 @@ describe("dashboard forms", () => {
     expect((await addGoal({ metric: "ctr", target: "2.5" })).status).toBe(303);
     expect((await addGoal({ metric: "conversions", target: "300" })).status).toBe(303);
     expect(await goals()).toEqual([
-      { metric: "revenue", target: 140050, due: "2026-12-10T00:00:00Z" },
+      { metric: "revenue", target: 140050, due: "2026-12-10T00:00:00.000Z" },
       { metric: "ctr", target: 0.025, due: null },
       { metric: "conversions", target: 300, due: null },
     ]);

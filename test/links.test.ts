@@ -76,19 +76,20 @@ describe("links", () => {
       const res = await api("POST", "/links", {
         body: { campaign_id: campaign.id, influencer_id: influencer.id, url },
       });
-      expect(res.status, url).toBe(422);
-      // Past 4096 characters the request schema refuses it before the URL is parsed.
-      expect(res.body.error.code, url).toBe(url.length > 4096 ? "validation_failed" : "invalid_url");
+      expectError(res, 422, "invalid_url");
     }
-    const expired = await api("POST", "/links", {
-      body: {
-        campaign_id: campaign.id,
-        influencer_id: influencer.id,
-        url: "https://shop.example",
-        expired_url: "javascript:alert(1)",
-      },
-    });
-    expectError(expired, 422, "invalid_url");
+    // An empty expired_url is not "none" (that is null or leaving it out): refused like on PATCH.
+    for (const expired_url of ["javascript:alert(1)", ""]) {
+      const expired = await api("POST", "/links", {
+        body: {
+          campaign_id: campaign.id,
+          influencer_id: influencer.id,
+          url: "https://shop.example",
+          expired_url,
+        },
+      });
+      expectError(expired, 422, "invalid_url");
+    }
   });
 
   it("validates custom slugs: format, reserved paths, and taken (409)", async () => {
@@ -100,7 +101,15 @@ describe("links", () => {
       url: "https://s.example",
       slug,
     });
-    for (const slug of ["ab", "a".repeat(65), "has space", "ümlaut", "semi;colon", "dot.ted"]) {
+    for (const slug of [
+      "ab",
+      "a".repeat(65),
+      "a".repeat(5000),
+      "has space",
+      "ümlaut",
+      "semi;colon",
+      "dot.ted",
+    ]) {
       expectError(await api("POST", "/links", { body: body(slug) }), 422, "invalid_slug");
     }
     for (const slug of ["api", "docs", "dashboard", "healthz", "DOCS"]) {

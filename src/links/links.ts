@@ -52,7 +52,8 @@ const GENERATED_SLUG_ATTEMPTS = 5;
 
 export async function createLink(db: Db, input: LinkInput, clock: Clock): Promise<LinkRow> {
   const url = parseHttpUrl(input.url, "url");
-  const expiredUrl = input.expiredUrl ? parseHttpUrl(input.expiredUrl, "expired_url") : null;
+  // Only an absent or null expired_url means none: "" is refused like any other non-URL.
+  const expiredUrl = input.expiredUrl == null ? null : parseHttpUrl(input.expiredUrl, "expired_url");
   if (input.slug !== undefined) {
     const problem = slugProblem(input.slug);
     if (problem) {

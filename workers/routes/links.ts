@@ -47,7 +47,9 @@ export const linkSchema = z
   .openapi("Link");
 
 const utmValue = z.string().trim().min(1).max(200);
-const url = z.string().max(4096).openapi({ example: "https://shop.example/products/1" });
+// Lengths are checked where the URL and the slug are, so that every refused one gets the
+// contract's code (invalid_url, invalid_slug), not validation_failed.
+const url = z.string().openapi({ maxLength: 4096, example: "https://shop.example/products/1" });
 
 export const createLinkBody = z
   .object({
@@ -56,9 +58,8 @@ export const createLinkBody = z
     url,
     slug: z
       .string()
-      .max(200)
       .optional()
-      .openapi({ description: "3-64 of A-Z a-z 0-9 _ -; generated when absent." }),
+      .openapi({ maxLength: 64, description: "3-64 of A-Z a-z 0-9 _ -; generated when absent." }),
     utm: z
       .object({
         source: utmValue.optional(),
