@@ -114,7 +114,7 @@ describe("API conventions", () => {
 
   it("documents every API route in the OpenAPI document and on /docs", async () => {
     const doc = (await (await exports.default.fetch("https://sl.test/api/v1/openapi.json")).json()) as {
-      paths: Record<string, Record<string, unknown>>;
+      paths: Record<string, Record<string, { servers?: { url: string }[]; responses?: object }>>;
     };
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m} ${path}`),
@@ -140,9 +140,18 @@ describe("API conventions", () => {
         "patch /links/{id}",
       ]),
     );
+    // The redirect is an endpoint too, served at the root rather than under the document's /api/v1.
+    for (const method of ["get", "head"]) {
+      const op = doc.paths["/{slug}"]?.[method];
+      expect(op?.servers, method).toEqual([{ url: "/" }]);
+      expect(Object.keys(op?.responses ?? {}), method).toEqual(expect.arrayContaining(["302", "404", "410"]));
+    }
     const docs = await exports.default.fetch("https://sl.test/docs");
     expect(docs.status).toBe(200);
     const html = await docs.text();
-    for (const path of Object.keys(doc.paths)) expect(html).toContain(`/api/v1${path}`);
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const prefix = Object.values(ops)[0]?.servers ? "" : "/api/v1";
+      expect(html).toContain(`<code>${prefix}${path}</code>`);
+    }
   });
 });

@@ -26,6 +26,7 @@ export type SchemaObject = {
 type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; schema?: SchemaObject };
 
 type Operation = {
+  servers?: { url: string }[];
   security?: Record<string, string[]>[];
   parameters?: Parameter[];
   requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
@@ -57,20 +58,24 @@ export async function apiRoutes(): Promise<{ routes: ApiRoute[]; document: Docum
   return { routes: routesOf(document), document };
 }
 
+// The routes under /api/v1: an operation with a server of its own (the short-link redirect,
+// served at the root) is documented in the same document but is not one of them.
 export function routesOf(document: Document): ApiRoute[] {
   return Object.entries(document.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).map(([method, op]) => {
-      const parameters = op.parameters ?? [];
-      return {
-        key: `${method} ${path}`,
-        method,
-        path,
-        keyed: (op.security ?? []).some((s) => "bearerAuth" in s),
-        pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
-        queryParams: parameters.filter((p) => p.in === "query"),
-        body: op.requestBody?.content?.["application/json"]?.schema,
-      };
-    }),
+    Object.entries(operations)
+      .filter(([, op]) => op.servers === undefined)
+      .map(([method, op]) => {
+        const parameters = op.parameters ?? [];
+        return {
+          key: `${method} ${path}`,
+          method,
+          path,
+          keyed: (op.security ?? []).some((s) => "bearerAuth" in s),
+          pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+          queryParams: parameters.filter((p) => p.in === "query"),
+          body: op.requestBody?.content?.["application/json"]?.schema,
+        };
+      }),
   );
 }
 

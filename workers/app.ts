@@ -6,6 +6,7 @@ import type { AppEnv } from "./lib/app-env";
 import { handleError } from "./lib/errors";
 import { createRouter } from "./lib/router";
 import { withPageSecurityHeaders } from "./lib/security-headers";
+import { SHORT_LINK_PATHS } from "./lib/short-link-docs";
 import { assetResponse } from "./pages/assets";
 import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
@@ -54,7 +55,7 @@ export function openApiDocument(api: ReturnType<typeof createApiRouter>) {
     scheme: "bearer",
     description: "An API key: the ADMIN_API_KEY secret, or a key made with POST /api/v1/keys.",
   });
-  return api.getOpenAPIDocument({
+  const document = api.getOpenAPIDocument({
     openapi: "3.0.3",
     info: {
       title: "Swayline API",
@@ -63,6 +64,7 @@ export function openApiDocument(api: ReturnType<typeof createApiRouter>) {
     },
     servers: [{ url: "/api/v1" }],
   });
+  return { ...document, paths: { ...document.paths, ...SHORT_LINK_PATHS } };
 }
 
 export function createApp() {

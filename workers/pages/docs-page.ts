@@ -10,6 +10,7 @@ type Operation = {
   requestBody?: { content?: Record<string, { schema?: Schema }> };
   parameters?: { name: string; in: string; description?: string; schema?: Schema }[];
   responses?: Record<string, { description?: string }>;
+  servers?: { url: string }[];
 };
 type Schema = {
   type?: string;
@@ -47,11 +48,14 @@ function fields(schema: Schema | undefined) {
   </table>`;
 }
 
+// Where an operation is served: under the document's /api/v1, unless it names its own server.
+const prefixOf = (op: Operation) => (op.servers?.[0]?.url ?? "/api/v1").replace(/\/$/, "");
+
 function operation(method: string, path: string, op: Operation) {
   const body = op.requestBody?.content?.["application/json"]?.schema;
   const params = (op.parameters ?? []).filter((p) => p.in === "query");
   return html`<section>
-    <h3><span class="method">${method.toUpperCase()}</span> <code>/api/v1${path}</code></h3>
+    <h3><span class="method">${method.toUpperCase()}</span> <code>${prefixOf(op)}${path}</code></h3>
     <p>${op.summary ?? ""}${op.security?.length ? "" : " (no API key)"}</p>
     ${op.description ? html`<p class="muted">${op.description}</p>` : ""}
     ${params.length ? html`<p>Query: ${params.map((p) => html`<code>${p.name}</code> `)}</p>` : ""}
@@ -87,7 +91,6 @@ export function docsPage(document: object): HtmlEscapedString | Promise<HtmlEsca
     <p>Send <code>Authorization: Bearer &lt;key&gt;</code>. Errors are
       <code>${raw("{&quot;error&quot;: {&quot;code&quot;, &quot;message&quot;, &quot;details&quot;?}}")}</code>;
       lists take <code>?limit=</code> (1–100, default 50) and <code>?cursor=</code>. Money is in minor units.</p>
-    <p>Short links: <code>GET /:slug</code> answers 302 to the destination with <code>sl_cid</code> (the click id).</p>
     ${[...byTag.entries()].map(([tag, ops]) => html`<h2>${tag}</h2>${ops}`)}
     </main>
   </body>
