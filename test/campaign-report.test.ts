@@ -45,7 +45,7 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("GET /campaigns/:id/report.csv", () => {
-  it("writes one quoted, formula-safe row per influencer and a totals row", async () => {
+  it("writes one quoted, formula-safe row per influencer, and a totals row when asked", async () => {
     const campaign = await createCampaign({ name: "Report" });
     // Handles may hold anything but a leading @: a formula, commas, quotes, a line break.
     const formula = `=HYPERLINK("http://evil.example/","${unique("x")}")`;
@@ -60,7 +60,11 @@ describe("GET /campaigns/:id/report.csv", () => {
     await order(await promoCode(campaign.id, eve.id), 1_234, "2026-05-01T10:00:00Z");
     await rollUp();
 
-    const { res, text } = await report(campaign.id);
+    // The contract's file: one row per influencer, nothing else.
+    const plain = parseCsv((await report(campaign.id)).text);
+    expect(plain.map((r) => r[0]).sort()).toEqual(["influencer_id", eve.id, ana.id, pat.id].sort());
+
+    const { res, text } = await report(campaign.id, "?totals=true");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("Content-Disposition")).toBe(
@@ -120,7 +124,7 @@ describe("GET /campaigns/:id/report.csv", () => {
     });
 
     // A period without orders, sorted by cost.
-    const byCost = parseCsv((await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z")).text);
+    const byCost = parseCsv((await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text);
     expect(byCost.slice(1).map((r) => r[0])).toEqual([eve.id, pat.id, ana.id, "total"]);
     expect(byCost[4]?.[14]).toBe("0");
   });
@@ -134,6 +138,7 @@ describe("GET /campaigns/:id/report.csv", () => {
       "validation_failed",
     );
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?to=later`), 422, "validation_failed");
+    expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?totals=yes`), 422, "validation_failed");
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv`, { key: null }), 401, "unauthorized");
     // The OpenAPI document says it is CSV.
     const doc = (await (await exports.default.fetch(`${BASE}/api/v1/openapi.json`)).json()) as {
@@ -142,8 +147,9 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(Object.keys(doc.paths["/campaigns/{id}/report.csv"]?.get.responses["200"]?.content ?? {})).toEqual(
       ["text/csv"],
     );
-    // No one enrolled: the header and a totals row of zeros.
-    const empty = parseCsv((await report(campaign.id)).text);
+    // No one enrolled: the header alone, and with totals a totals row of zeros.
+    expect(parseCsv((await report(campaign.id)).text).map((r) => r[0])).toEqual(["influencer_id"]);
+    const empty = parseCsv((await report(campaign.id, "?totals=true")).text);
     expect(empty.map((r) => r[0])).toEqual(["influencer_id", "total"]);
   });
 });

@@ -6,15 +6,17 @@ import { toCsv } from "./csv";
 import type { Period } from "./figures";
 
 // The campaign summary as a spreadsheet: one row per influencer (in the summary's order), the
-// Metrics columns in METRIC_FIELDS order, then a totals row. Empty cells are nulls.
+// Metrics columns in METRIC_FIELDS order; with `totals`, then a row of the totals, whose
+// influencer_id is "total" (the contract's file has influencer rows only, so it is asked for).
+// Empty cells are nulls.
 export async function campaignReportCsv(
   db: Db,
   campaignId: string,
   period: Period,
-  options: { sort?: MetricField | undefined },
+  options: { sort?: MetricField | undefined; totals?: boolean | undefined },
   clock: Clock,
 ) {
-  const summary = await campaignSummary(db, campaignId, period, options, clock);
+  const summary = await campaignSummary(db, campaignId, period, { sort: options.sort }, clock);
   const rows = [
     ["influencer_id", "handle", ...METRIC_FIELDS],
     ...summary.influencers.map((row) => [
@@ -22,7 +24,7 @@ export async function campaignReportCsv(
       row.handle,
       ...METRIC_FIELDS.map((field) => row[field]),
     ]),
-    ["total", "", ...METRIC_FIELDS.map((field) => summary.totals[field])],
+    ...(options.totals ? [["total", "", ...METRIC_FIELDS.map((field) => summary.totals[field])]] : []),
   ];
   return { filename: `swayline-${summary.campaign_id}-report.csv`, csv: toCsv(rows) };
 }

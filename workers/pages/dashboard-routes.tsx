@@ -159,14 +159,15 @@ export const dashboardRoutes = new Hono<PageEnv>()
   )
   .post("/dashboard/influencers", (c) => addInfluencer(c, "/dashboard", (state) => showCampaigns(c, state)))
   .get("/dashboard/campaigns/:id", (c) => showCampaign(c, c.req.param("id")))
-  // The API's CSV report, for a signed-in browser (GET /api/v1/campaigns/:id/report.csv wants a key).
+  // The API's CSV report, for a signed-in browser (GET /api/v1/campaigns/:id/report.csv wants a key),
+  // with its totals row: this file is opened by a person in a spreadsheet.
   .get("/dashboard/campaigns/:id/report.csv", async (c) => {
     const view = reportView((name) => c.req.query(name));
     const report = await campaignReportCsv(
       c.get("db"),
       c.req.param("id"),
       periodOf(view.days, systemClock()),
-      { sort: view.sort },
+      { sort: view.sort, totals: true },
       systemClock,
     );
     return c.body(report.csv, 200, {

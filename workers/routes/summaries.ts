@@ -23,6 +23,13 @@ const metricShape = Object.fromEntries(
 const metricsSchema = z.object(metricShape).openapi("Metrics");
 
 const sortQuery = z.object({ sort: z.enum(METRIC_FIELDS).optional() });
+const totalsQuery = z.object({
+  totals: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional()
+    .openapi({ description: "true: a last row of the totals, influencer_id `total` (default false)." }),
+});
 const PERIOD =
   "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all). " +
   "Post figures are each post's latest snapshot captured by `to`. Ratios with a zero denominator are null.";
@@ -166,12 +173,12 @@ export const summariesRouter = createRouter()
       summary: "The campaign summary as a CSV file, one row per influencer",
       description:
         `${PERIOD} Columns: influencer_id, handle, then the Metrics fields; one row per influencer ` +
-        "(ordered by `sort`, highest first, default revenue), then a `total` row. RFC 4180 (quoted where " +
+        "(ordered by `sort`, highest first, default revenue); with `totals=true`, then a `total` row. RFC 4180 (quoted where " +
         "needed, CRLF line ends); empty cells are nulls. Text cells beginning with = + - @ (or tab, CR) " +
         "get a leading apostrophe so a spreadsheet does not run them as formulas.",
       security: bearerSecurity,
       middleware: [requireScope("admin")],
-      request: { params: idParam, query: periodQuerySchema.merge(sortQuery) },
+      request: { params: idParam, query: periodQuerySchema.merge(sortQuery).merge(totalsQuery) },
       responses: {
         200: {
           content: { "text/csv": { schema: z.string() } },
@@ -182,12 +189,12 @@ export const summariesRouter = createRouter()
       },
     }),
     async (c) => {
-      const { from, to, sort } = c.req.valid("query");
+      const { from, to, sort, totals } = c.req.valid("query");
       const report = await campaignReportCsv(
         c.get("db"),
         c.req.valid("param").id,
         { from, to },
-        { sort },
+        { sort, totals },
         systemClock,
       );
       return c.body(report.csv, 200, {
