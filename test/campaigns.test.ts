@@ -97,6 +97,36 @@ describe("campaigns", () => {
     ]);
   });
 
+  it("lists a campaign's enrolments a page at a time, each once", async () => {
+    const campaign = await createCampaign();
+    const enrolled: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const influencer = await createInfluencer();
+      await api("PUT", `/campaigns/${campaign.id}/influencers/${influencer.id}`, { body: {} });
+      enrolled.push(influencer.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
+      const res = await api("GET", `/campaigns/${campaign.id}/influencers${query}`);
+      expect(res.status).toBe(200);
+      expect(res.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.data.map((e: { influencer_id: string }) => e.influencer_id));
+      cursor = res.body.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect([...seen].sort()).toEqual([...enrolled].sort());
+    expectError(
+      await api("GET", `/campaigns/${campaign.id}/influencers?limit=101`),
+      422,
+      "validation_failed",
+    );
+    expectError(await api("GET", `/campaigns/${campaign.id}/influencers?cursor=nope`), 422, "invalid_cursor");
+  });
+
   it("refuses a link, code, post or enrolment for an unknown campaign or influencer, the campaign named first", async () => {
     const campaign = await createCampaign();
     const influencer = await createInfluencer();

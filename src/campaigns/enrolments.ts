@@ -1,7 +1,8 @@
-import { desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
 import { notFound } from "../errors";
+import { type Page, pageQuery, toPage } from "../pagination";
 import { type Clock, toIso } from "../time";
 import { findCampaign } from "./campaigns";
 
@@ -72,12 +73,20 @@ export function ensureEnrolledStatement(db: Db, campaignId: string, influencerId
     .onConflictDoNothing();
 }
 
-export async function listEnrolments(db: Db, campaignId: string) {
+// A campaign's enrolments, a page at a time like every list. An enrolment has no id of its own
+// (it is the campaign and the influencer): within a campaign the influencer's id breaks ties.
+export async function listEnrolments(db: Db, campaignId: string, page: Page) {
   await findCampaign(db, campaignId);
+  const q = pageQuery({ createdAt: enrolments.createdAt, id: enrolments.influencerId }, page);
   const rows = await db
     .select()
     .from(enrolments)
-    .where(eq(enrolments.campaignId, campaignId))
-    .orderBy(desc(enrolments.createdAt));
-  return rows.map(serializeEnrolment);
+    .where(and(eq(enrolments.campaignId, campaignId), q.after))
+    .orderBy(...q.orderBy)
+    .limit(q.limit);
+  return toPage(
+    rows.map((row) => ({ ...row, id: row.influencerId })),
+    page,
+    serializeEnrolment,
+  );
 }

@@ -258,13 +258,13 @@ export const campaignsRouter = createRouter()
       summary: "List a campaign's enrolled influencers and their costs",
       security: bearerSecurity,
       middleware: [admin],
-      request: { params: idParam },
+      request: { params: idParam, query: pageQuerySchema },
       responses: {
-        200: jsonResponse(listOf(enrolmentSchema), "Every enrolment of the campaign."),
+        200: jsonResponse(listOf(enrolmentSchema), "The campaign's enrolments, newest first."),
         ...errorResponses,
         ...notFoundResponse,
       },
     }),
     async (c) =>
-      c.json({ data: await listEnrolments(c.get("db"), c.req.valid("param").id), next_cursor: null }, 200),
+      c.json(await listEnrolments(c.get("db"), c.req.valid("param").id, c.req.valid("query")), 200),
   );
