@@ -315,6 +315,10 @@ describe("slugs and UTM", () => {
   it("slugifies campaign names for utm_campaign", () => {
     expect(slugify("Été Soldes 2026!")).toBe("ete-soldes-2026");
     expect(slugify("  --Black   Friday--  ")).toBe("black-friday");
+    // Other scripts are kept, voiced kana included, rather than slugified to nothing.
+    expect(slugify("夏のセール ガチャ")).toBe("夏のセール-ガチャ");
+    expect(slugify("Летняя распродажа")).toBe("летняя-распродажа");
+    expect(slugify("!!!")).toBe("");
   });
 
   it("applies defaults and overrides", () => {
@@ -325,6 +329,10 @@ describe("slugs and UTM", () => {
     expect(utm).toEqual({ source: "tiktok", medium: "video", campaign: "launch", content: "max" });
     expect(applyUtm("https://s.example/a?b=1", utm)).toBe(
       "https://s.example/a?b=1&utm_source=tiktok&utm_medium=video&utm_campaign=launch&utm_content=max",
+    );
+    const japanese = resolveUtm({ platform: "x", campaignName: "夏のセール", handle: "max" });
+    expect(applyUtm("https://s.example/", japanese)).toContain(
+      `utm_campaign=${encodeURIComponent("夏のセール")}&`,
     );
   });
 

@@ -3,13 +3,19 @@ import type { Utm } from "../../schema";
 export type UtmOverrides = Partial<Record<keyof Utm, string | undefined>>;
 
 // "Summer Sale 2026!" -> "summer-sale-2026": how the campaign name appears in utm_campaign.
+// Latin accents are dropped ("Été" -> "ete"); letters of other scripts are kept ("夏のセール" stays
+// itself, percent-encoded in the URL), so a name in them does not slugify to nothing.
 export function slugify(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      // Recomposed, so that the marks of other scripts (the kana's voicing) stay on their letters.
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "")
+  );
 }
 
 export function resolveUtm(
