@@ -124,7 +124,9 @@ describe("GET /campaigns/:id/report.csv", () => {
     });
 
     // A period without orders, sorted by cost.
-    const byCost = parseCsv((await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text);
+    const byCost = parseCsv(
+      (await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text,
+    );
     expect(byCost.slice(1).map((r) => r[0])).toEqual([eve.id, pat.id, ana.id, "total"]);
     expect(byCost[4]?.[14]).toBe("0");
   });
@@ -138,7 +140,11 @@ describe("GET /campaigns/:id/report.csv", () => {
       "validation_failed",
     );
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?to=later`), 422, "validation_failed");
-    expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?totals=yes`), 422, "validation_failed");
+    expectError(
+      await api("GET", `/campaigns/${campaign.id}/report.csv?totals=yes`),
+      422,
+      "validation_failed",
+    );
     expectError(await api("GET", `/campaigns/${campaign.id}/report.csv`, { key: null }), 401, "unauthorized");
     // The OpenAPI document says it is CSV.
     const doc = (await (await exports.default.fetch(`${BASE}/api/v1/openapi.json`)).json()) as {
