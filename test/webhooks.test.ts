@@ -48,7 +48,7 @@ async function codeFor() {
       influencer_id: link.influencer_id,
     },
   });
-  return { link, code: code.body.code as string };
+  return { link, code: code.body.code as string, codeId: code.body.id as string };
 }
 
 async function clickOf(slug: string) {
@@ -60,6 +60,13 @@ async function conversion(orderId: string) {
   return env.DB.prepare("SELECT * FROM conversions WHERE order_id = ?")
     .bind(orderId)
     .first<Record<string, unknown>>();
+}
+
+async function conversionCount(orderId: string) {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE order_id = ?")
+    .bind(orderId)
+    .first<{ n: number }>();
+  return row?.n;
 }
 
 function checkoutSession(overrides: Record<string, unknown>) {
@@ -164,6 +171,141 @@ describe("Stripe webhook", () => {
     const other = { id: `evt_${crypto.randomUUID()}`, type: "invoice.paid", data: { object: {} } };
     expect((await stripeDelivery(other)).body).toMatchObject({ outcome: "ignored_event_type" });
   });
+
+  it("answers a session whose created is past what a time can hold with ignored_malformed, not 500", async () => {
+    const { code } = await codeFor();
+    // 1e300 and 9e15 seconds make an Invalid Date; 253402300800 is the year 10000, past ISO-8601's
+    // four-digit years and SQLite's date functions.
+    for (const created of [1e300, 9e15, 253_402_300_800]) {
+      const event = checkoutSession({ created, metadata: { promo_code: code } });
+      expect(await stripeDelivery(event)).toEqual({
+        status: 200,
+        body: { received: true, duplicate: false, outcome: "ignored_malformed" },
+      });
+      expect(await conversion((event.data.object as { payment_intent: string }).payment_intent)).toBeNull();
+    }
+  });
+
+  it("falls back to the click id when the promotion code is not an influencer's, counted once", async () => {
+    const link = await createLink();
+    const clickId = await clickOf(link.slug);
+    const event = checkoutSession({ client_reference_id: clickId, metadata: { promo_code: "WELCOME10" } });
+    expect((await stripeDelivery(event)).body).toMatchObject({ duplicate: false, outcome: "recorded" });
+    expect((await stripeDelivery(event)).body).toMatchObject({ duplicate: true, outcome: "recorded" });
+    // The same session in another event (Stripe retries with the same id, but a resend is a new one).
+    expect((await stripeDelivery({ ...event, id: `evt_${crypto.randomUUID()}` })).body).toMatchObject({
+      duplicate: false,
+      outcome: "already_recorded",
+    });
+    const paymentIntent = (event.data.object as { payment_intent: string }).payment_intent;
+    expect(await conversion(paymentIntent)).toMatchObject({
+      attribution: "click",
+      influencer_id: link.influencer_id,
+      link_id: link.id,
+      amount: 4999,
+    });
+    expect(await conversionCount(paymentIntent)).toBe(1);
+  });
+
+  it("falls back to the click id when the influencer's code is turned off", async () => {
+    const { link, code, codeId } = await codeFor();
+    expect((await api("PATCH", `/codes/${codeId}`, { body: { active: false } })).status).toBe(200);
+    const clickId = await clickOf(link.slug);
+    const event = checkoutSession({ client_reference_id: clickId, metadata: { promo_code: code } });
+    expect((await stripeDelivery(event)).body).toMatchObject({ outcome: "recorded" });
+    const paymentIntent = (event.data.object as { payment_intent: string }).payment_intent;
+    expect(await conversion(paymentIntent)).toMatchObject({ attribution: "click", code: null });
+  });
+});
+
+describe("Stripe charge.refunded without the refunds list (API versions since 2022-11-15)", () => {
+  async function paidOrder(amount = 4999) {
+    const link = await createLink();
+    const event = checkoutSession({ client_reference_id: await clickOf(link.slug), amount_total: amount });
+    expect((await stripeDelivery(event)).body).toMatchObject({ outcome: "recorded" });
+    return (event.data.object as { payment_intent: string }).payment_intent;
+  }
+
+  // What Stripe sends: the charge with its running amount_refunded, no refunds unless expanded.
+  function chargeRefunded(paymentIntent: string, chargeId: string, amountRefunded: number) {
+    return {
+      id: `evt_${crypto.randomUUID()}`,
+      type: "charge.refunded",
+      data: {
+        object: {
+          id: chargeId,
+          object: "charge",
+          payment_intent: paymentIntent,
+          amount: 4999,
+          amount_refunded: amountRefunded,
+          refunded: amountRefunded === 4999,
+        },
+      },
+    };
+  }
+
+  async function refundedTotal(orderId: string) {
+    const row = await env.DB.prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM refunds WHERE order_id = ?")
+      .bind(orderId)
+      .first<{ n: number }>();
+    return row?.n;
+  }
+
+  const outcomeOf = async (event: unknown) => (await stripeDelivery(event)).body.outcome;
+
+  it("records what amount_refunded adds, once, whatever the order of delivery", async () => {
+    const paymentIntent = await paidOrder();
+    const chargeId = `ch_${crypto.randomUUID()}`;
+    expect(await outcomeOf(chargeRefunded(paymentIntent, chargeId, 1000))).toBe("recorded");
+    expect(await refundedTotal(paymentIntent)).toBe(1000);
+    // Redelivered as another event: the same charge and total add nothing.
+    expect(await outcomeOf(chargeRefunded(paymentIntent, chargeId, 1000))).toBe("already_recorded");
+    expect(await refundedTotal(paymentIntent)).toBe(1000);
+    // A second refund: the running total grows, and only the difference is recorded.
+    expect(await outcomeOf(chargeRefunded(paymentIntent, chargeId, 3000))).toBe("recorded");
+    expect(await refundedTotal(paymentIntent)).toBe(3000);
+    // An event from between the two, arriving late: the newer total already holds it.
+    expect(await outcomeOf(chargeRefunded(paymentIntent, chargeId, 2000))).toBe("nothing_new");
+    expect(await refundedTotal(paymentIntent)).toBe(3000);
+    const { results } = await env.DB.prepare(
+      "SELECT refund_id, amount FROM refunds WHERE order_id = ? ORDER BY amount",
+    )
+      .bind(paymentIntent)
+      .all();
+    expect(results).toEqual([
+      { refund_id: `stripe:${chargeId}:1000`, amount: 1000 },
+      { refund_id: `stripe:${chargeId}:3000`, amount: 2000 },
+    ]);
+  });
+
+  it("counts concurrent deliveries of running totals once, up to the order's amount", async () => {
+    const paymentIntent = await paidOrder();
+    const chargeId = `ch_${crypto.randomUUID()}`;
+    const totals = [2000, 500, 2000, 4999, 1200, 4999, 500];
+    const outcomes = await Promise.all(
+      totals.map((t) => outcomeOf(chargeRefunded(paymentIntent, chargeId, t))),
+    );
+    expect(outcomes).toContain("recorded");
+    for (const outcome of outcomes)
+      expect(["recorded", "already_recorded", "nothing_new"]).toContain(outcome);
+    expect(await refundedTotal(paymentIntent)).toBe(4999);
+  });
+
+  it("keeps reading the refunds list when the charge carries it", async () => {
+    const paymentIntent = await paidOrder();
+    const event = chargeRefunded(paymentIntent, `ch_${crypto.randomUUID()}`, 1500);
+    const refundId = `re_${crypto.randomUUID()}`;
+    const listed = {
+      ...event,
+      data: { object: { ...event.data.object, refunds: { data: [{ id: refundId, amount: 1500 }] } } },
+    };
+    expect(await outcomeOf(listed)).toBe("recorded");
+    expect(await refundedTotal(paymentIntent)).toBe(1500);
+    const row = await env.DB.prepare("SELECT refund_id FROM refunds WHERE order_id = ?")
+      .bind(paymentIntent)
+      .first<{ refund_id: string }>();
+    expect(row?.refund_id).toBe(refundId);
+  });
 });
 
 describe("Shopify webhook", () => {
@@ -219,6 +361,74 @@ describe("Shopify webhook", () => {
     expect((await shopifyDelivery("refunds/create", refund, crypto.randomUUID())).body).toMatchObject({
       outcome: "already_recorded",
     });
+  });
+
+  it("tries each discount code in order, then falls back to the sl_cid, counted once", async () => {
+    const { link, code } = await codeFor();
+    const clickId = await clickOf(link.slug);
+    // A shop-wide code first: the influencer's code after it wins.
+    const withCode = {
+      id: Math.floor(Math.random() * 1e12),
+      total_price: "49.99",
+      currency: "EUR",
+      discount_codes: [{ code: "WELCOME10" }, { code }],
+      landing_site: `/?sl_cid=${clickId}`,
+    };
+    expect((await shopifyDelivery("orders/paid", withCode, crypto.randomUUID())).body).toMatchObject({
+      outcome: "recorded",
+    });
+    expect((await shopifyDelivery("orders/create", withCode, crypto.randomUUID())).body).toMatchObject({
+      outcome: "already_recorded",
+    });
+    expect(await conversion(String(withCode.id))).toMatchObject({ attribution: "code", code });
+
+    // Only codes that are not the influencer's: the click id attributes the order.
+    const clickOnly = {
+      ...withCode,
+      id: Math.floor(Math.random() * 1e12),
+      discount_codes: [{ code: "WELCOME10" }],
+    };
+    expect((await shopifyDelivery("orders/paid", clickOnly, crypto.randomUUID())).body).toMatchObject({
+      outcome: "recorded",
+    });
+    expect((await shopifyDelivery("orders/create", clickOnly, crypto.randomUUID())).body).toMatchObject({
+      outcome: "already_recorded",
+    });
+    expect(await conversion(String(clickOnly.id))).toMatchObject({
+      attribution: "click",
+      influencer_id: link.influencer_id,
+      link_id: link.id,
+      amount: 4999,
+    });
+    expect(await conversionCount(String(clickOnly.id))).toBe(1);
+
+    // Without a click id the refusal stays the answer.
+    const neither = { ...clickOnly, id: Math.floor(Math.random() * 1e12), landing_site: "/" };
+    expect((await shopifyDelivery("orders/paid", neither, crypto.randomUUID())).body).toMatchObject({
+      outcome: "code_not_found",
+    });
+  });
+
+  it("takes an order's time only when it is one the figures can hold", async () => {
+    const { code } = await codeFor();
+    const before = Date.now();
+    for (const processedAt of ["+275760-09-13T00:00:00.000Z", "+010000-01-01T00:00:00Z", "not a time"]) {
+      const orderId = Math.floor(Math.random() * 1e12);
+      const order = {
+        id: orderId,
+        total_price: "10.00",
+        currency: "EUR",
+        processed_at: processedAt,
+        discount_codes: [{ code }],
+      };
+      expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body).toMatchObject({
+        outcome: "recorded",
+      });
+      // Recorded at the time it arrived instead.
+      const row = await conversion(String(orderId));
+      expect(row?.occurred_at).toBeGreaterThanOrEqual(before);
+      expect(row?.occurred_at).toBeLessThanOrEqual(Date.now());
+    }
   });
 
   it("ignores a price too large to hold exactly, rather than store it rounded", async () => {

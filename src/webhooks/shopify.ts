@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { recordConversion } from "../conversions/conversions";
-import { redeem } from "../conversions/redemptions";
 import { recordRefund } from "../conversions/refunds";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { decimalToMinor } from "../money";
 import type { Clock } from "../time";
+import { storableDate } from "./instants";
+import { outcomeOf, recordOrder } from "./orders";
 
 export const SHOPIFY_KEY_ID = "webhook:shopify";
 
@@ -46,10 +46,9 @@ function clickIdFromLandingSite(landingSite: string | null | undefined): string 
   }
 }
 
+// A Shopify time, when it is one Swayline can hold; otherwise the record takes the time it arrives.
 function dateOf(value: string | null | undefined): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return value ? storableDate(Date.parse(value)) : undefined;
 }
 
 export async function handleShopifyWebhook(
@@ -66,29 +65,22 @@ export async function handleShopifyWebhook(
     const amount = decimalToMinor(o.total_price, o.currency);
     if (amount === null) return "ignored_malformed";
     const orderId = String(o.id);
-    const customerId = o.customer ? String(o.customer.id) : (o.email ?? orderId);
-    const occurredAt = dateOf(o.processed_at ?? o.created_at);
-    const clickId = clickIdFromLandingSite(o.landing_site);
-    const code = o.discount_codes?.[0]?.code;
-    if (code) {
-      const result = await redeem(
-        db,
-        { code, orderId, amount, currency: o.currency, customerId, clickId, occurredAt },
-        SHOPIFY_KEY_ID,
-        clock,
-        events,
-      );
-      return result.status === 201 ? "recorded" : "already_recorded";
-    }
-    if (!clickId) return "unattributed";
-    const result = await recordConversion(
+    return recordOrder(
       db,
-      { type: "sale", customerId, clickId, orderId, amount, currency: o.currency, occurredAt },
+      {
+        orderId,
+        amount,
+        currency: o.currency,
+        customerId: o.customer ? String(o.customer.id) : (o.email ?? orderId),
+        clickId: clickIdFromLandingSite(o.landing_site),
+        occurredAt: dateOf(o.processed_at ?? o.created_at),
+        // Every code, in order: the first may be a shop-wide one and an influencer's come after.
+        codes: (o.discount_codes ?? []).map((d) => d.code).filter((code) => code !== ""),
+      },
       SHOPIFY_KEY_ID,
       clock,
       events,
     );
-    return result.status === 201 ? "recorded" : "already_recorded";
   }
   if (topic === "refunds/create") {
     const parsed = refund.safeParse(payload);
@@ -114,7 +106,7 @@ export async function handleShopifyWebhook(
       clock,
       events,
     );
-    return result.status === 201 ? "recorded" : "already_recorded";
+    return outcomeOf(result);
   }
   return "ignored_topic";
 }

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { recordConversion } from "../conversions/conversions";
-import { redeem } from "../conversions/redemptions";
-import { recordRefund } from "../conversions/refunds";
+import { recordRefund, recordRefundTotal } from "../conversions/refunds";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { MAX_FIGURE } from "../money";
 import type { Clock } from "../time";
+import { EARLIEST_MS, LATEST_MS } from "./instants";
+import { outcomeOf, recordOrder } from "./orders";
 
 export const STRIPE_KEY_ID = "webhook:stripe";
 
@@ -20,7 +20,13 @@ const session = z
     customer: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
     customer_details: z.object({ email: z.string().nullish() }).loose().nullish(),
     payment_intent: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
-    created: z.number().int().nullish(),
+    // Unix seconds. Past the times Swayline can hold (see instants.ts) it is no Stripe session.
+    created: z
+      .number()
+      .int()
+      .min(EARLIEST_MS / 1000)
+      .max(Math.floor(LATEST_MS / 1000))
+      .nullish(),
     metadata: z.record(z.string(), z.string()).nullish(),
     discounts: z.array(z.object({ promotion_code: promotionCode }).loose()).nullish(),
     total_details: z
@@ -42,6 +48,8 @@ const charge = z
   .object({
     id: z.string(),
     payment_intent: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
+    // All that the charge has given back so far.
+    amount_refunded: z.number().int().nonnegative().max(MAX_FIGURE).nullish(),
     refunds: z
       .object({
         data: z.array(
@@ -72,64 +80,39 @@ function promoCodeOf(s: z.infer<typeof session>): string | undefined {
   return s.metadata?.promo_code ?? s.metadata?.coupon_code ?? undefined;
 }
 
-export async function handleStripeEvent(
-  db: Db,
-  event: z.infer<typeof stripeEventSchema>,
-  clock: Clock,
-  events: EventSink,
-) {
-  if (event.type === "checkout.session.completed") {
-    const parsed = session.safeParse(event.data.object);
-    if (!parsed.success) return "ignored_malformed";
-    const s = parsed.data;
-    if (s.amount_total == null || !s.currency) return "ignored_no_amount";
-    const orderId = idOf(s.payment_intent) ?? s.id;
-    const occurredAt = s.created ? new Date(s.created * 1000) : undefined;
-    const customerId = idOf(s.customer) ?? s.customer_details?.email ?? s.id;
-    const code = promoCodeOf(s);
-    if (code) {
-      const result = await redeem(
-        db,
-        {
-          code,
-          orderId,
-          amount: s.amount_total,
-          currency: s.currency,
-          customerId,
-          occurredAt,
-          clickId: s.client_reference_id ?? undefined,
-        },
-        STRIPE_KEY_ID,
-        clock,
-        events,
-      );
-      return result.status === 201 ? "recorded" : "already_recorded";
-    }
-    if (!s.client_reference_id) return "unattributed";
-    const result = await recordConversion(
-      db,
-      {
-        type: "sale",
-        customerId,
-        clickId: s.client_reference_id,
-        orderId,
-        amount: s.amount_total,
-        currency: s.currency,
-        occurredAt,
-      },
-      STRIPE_KEY_ID,
-      clock,
-      events,
-    );
-    return result.status === 201 ? "recorded" : "already_recorded";
-  }
-  if (event.type === "charge.refunded") {
-    const parsed = charge.safeParse(event.data.object);
-    if (!parsed.success) return "ignored_malformed";
-    const orderId = idOf(parsed.data.payment_intent);
-    if (!orderId) return "ignored_no_payment_intent";
+async function completedSession(db: Db, object: unknown, clock: Clock, events: EventSink) {
+  const parsed = session.safeParse(object);
+  if (!parsed.success) return "ignored_malformed";
+  const s = parsed.data;
+  if (s.amount_total == null || !s.currency) return "ignored_no_amount";
+  const code = promoCodeOf(s);
+  return recordOrder(
+    db,
+    {
+      orderId: idOf(s.payment_intent) ?? s.id,
+      amount: s.amount_total,
+      currency: s.currency,
+      customerId: idOf(s.customer) ?? s.customer_details?.email ?? s.id,
+      clickId: s.client_reference_id ?? undefined,
+      occurredAt: s.created ? new Date(s.created * 1000) : undefined,
+      codes: code ? [code] : [],
+    },
+    STRIPE_KEY_ID,
+    clock,
+    events,
+  );
+}
+
+async function chargeRefunded(db: Db, object: unknown, clock: Clock, events: EventSink) {
+  const parsed = charge.safeParse(object);
+  if (!parsed.success) return "ignored_malformed";
+  const c = parsed.data;
+  const orderId = idOf(c.payment_intent);
+  if (!orderId) return "ignored_no_payment_intent";
+  const listed = c.refunds?.data ?? [];
+  if (listed.length > 0) {
     let recorded = 0;
-    for (const refund of parsed.data.refunds?.data ?? []) {
+    for (const refund of listed) {
       const result = await recordRefund(
         db,
         { orderId, refundId: refund.id, amount: refund.amount },
@@ -141,5 +124,27 @@ export async function handleStripeEvent(
     }
     return recorded > 0 ? "recorded" : "already_recorded";
   }
+  // Since API version 2022-11-15 a charge lists its refunds only when expanded; amount_refunded is
+  // always there, and each event records what its total adds to the charge's earlier ones.
+  if (!c.amount_refunded) return "ignored_no_amount";
+  const result = await recordRefundTotal(
+    db,
+    { orderId, prefix: `stripe:${c.id}:`, total: c.amount_refunded },
+    STRIPE_KEY_ID,
+    clock,
+    events,
+  );
+  return result ? outcomeOf(result) : "nothing_new";
+}
+
+export async function handleStripeEvent(
+  db: Db,
+  event: z.infer<typeof stripeEventSchema>,
+  clock: Clock,
+  events: EventSink,
+) {
+  if (event.type === "checkout.session.completed")
+    return completedSession(db, event.data.object, clock, events);
+  if (event.type === "charge.refunded") return chargeRefunded(db, event.data.object, clock, events);
   return "ignored_event_type";
 }

@@ -81,8 +81,10 @@ export const webhooksRouter = createRouter()
       summary: "Stripe webhook (signed, no API key)",
       description:
         "Verifies Stripe-Signature (HMAC-SHA256 of `t.body` with STRIPE_WEBHOOK_SECRET, 300 s tolerance). " +
-        "checkout.session.completed records the order by promotion code, else by the click id in " +
-        "client_reference_id; charge.refunded records each refund. Replays of an event id count once.",
+        "checkout.session.completed records the order by promotion code, else (no code, or one that is " +
+        "no influencer's, off, expired or used up) by the click id in client_reference_id; charge.refunded " +
+        "records the listed refunds, or what amount_refunded adds to the charge's earlier totals " +
+        "(outcome nothing_new when nothing). Replays of an event id count once.",
       responses,
     }),
     stripe,
@@ -95,7 +97,8 @@ export const webhooksRouter = createRouter()
       summary: "Shopify webhook (signed, no API key)",
       description:
         "Verifies X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with SHOPIFY_WEBHOOK_SECRET). " +
-        "orders/paid and orders/create record the order by discount code, else by the sl_cid in landing_site; " +
+        "orders/paid and orders/create record the order by the first of its discount codes that is an " +
+        "influencer's, else by the sl_cid in landing_site; " +
         "refunds/create records the refund. Deduplicated on X-Shopify-Webhook-Id.",
       responses,
     }),
