@@ -70,6 +70,7 @@ describe("links", () => {
       "//evil.example",
       "shop.example",
       "http://",
+      `https://x.example/${"a".repeat(2100)}`,
       `https://x.example/${"a".repeat(5000)}`,
     ];
     for (const url of bad) {

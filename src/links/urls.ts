@@ -1,6 +1,6 @@
 import { ApiError } from "../errors";
 
-const MAX_URL_LENGTH = 2048;
+export const MAX_URL_LENGTH = 2048;
 
 // Only absolute http(s) URLs may be redirect targets: `javascript:`, `data:` and relative URLs
 // would turn the short link into an attack vector.

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createLinkAndRefreshCache, linkCache } from "../../src/links/link-cache-instance";
 import { findLink, listLinks, serializeLink, updateLink } from "../../src/links/links";
+import { MAX_URL_LENGTH } from "../../src/links/urls";
 import { systemClock } from "../../src/time";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
@@ -49,7 +50,7 @@ export const linkSchema = z
 const utmValue = z.string().trim().min(1).max(200);
 // Lengths are checked where the URL and the slug are, so that every refused one gets the
 // contract's code (invalid_url, invalid_slug), not validation_failed.
-const url = z.string().openapi({ maxLength: 4096, example: "https://shop.example/products/1" });
+const url = z.string().openapi({ maxLength: MAX_URL_LENGTH, example: "https://shop.example/products/1" });
 
 export const createLinkBody = z
   .object({
