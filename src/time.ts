@@ -11,3 +11,15 @@ export function toIso(value: Date | number | null | undefined): string | null {
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+// The times Swayline takes, from the API or a shop's webhook: those of four-digit years, 0000 to
+// 9999 (ISO-8601's). A Date holds more, up to the year 275760 (past it the Date is
+// invalid and toISOString throws: a 500), but SQLite's date functions, with which the rollup
+// buckets days, know no other years.
+export const EARLIEST_MS = Date.parse("0000-01-01T00:00:00.000Z");
+export const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
+// A time in milliseconds as a Date when it is one of those (NaN is not), else undefined.
+export function storableDate(ms: number): Date | undefined {
+  return ms >= EARLIEST_MS && ms <= LATEST_MS ? new Date(ms) : undefined;
+}

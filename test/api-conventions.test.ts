@@ -53,6 +53,30 @@ describe("API conventions", () => {
     expectError(await api("POST", "/posts/post_x/metrics", { body: metrics }), 422, "validation_failed");
   });
 
+  it("refuses times whose offset carries them past the year 9999", async () => {
+    // 23:59:59 at -23:59 on the last day of 9999 is already the year 10000 in UTC, which the
+    // rollup's days cannot hold; the last UTC moment of 9999 is still a time.
+    for (const at of ["9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00+01:00"]) {
+      const res = await api("POST", "/campaigns", {
+        body: { name: "T", objective: "sales", currency: "EUR", starts_at: at },
+      });
+      expectError(res, 422, "validation_failed");
+      const goal = await api("POST", "/campaigns", {
+        body: {
+          name: "T",
+          objective: "sales",
+          currency: "EUR",
+          goals: [{ metric: "clicks", target: 1, due: at }],
+        },
+      });
+      expectError(goal, 422, "validation_failed");
+    }
+    const last = await api("POST", "/campaigns", {
+      body: { name: "T", objective: "sales", currency: "EUR", ends_at: "9999-12-31T23:59:59.999Z" },
+    });
+    expect(last.status).toBe(201);
+  });
+
   it("answers 400 invalid_json to a body that is not JSON", async () => {
     expectError(await api("POST", "/campaigns", { body: "{not json" }), 400, "invalid_json");
   });

@@ -17,6 +17,7 @@ import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
 import { errorMessage } from "../src/log";
 import { sha256Block, sha256HexJs } from "../src/sha256";
+import { goalProgress } from "../src/summaries/campaign-summary";
 
 const link: RedirectLink = {
   id: "lnk_1",
@@ -400,5 +401,17 @@ describe("error messages for logs", () => {
     );
     expect(errorMessage(failed)).toBe("query failed: D1_ERROR: UNIQUE constraint failed: api_keys.id");
     expect(errorMessage(new Error("plain"))).toBe("plain");
+  });
+});
+
+describe("goal progress", () => {
+  const totals = { clicks: 3 } as unknown as Parameters<typeof goalProgress>[1];
+  it("is null, not Infinity, when the target is too small to divide by", () => {
+    const tiny = goalProgress({ metric: "clicks", target: 5e-324, due: null }, totals, 0, 10, 5);
+    expect(tiny).toMatchObject({ value: 3, progress: null, on_track: null });
+    expect(goalProgress({ metric: "clicks", target: 6, due: null }, totals, 0, 10, 5)).toMatchObject({
+      progress: 0.5,
+      on_track: true,
+    });
   });
 });

@@ -78,7 +78,9 @@ export function goalProgress(
   now: number,
 ) {
   const value = totals[goal.metric as MetricField] ?? null;
-  const progress = value === null ? null : value / goal.target;
+  // A target as small as 5e-324 would make it Infinity: a ratio that is no number is null.
+  const quotient = value === null ? null : value / goal.target;
+  const progress = quotient !== null && Number.isFinite(quotient) ? quotient : null;
   const due = goal.due ? Date.parse(goal.due) : endsAt;
   let onTrack: boolean | null = null;
   if (progress !== null && startsAt !== null && due !== null && due > startsAt) {

@@ -3,8 +3,7 @@ import { recordRefund } from "../conversions/refunds";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { decimalToMinor } from "../money";
-import type { Clock } from "../time";
-import { storableDate } from "./instants";
+import { type Clock, storableDate } from "../time";
 import { outcomeOf, recordOrder } from "./orders";
 
 export const SHOPIFY_KEY_ID = "webhook:shopify";

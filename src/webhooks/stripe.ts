@@ -3,8 +3,7 @@ import { recordRefund, recordRefundTotal } from "../conversions/refunds";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { MAX_FIGURE } from "../money";
-import type { Clock } from "../time";
-import { EARLIEST_MS, LATEST_MS } from "./instants";
+import { type Clock, EARLIEST_MS, LATEST_MS } from "../time";
 import { outcomeOf, recordOrder } from "./orders";
 
 export const STRIPE_KEY_ID = "webhook:stripe";
@@ -20,7 +19,7 @@ const session = z
     customer: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
     customer_details: z.object({ email: z.string().nullish() }).loose().nullish(),
     payment_intent: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
-    // Unix seconds. Past the times Swayline can hold (see instants.ts) it is no Stripe session.
+    // Unix seconds. Past the times Swayline can hold (see src/time.ts) it is no Stripe session.
     created: z
       .number()
       .int()

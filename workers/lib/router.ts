@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { MAX_FIGURE } from "../../src/money";
+import { storableDate } from "../../src/time";
 import type { AppEnv } from "./app-env";
 import { validationError } from "./errors";
 
@@ -79,9 +80,14 @@ export const idParam = z.object({
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
-// ISO-8601 in requests: a date-time with Z or an offset, turned into a Date.
+// ISO-8601 in requests: a date-time with Z or an offset, turned into a Date. An offset can carry a
+// four-digit year past 9999 ("9999-12-31T23:59:59-23:59"), which the rollup's days cannot hold:
+// refused like any other bad time.
 export const isoDateTime = z.iso
   .datetime({ offset: true })
+  .refine((value) => storableDate(Date.parse(value)) !== undefined, {
+    message: "A time between the years 0000 and 9999 (UTC).",
+  })
   .transform((value) => new Date(value))
   .openapi({ type: "string", format: "date-time", example: "2026-12-01T00:00:00Z" });
 

@@ -32,10 +32,8 @@ export const goalSchema = z.object({
   metric: z.enum(METRIC_FIELDS),
   target: z.number().positive().max(Number.MAX_SAFE_INTEGER),
   // Kept as sent would echo an offset back ("+02:00"); responses give times in UTC.
-  due: z.iso
-    .datetime({ offset: true })
-    .transform((value) => new Date(value).toISOString())
-    .openapi({ type: "string", format: "date-time", example: "2026-12-31T00:00:00Z" })
+  due: isoDateTime
+    .transform((date) => date.toISOString())
     .nullable()
     .optional(),
 });
