@@ -112,8 +112,36 @@ describe("click retention", () => {
     const rolled = await summary(link.campaign_id);
     expect(rolled.totals).toMatchObject({ clicks: 7, unique_clicks: 6, revenue: 3500 });
     await pruneRolledUpClicks(env.DB, () => NOW, { retentionDays: 3, batchRows: 100, maxBatches: 5 });
-    expect(await countOf("clicks", link.id)).toBe(2);
+    // Except that the late click, the table's newest row, stays until a newer one arrives.
+    expect(await countOf("clicks", link.id)).toBe(3);
+    await deliver([clicksMessage(clickAt(7, NOW - 500))]);
+    await pruneRolledUpClicks(env.DB, () => NOW, { retentionDays: 3, batchRows: 100, maxBatches: 5 });
+    expect(await countOf("clicks", link.id)).toBe(3); // the two recent ones and the newest
     expect(await summary(link.campaign_id)).toEqual(rolled);
+  });
+
+  it("never frees the newest rowid, so clicks that arrive after a prune are still rolled up", async () => {
+    const link = await createLink();
+    const ids = { link_id: link.id, campaign_id: link.campaign_id, influencer_id: link.influencer_id };
+    const clickAt = (n: number, at: number) =>
+      capturedClick({ ...ids, id: newClickId(link.id, at), clicked_at: at, visitor_hash: visitor(100 + n) });
+    // The table's newest rows are all old and rolled up: pruning them all would let SQLite hand
+    // their rowids out again, at or below the rollup's watermark.
+    await deliver([
+      clicksMessage(clickAt(1, daysAgo(20)), clickAt(2, daysAgo(20) + 1), clickAt(3, daysAgo(20) + 2)),
+    ]);
+    await rollUpAll();
+    while (true) {
+      const r = await pruneRolledUpClicks(env.DB, () => NOW, {
+        retentionDays: 3,
+        batchRows: 100,
+        maxBatches: 5,
+      });
+      if (r.clicks.caught_up && r.click_uniques.caught_up) break;
+    }
+    await deliver([clicksMessage(clickAt(4, NOW - 5000))]);
+    await rollUpAll();
+    expect((await summary(link.campaign_id)).totals).toMatchObject({ clicks: 4, unique_clicks: 4 });
   });
 
   it("reads CLICK_RETENTION_DAYS from wrangler.toml and refuses a value that is not a whole number of days", () => {

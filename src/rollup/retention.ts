@@ -61,7 +61,9 @@ async function rolledUpTo(d1: D1Database, table: string): Promise<number> {
 // Deletes the table's rows of days before `beforeDay` that are rolled up, in bounded batches.
 // Each batch looks only at the oldest `batchRows` rows by rowid (the order rows arrived in, so
 // nearly the order of their days): rows read per run stay bounded however big the table is, and
-// once the oldest rows are young enough a batch deletes nothing and the run stops.
+// once the oldest rows are young enough a batch deletes nothing and the run stops. The table's
+// newest row is never deleted: the tables have no AUTOINCREMENT, so SQLite would hand its rowid
+// out again, at or below the rollup's watermark, and the rollup would never read that new row.
 async function pruneTable(
   d1: D1Database,
   table: string,
@@ -77,7 +79,8 @@ async function pruneTable(
       .prepare(
         `DELETE FROM ${table}
          WHERE rowid IN (SELECT rowid FROM ${table} WHERE rowid <= ?1 ORDER BY rowid LIMIT ?2)
-           AND day < ?3`,
+           AND day < ?3
+           AND rowid < (SELECT MAX(rowid) FROM ${table})`,
       )
       .bind(watermark, options.batchRows, beforeDay)
       .run();
