@@ -191,6 +191,9 @@ describe("dashboard forms", () => {
     );
     expect(fieldError(english.link.text, "link-url")).toBe("An address starting with http:// or https://.");
     expect(fieldError(english.share.text, "share-days")).toBe("At most 90.");
+    const longLabel = await browser.post(`${page}/share-links`, { label: "x".repeat(5000) }, page);
+    expect(longLabel.status).toBe(422);
+    expect(fieldError(longLabel.text, "share-label")).toBe("At most 200 characters.");
 
     await browser.request(`${page}?lang=fr`);
     const french = await refusals();
@@ -228,6 +231,8 @@ describe("dashboard forms", () => {
 
     expect((await addGoal({ metric: "revenue", target: "1400,50", due: "2026-12-10" })).status).toBe(303);
     expect((await addGoal({ metric: "ctr", target: "2.5" })).status).toBe(303);
+    expect((await addGoal({ metric: "conversions", target: "300" })).status).toBe(303);
+    // The same goal sent again (a double click) is set once.
     expect((await addGoal({ metric: "conversions", target: "300" })).status).toBe(303);
     expect(await goals()).toEqual([
       { metric: "revenue", target: 140050, due: "2026-12-10T00:00:00.000Z" },

@@ -12,6 +12,8 @@ const DAY_MS = 86_400_000;
 // a forgotten link should stop working on its own.
 export const SHARE_LINK_DEFAULT_DAYS = 7;
 export const SHARE_LINK_MAX_DAYS = 90;
+// A label says who a link was for ("Agency Q3"): a line, not a document.
+export const SHARE_LINK_LABEL_MAX = 200;
 const TOKEN_PATTERN = /^[0-9A-Za-z]{32}$/;
 
 type ShareLinkRow = typeof shareLinks.$inferSelect;

@@ -11,6 +11,7 @@ import {
   createShareLink,
   listShareLinks,
   revokeShareLink,
+  SHARE_LINK_LABEL_MAX,
   SHARE_LINK_MAX_DAYS,
 } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
@@ -35,7 +36,7 @@ const LIST = { limit: 100 };
 // so that a bad number of days is worded on its field like every other form's refusal.
 const shareLinkForm = z.object({
   days: z.number().int().min(1).max(SHARE_LINK_MAX_DAYS).optional(),
-  label: z.string().optional(),
+  label: z.string().max(SHARE_LINK_LABEL_MAX).optional(),
 });
 
 function shortLinkBase(c: PageContext): string {
@@ -297,11 +298,11 @@ export const dashboardRoutes = new Hono<PageEnv>()
           form.errors.metric = fill(form.words.maxGoals, { n: String(MAX_GOALS) });
           return null;
         }
-        const goals = [
-          ...campaign.goals,
-          { metric: body.metric, target: body.target, due: body.due ?? null },
-        ];
-        await updateCampaign(db, id, { goals }, systemClock);
+        const goal = { metric: body.metric, target: body.target, due: body.due ?? null };
+        // A form sent twice (a double click, a reload) sets the goal once.
+        if (!campaign.goals.some((g) => goalKey(g) === goalKey(goal))) {
+          await updateCampaign(db, id, { goals: [...campaign.goals, goal] }, systemClock);
+        }
         return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
       },
       (state) => showCampaign(c, id, { state }),
