@@ -154,6 +154,10 @@ describe("secrets and addresses stay out of logs, responses and D1", () => {
       }
     }
     expect(logs.some((l) => l.includes('"request_failed"'))).toBe(true);
+    // Logged by route, never by path (a path can carry a secret: a shared report's token).
+    expect(logs.some((l) => l.includes('"request_failed"') && l.includes('"route":"/api/v1/keys"'))).toBe(
+      true,
+    );
 
     const secrets = [
       ...Object.entries(SECRETS),

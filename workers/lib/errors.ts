@@ -37,7 +37,7 @@ export function handleError(error: unknown, c: Context): Response {
         ? fromHttpException(error)
         : new ApiError("internal_error", "Something went wrong on our side.");
   if (apiError.status >= 500) {
-    log.error("request_failed", { method: c.req.method, path: c.req.path, error: errorMessage(error) });
+    log.error("request_failed", { method: c.req.method, route: c.req.routePath, error: errorMessage(error) });
   }
   if (apiError.retryAfterSeconds !== undefined) c.header("Retry-After", String(apiError.retryAfterSeconds));
   return c.json(apiError.toBody(), apiError.status);

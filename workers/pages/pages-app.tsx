@@ -30,7 +30,8 @@ export function createPagesApp() {
     if (error instanceof ApiError && error.status === 404 && ui) {
       return renderMessage(c, 404, ui.t.notFoundTitle, error.message);
     }
-    log.error("page_failed", { method: c.req.method, path: c.req.path, error: errorMessage(error) });
+    // The route, not the path: a shared report's path is its token.
+    log.error("page_failed", { method: c.req.method, route: c.req.routePath, error: errorMessage(error) });
     return c.text("Something went wrong on our side.", 500);
   });
   return pages
