@@ -59,6 +59,19 @@ describe("dashboard sign-in", () => {
     expect((await replay.request("/dashboard")).status).toBe(303);
   });
 
+  it("ends the session a browser had when it signs in again", async () => {
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    const first = browser.cookies.get("__Host-swl_session") as string;
+    // The sign-in form of a tab opened before (a signed-in browser is sent on from /login).
+    expect((await browser.post("/login", { key: ADMIN }, "/dashboard")).status).toBe(303);
+    expect(browser.cookies.get("__Host-swl_session")).not.toBe(first);
+    expect((await browser.request("/dashboard")).status).toBe(200);
+    const replay = new PageClient();
+    replay.cookies.set("__Host-swl_session", first);
+    expect((await replay.request("/dashboard")).status).toBe(303);
+  });
+
   it("expires after 2 hours idle, and 12 hours after sign-in even when in use", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const start = Date.now();

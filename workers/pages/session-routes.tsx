@@ -24,6 +24,10 @@ export const sessionRoutes = new Hono<PageEnv>()
       const state = { form: "login", values: {}, errors: { key: ui.t.badKey }, message: ui.t.badKey };
       return render(c, <LoginPage ui={ui} state={state} />, 401);
     }
+    // Signing in again from a signed-in browser ends the session it had, rather than leaving it
+    // valid until it idles out.
+    const previous = c.get("sessionId");
+    if (previous) await deleteSession(db, previous);
     setSessionCookie(c, sessionId);
     return c.redirect(principal.scope === "admin" ? "/dashboard" : "/portal", 303);
   })
