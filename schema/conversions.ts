@@ -33,6 +33,9 @@ export const conversions = sqliteTable(
   (t) => [
     uniqueIndex("conversions_order").on(t.orderId).where(sql`${t.orderId} IS NOT NULL`),
     uniqueIndex("conversions_lead").on(t.campaignId, t.customerId).where(sql`${t.type} = 'lead'`),
+    // A sale without a usable click goes to the influencer of the customer's earliest lead, in
+    // any campaign: without this, that lookup read every lead of every campaign.
+    index("conversions_customer_lead").on(t.customerId, t.occurredAt, t.id).where(sql`${t.type} = 'lead'`),
     index("conversions_code").on(t.codeId),
     index("conversions_campaign_occurred").on(t.campaignId, t.occurredAt),
     // The rollup finds the sales of each chunk of clicks by click id (a sale whose click row came

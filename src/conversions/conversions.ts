@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { campaigns, clicks, conversions, links } from "../../schema";
 import { parseClickId } from "../clicks/click-id";
 import { sha256Hex } from "../crypto";
@@ -86,7 +86,9 @@ async function byCustomer(db: Db, customerId: string): Promise<Attributed | null
     .select({ lead: conversions, currency: campaigns.currency })
     .from(conversions)
     .innerJoin(campaigns, eq(campaigns.id, conversions.campaignId))
-    .where(and(eq(conversions.customerId, customerId), eq(conversions.type, "lead")))
+    // 'lead' written into the SQL, not bound: SQLite uses a partial index (conversions_customer_lead)
+    // only when the query's own text implies its WHERE.
+    .where(and(eq(conversions.customerId, customerId), sql`${conversions.type} = 'lead'`))
     .orderBy(asc(conversions.occurredAt), asc(conversions.id))
     .limit(1);
   if (!found) return null;
@@ -133,7 +135,7 @@ function existingFor(db: Db, input: ConversionInput, campaignId: string | null) 
       .from(conversions)
       .where(
         and(
-          eq(conversions.type, "lead"),
+          sql`${conversions.type} = 'lead'`, // written in, for the partial index conversions_lead
           eq(conversions.campaignId, campaignId),
           eq(conversions.customerId, input.customerId),
         ),

@@ -1,0 +1,1 @@
+CREATE INDEX `conversions_customer_lead` ON `conversions` (`customer_id`,`occurred_at`,`id`) WHERE "conversions"."type" = 'lead';
