@@ -80,15 +80,17 @@ async function byClick(db: Db, clickId: string, at: number): Promise<Attributed 
   };
 }
 
+// A lead, with 'lead' written into the SQL rather than bound: SQLite uses a partial index
+// (conversions_lead, conversions_customer_lead) only when the query's own text implies its WHERE.
+const IS_LEAD = sql`${conversions.type} = 'lead'`;
+
 // By customer: the influencer of that customer's earliest attributed lead.
 async function byCustomer(db: Db, customerId: string): Promise<Attributed | null> {
   const [found] = await db
     .select({ lead: conversions, currency: campaigns.currency })
     .from(conversions)
     .innerJoin(campaigns, eq(campaigns.id, conversions.campaignId))
-    // 'lead' written into the SQL, not bound: SQLite uses a partial index (conversions_customer_lead)
-    // only when the query's own text implies its WHERE.
-    .where(and(eq(conversions.customerId, customerId), sql`${conversions.type} = 'lead'`))
+    .where(and(eq(conversions.customerId, customerId), IS_LEAD))
     .orderBy(asc(conversions.occurredAt), asc(conversions.id))
     .limit(1);
   if (!found) return null;
@@ -134,11 +136,7 @@ function existingFor(db: Db, input: ConversionInput, campaignId: string | null) 
       .select()
       .from(conversions)
       .where(
-        and(
-          sql`${conversions.type} = 'lead'`, // written in, for the partial index conversions_lead
-          eq(conversions.campaignId, campaignId),
-          eq(conversions.customerId, input.customerId),
-        ),
+        and(IS_LEAD, eq(conversions.campaignId, campaignId), eq(conversions.customerId, input.customerId)),
       )
       .limit(1);
   }

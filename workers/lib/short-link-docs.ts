@@ -1,3 +1,5 @@
+import { SLUG_PATTERN } from "../../src/links/slug";
+
 // The short-link redirect in the OpenAPI document. It is served before the API's router
 // (workers/index.ts) and not under /api/v1, so it is written here rather than generated from a
 // route, with an operation-level server of "/" that takes it out of the document's /api/v1.
@@ -5,7 +7,7 @@ const slug = {
   name: "slug",
   in: "path",
   required: true,
-  schema: { type: "string", pattern: "^[A-Za-z0-9_-]{3,64}$" },
+  schema: { type: "string", pattern: SLUG_PATTERN.source },
   description: "The link's slug, as in its short_url.",
 } as const;
 
