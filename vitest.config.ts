@@ -14,6 +14,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_API_KEY: "test-admin-key",
             VISITOR_HASH_SECRET: "test-visitor-secret",
+            SIGNING_SECRET: "test-signing-secret",
             STRIPE_WEBHOOK_SECRET: "whsec_test_secret",
             SHOPIFY_WEBHOOK_SECRET: "test-shopify-secret",
           },

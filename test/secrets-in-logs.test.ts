@@ -14,6 +14,7 @@ const IPV6 = "2001:db8:5ca1:ab1e::77";
 const SECRETS = {
   ADMIN_API_KEY: ADMIN,
   VISITOR_HASH_SECRET: "test-visitor-secret",
+  SIGNING_SECRET: "test-signing-secret",
   STRIPE_WEBHOOK_SECRET: "whsec_test_secret",
   SHOPIFY_WEBHOOK_SECRET: "test-shopify-secret",
 };

@@ -10,7 +10,7 @@ import { urlPath, urlSearch } from "../src/links/request-url";
 import { slugProblem } from "../src/links/slug";
 import { redirectLocation } from "../src/links/urls";
 import { errorMessage, log } from "../src/log";
-import { visitorSecret } from "./lib/visitor-secret";
+import { visitorSecret } from "./lib/secrets";
 import { messagePage } from "./pages/message-page";
 
 // A click as the redirect leaves it: what it read from the request, not yet captured. Capturing

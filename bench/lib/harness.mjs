@@ -219,6 +219,7 @@ export function swaylineEnv(extra = {}) {
     REDEMPTIONS_PER_CLIENT: { type: "rate-limit", namespace: "1002", simple: BENCH_RATE_LIMIT },
     ADMIN_API_KEY: { type: "text", value: ADMIN_API_KEY },
     VISITOR_HASH_SECRET: { type: "text", value: "bench-secret" },
+    SIGNING_SECRET: { type: "text", value: "bench-signing-secret" },
     STRIPE_WEBHOOK_SECRET: { type: "text", value: "bench-stripe-secret" },
     SHOPIFY_WEBHOOK_SECRET: { type: "text", value: "bench-shopify-secret" },
     SHORT_LINK_BASE_URL: { type: "text", value: "" },

@@ -25,7 +25,12 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
   });
   const worker = await startWranglerDev({
     args: persist,
-    vars: { ADMIN_API_KEY: E2E_ADMIN_KEY, VISITOR_HASH_SECRET: "e2e-visitor-secret", ...vars },
+    vars: {
+      ADMIN_API_KEY: E2E_ADMIN_KEY,
+      VISITOR_HASH_SECRET: "e2e-visitor-secret",
+      SIGNING_SECRET: "e2e-signing-secret",
+      ...vars,
+    },
   });
   return {
     url: worker.url,

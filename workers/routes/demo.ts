@@ -16,7 +16,7 @@ import {
   jsonResponse,
   notFoundResponse,
 } from "../lib/router";
-import { visitorSecret } from "../lib/visitor-secret";
+import { visitorSecret } from "../lib/secrets";
 
 // The redirect stamps a click with the time it happens, so a demo with weeks of history needs
 // another way in for past clicks. This route exists only where SWAYLINE_DEMO_IMPORT is "true",
