@@ -13,6 +13,9 @@ export const apiKeys = sqliteTable(
     name: text(),
     scope: text().$type<KeyScope>().notNull(),
     influencerId: text().references(() => influencers.id),
+    // A checkout key's source (see ORDER_SOURCE in src/auth/api-keys.ts): the namespace of the
+    // order and refund ids it sends. Null for other scopes.
+    source: text(),
     secretHash: text().notNull(),
     // The first characters of the key, so a person can tell keys apart in a list.
     prefix: text().notNull(),

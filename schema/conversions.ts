@@ -1,17 +1,20 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, timestampMs } from "./columns";
 
 export type ConversionType = "lead" | "sale";
 export type Attribution = "code" | "click" | "customer";
 
-// Every counted lead and sale (an order is a sale). A sale is unique by order_id and a lead by
-// (campaign, customer), enforced by the database so concurrent duplicates count once.
+// Every counted lead and sale (an order is a sale). A sale is unique by (source, order_id) and a
+// lead by (campaign, customer), enforced by the database so concurrent duplicates count once. The
+// source is the checkout key's ("default" unless the key names one) or the webhook's ("stripe",
+// "shopify"): two shops whose order numbers collide record two orders.
 export const conversions = sqliteTable(
   "conversions",
   {
     id: text().primaryKey(),
     type: text().$type<ConversionType>().notNull(),
+    source: text().notNull().default("default"),
     orderId: text(),
     campaignId: text().notNull(),
     influencerId: text().notNull(),
@@ -31,7 +34,7 @@ export const conversions = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("conversions_order").on(t.orderId).where(sql`${t.orderId} IS NOT NULL`),
+    uniqueIndex("conversions_source_order").on(t.source, t.orderId).where(sql`${t.orderId} IS NOT NULL`),
     uniqueIndex("conversions_lead").on(t.campaignId, t.customerId).where(sql`${t.type} = 'lead'`),
     // A sale without a usable click goes to the influencer of the customer's earliest lead, in
     // any campaign: without this, that lookup read every lead of every campaign.
@@ -59,13 +62,14 @@ export const redemptionAttempts = sqliteTable(
   (t) => [index("redemption_attempts_created").on(t.createdAt)],
 );
 
-// Money given back on an order. Unique by the shop's refund_id (replays count once); the sum per
+// Money given back on an order. Unique by the source's refund_id (replays count once); the sum per
 // order never exceeds the order's amount, checked inside the insert itself.
 export const refunds = sqliteTable(
   "refunds",
   {
     id: text().primaryKey(),
-    refundId: text().notNull().unique(),
+    source: text().notNull().default("default"),
+    refundId: text().notNull(),
     orderId: text().notNull(),
     conversionId: text().notNull(),
     campaignId: text().notNull(),
@@ -78,7 +82,32 @@ export const refunds = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("refunds_order").on(t.orderId),
+    uniqueIndex("refunds_source_refund").on(t.source, t.refundId),
+    index("refunds_source_order").on(t.source, t.orderId),
     index("refunds_campaign_occurred").on(t.campaignId, t.occurredAt),
+  ],
+);
+
+// A webhook's refund whose order has not arrived (a shop may deliver the refund first): kept for
+// PENDING_REFUND_DAYS and recorded once when its order is, by whichever path the order comes.
+export const pendingRefunds = sqliteTable(
+  "pending_refunds",
+  {
+    source: text().notNull(),
+    refundId: text().notNull(),
+    orderId: text().notNull(),
+    // The refunded amount, or for a running total (Stripe's amount_refunded) the total.
+    amount: integer().notNull(),
+    runningTotal: integer({ mode: "boolean" }).notNull(),
+    // As the shop reported it, checked against the order's when the order arrives.
+    currency: text(),
+    occurredAt: timestampMs(),
+    keyId: text().notNull(),
+    receivedAt: timestampMs().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.source, t.refundId] }),
+    index("pending_refunds_order").on(t.source, t.orderId),
+    index("pending_refunds_received").on(t.receivedAt),
   ],
 );

@@ -70,7 +70,7 @@ export async function createLink(overrides: Json = {}) {
 export async function createKey(scope: string, extra: Json = {}) {
   const res = await api("POST", "/keys", { body: { scope, ...extra } });
   expect(res.status).toBe(201);
-  return res.body as { id: string; key: string };
+  return res.body as { id: string; key: string; source: string | null };
 }
 
 // A sale reported by the checkout through the click id the visitor arrived with.

@@ -294,26 +294,29 @@ describe("event sink", () => {
     ) as string;
     const orderId = `ord_${crypto.randomUUID()}`;
     const input = { type: "sale" as const, customerId: "c", clickId, orderId, amount: 100, currency: "EUR" };
-    const first = await recordConversion(db, input, "key_test", Date.now, sink);
-    await recordConversion(db, input, "key_test", Date.now, sink);
+    const by = { keyId: "key_test", source: "default" };
+    const first = await recordConversion(db, input, by, Date.now, sink);
+    await recordConversion(db, input, by, Date.now, sink);
     const refund = await recordRefund(
       db,
       { orderId, refundId: `${orderId}-r`, amount: 50 },
-      "key_test",
+      by,
       Date.now,
       sink,
     );
-    await recordRefund(db, { orderId, refundId: `${orderId}-r`, amount: 50 }, "key_test", Date.now, sink);
-    await recordRefund(
+    await recordRefund(db, { orderId, refundId: `${orderId}-r`, amount: 50 }, by, Date.now, sink);
+    const over = await recordRefund(
       db,
       { orderId, refundId: `${orderId}-r2`, amount: 60 },
-      "key_test",
+      by,
       Date.now,
       sink,
-    ).catch(() => null);
+    );
+    expect(over).toMatchObject({ outcome: "refused", code: "refund_exceeds_order" });
+    expect(refund.outcome).toBe("recorded");
     expect(seen).toEqual([
       { type: "conversion", id: first.body.id },
-      { type: "refund", id: refund.body.id },
+      { type: "refund", id: refund.outcome === "recorded" ? refund.refund.id : null },
     ]);
   });
 });

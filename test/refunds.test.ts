@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { recordRefundTotal } from "../src/conversions/refunds";
+import { recordRefund } from "../src/conversions/refunds";
 import { createDb } from "../src/db";
 import { api, createCampaign, createInfluencer, createKey, expectError, unique } from "./helpers";
 
@@ -133,48 +133,56 @@ describe("POST /refunds", () => {
   });
 });
 
-describe("recordRefundTotal (a running total such as Stripe's amount_refunded)", () => {
+describe("a running total of refunds (Stripe's amount_refunded)", () => {
   const db = createDb(env.DB);
-  const record = (orderId: string, prefix: string, total: number) =>
-    recordRefundTotal(db, { orderId, prefix, total }, "key_test", Date.now);
+  const by = { keyId: "key_test", source: "default" };
+  const record = (orderId: string, total: number) =>
+    recordRefund(
+      db,
+      { orderId, refundId: `stripe:${orderId}:${total}`, amount: total, runningTotal: true },
+      by,
+      Date.now,
+    );
 
   it("records what each total adds: a replay answers the same, an older total adds nothing", async () => {
     const { orderId } = await orderOf(10_000);
-    const prefix = `stripe:ch_${crypto.randomUUID()}:`;
-    const first = await record(orderId, prefix, 1_000);
-    expect(first).toMatchObject({ status: 201, body: { refund_id: `${prefix}1000`, amount: 1_000 } });
-    expect(await record(orderId, prefix, 1_000)).toEqual({ status: 200, body: first?.body });
-    expect(await record(orderId, prefix, 4_000)).toMatchObject({
-      status: 201,
-      body: { refund_id: `${prefix}4000`, amount: 3_000 },
+    const first = await record(orderId, 1_000);
+    expect(first).toMatchObject({
+      outcome: "recorded",
+      refund: { refund_id: `stripe:${orderId}:1000`, amount: 1_000 },
     });
-    expect(await record(orderId, prefix, 2_500)).toBeNull();
-    // Another charge of the same order keeps its own running total.
-    expect(await record(orderId, `stripe:ch_${crypto.randomUUID()}:`, 500)).toMatchObject({ status: 201 });
-    expect(await refunded(orderId)).toEqual({ total: 4_500, n: 3 });
+    expect(await record(orderId, 1_000)).toEqual({
+      outcome: "already_recorded",
+      refund: first.outcome === "recorded" ? first.refund : null,
+    });
+    expect(await record(orderId, 4_000)).toMatchObject({
+      outcome: "recorded",
+      refund: { refund_id: `stripe:${orderId}:4000`, amount: 3_000 },
+    });
+    expect(await record(orderId, 2_500)).toEqual({ outcome: "nothing_new" });
+    expect(await refunded(orderId)).toEqual({ total: 4_000, n: 2 });
   });
 
   it("counts racing totals once: what was recorded sums to the largest", async () => {
     const { orderId } = await orderOf(10_000);
-    const prefix = `stripe:ch_${crypto.randomUUID()}:`;
     const totals = [3_000, 1_000, 3_000, 2_000, 6_000, 1_000, 6_000, 4_500];
-    const results = await Promise.all(totals.map((total) => record(orderId, prefix, total)));
-    const added = results.flatMap((r) => (r?.status === 201 ? [r.body.amount] : []));
+    const results = await Promise.all(totals.map((total) => record(orderId, total)));
+    const added = results.flatMap((r) => (r.outcome === "recorded" ? [r.refund.amount] : []));
     expect(added.reduce((sum, amount) => sum + amount, 0)).toBe(6_000);
     expect(await refunded(orderId)).toMatchObject({ total: 6_000 });
   });
 
   it("never takes an order past its amount, other refunds included, and needs a known order", async () => {
     const { orderId, checkout } = await orderOf(1_000);
-    const prefix = `stripe:ch_${crypto.randomUUID()}:`;
     const other = await api("POST", "/refunds", {
       key: checkout,
       body: { order_id: orderId, refund_id: `${orderId}-api`, amount: 400 },
     });
     expect(other.status).toBe(201);
-    await expect(record(orderId, prefix, 700)).rejects.toMatchObject({ code: "refund_exceeds_order" });
-    expect(await record(orderId, prefix, 600)).toMatchObject({ status: 201, body: { amount: 600 } });
+    // The running total counts the API's refund of the same order as part of what it holds.
+    expect(await record(orderId, 1_100)).toMatchObject({ outcome: "refused", code: "refund_exceeds_order" });
+    expect(await record(orderId, 1_000)).toMatchObject({ outcome: "recorded", refund: { amount: 600 } });
     expect(await refunded(orderId)).toEqual({ total: 1_000, n: 2 });
-    await expect(record("ord_unknown", prefix, 100)).rejects.toMatchObject({ code: "order_not_found" });
+    expect(await record("ord_unknown", 100)).toMatchObject({ outcome: "refused", code: "order_not_found" });
   });
 });

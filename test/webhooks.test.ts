@@ -1,43 +1,14 @@
 import { env, exports } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
-import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { api, BASE, createLink, follow, unique } from "./helpers";
-
-const STRIPE_SECRET = "whsec_test_secret";
-const SHOPIFY_SECRET = "test-shopify-secret";
-const stripe = new Stripe("sk_test_unused", { httpClient: Stripe.createFetchHttpClient() });
-
-async function stripeDelivery(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
-  const payload = JSON.stringify(event);
-  const header = await stripe.webhooks.generateTestHeaderStringAsync({
-    payload,
-    secret: options.secret ?? STRIPE_SECRET,
-    ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
-    cryptoProvider: Stripe.createSubtleCryptoProvider(),
-  });
-  const res = await exports.default.fetch(`${BASE}/api/v1/webhooks/stripe`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "Stripe-Signature": header },
-    body: payload,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-async function shopifyDelivery(topic: string, payload: unknown, id: string, secret = SHOPIFY_SECRET) {
-  const body = JSON.stringify(payload);
-  const res = await exports.default.fetch(`${BASE}/api/v1/webhooks/shopify`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Webhook-Id": id,
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body).digest("base64"),
-    },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+import {
+  chargeRefunded,
+  checkoutSession,
+  SHOPIFY_SECRET,
+  shopifyDelivery,
+  stripeDelivery,
+} from "./webhook-deliveries";
 
 async function codeFor() {
   const link = await createLink();
@@ -67,27 +38,6 @@ async function conversionCount(orderId: string) {
     .bind(orderId)
     .first<{ n: number }>();
   return row?.n;
-}
-
-function checkoutSession(overrides: Record<string, unknown>) {
-  return {
-    id: `evt_${crypto.randomUUID()}`,
-    object: "event",
-    type: "checkout.session.completed",
-    data: {
-      object: {
-        id: `cs_test_${crypto.randomUUID()}`,
-        object: "checkout.session",
-        amount_total: 4999,
-        currency: "eur",
-        customer: "cus_123",
-        payment_intent: `pi_${crypto.randomUUID()}`,
-        payment_status: "paid",
-        created: Math.floor(Date.now() / 1000),
-        ...overrides,
-      },
-    },
-  };
 }
 
 describe("Stripe webhook", () => {
@@ -226,24 +176,6 @@ describe("Stripe charge.refunded without the refunds list (API versions since 20
     return (event.data.object as { payment_intent: string }).payment_intent;
   }
 
-  // What Stripe sends: the charge with its running amount_refunded, no refunds unless expanded.
-  function chargeRefunded(paymentIntent: string, chargeId: string, amountRefunded: number) {
-    return {
-      id: `evt_${crypto.randomUUID()}`,
-      type: "charge.refunded",
-      data: {
-        object: {
-          id: chargeId,
-          object: "charge",
-          payment_intent: paymentIntent,
-          amount: 4999,
-          amount_refunded: amountRefunded,
-          refunded: amountRefunded === 4999,
-        },
-      },
-    };
-  }
-
   async function refundedTotal(orderId: string) {
     const row = await env.DB.prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM refunds WHERE order_id = ?")
       .bind(orderId)
@@ -291,20 +223,50 @@ describe("Stripe charge.refunded without the refunds list (API versions since 20
     expect(await refundedTotal(paymentIntent)).toBe(4999);
   });
 
-  it("keeps reading the refunds list when the charge carries it", async () => {
+  // One charge's refund reported in both shapes: with its refunds listed (older API versions, or
+  // expanded) and as the running total alone.
+  function listed(event: ReturnType<typeof chargeRefunded>, refunds: { id: string; amount: number }[]) {
+    return { ...event, data: { object: { ...event.data.object, refunds: { data: refunds } } } };
+  }
+
+  it("counts each cent once whatever mix of listed refunds and running totals reports it", async () => {
+    const refund = (amount: number) => ({ id: `re_${crypto.randomUUID()}`, amount });
+    // Listed first, then the same refund as a total alone.
+    const first = await paidOrder();
+    const firstCharge = `ch_${crypto.randomUUID()}`;
+    expect(await outcomeOf(listed(chargeRefunded(first, firstCharge, 1000), [refund(1000)]))).toBe(
+      "recorded",
+    );
+    expect(await outcomeOf(chargeRefunded(first, firstCharge, 1000))).toBe("already_recorded");
+    expect(await refundedTotal(first)).toBe(1000);
+    // The total alone first, then listed, then a second refund listed beside the first.
+    const second = await paidOrder();
+    const secondCharge = `ch_${crypto.randomUUID()}`;
+    const r1 = refund(1000);
+    expect(await outcomeOf(chargeRefunded(second, secondCharge, 1000))).toBe("recorded");
+    expect(await outcomeOf(listed(chargeRefunded(second, secondCharge, 1000), [r1]))).toBe(
+      "already_recorded",
+    );
+    expect(await outcomeOf(listed(chargeRefunded(second, secondCharge, 1500), [r1, refund(500)]))).toBe(
+      "recorded",
+    );
+    expect(await refundedTotal(second)).toBe(1500);
+    // A listed event that lacks amount_refunded counts its refunds' sum, once.
+    const third = await paidOrder();
+    const thirdCharge = `ch_${crypto.randomUUID()}`;
+    const bare = listed(chargeRefunded(third, thirdCharge, 0), [refund(700)]);
+    delete (bare.data.object as { amount_refunded?: number }).amount_refunded;
+    expect(await outcomeOf(bare)).toBe("recorded");
+    expect(await outcomeOf(chargeRefunded(third, thirdCharge, 700))).toBe("already_recorded");
+    expect(await refundedTotal(third)).toBe(700);
+  });
+
+  it("refuses a refund in another currency than its order's", async () => {
     const paymentIntent = await paidOrder();
-    const event = chargeRefunded(paymentIntent, `ch_${crypto.randomUUID()}`, 1500);
-    const refundId = `re_${crypto.randomUUID()}`;
-    const listed = {
-      ...event,
-      data: { object: { ...event.data.object, refunds: { data: [{ id: refundId, amount: 1500 }] } } },
-    };
-    expect(await outcomeOf(listed)).toBe("recorded");
-    expect(await refundedTotal(paymentIntent)).toBe(1500);
-    const row = await env.DB.prepare("SELECT refund_id FROM refunds WHERE order_id = ?")
-      .bind(paymentIntent)
-      .first<{ refund_id: string }>();
-    expect(row?.refund_id).toBe(refundId);
+    const event = chargeRefunded(paymentIntent, `ch_${crypto.randomUUID()}`, 1000);
+    const inUsd = { ...event, data: { object: { ...event.data.object, currency: "usd" } } };
+    expect(await outcomeOf(inUsd)).toBe("currency_mismatch");
+    expect(await refundedTotal(paymentIntent)).toBe(0);
   });
 });
 
@@ -407,6 +369,79 @@ describe("Shopify webhook", () => {
     expect((await shopifyDelivery("orders/paid", neither, crypto.randomUUID())).body).toMatchObject({
       outcome: "code_not_found",
     });
+  });
+
+  it("keeps ids past 2^53 exactly, as the digits Shopify sent", async () => {
+    const { link, code } = await codeFor();
+    // Shopify's own sample order id; a JavaScript number would round it to ...500.
+    const orderId = "820982911946154508";
+    const customerId = "115310627314723954";
+    await env.DB.prepare("DELETE FROM conversions WHERE source = 'shopify' AND order_id = ?")
+      .bind(orderId)
+      .run();
+    const order = `{"id":${orderId},"admin_graphql_api_id":"gid://shopify/Order/${orderId}","total_price":"49.99",
+      "currency":"EUR","discount_codes":[{"code":"${code}"}],"customer":{"id":${customerId}}}`;
+    expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body).toMatchObject({
+      outcome: "recorded",
+    });
+    expect(await conversion(orderId)).toMatchObject({
+      order_id: orderId,
+      customer_id: customerId,
+      influencer_id: link.influencer_id,
+    });
+    const refundId = "930982911946154511";
+    const refund = `{"id":${refundId},"order_id":${orderId},
+      "transactions":[{"id":1089022911946154577,"amount":"9.99","kind":"refund","currency":"EUR"}]}`;
+    expect((await shopifyDelivery("refunds/create", refund, crypto.randomUUID())).body).toMatchObject({
+      outcome: "recorded",
+    });
+    const row = await env.DB.prepare("SELECT refund_id, amount FROM refunds WHERE order_id = ?")
+      .bind(orderId)
+      .first();
+    expect(row).toEqual({ refund_id: `shopify:${refundId}`, amount: 999 });
+  });
+
+  it("reads the click id from the order's note_attributes (the cart attribute sl_cid)", async () => {
+    const link = await createLink();
+    const clickId = await clickOf(link.slug);
+    const orderId = Math.floor(Math.random() * 1e12);
+    const order = {
+      id: orderId,
+      total_price: "30.00",
+      currency: "EUR",
+      landing_site: "/products/x",
+      note_attributes: [
+        { name: "gift", value: "yes" },
+        { name: "sl_cid", value: clickId },
+      ],
+    };
+    expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body).toMatchObject({
+      outcome: "recorded",
+    });
+    expect(await conversion(String(orderId))).toMatchObject({
+      attribution: "click",
+      click_id: clickId,
+      influencer_id: link.influencer_id,
+    });
+  });
+
+  it("refuses a refund in another currency than its order's, storing nothing", async () => {
+    const { code } = await codeFor();
+    const orderId = Math.floor(Math.random() * 1e12);
+    const order = { id: orderId, total_price: "30.00", currency: "EUR", discount_codes: [{ code }] };
+    expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body.outcome).toBe("recorded");
+    const refund = {
+      id: 9,
+      order_id: orderId,
+      transactions: [{ amount: "5.00", kind: "refund", currency: "USD" }],
+    };
+    expect((await shopifyDelivery("refunds/create", refund, crypto.randomUUID())).body.outcome).toBe(
+      "currency_mismatch",
+    );
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM refunds WHERE order_id = ?")
+      .bind(String(orderId))
+      .first<{ n: number }>();
+    expect(row?.n).toBe(0);
   });
 
   it("takes an order's time only when it is one the figures can hold", async () => {

@@ -13,8 +13,25 @@ import { type Clock, toIso } from "../time";
 const KEY_PATTERN = /^swl_([0-9A-Za-z]{16})_([0-9A-Za-z]{32})$/;
 
 export type Principal =
-  | { keyId: string; scope: "admin" | "checkout"; influencerId: null }
+  | { keyId: string; scope: "admin"; influencerId: null }
+  | { keyId: string; scope: "checkout"; influencerId: null; source: string }
   | { keyId: string; scope: "influencer"; influencerId: string };
+
+// Order and refund ids are unique per source: each shop (a checkout key's source, or a webhook's
+// provider) numbers its orders its own way. Keys of one source share its ids.
+export const DEFAULT_SOURCE = "default";
+export const SOURCE_PATTERN = /^[a-z0-9_-]{1,32}$/;
+// The webhooks' own sources: a checkout key that took one could squat their refund ids.
+export const RESERVED_SOURCES = ["stripe", "shopify"] as const;
+
+// Who records an order or refund: the key (kept on the record) and the source whose ids it uses.
+export type Recorder = { keyId: string; source: string };
+
+// An admin key records as the default source.
+export const recorderOf = (principal: Principal): Recorder => ({
+  keyId: principal.keyId,
+  source: principal.scope === "checkout" ? principal.source : DEFAULT_SOURCE,
+});
 
 export const BOOTSTRAP_ADMIN_KEY_ID = "key_bootstrap_admin";
 
@@ -33,6 +50,9 @@ export async function authenticate(
       if (!row.influencerId) return null;
       return { keyId: row.id, scope: "influencer", influencerId: row.influencerId };
     }
+    if (row.scope === "checkout") {
+      return { keyId: row.id, scope: "checkout", influencerId: null, source: row.source ?? DEFAULT_SOURCE };
+    }
     return { keyId: row.id, scope: row.scope, influencerId: null };
   }
   // The bootstrap key from the environment. Unset means no admin access at all (fail closed).
@@ -50,15 +70,43 @@ export function serializeApiKey(row: ApiKeyRow) {
     name: row.name,
     scope: row.scope,
     influencer_id: row.influencerId,
+    source: row.source,
     prefix: row.prefix,
     created_at: toIso(row.createdAt) as string,
     revoked_at: toIso(row.revokedAt),
   };
 }
 
-export type NewApiKey = { scope: KeyScope; influencerId?: string | undefined; name?: string | undefined };
+export type NewApiKey = {
+  scope: KeyScope;
+  influencerId?: string | undefined;
+  source?: string | undefined;
+  name?: string | undefined;
+};
+
+function sourceOf(input: NewApiKey): string | null {
+  if (input.scope !== "checkout") {
+    if (input.source === undefined) return null;
+    throw new ApiError("validation_failed", "Only checkout keys take source.", [
+      { path: "source", message: `Not allowed for scope ${input.scope}.` },
+    ]);
+  }
+  const source = input.source ?? DEFAULT_SOURCE;
+  if (!SOURCE_PATTERN.test(source)) {
+    throw new ApiError("validation_failed", "A source is 1-32 of a-z, 0-9, _ and -.", [
+      { path: "source", message: "Lowercase a-z, 0-9, _ and -, at most 32." },
+    ]);
+  }
+  if ((RESERVED_SOURCES as readonly string[]).includes(source)) {
+    throw new ApiError("validation_failed", `The source ${source} is reserved for its webhook.`, [
+      { path: "source", message: "Reserved." },
+    ]);
+  }
+  return source;
+}
 
 export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
+  const source = sourceOf(input);
   if (input.scope === "influencer") {
     if (!input.influencerId) {
       throw new ApiError("validation_failed", "An influencer key needs influencer_id.", [
@@ -85,6 +133,7 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
       name: input.name ?? null,
       scope: input.scope,
       influencerId: input.influencerId ?? null,
+      source,
       secretHash: sha256Hex(secret),
       prefix: key.slice(0, 12),
       createdAt: new Date(clock()),

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { campaigns, clicks, conversions, links } from "../../schema";
+import type { Recorder } from "../auth/api-keys";
 import { parseClickId } from "../clicks/click-id";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -24,6 +25,7 @@ export function serializeConversion(row: ConversionRow) {
   return {
     id: row.id,
     type: row.type,
+    source: row.source,
     order_id: row.orderId,
     campaign_id: row.campaignId,
     influencer_id: row.influencerId,
@@ -120,17 +122,21 @@ function requestHash(input: ConversionInput): string {
   );
 }
 
-// The conversion recorded for a shop's order_id, if any (a sale, claimed by a code or a click):
+// The conversion recorded for a source's order_id, if any (a sale, claimed by a code or a click):
 // a query of at most one row, so that it can go in a batch. A select, not findFirst: drizzle's
 // findFirst inside a D1 batch throws when it finds nothing, where this gives an empty list.
-export function findOrder(db: Db, orderId: string) {
-  return db.select().from(conversions).where(eq(conversions.orderId, orderId)).limit(1);
+export function findOrder(db: Db, source: string, orderId: string) {
+  return db
+    .select()
+    .from(conversions)
+    .where(and(eq(conversions.source, source), eq(conversions.orderId, orderId)))
+    .limit(1);
 }
 
 // What already stands for this input: the order (sales), or the customer's lead in the campaign
 // once attribution has told which (null before). A query like findOrder's.
-function existingFor(db: Db, input: ConversionInput, campaignId: string | null) {
-  if (input.type === "sale" && input.orderId) return findOrder(db, input.orderId);
+function existingFor(db: Db, input: ConversionInput, source: string, campaignId: string | null) {
+  if (input.type === "sale" && input.orderId) return findOrder(db, source, input.orderId);
   if (input.type === "lead" && campaignId) {
     return db
       .select()
@@ -144,8 +150,8 @@ function existingFor(db: Db, input: ConversionInput, campaignId: string | null) 
 }
 
 // The row existingFor finds, or undefined.
-async function findExisting(db: Db, input: ConversionInput, campaignId: string | null) {
-  const [row] = (await existingFor(db, input, campaignId)) ?? [];
+async function findExisting(db: Db, input: ConversionInput, source: string, campaignId: string | null) {
+  const [row] = (await existingFor(db, input, source, campaignId)) ?? [];
   return row;
 }
 
@@ -165,7 +171,7 @@ function answerExisting(existing: ConversionRow, hash: string) {
 export async function recordConversion(
   db: Db,
   input: ConversionInput,
-  keyId: string,
+  by: Recorder,
   clock: Clock,
   events: EventSink = noEvents,
 ) {
@@ -173,7 +179,7 @@ export async function recordConversion(
   const now = clock();
   const at = input.occurredAt?.getTime() ?? now;
 
-  const earlyExisting = await findExisting(db, input, null);
+  const earlyExisting = await findExisting(db, input, by.source, null);
   if (earlyExisting) return answerExisting(earlyExisting, hash);
 
   const attributed =
@@ -186,7 +192,7 @@ export async function recordConversion(
   }
   // A lead is known by its campaign, which attribution has just told.
   if (input.type === "lead") {
-    const existing = await findExisting(db, input, attributed.campaignId);
+    const existing = await findExisting(db, input, by.source, attributed.campaignId);
     if (existing) return answerExisting(existing, hash);
   }
 
@@ -199,7 +205,7 @@ export async function recordConversion(
   }
 
   const id = newId("cnv");
-  // Unique indexes (order_id for sales, campaign + customer for leads) make concurrent
+  // Unique indexes (source and order_id for sales, campaign + customer for leads) make concurrent
   // duplicates one row: the losers insert nothing and answer with the winner's record, read back
   // in the same batch (one D1 round trip, one transaction).
   const insert = db
@@ -207,6 +213,7 @@ export async function recordConversion(
     .values({
       id,
       type: input.type,
+      source: by.source,
       orderId: input.type === "sale" ? (input.orderId ?? null) : null,
       campaignId: attributed.campaignId,
       influencerId: attributed.influencerId,
@@ -220,11 +227,11 @@ export async function recordConversion(
       currency,
       occurredAt: new Date(at),
       requestHash: hash,
-      keyId,
+      keyId: by.keyId,
       createdAt: new Date(now),
     })
     .onConflictDoNothing();
-  const readBack = existingFor(db, input, attributed.campaignId);
+  const readBack = existingFor(db, input, by.source, attributed.campaignId);
   if (!readBack) throw new Error("a sale without order_id reached the insert");
   const [, [stored]] = await db.batch([insert, readBack]);
   if (!stored) throw new Error("conversion vanished after insert");

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { campaigns, type conversions, promoCodes, redemptionAttempts } from "../../schema";
+import type { Recorder } from "../auth/api-keys";
 import { normaliseCode } from "../codes/promo-codes";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -24,6 +25,7 @@ type ConversionRow = typeof conversions.$inferSelect;
 export function serializeRedemption(row: ConversionRow) {
   return {
     id: row.id,
+    source: row.source,
     order_id: row.orderId as string,
     code: row.code as string,
     campaign_id: row.campaignId,
@@ -101,13 +103,14 @@ async function refuse(
 export async function redeem(
   db: Db,
   input: RedemptionInput,
-  keyId: string,
+  by: Recorder,
   clock: Clock,
   events: EventSink = noEvents,
 ) {
+  const { keyId } = by;
   const hash = requestHash(input);
   const [[existing], [found]] = await db.batch([
-    findOrder(db, input.orderId),
+    findOrder(db, by.source, input.orderId),
     db
       .select({ promo: promoCodes, currency: campaigns.currency })
       .from(promoCodes)
@@ -132,6 +135,7 @@ export async function redeem(
   const row: ConversionRow = {
     id: newId("red"),
     type: "sale",
+    source: by.source,
     orderId: input.orderId,
     campaignId: promo.campaignId,
     influencerId: promo.influencerId,
@@ -153,10 +157,11 @@ export async function redeem(
     d1
       .prepare(
         `INSERT INTO conversions (id, type, order_id, campaign_id, influencer_id, attribution, code_id, code, link_id,
-                                  click_id, customer_id, amount, currency, occurred_at, request_hash, key_id, created_at)
-         SELECT ?1, 'sale', ?2, ?3, ?4, 'code', ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
+                                  click_id, customer_id, amount, currency, occurred_at, request_hash, key_id, created_at,
+                                  source)
+         SELECT ?1, 'sale', ?2, ?3, ?4, 'code', ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
          WHERE (SELECT max_redemptions IS NULL OR redemptions < max_redemptions FROM promo_codes WHERE id = ?5)
-         ON CONFLICT (order_id) WHERE order_id IS NOT NULL DO NOTHING`,
+         ON CONFLICT (source, order_id) WHERE order_id IS NOT NULL DO NOTHING`,
       )
       .bind(
         row.id,
@@ -173,6 +178,7 @@ export async function redeem(
         row.requestHash,
         row.keyId,
         now,
+        row.source,
       ),
     // Counts one more only if the insert above happened (the new id exists): constant time, where
     // recounting the code's conversions would grow with every redemption inside the write lock.
@@ -182,14 +188,16 @@ export async function redeem(
       )
       .bind(promo.id, row.id),
     // Which row holds the order now, read inside the same transaction.
-    d1.prepare("SELECT id FROM conversions WHERE order_id = ?1").bind(row.orderId),
+    d1
+      .prepare("SELECT id FROM conversions WHERE source = ?1 AND order_id = ?2")
+      .bind(row.source, row.orderId),
   ]);
   if (insert?.meta.changes === 1 && recorded?.results[0]?.id === row.id) {
     const body = serializeRedemption(row);
     events({ type: "conversion", v: 1, record: body });
     return { status: 201 as const, body };
   }
-  const [stored] = await findOrder(db, input.orderId);
+  const [stored] = await findOrder(db, by.source, input.orderId);
   // Another request recorded this order first, or the code ran out in the meantime.
   if (stored) return replayOrConflict(stored, hash);
   return refuse(db, "code_exhausted", input, keyId, clock);

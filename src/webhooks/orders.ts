@@ -1,4 +1,6 @@
+import type { Recorder } from "../auth/api-keys";
 import { recordConversion } from "../conversions/conversions";
+import { recordPendingRefunds, type ShopRefundResult } from "../conversions/pending-refunds";
 import { redeem } from "../conversions/redemptions";
 import type { Db } from "../db";
 import { ApiError, type ErrorCode } from "../errors";
@@ -20,6 +22,10 @@ export type ShopOrder = {
 export const outcomeOf = (result: { status: 200 | 201 }) =>
   result.status === 201 ? "recorded" : "already_recorded";
 
+// A refund's outcome as the shop is told it: the refusal's code, or what became of it.
+export const refundOutcomeOf = (result: ShopRefundResult) =>
+  result.outcome === "refused" ? result.code : result.outcome;
+
 // Refusals after which the order's next code, then its click id, may still attribute it: the code
 // is none of an influencer's (a shop-wide WELCOME10) or not usable now, or another record holds
 // the order (a redelivery of an order that a later code or the click id recorded).
@@ -33,13 +39,28 @@ const PASSED_OVER = new Set<ErrorCode>([
 
 // The API's attribution path: the first of the order's codes that takes it (POST /redemptions),
 // else the click id (POST /conversions). Without a click id the first code's refusal is the
-// answer, so a shop is not told "unattributed" for an order placed with a code.
-export async function recordOrder(db: Db, order: ShopOrder, keyId: string, clock: Clock, events: EventSink) {
+// answer, so a shop is not told "unattributed" for an order placed with a code. Then the refunds
+// that arrived before the order are counted, if the order stands (recorded now, before, or with
+// another body).
+export async function recordOrder(db: Db, order: ShopOrder, by: Recorder, clock: Clock, events: EventSink) {
+  let outcome: string | ApiError;
+  try {
+    outcome = await attributeOrder(db, order, by, clock, events);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    outcome = error;
+  }
+  await recordPendingRefunds(db, by.source, order.orderId, clock, events);
+  if (outcome instanceof ApiError) throw outcome;
+  return outcome;
+}
+
+async function attributeOrder(db: Db, order: ShopOrder, by: Recorder, clock: Clock, events: EventSink) {
   const { codes, ...sale } = order;
   let refusal: ApiError | undefined;
   for (const code of codes) {
     try {
-      return outcomeOf(await redeem(db, { ...sale, code }, keyId, clock, events));
+      return outcomeOf(await redeem(db, { ...sale, code }, by, clock, events));
     } catch (error) {
       if (!(error instanceof ApiError) || !PASSED_OVER.has(error.code)) throw error;
       refusal ??= error;
@@ -49,5 +70,5 @@ export async function recordOrder(db: Db, order: ShopOrder, keyId: string, clock
     if (refusal) throw refusal;
     return "unattributed";
   }
-  return outcomeOf(await recordConversion(db, { type: "sale", ...sale }, keyId, clock, events));
+  return outcomeOf(await recordConversion(db, { type: "sale", ...sale }, by, clock, events));
 }

@@ -1,12 +1,14 @@
 import { z } from "zod";
-import { recordRefund, recordRefundTotal } from "../conversions/refunds";
+import type { Recorder } from "../auth/api-keys";
+import { recordShopRefund } from "../conversions/pending-refunds";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { MAX_FIGURE } from "../money";
 import { type Clock, EARLIEST_MS, LATEST_MS } from "../time";
-import { outcomeOf, recordOrder } from "./orders";
+import { recordOrder, refundOutcomeOf } from "./orders";
 
 export const STRIPE_KEY_ID = "webhook:stripe";
+const STRIPE: Recorder = { keyId: STRIPE_KEY_ID, source: "stripe" };
 
 // Only the fields Swayline reads; everything else in Stripe's objects is let through untouched.
 const promotionCode = z.union([z.string(), z.object({ code: z.string() }).loose()]).nullish();
@@ -47,6 +49,7 @@ const charge = z
   .object({
     id: z.string(),
     payment_intent: z.union([z.string(), z.object({ id: z.string() }).loose()]).nullish(),
+    currency: z.string().nullish(),
     // All that the charge has given back so far.
     amount_refunded: z.number().int().nonnegative().max(MAX_FIGURE).nullish(),
     refunds: z
@@ -96,44 +99,40 @@ async function completedSession(db: Db, object: unknown, clock: Clock, events: E
       occurredAt: s.created ? new Date(s.created * 1000) : undefined,
       codes: code ? [code] : [],
     },
-    STRIPE_KEY_ID,
+    STRIPE,
     clock,
     events,
   );
 }
 
+// Every charge.refunded event carries the charge's running total, amount_refunded (since API
+// version 2022-11-15 the refunds themselves are listed only when expanded; older versions list
+// them too, and a charge may be reported in both shapes). Each event records what its total adds
+// to the order's refunds so far, so each cent counts once whatever the mix of shapes, repeats and
+// order of arrival. A payment intent has at most one successful charge, so the order's refunds
+// are that charge's.
 async function chargeRefunded(db: Db, object: unknown, clock: Clock, events: EventSink) {
   const parsed = charge.safeParse(object);
   if (!parsed.success) return "ignored_malformed";
   const c = parsed.data;
   const orderId = idOf(c.payment_intent);
   if (!orderId) return "ignored_no_payment_intent";
-  const listed = c.refunds?.data ?? [];
-  if (listed.length > 0) {
-    let recorded = 0;
-    for (const refund of listed) {
-      const result = await recordRefund(
-        db,
-        { orderId, refundId: refund.id, amount: refund.amount },
-        STRIPE_KEY_ID,
-        clock,
-        events,
-      );
-      if (result.status === 201) recorded += 1;
-    }
-    return recorded > 0 ? "recorded" : "already_recorded";
-  }
-  // Since API version 2022-11-15 a charge lists its refunds only when expanded; amount_refunded is
-  // always there, and each event records what its total adds to the charge's earlier ones.
-  if (!c.amount_refunded) return "ignored_no_amount";
-  const result = await recordRefundTotal(
+  const total = c.amount_refunded ?? (c.refunds?.data ?? []).reduce((sum, refund) => sum + refund.amount, 0);
+  if (!total) return "ignored_no_amount";
+  const result = await recordShopRefund(
     db,
-    { orderId, prefix: `stripe:${c.id}:`, total: c.amount_refunded },
-    STRIPE_KEY_ID,
+    {
+      orderId,
+      refundId: `stripe:${c.id}:${total}`,
+      amount: total,
+      runningTotal: true,
+      currency: c.currency ?? undefined,
+    },
+    STRIPE,
     clock,
     events,
   );
-  return result ? outcomeOf(result) : "nothing_new";
+  return refundOutcomeOf(result);
 }
 
 export async function handleStripeEvent(

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { recorderOf } from "../../src/auth/api-keys";
 import { recordConversion } from "../../src/conversions/conversions";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
@@ -19,6 +20,9 @@ const conversionSchema = z
   .object({
     id: z.string(),
     type: z.enum(["lead", "sale"]),
+    source: z
+      .string()
+      .openapi({ description: "The checkout key's source; order ids are unique per source." }),
     order_id: z.string().nullable(),
     campaign_id: z.string(),
     influencer_id: z.string(),
@@ -90,7 +94,7 @@ export const conversionsRouter = createRouter().openapi(
         currency: body.currency,
         occurredAt: body.occurred_at,
       },
-      c.get("principal").keyId,
+      recorderOf(c.get("principal")),
       systemClock,
       queueEvents(c.env, c.executionCtx),
     );

@@ -21,6 +21,10 @@ const apiKeySchema = z
     name: z.string().nullable(),
     scope: z.enum(KEY_SCOPES),
     influencer_id: z.string().nullable(),
+    source: z.string().nullable().openapi({
+      description:
+        "A checkout key's source: the namespace of its order and refund ids. Null for other scopes.",
+    }),
     prefix: z.string().openapi({ description: "The first characters of the key, to tell keys apart." }),
     created_at: z.string(),
     revoked_at: z.string().nullable(),
@@ -35,6 +39,15 @@ const createKeyBody = z
   .object({
     scope: z.enum(KEY_SCOPES),
     influencer_id: z.string().min(1).max(64).optional(),
+    source: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Checkout keys only (default "default"): lowercase a-z 0-9 _ -, at most 32; stripe and shopify are ' +
+          "reserved for the webhooks. Order and refund ids are unique per source; keys of one source share them.",
+        example: "eu-shop",
+      }),
     name: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -63,7 +76,7 @@ export const keysRouter = createRouter()
       const body = c.req.valid("json");
       const key = await createApiKey(
         c.get("db"),
-        { scope: body.scope, influencerId: body.influencer_id, name: body.name },
+        { scope: body.scope, influencerId: body.influencer_id, source: body.source, name: body.name },
         systemClock,
       );
       return c.json(key, 201);

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { recorderOf } from "../../src/auth/api-keys";
 import { redeem } from "../../src/conversions/redemptions";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
@@ -21,6 +22,9 @@ import {
 const redemptionSchema = z
   .object({
     id: z.string(),
+    source: z
+      .string()
+      .openapi({ description: "The checkout key's source; order ids are unique per source." }),
     order_id: z.string(),
     code: z.string(),
     campaign_id: z.string(),
@@ -87,7 +91,7 @@ export const redemptionsRouter = createRouter().openapi(
         clickId: body.click_id,
         occurredAt: body.occurred_at,
       },
-      principal.keyId,
+      recorderOf(principal),
       systemClock,
       queueEvents(c.env, c.executionCtx),
     );

@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { recorderOf } from "../../src/auth/api-keys";
 import { recordRefund } from "../../src/conversions/refunds";
+import { ApiError } from "../../src/errors";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -18,6 +20,9 @@ import {
 const refundSchema = z
   .object({
     id: z.string(),
+    source: z
+      .string()
+      .openapi({ description: "The checkout key's source; refund ids are unique per source." }),
     refund_id: z.string(),
     order_id: z.string(),
     conversion_id: z.string(),
@@ -50,8 +55,9 @@ export const refundsRouter = createRouter().openapi(
     tags: ["Checkout"],
     summary: "Take a refund off an order",
     description:
-      "Partial or full; once per refund_id (a replay answers 200 with the same body, another body 409 " +
-      "refund_conflict). An order's refunds never exceed its amount (422 refund_exceeds_order).",
+      "Partial or full; once per refund_id of the key's source (a replay answers 200 with the same body, another " +
+      "body 409 refund_conflict). An order's refunds never exceed its amount (422 refund_exceeds_order). A key " +
+      "refunds only its own source's orders: another source's order, or one not recorded, is 404 order_not_found.",
     security: bearerSecurity,
     middleware: [requireScope("checkout")],
     request: jsonBody(refundBody),
@@ -68,10 +74,13 @@ export const refundsRouter = createRouter().openapi(
     const result = await recordRefund(
       c.get("db"),
       { orderId: body.order_id, refundId: body.refund_id, amount: body.amount, occurredAt: body.occurred_at },
-      c.get("principal").keyId,
+      recorderOf(c.get("principal")),
       systemClock,
       queueEvents(c.env, c.executionCtx),
     );
-    return c.json(result.body, result.status);
+    if (result.outcome === "refused") throw new ApiError(result.code, result.message);
+    // A refund of the API is never a running total, so it always adds its own amount.
+    if (result.outcome === "nothing_new") throw new Error("a refund of no amount reached the insert");
+    return c.json(result.refund, result.outcome === "recorded" ? 201 : 200);
   },
 );

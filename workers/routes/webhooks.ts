@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError } from "../../src/errors";
 import { systemClock } from "../../src/time";
-import { handleShopifyWebhook } from "../../src/webhooks/shopify";
+import { exactIds, handleShopifyWebhook } from "../../src/webhooks/shopify";
 import { verifyShopifyHmac, verifyStripeSignature } from "../../src/webhooks/signatures";
 import { handleStripeEvent, stripeEventSchema } from "../../src/webhooks/stripe";
 import { handleOnce } from "../../src/webhooks/webhook-events";
@@ -24,9 +24,9 @@ const responses = {
   401: jsonResponse(errorSchema, "Missing or wrong signature, or a stale Stripe timestamp."),
 };
 
-function parseJson(raw: string): unknown {
+function parseJson(raw: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown {
   try {
-    return JSON.parse(raw);
+    return JSON.parse(raw, reviver);
   } catch {
     throw new ApiError("invalid_json", "The webhook body is not valid JSON.");
   }
@@ -56,7 +56,7 @@ async function shopify(c: Context<AppEnv>) {
   const raw = await c.req.text();
   const secret = c.env.SHOPIFY_WEBHOOK_SECRET ?? "";
   if (!verifyShopifyHmac(c.req.header("X-Shopify-Hmac-Sha256"), raw, secret)) throw badSignature();
-  const payload = parseJson(raw);
+  const payload = parseJson(raw, exactIds);
   const topic = c.req.header("X-Shopify-Topic") ?? "";
   // Shopify may deliver a webhook more than once, each time with the same X-Shopify-Webhook-Id.
   const id = c.req.header("X-Shopify-Webhook-Id") ?? c.req.header("X-Shopify-Event-Id");
