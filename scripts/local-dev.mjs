@@ -7,17 +7,38 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 export const wrangler = fileURLToPath(new URL("../node_modules/.bin/wrangler", import.meta.url));
-// No telemetry from a local run (and these machines have no network for it anyway). The project's
-// own Node 22 first, as npm scripts have it, so running a script with an older `node` works too.
+// No telemetry from a local run (and these machines have no network for it anyway), and no fetch
+// of Cloudflare's sample `Request.cf` (offline it fails with a stack trace at every start; the
+// built-in placeholder is used either way). The project's own Node 22 first, as npm scripts have
+// it, so running a script with an older `node` works too.
 export const wranglerEnv = {
   ...process.env,
   PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
   WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 
-export function runWrangler(args) {
-  const result = spawnSync(wrangler, args, { cwd: root, env: wranglerEnv, stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+// `wrangler dev` in the foreground until it exits, which then ends this process with its code.
+// wrangler runs in a process group of its own (with the workerd it starts), and whatever stops
+// this process stops that whole group: Ctrl-C, a signal, or the end of its parent. (`kill` of
+// npm start's process id ends npm and its shell but signals nothing further down, so this
+// process notices its parent is gone by being handed to init.)
+export function runWranglerForeground(args) {
+  const child = spawn(wrangler, args, { cwd: root, env: wranglerEnv, stdio: "inherit", detached: true });
+  const stop = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
+  process.on("exit", () => stop("SIGTERM"));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop("SIGTERM");
+  }, 500).unref();
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 export function ensureDevVars() {
@@ -26,10 +47,25 @@ export function ensureDevVars() {
   console.log("Created .dev.vars from .dev.vars.example (ADMIN_API_KEY=dev-admin-key).");
 }
 
-// `persistArgs`: ["--persist-to", dir] for another local state than .wrangler/state.
+// `persistArgs`: ["--persist-to", dir] for another local state than .wrangler/state. wrangler
+// prints the table of migrations several times over; one line says what happened, and the whole
+// output is shown only when it failed.
 export function applyMigrations(persistArgs = []) {
-  console.log("Applying D1 migrations to the local database…");
-  runWrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
+  const result = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persistArgs], {
+    cwd: root,
+    env: wranglerEnv,
+    encoding: "utf8",
+  });
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  if (result.status !== 0) {
+    process.stderr.write(output);
+    console.error("Applying the D1 migrations to the local database failed (above).");
+    process.exit(result.status ?? 1);
+  }
+  const applied = /About to apply (\d+) migration/.exec(output)?.[1];
+  console.log(
+    applied ? `Local D1: ${applied} migration(s) applied.` : "Local D1: up to date, no migrations to apply.",
+  );
 }
 
 export function devVar(name) {

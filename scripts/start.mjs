@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: local secrets, migrated local D1, then `wrangler dev` (extra arguments pass through).
-import { applyMigrations, ensureDevVars, runWrangler } from "./local-dev.mjs";
+import { applyMigrations, ensureDevVars, runWranglerForeground } from "./local-dev.mjs";
 
 ensureDevVars();
 applyMigrations();
 // Locally, `npm run seed` may fill this running Worker with the demo, whose past clicks come in
 // through POST /api/v1/demo/clicks (admin only): enabled here, never in wrangler.toml.
-runWrangler(["dev", "--var", "SWAYLINE_DEMO_IMPORT:true", ...process.argv.slice(2)]);
+runWranglerForeground([
+  "dev",
+  "--show-interactive-dev-session=false",
+  "--var",
+  "SWAYLINE_DEMO_IMPORT:true",
+  ...process.argv.slice(2),
+]);
