@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { createDb, type Db } from "../../src/db";
 import { csrfTokenFor, csrfTokenMatches, newPreSessionToken, sameOrigin } from "../../src/sessions/csrf";
 import { findSession, SESSION_MAX_MS, type Session } from "../../src/sessions/sessions";
@@ -15,6 +16,7 @@ export type PageEnv = {
   Variables: { db: Db; ui: Ui; sessionId: string | null; session: Session | null };
 };
 export type PageContext = Context<PageEnv>;
+type PageStatus = ContentfulStatusCode;
 
 // __Host-: the browser accepts the cookie only Secure, for this exact host and Path=/, so a
 // sibling subdomain cannot plant or overwrite it.
@@ -94,15 +96,11 @@ export function requireSession(scope: Session["scope"]) {
 }
 
 // JSX renders the document; the doctype (standards mode) is not an element, so it is added here.
-export async function render(
-  c: PageContext,
-  page: string | Promise<string>,
-  status: 200 | 201 | 401 | 403 | 404 | 410 | 422 = 200,
-) {
+export async function render(c: PageContext, page: string | Promise<string>, status: PageStatus = 200) {
   return c.html(`<!doctype html>${await page}`, status);
 }
 
-export function renderMessage(c: PageContext, status: 401 | 403 | 404 | 410, title: string, message: string) {
+export function renderMessage(c: PageContext, status: PageStatus, title: string, message: string) {
   const ui = c.get("ui");
   return render(
     c,
