@@ -128,6 +128,7 @@ const en = {
     "This form was not accepted: it was sent from another site or an old page. Go back, reload the page and try again.",
   notFoundTitle: "Not found",
   notFoundMessage: "There is nothing at this address.",
+  badAddressTitle: "This address is not valid",
   // What someone who follows a short link that leads nowhere is told (the redirect's pages).
   deadLinks: {
     notFound: { title: "Link not found", message: "There is no link at this address." },
@@ -299,6 +300,7 @@ const fr: Messages = {
     "Ce formulaire n’a pas été accepté : il vient d’un autre site ou d’une page ancienne. Revenez en arrière, rechargez la page et réessayez.",
   notFoundTitle: "Introuvable",
   notFoundMessage: "Il n’y a rien à cette adresse.",
+  badAddressTitle: "Cette adresse n’est pas valide",
   deadLinks: {
     notFound: { title: "Lien introuvable", message: "Il n’y a pas de lien à cette adresse." },
     disabled: { title: "Lien désactivé", message: "Ce lien a été désactivé." },
