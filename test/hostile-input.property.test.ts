@@ -100,6 +100,7 @@ beforeAll(async () => {
     expired_url: fc.constant("https://shop.example/over"),
     currency: fc.constantFrom("EUR", "eur"),
     customer_id: fc.constantFrom("cus-1", "cus-2"),
+    client_ip: fc.constantFrom("203.0.113.5", "2001:db8::1", "::ffff:198.51.100.7"),
     metric: fc.constantFrom("clicks", "revenue", "roi"),
     // A real cursor, and forged ones that decode to the wrong things.
     cursor: fc.constantFrom(
