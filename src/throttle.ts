@@ -4,7 +4,7 @@ import { hmacSha256Hex } from "./crypto";
 import type { Db } from "./db";
 import { ApiError } from "./errors";
 
-// A limit on recent failures: more than `limit - 1` within `windowMs` and the next attempt is
+// A limit on recent failures: after `limit` of them within `windowMs`, the next attempt is
 // refused until enough of them have aged out of the window. Failures are counted exactly, in D1,
 // from the rows they already leave there, so the count is global (not per Cloudflare location, as
 // the Workers rate-limiting binding's is) and counts failures only, never an answered request.

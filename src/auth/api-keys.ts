@@ -19,9 +19,9 @@ export type Principal =
 
 export const BOOTSTRAP_ADMIN_KEY_ID = "key_bootstrap_admin";
 
-// More than this many failed sign-ins or unknown keys from one client and it is refused, even
-// with a correct key, until the oldest of them leaves the window: otherwise a guesser would only
-// be slowed on its wrong guesses, never stopped from using a right one.
+// After 10 failed sign-ins or unknown keys within 15 minutes, a client is refused, even with a
+// correct key, until the oldest of them leaves the window: otherwise a guesser would only be
+// slowed on its wrong guesses, never stopped from using a right one.
 export const AUTH_THROTTLE: Throttle = { limit: 10, windowMs: 15 * 60_000 };
 
 // The client that sent a key (its CF-Connecting-IP) as a keyed hash. Without an address, clients

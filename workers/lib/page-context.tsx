@@ -16,7 +16,6 @@ export type PageEnv = {
   Variables: { db: Db; ui: Ui; sessionId: string | null; session: Session | null };
 };
 export type PageContext = Context<PageEnv>;
-type PageStatus = ContentfulStatusCode;
 
 // __Host-: the browser accepts the cookie only Secure, for this exact host and Path=/, so a
 // sibling subdomain cannot plant or overwrite it.
@@ -96,11 +95,15 @@ export function requireSession(scope: Session["scope"]) {
 }
 
 // JSX renders the document; the doctype (standards mode) is not an element, so it is added here.
-export async function render(c: PageContext, page: string | Promise<string>, status: PageStatus = 200) {
+export async function render(
+  c: PageContext,
+  page: string | Promise<string>,
+  status: ContentfulStatusCode = 200,
+) {
   return c.html(`<!doctype html>${await page}`, status);
 }
 
-export function renderMessage(c: PageContext, status: PageStatus, title: string, message: string) {
+export function renderMessage(c: PageContext, status: ContentfulStatusCode, title: string, message: string) {
   const ui = c.get("ui");
   return render(
     c,

@@ -83,7 +83,10 @@ export const redemptionsRouter = createRouter().openapi(
       ...errorResponses,
       ...notFoundResponse,
       ...conflictResponse,
-      429: jsonResponse(errorSchema, "Too many refused attempts from this buyer; see Retry-After."),
+      429: jsonResponse(
+        errorSchema,
+        "Too many refused attempts from this buyer, or unknown keys from this client; see Retry-After.",
+      ),
     },
   }),
   async (c) => {
