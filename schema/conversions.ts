@@ -48,7 +48,8 @@ export const conversions = sqliteTable(
 );
 
 // Redemptions that were refused, kept for fraud review (someone enumerating codes shows here),
-// never counted.
+// never counted. They are also what throttles guessing: a buyer's recent refusals are counted
+// through the two buyer columns, keyed hashes (never the customer id or address itself).
 export const redemptionAttempts = sqliteTable(
   "redemption_attempts",
   {
@@ -57,9 +58,21 @@ export const redemptionAttempts = sqliteTable(
     orderId: text(),
     reason: text().notNull(),
     keyId: text().notNull(),
+    // The customer_id's bucket, when the checkout sent one.
+    customerBucket: text(),
+    // The client_ip's bucket; without customer_id and client_ip, the key's one anonymous bucket.
+    clientBucket: text(),
     createdAt: createdAt(),
   },
-  (t) => [index("redemption_attempts_created").on(t.createdAt)],
+  (t) => [
+    index("redemption_attempts_created").on(t.createdAt),
+    index("redemption_attempts_customer")
+      .on(t.customerBucket, t.createdAt)
+      .where(sql`${t.customerBucket} IS NOT NULL`),
+    index("redemption_attempts_client")
+      .on(t.clientBucket, t.createdAt)
+      .where(sql`${t.clientBucket} IS NOT NULL`),
+  ],
 );
 
 // Money given back on an order. Unique by the source's refund_id (replays count once); the sum per

@@ -1,4 +1,5 @@
 export * from "./api-keys";
+export * from "./auth-failures";
 export * from "./campaigns";
 export * from "./clicks";
 export * from "./codes";

@@ -1,8 +1,9 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../workers/index";
-import { api, createInfluencer, createKey, expectError } from "./helpers";
+import { ADMIN, api, clientAddress, createInfluencer, createKey, expectError } from "./helpers";
+import { PageClient } from "./page-client";
 
 describe("API keys", () => {
   it("refuses requests without a key or with an unknown one (401)", async () => {
@@ -96,7 +97,7 @@ describe("API keys", () => {
     const call = (key: string, adminApiKey: string | undefined) =>
       worker.fetch(
         new Request("https://sl.test/api/v1/campaigns", {
-          headers: { Authorization: `Bearer ${key}` },
+          headers: { Authorization: `Bearer ${key}`, "CF-Connecting-IP": clientAddress() },
         }) as never,
         { ...env, ADMIN_API_KEY: adminApiKey as string },
         ctx,
@@ -113,5 +114,59 @@ describe("API keys", () => {
   it("the OpenAPI document needs no key", async () => {
     const res = await exports.default.fetch("https://sl.test/api/v1/openapi.json");
     expect(res.status).toBe(200);
+  });
+});
+
+describe("throttling unknown keys per client", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const from = (address: string) => ({ "CF-Connecting-IP": address });
+  const unknownKey = () => `swl_${"x".repeat(16)}_${crypto.randomUUID().replaceAll("-", "")}`;
+
+  it("answers the 11th unknown key from a client within 15 minutes 429, a correct key too; other clients are served", async () => {
+    const stored = await createKey("admin");
+    const guesser = "203.0.113.50";
+    for (let i = 0; i < 10; i++) {
+      const key = i % 2 ? unknownKey() : `guess-${i}`;
+      expectError(await api("GET", "/campaigns", { key, headers: from(guesser) }), 401, "unauthorized");
+    }
+    const eleventh = await api("GET", "/campaigns", { key: unknownKey(), headers: from(guesser) });
+    expectError(eleventh, 429, "rate_limited");
+    const wait = Number(eleventh.headers.get("Retry-After"));
+    expect(wait).toBeGreaterThan(14 * 60);
+    expect(wait).toBeLessThanOrEqual(15 * 60);
+    // While the block lasts, a right guess is worth nothing: the bootstrap key and a stored key.
+    for (const key of [ADMIN, stored.key]) {
+      expectError(await api("GET", "/campaigns", { key, headers: from(guesser) }), 429, "rate_limited");
+    }
+    expect((await api("GET", "/campaigns", { key: stored.key, headers: from("203.0.113.51") })).status).toBe(
+      200,
+    );
+    // A browser at the same address is one client with the API: its sign-in is refused too.
+    expect((await new PageClient(guesser).post("/login", { key: ADMIN })).status).toBe(429);
+  });
+
+  it("lets the client in again once its failures are 15 minutes old", async () => {
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(start);
+    const client = "203.0.113.52";
+    for (let i = 0; i < 10; i++) await api("GET", "/campaigns", { key: unknownKey(), headers: from(client) });
+    vi.setSystemTime(start + 15 * 60_000 - 1000);
+    expectError(await api("GET", "/campaigns", { key: ADMIN, headers: from(client) }), 429, "rate_limited");
+    vi.setSystemTime(start + 15 * 60_000 + 1);
+    expect((await api("GET", "/campaigns", { key: ADMIN, headers: from(client) })).status).toBe(200);
+  });
+
+  it("counts an IPv6 client by its /64, and never stores its address", async () => {
+    for (let i = 0; i < 10; i++) {
+      await api("GET", "/campaigns", { key: unknownKey(), headers: from(`2001:db8:aa:bb::${i + 1}`) });
+    }
+    const next = await api("GET", "/campaigns", { key: ADMIN, headers: from("2001:db8:aa:bb:ffff::1") });
+    expectError(next, 429, "rate_limited");
+    const rows = JSON.stringify((await env.DB.prepare("SELECT * FROM auth_failures").all()).results);
+    expect(rows).not.toContain("2001:db8");
   });
 });

@@ -304,6 +304,20 @@ describe("dashboard forms", () => {
     }
   });
 
+  it("answers a made-up cursor with a 4xx page, never a 500", async () => {
+    const browser = await admin();
+    const forged = (position: unknown) => btoa(JSON.stringify(position)).replaceAll("=", "");
+    for (const cursor of ["%ff", "not-a-cursor", forged([1e308, "x"]), forged([1, { a: 1 }]), "W10"]) {
+      const res = await browser.request(`/dashboard?cursor=${cursor}`);
+      expect(res.status, cursor).toBe(422);
+      expect(res.headers.get("Content-Type"), cursor).toMatch(/^text\/html/);
+      expect(res.text, cursor).toContain("The cursor is not one this API returned.");
+    }
+    expect((await browser.request(`/dashboard?cursor=${forged([1e308, "x"])}&lang=fr`)).text).toContain(
+      "Cette adresse n’est pas valide",
+    );
+  });
+
   it("shows a click on the campaign page after refresh now runs the rollup", async () => {
     const browser = await admin();
     const campaign = await createCampaign({ name: "Clicky" });

@@ -33,6 +33,15 @@ export async function api(
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
+// A new client address on every call (198.18.0.0/15, set aside for tests), for a test that sends
+// unknown keys or failed sign-ins on purpose: its failures are then many clients' few, as from a
+// crowd, and do not throttle the test's other calls. Throttling itself is tested with one address.
+let clients = 0;
+export function clientAddress(): string {
+  const n = clients++;
+  return `198.${18 + ((n >> 16) & 1)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
 let counter = 0;
 export const unique = (label: string) => `${label}${Date.now().toString(36)}${(counter++).toString(36)}`;
 

@@ -2,7 +2,10 @@ import { env, exports } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../src/db";
+import { createShareLink } from "../src/reports/share-links";
 import { createApiRouter, openApiDocument } from "../workers/app";
+import { createPagesApp } from "../workers/pages/pages-app";
 import { ADMIN, api, BASE, createKey, createLink, follow, unique, waitForClicks } from "./helpers";
 import {
   Entries,
@@ -11,6 +14,7 @@ import {
   hostileBody,
   hostileHeader,
   hostileText,
+  PAGE_QUERY_PARAMS,
   plausibleValue,
   uriPart,
 } from "./hostile-values";
@@ -25,6 +29,7 @@ import {
   routesOf,
   type SchemaObject,
 } from "./openapi-routes";
+import { PageClient } from "./page-client";
 
 // Every endpoint of the route table (the app's own OpenAPI document, so a new endpoint is
 // covered the day it lands) gets random and malformed input, built from its request schema:
@@ -95,6 +100,7 @@ beforeAll(async () => {
     expired_url: fc.constant("https://shop.example/over"),
     currency: fc.constantFrom("EUR", "eur"),
     customer_id: fc.constantFrom("cus-1", "cus-2"),
+    client_ip: fc.constantFrom("203.0.113.5", "2001:db8::1", "::ffff:198.51.100.7"),
     metric: fc.constantFrom("clicks", "revenue", "roi"),
     // A real cursor, and forged ones that decode to the wrong things.
     cursor: fc.constantFrom(
@@ -202,26 +208,42 @@ function webhookAttempt(route: ApiRoute): fc.Arbitrary<Attempt> {
 
 // Plausible query parameters (each present or not), then at most one made hostile, plus now and
 // then something no schema expects: a parameter twice, bad percent-encoding, a huge limit.
-function queryArbitrary(route: ApiRoute): fc.Arbitrary<string> {
+function queryOf(params: { name: string; value: fc.Arbitrary<unknown> }[]): fc.Arbitrary<string> {
   const asText = (v: unknown) => ({ text: typeof v === "string" ? v : encode(v), raw: false });
-  const params = route.queryParams.map((p) =>
-    fc.option(plausibleValue(p.name, resolve(document, p.schema ?? {}), fixtures).map(asText)),
-  );
+  const values = params.map((p) => fc.option(p.value.map(asText)));
   const hostile = fc.option(fc.tuple(fc.nat(), hostileText), { freq: 2 });
   const extra = fc.option(
-    fc.constantFrom("limit=1&limit=2", "cursor=%ff", "__proto__=1", "&&=&", "limit=1e999", "from=garbage"),
+    fc.constantFrom(
+      "limit=1&limit=2",
+      "cursor=%ff",
+      "__proto__=1",
+      "&&=&",
+      "limit=1e999",
+      "from=garbage",
+      "days=1e999",
+      "sort=__proto__",
+      "lang=__proto__",
+    ),
     { freq: 5 },
   );
-  return fc.tuple(fc.tuple(...params), hostile, extra).map(([values, bad, more]) => {
-    const chosen = [...values];
-    if (bad && route.queryParams.length) chosen[bad[0] % route.queryParams.length] = bad[1];
+  return fc.tuple(fc.tuple(...values), hostile, extra).map(([chosenValues, bad, more]) => {
+    const chosen = [...chosenValues];
+    if (bad && params.length) chosen[bad[0] % params.length] = bad[1];
     const parts = chosen.flatMap((v, i) =>
-      v ? [`${encodeURIComponent(route.queryParams[i]?.name ?? "")}=${uriPart(v)}`] : [],
+      v ? [`${encodeURIComponent(params[i]?.name ?? "")}=${uriPart(v)}`] : [],
     );
     if (more) parts.push(more);
     return parts.length ? `?${parts.join("&")}` : "";
   });
 }
+
+const queryArbitrary = (route: ApiRoute) =>
+  queryOf(
+    route.queryParams.map((p) => ({
+      name: p.name,
+      value: plausibleValue(p.name, resolve(document, p.schema ?? {}), fixtures),
+    })),
+  );
 
 function keyedAttempt(route: ApiRoute): fc.Arbitrary<Attempt> {
   const key = route.path.startsWith("/me") ? influencerKey : ADMIN;
@@ -329,6 +351,56 @@ describe("hostile input on every endpoint", () => {
       `hostile input: ${total} inputs over ${tried.size} endpoints, answers ${JSON.stringify(byClass)}, no 5xx, every error in the envelope, nothing stored on a refusal`,
     );
   });
+});
+
+// The pages take query parameters too (a list's cursor, a report's sort and period, the
+// language): every GET page, for the visitor it is meant for, gets them plausible and hostile.
+// Whatever the query: never a 5xx.
+describe("hostile query strings on every page", () => {
+  const pagePaths = [
+    ...new Set(
+      createPagesApp()
+        .routes.filter((r) => r.method === "GET")
+        .map((r) => r.path),
+    ),
+  ];
+  const visitors = { admin: new PageClient(), influencer: new PageClient(), anyone: new PageClient() };
+  let shareToken: string;
+
+  beforeAll(async () => {
+    await visitors.admin.signIn(ADMIN);
+    await visitors.influencer.signIn(influencerKey);
+    shareToken = (await createShareLink(createDb(env.DB), { campaignId: ids.campaigns }, Date.now)).token;
+  });
+
+  it.each(pagePaths)(
+    "GET %s",
+    async (path) => {
+      const visitor = path.startsWith("/dashboard")
+        ? visitors.admin
+        : path.startsWith("/portal")
+          ? visitors.influencer
+          : visitors.anyone;
+      const concrete = path.replace(":id", ids.campaigns).replace(":token", shareToken);
+      const query = queryOf(
+        Object.entries(PAGE_QUERY_PARAMS).map(([name, value]) => ({ name, value: value(fixtures) })),
+      );
+      const statuses: Record<number, number> = {};
+      await fc.assert(
+        fc.asyncProperty(query, async (q) => {
+          const res = await visitor.request(`${concrete}${q}`);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          expect(res.status, `GET ${concrete}${q} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(
+            500,
+          );
+        }),
+        { numRuns: RUNS_WITHOUT_BODY },
+      );
+      // The plausible queries reach the page itself, so its own code ran.
+      expect(statuses[200] ?? 0, `GET ${path}: ${JSON.stringify(statuses)}`).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });
 
 describe("hostile input, by hand", () => {

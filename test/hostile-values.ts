@@ -263,6 +263,15 @@ export const hostileText: fc.Arbitrary<{ text: string; raw: boolean }> = fc.oneo
   },
 );
 
+// The query parameters the pages read (the API's are in its OpenAPI document), each with the
+// values the pages' own links give it. A page that starts reading another belongs here.
+export const PAGE_QUERY_PARAMS = {
+  cursor: (fixtures: Fixtures) => fixtures.cursor as fc.Arbitrary<string>,
+  sort: () => fc.constantFrom("revenue", "clicks", "roi", "conversion_rate"),
+  days: () => fc.constantFrom("7", "30", "90"),
+  lang: () => fc.constantFrom("en", "fr"),
+};
+
 export function uriPart(part: { text: string; raw: boolean }): string {
   return part.raw ? part.text : encodeURIComponent(part.text.replace(/\p{Cs}/gu, "\uFFFD"));
 }

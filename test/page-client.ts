@@ -11,11 +11,15 @@ export class PageClient {
   // Bindings to change for this client's requests (e.g. a rotated ADMIN_API_KEY).
   envOverrides: Partial<Env> = {};
 
+  // The address Cloudflare would report for this browser (CF-Connecting-IP), if any.
+  constructor(readonly address?: string) {}
+
   async request(
     path: string,
     init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
   ) {
     const headers: Record<string, string> = { ...init.headers };
+    if (this.address) headers["CF-Connecting-IP"] = this.address;
     if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     let body: string | undefined;
     if (init.form) {

@@ -36,6 +36,24 @@ describe("dashboard sign-in", () => {
     expect((await browser.request("/dashboard")).headers.get("Location")).toBe("/login");
   });
 
+  it("answers the 11th failed sign-in from one address within 15 minutes with a 429 page, its right key too", async () => {
+    const guesser = new PageClient("203.0.113.60");
+    for (let i = 0; i < 10; i++)
+      expect((await guesser.post("/login", { key: `wrong-${i}` })).status).toBe(401);
+    const eleventh = await guesser.post("/login", { key: "wrong-again" });
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expect(eleventh.text).toContain("Too many failed sign-ins");
+    const wait = Number(eleventh.headers.get("Retry-After"));
+    expect(wait).toBeGreaterThan(14 * 60);
+    expect(wait).toBeLessThanOrEqual(15 * 60);
+    const right = await guesser.post("/login", { key: ADMIN });
+    expect(right.status).toBe(429);
+    expect(guesser.cookies.has("__Host-swl_session")).toBe(false);
+    // Someone else, elsewhere, signs in meanwhile.
+    expect((await new PageClient("203.0.113.61").signIn(ADMIN)).status).toBe(303);
+  });
+
   it("does not let a checkout key sign in", async () => {
     const checkout = await createKey("checkout");
     expect((await new PageClient().post("/login", { key: checkout.key })).status).toBe(401);

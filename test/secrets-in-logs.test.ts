@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ADMIN, api, BASE, createLink, unique, waitForClicks } from "./helpers";
+import { PageClient } from "./page-client";
 
 // No key, secret or raw IP in logs, in responses or in D1. Every console call of the Worker is
 // captured (the Worker's fetch, queue consumer and scheduled code run in this test's isolate, so
@@ -115,6 +116,36 @@ describe("secrets and addresses stay out of logs, responses and D1", () => {
       responses.push(`${missing.status} ${JSON.stringify([...missing.headers])} ${await missing.text()}`);
     }
     await waitForClicks(link.id, 4);
+
+    // Redemptions that name the buyer's address, recorded and refused; keys and sign-ins refused
+    // from a known address (all of them kept as throttle counts).
+    const code = await api("POST", "/codes", {
+      body: {
+        campaign_id: link.campaign_id,
+        influencer_id: link.influencer_id,
+        code: unique("IPS").toUpperCase(),
+      },
+    });
+    for (const ip of [IPV4, IPV6]) {
+      for (const [tried, status] of [
+        [code.body.code, 201],
+        ["NO-SUCH-CODE", 404],
+      ] as const) {
+        const body = { code: tried, order_id: unique("o"), amount: 100, currency: "EUR", client_ip: ip };
+        const res = record(await api("POST", "/redemptions", { key: adminKey, body }));
+        expect(res.status).toBe(status);
+      }
+      const headers = { "CF-Connecting-IP": ip };
+      expect(record(await api("GET", "/campaigns", { key: "swl_unknown", headers })).status).toBe(401);
+      const signIn = await new PageClient(ip).post("/login", { key: "wrong" });
+      responses.push(`${signIn.status} ${JSON.stringify([...signIn.headers])} ${signIn.text}`);
+      expect(signIn.status).toBe(401);
+    }
+    const kept = await env.DB.prepare(
+      "SELECT (SELECT COUNT(*) FROM redemption_attempts WHERE client_bucket IS NOT NULL) AS attempts, (SELECT COUNT(*) FROM auth_failures) AS failures",
+    ).first<{ attempts: number; failures: number }>();
+    expect(kept?.attempts).toBe(2);
+    expect(kept?.failures).toBeGreaterThanOrEqual(4);
 
     // Webhooks: signed right, signed with the wrong secret, unsigned.
     const payload = JSON.stringify({

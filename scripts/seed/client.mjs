@@ -1,5 +1,5 @@
 // A small client of the public API for the seed: JSON calls with a key, a bounded pool of
-// concurrent requests, progress lines, and patience with the redemption rate limit.
+// concurrent requests, progress lines, and patience with a 429 (Retry-After).
 
 export class ApiFailure extends Error {}
 
@@ -14,7 +14,8 @@ export function apiClient(baseUrl, key) {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      // POST /redemptions allows 600 a minute per key: wait as told, then go on.
+      // A buyer with too many refused redemptions, or a client with too many unknown keys, is
+      // answered 429 for a while: wait as told, then go on.
       if (response.status === 429) {
         const seconds = Number(response.headers.get("Retry-After") ?? "5");
         await new Promise((resolve) => setTimeout(resolve, Math.max(1, seconds) * 1000));

@@ -1,10 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { apiKeys, influencers, type KeyScope } from "../../schema";
+import { and, eq, isNull, lte } from "drizzle-orm";
+import { apiKeys, authFailures, influencers, type KeyScope } from "../../schema";
 import { constantTimeEqual, sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError, notFound } from "../errors";
 import { randomAlphanumeric } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
+import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
 import { type Clock, toIso } from "../time";
 
 // A key reads `swl_<id part>_<secret>`. The id part finds the row in one indexed read; the secret
@@ -35,34 +36,86 @@ export const recorderOf = (principal: Principal): Recorder => ({
 
 export const BOOTSTRAP_ADMIN_KEY_ID = "key_bootstrap_admin";
 
+// After 10 failed sign-ins or unknown keys within 15 minutes, a client is refused, even with a
+// correct key, until the oldest of them leaves the window: otherwise a guesser would only be
+// slowed on its wrong guesses, never stopped from using a right one.
+export const AUTH_THROTTLE: Throttle = { limit: 10, windowMs: 15 * 60_000 };
+
+// The client that sent a key (its CF-Connecting-IP) as a keyed hash. Without an address, clients
+// cannot be told apart and share one bucket.
+export function authClientOf(secret: string, address: string | undefined): string {
+  return addressBucket(secret, "auth", address ?? "");
+}
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+function principalOf(row: ApiKeyRow | undefined, secret: string): Principal | null {
+  if (!row || row.revokedAt) return null;
+  if (!constantTimeEqual(sha256Hex(secret), row.secretHash)) return null;
+  if (row.scope === "influencer") {
+    if (!row.influencerId) return null;
+    return { keyId: row.id, scope: "influencer", influencerId: row.influencerId };
+  }
+  if (row.scope === "checkout") {
+    return { keyId: row.id, scope: "checkout", influencerId: null, source: row.source ?? DEFAULT_SOURCE };
+  }
+  return { keyId: row.id, scope: row.scope, influencerId: null };
+}
+
+// The key's principal, or null for an unknown or revoked key (a failure, counted against the
+// client). A client over AUTH_THROTTLE is refused (rate_limited) whatever the key. A stored key is
+// looked up in the same D1 batch as the client's failures, so a valid request pays no extra round
+// trip; the bootstrap key needs no lookup, so for it reading the failures is the one round trip.
 export async function authenticate(
   db: Db,
   token: string,
   adminApiKey: string | undefined,
+  client: string,
+  clock: Clock,
 ): Promise<Principal | null> {
+  const now = clock();
+  const failures = limitingFailure(
+    db,
+    authFailures,
+    { bucket: authFailures.client, createdAt: authFailures.createdAt },
+    client,
+    AUTH_THROTTLE,
+    now,
+  );
+  let principal: Principal | null = null;
+  let limiting: { at: unknown }[];
   const match = KEY_PATTERN.exec(token);
   if (match) {
     const [, idPart, secret] = match as unknown as [string, string, string];
-    const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, `key_${idPart}`) });
-    if (!row || row.revokedAt) return null;
-    if (!constantTimeEqual(sha256Hex(secret), row.secretHash)) return null;
-    if (row.scope === "influencer") {
-      if (!row.influencerId) return null;
-      return { keyId: row.id, scope: "influencer", influencerId: row.influencerId };
+    const [rows, failed] = await db.batch([
+      db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.id, `key_${idPart}`))
+        .limit(1),
+      failures,
+    ]);
+    principal = principalOf(rows[0], secret);
+    limiting = failed;
+  } else {
+    limiting = await failures;
+    // The bootstrap key from the environment. Unset means no admin access at all (fail closed).
+    if (adminApiKey && constantTimeEqual(sha256Hex(token), sha256Hex(adminApiKey))) {
+      principal = { keyId: BOOTSTRAP_ADMIN_KEY_ID, scope: "admin", influencerId: null };
     }
-    if (row.scope === "checkout") {
-      return { keyId: row.id, scope: "checkout", influencerId: null, source: row.source ?? DEFAULT_SOURCE };
-    }
-    return { keyId: row.id, scope: row.scope, influencerId: null };
   }
-  // The bootstrap key from the environment. Unset means no admin access at all (fail closed).
-  if (adminApiKey && constantTimeEqual(sha256Hex(token), sha256Hex(adminApiKey))) {
-    return { keyId: BOOTSTRAP_ADMIN_KEY_ID, scope: "admin", influencerId: null };
+  const wait = secondsBlocked(AUTH_THROTTLE, limiting, now);
+  if (wait !== null) throw rateLimited("Too many failed sign-ins or unknown keys from this client.", wait);
+  if (!principal) {
+    // A failure is the moment to sweep away failures that have left the window, so the table
+    // holds only the recent ones.
+    await db.batch([
+      db.delete(authFailures).where(lte(authFailures.createdAt, new Date(now - AUTH_THROTTLE.windowMs))),
+      db.insert(authFailures).values({ client, createdAt: new Date(now) }),
+    ]);
   }
-  return null;
+  return principal;
 }
-
-type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export function serializeApiKey(row: ApiKeyRow) {
   return {

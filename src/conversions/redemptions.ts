@@ -2,11 +2,12 @@ import { eq } from "drizzle-orm";
 import { campaigns, type conversions, promoCodes, redemptionAttempts } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
 import { normaliseCode } from "../codes/promo-codes";
-import { sha256Hex } from "../crypto";
+import { hmacSha256Hex, sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError, type ErrorCode } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
+import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
 import { type Clock, toIso } from "../time";
 import { findOrder } from "./conversions";
 
@@ -21,6 +22,32 @@ export type RedemptionInput = {
 };
 
 type ConversionRow = typeof conversions.$inferSelect;
+
+// Guessing codes is throttled per buyer, never per shop: a buyer with this many refused
+// redemptions within the window is answered 429 whatever it sends next, so a 429 tells nothing
+// about whether a code exists, while the shop's other buyers are served.
+export const BUYER_THROTTLE: Throttle = { limit: 20, windowMs: 60_000 };
+
+// Who is redeeming, as the checkout tells: the customer_id, the buyer's address, both or neither.
+// Each is a keyed hash, scoped to the checkout key. A buyer is over the limit when either of its
+// buckets is, so rotating customer_id from one address is throttled by the address. Without
+// either, buyers cannot be told apart: they share the key's one anonymous bucket, so anonymous
+// guessing slows only anonymous buyers, never those who identify themselves.
+export type Buyer = { customerBucket: string | null; clientBucket: string | null };
+
+export function buyerOf(
+  secret: string,
+  keyId: string,
+  customerId: string | undefined,
+  clientIp: string | undefined,
+): Buyer {
+  const customerBucket =
+    customerId === undefined ? null : hmacSha256Hex(secret, JSON.stringify(["customer", keyId, customerId]));
+  if (clientIp !== undefined)
+    return { customerBucket, clientBucket: addressBucket(secret, `client ${keyId}`, clientIp) };
+  if (customerBucket) return { customerBucket, clientBucket: null };
+  return { customerBucket: null, clientBucket: hmacSha256Hex(secret, JSON.stringify(["anonymous", keyId])) };
+}
 
 export function serializeRedemption(row: ConversionRow) {
   return {
@@ -74,14 +101,15 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
   currency_mismatch: "The order's currency is not the campaign's.",
 };
 
-// A refused redemption is kept for fraud review (which key tried which code, and why), then
-// answered with the contract's code.
+// A refused redemption is kept for fraud review (which key tried which code, and why) and
+// counts against its buyer's throttle, then is answered with the contract's code.
 async function refuse(
   db: Db,
   code: ErrorCode,
   input: RedemptionInput,
   keyId: string,
   clock: Clock,
+  buyer: Buyer | undefined,
 ): Promise<never> {
   await db.insert(redemptionAttempts).values({
     id: newId("att"),
@@ -89,6 +117,8 @@ async function refuse(
     orderId: input.orderId,
     reason: code,
     keyId,
+    customerBucket: buyer?.customerBucket ?? null,
+    clientBucket: buyer?.clientBucket ?? null,
     createdAt: new Date(clock()),
   });
   throw new ApiError(code, REFUSALS[code] ?? "Refused.");
@@ -100,16 +130,21 @@ async function refuse(
 // transaction): the insert only happens while the code has redemptions left, the unique order
 // index makes concurrent duplicates one row, and which row holds the order is read back inside
 // the same transaction. Only a lost race reads once more, to answer with the winner's row.
+// With a buyer (the API's checkout calls), the read batch also reads the buyer's throttle; a
+// shop's signed webhook reports paid orders, not guesses, and names none.
 export async function redeem(
   db: Db,
   input: RedemptionInput,
   by: Recorder,
   clock: Clock,
   events: EventSink = noEvents,
+  buyer?: Buyer,
 ) {
   const { keyId } = by;
   const hash = requestHash(input);
-  const [[existing], [found]] = await db.batch([
+  const now = clock();
+  const failures = { bucket: redemptionAttempts.customerBucket, createdAt: redemptionAttempts.createdAt };
+  const [[existing], [found], byCustomer, byClient] = await db.batch([
     findOrder(db, by.source, input.orderId),
     db
       .select({ promo: promoCodes, currency: campaigns.currency })
@@ -117,19 +152,31 @@ export async function redeem(
       .innerJoin(campaigns, eq(campaigns.id, promoCodes.campaignId))
       .where(eq(promoCodes.code, normaliseCode(input.code)))
       .limit(1),
+    limitingFailure(db, redemptionAttempts, failures, buyer?.customerBucket ?? null, BUYER_THROTTLE, now),
+    limitingFailure(
+      db,
+      redemptionAttempts,
+      { ...failures, bucket: redemptionAttempts.clientBucket },
+      buyer?.clientBucket ?? null,
+      BUYER_THROTTLE,
+      now,
+    ),
   ]);
+  // Before anything else about the request, so the answer is the same whatever the code.
+  const wait = secondsBlocked(BUYER_THROTTLE, [...byCustomer, ...byClient], now);
+  if (wait !== null) throw rateLimited("Too many refused redemptions from this buyer.", wait);
   if (existing) return replayOrConflict(existing, hash);
 
-  if (!found) return refuse(db, "code_not_found", input, keyId, clock);
+  const refusal = (code: ErrorCode) => refuse(db, code, input, keyId, clock, buyer);
+  if (!found) return refusal("code_not_found");
   const { promo, currency } = found;
-  const now = clock();
-  if (!promo.active) return refuse(db, "code_inactive", input, keyId, clock);
+  if (!promo.active) return refusal("code_inactive");
   if ((promo.startsAt && promo.startsAt.getTime() > now) || (promo.endsAt && promo.endsAt.getTime() <= now)) {
-    return refuse(db, "code_expired", input, keyId, clock);
+    return refusal("code_expired");
   }
-  if (currency !== input.currency.toUpperCase()) return refuse(db, "currency_mismatch", input, keyId, clock);
+  if (currency !== input.currency.toUpperCase()) return refusal("currency_mismatch");
   if (promo.maxRedemptions !== null && promo.redemptions >= promo.maxRedemptions) {
-    return refuse(db, "code_exhausted", input, keyId, clock);
+    return refusal("code_exhausted");
   }
 
   const row: ConversionRow = {
@@ -200,5 +247,5 @@ export async function redeem(
   const [stored] = await findOrder(db, by.source, input.orderId);
   // Another request recorded this order first, or the code ran out in the meantime.
   if (stored) return replayOrConflict(stored, hash);
-  return refuse(db, "code_exhausted", input, keyId, clock);
+  return refusal("code_exhausted");
 }

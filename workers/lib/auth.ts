@@ -1,20 +1,27 @@
 import { createMiddleware } from "hono/factory";
 import type { Principal } from "../../src/auth/api-keys";
-import { authenticate } from "../../src/auth/api-keys";
+import { authClientOf, authenticate } from "../../src/auth/api-keys";
 import { ApiError } from "../../src/errors";
+import { systemClock } from "../../src/time";
 import type { AppEnv } from "./app-env";
+import { signingSecret } from "./secrets";
 
 export type Scope = Principal["scope"];
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+// The client sending a key, as src/auth counts its failures: its address, hashed at once.
+export const authClient = (c: { env: Env; req: { header(name: string): string | undefined } }) =>
+  authClientOf(signingSecret(c.env), c.req.header("CF-Connecting-IP"));
+
 // Every /api/v1 route names the scopes that may call it; admin may call everything.
-// Missing or unknown key: 401. Known key, wrong scope: 403.
+// Missing or unknown key: 401. Known key, wrong scope: 403. Too many unknown keys from one
+// client: 429, a correct key included.
 export function requireScope(...scopes: Scope[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];
     if (!token) throw new ApiError("unauthorized", "Send an API key as `Authorization: Bearer <key>`.");
-    const principal = await authenticate(c.get("db"), token, c.env.ADMIN_API_KEY);
+    const principal = await authenticate(c.get("db"), token, c.env.ADMIN_API_KEY, authClient(c), systemClock);
     if (!principal) throw new ApiError("unauthorized", "The API key is unknown or revoked.");
     if (principal.scope !== "admin" && !scopes.includes(principal.scope)) {
       throw new ApiError("forbidden", `A ${principal.scope} key may not call this route.`);

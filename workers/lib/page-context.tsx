@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { createDb, type Db } from "../../src/db";
 import { csrfTokenFor, csrfTokenMatches, newPreSessionToken, sameOrigin } from "../../src/sessions/csrf";
 import { findSession, SESSION_MAX_MS, type Session } from "../../src/sessions/sessions";
@@ -97,12 +98,12 @@ export function requireSession(scope: Session["scope"]) {
 export async function render(
   c: PageContext,
   page: string | Promise<string>,
-  status: 200 | 201 | 401 | 403 | 404 | 410 | 422 = 200,
+  status: ContentfulStatusCode = 200,
 ) {
   return c.html(`<!doctype html>${await page}`, status);
 }
 
-export function renderMessage(c: PageContext, status: 401 | 403 | 404 | 410, title: string, message: string) {
+export function renderMessage(c: PageContext, status: ContentfulStatusCode, title: string, message: string) {
   const ui = c.get("ui");
   return render(
     c,

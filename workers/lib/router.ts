@@ -33,6 +33,10 @@ export const errorResponses = {
   401: errorContent("Missing, unknown or revoked API key."),
   403: errorContent("The key's scope may not call this route."),
   422: errorContent("Validation failed."),
+  429: errorContent(
+    "Too many failed sign-ins or unknown keys from this client (10 within 15 minutes): refused, a correct " +
+      "key too, until Retry-After seconds have passed.",
+  ),
 };
 
 export const notFoundResponse = { 404: errorContent("Not found.") };

@@ -9,6 +9,7 @@ const en = {
   signInIntro: "Sign in with an API key: an admin key opens the dashboard, an influencer key your portal.",
   apiKey: "API key",
   badKey: "This key is unknown, revoked, or cannot sign in to pages.",
+  tooManySignIns: "Too many failed sign-ins from your address. Try again in {minutes} min.",
   campaigns: "Campaigns",
   noCampaigns: "No campaigns yet.",
   newCampaign: "New campaign",
@@ -127,6 +128,7 @@ const en = {
     "This form was not accepted: it was sent from another site or an old page. Go back, reload the page and try again.",
   notFoundTitle: "Not found",
   notFoundMessage: "There is nothing at this address.",
+  badAddressTitle: "This address is not valid",
   // What someone who follows a short link that leads nowhere is told (the redirect's pages).
   deadLinks: {
     notFound: { title: "Link not found", message: "There is no link at this address." },
@@ -180,6 +182,7 @@ const fr: Messages = {
     "Connectez-vous avec une clé d’API : une clé admin ouvre le tableau de bord, une clé influenceur votre espace.",
   apiKey: "Clé d’API",
   badKey: "Cette clé est inconnue, révoquée, ou ne permet pas d’accéder aux pages.",
+  tooManySignIns: "Trop de connexions échouées depuis votre adresse. Réessayez dans {minutes} min.",
   campaigns: "Campagnes",
   noCampaigns: "Aucune campagne pour l’instant.",
   newCampaign: "Nouvelle campagne",
@@ -297,6 +300,7 @@ const fr: Messages = {
     "Ce formulaire n’a pas été accepté : il vient d’un autre site ou d’une page ancienne. Revenez en arrière, rechargez la page et réessayez.",
   notFoundTitle: "Introuvable",
   notFoundMessage: "Il n’y a rien à cette adresse.",
+  badAddressTitle: "Cette adresse n’est pas valide",
   deadLinks: {
     notFound: { title: "Lien introuvable", message: "Il n’y a pas de lien à cette adresse." },
     disabled: { title: "Lien désactivé", message: "Ce lien a été désactivé." },

@@ -24,11 +24,14 @@ export function createPagesApp() {
       csrfProtection,
     );
   }
-  // Pages answer errors as pages: a missing campaign is a 404 page, not JSON.
+  // Pages answer errors as pages: a missing campaign is a 404 page, not JSON, and whatever the
+  // domain refuses from the address (a made-up ?cursor=) is a 4xx page, never a 500.
   pages.onError((error, c) => {
     const ui = c.get("ui");
-    if (error instanceof ApiError && error.status === 404 && ui) {
-      return renderMessage(c, 404, ui.t.notFoundTitle, error.message);
+    if (error instanceof ApiError && error.status < 500 && ui) {
+      const title = error.status === 404 ? ui.t.notFoundTitle : ui.t.badAddressTitle;
+      if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
+      return renderMessage(c, error.status, title, error.message);
     }
     // The route, not the path: a shared report's path is its token.
     log.error("page_failed", { method: c.req.method, route: c.req.routePath, error: errorMessage(error) });

@@ -1,9 +1,31 @@
 import { Hono } from "hono";
 import { authenticate } from "../../src/auth/api-keys";
+import { ApiError } from "../../src/errors";
 import { createSession, deleteSession } from "../../src/sessions/sessions";
 import { systemClock } from "../../src/time";
-import { clearSessionCookie, type PageEnv, render, setSessionCookie } from "../lib/page-context";
+import { authClient } from "../lib/auth";
+import {
+  clearSessionCookie,
+  type PageContext,
+  type PageEnv,
+  render,
+  setSessionCookie,
+} from "../lib/page-context";
+import { fill } from "./i18n";
 import { LoginPage } from "./login-page";
+
+// The key's principal, or a 429 sign-in page for a client with too many recent failures.
+async function signInWith(c: PageContext, key: string) {
+  try {
+    return await authenticate(c.get("db"), key, c.env.ADMIN_API_KEY, authClient(c), systemClock);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.retryAfterSeconds === undefined) throw error;
+    const ui = c.get("ui");
+    const message = fill(ui.t.tooManySignIns, { minutes: String(Math.ceil(error.retryAfterSeconds / 60)) });
+    c.header("Retry-After", String(error.retryAfterSeconds));
+    return render(c, <LoginPage ui={ui} state={{ form: "login", values: {}, errors: {}, message }} />, 429);
+  }
+}
 
 // Sign-in exchanges an API key for a session cookie: the key is sent once, in a form post, and
 // never kept in the page or its storage.
@@ -17,7 +39,8 @@ export const sessionRoutes = new Hono<PageEnv>()
     const body = await c.req.parseBody();
     const key = typeof body.key === "string" ? body.key.trim() : "";
     const db = c.get("db");
-    const principal = key ? await authenticate(db, key, c.env.ADMIN_API_KEY) : null;
+    const principal = key ? await signInWith(c, key) : null;
+    if (principal instanceof Response) return principal;
     const sessionId = principal ? await createSession(db, principal, c.env.ADMIN_API_KEY, systemClock) : null;
     if (!principal || !sessionId) {
       const ui = c.get("ui");

@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { redeem } from "../../src/conversions/redemptions";
+import { BUYER_THROTTLE, buyerOf, redeem } from "../../src/conversions/redemptions";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
-import { limitRedemptions } from "../lib/rate-limit";
 import {
   bearerSecurity,
   conflictResponse,
@@ -18,6 +17,7 @@ import {
   money,
   notFoundResponse,
 } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const redemptionSchema = z
   .object({
@@ -50,8 +50,18 @@ const redemptionBody = z
     customer_id: externalId.optional(),
     click_id: externalId.optional(),
     occurred_at: isoDateTime.optional(),
+    client_ip: z
+      .union([z.ipv4(), z.ipv6()])
+      .optional()
+      .openapi({
+        description:
+          "The buyer's IP address, as the checkout saw it: hashed at once, never stored. Refused attempts " +
+          "are throttled per customer_id and per client_ip (an IPv6 address by its /64).",
+      }),
   })
   .strict();
+
+const throttle = `${BUYER_THROTTLE.limit} refused attempts within ${BUYER_THROTTLE.windowMs / 1000} seconds`;
 
 export const redemptionsRouter = createRouter().openapi(
   createRoute({
@@ -63,7 +73,11 @@ export const redemptionsRouter = createRouter().openapi(
       "Counted once per order_id: a replay with the same body answers 200 with the same body; a different body " +
       "for the same order_id is 409 order_conflict. Refusals (code_not_found, code_inactive, code_expired, " +
       "code_exhausted, currency_mismatch) are kept for fraud review. " +
-      "Rate-limited per key (600 a minute) and per customer_id (20 a minute): 429 with Retry-After.",
+      `Guessing is throttled per buyer, never per shop: after ${throttle} from one customer_id, or from ` +
+      "one client_ip, that buyer is answered 429 rate_limited with Retry-After whatever it sends, a valid " +
+      "code too, so a 429 tells nothing about whether a code exists; other buyers are served. Attempts " +
+      "with neither customer_id nor client_ip cannot be told apart: they share one bucket per key, so " +
+      "they slow each other only. Send client_ip: without it, a new customer_id per guess is a new buyer.",
     security: bearerSecurity,
     middleware: [requireScope("checkout")],
     request: jsonBody(redemptionBody),
@@ -73,13 +87,17 @@ export const redemptionsRouter = createRouter().openapi(
       ...errorResponses,
       ...notFoundResponse,
       ...conflictResponse,
-      429: jsonResponse(errorSchema, "Too many attempts from this key or client; see Retry-After."),
+      429: jsonResponse(
+        errorSchema,
+        "Too many refused attempts from this buyer, or unknown keys from this client; see Retry-After.",
+      ),
     },
   }),
   async (c) => {
-    const body = c.req.valid("json");
+    const { client_ip, ...body } = c.req.valid("json");
     const principal = c.get("principal");
-    await limitRedemptions(c.env, principal.keyId, body.customer_id);
+    // The address goes no further than its keyed hash.
+    const buyer = buyerOf(signingSecret(c.env), principal.keyId, body.customer_id, client_ip);
     const result = await redeem(
       c.get("db"),
       {
@@ -94,6 +112,7 @@ export const redemptionsRouter = createRouter().openapi(
       recorderOf(principal),
       systemClock,
       queueEvents(c.env, c.executionCtx),
+      buyer,
     );
     return c.json(result.body, result.status);
   },
