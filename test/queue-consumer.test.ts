@@ -294,8 +294,8 @@ describe("event sink", () => {
     ) as string;
     const orderId = `ord_${crypto.randomUUID()}`;
     const input = { type: "sale" as const, customerId: "c", clickId, orderId, amount: 100, currency: "EUR" };
-    const first = await recordConversion(db, input, "key_test", Date.now, sink);
-    await recordConversion(db, input, "key_test", Date.now, sink);
+    const first = await recordConversion(db, input, "key_test", Date.now, env.SIGNING_SECRET, sink);
+    await recordConversion(db, input, "key_test", Date.now, env.SIGNING_SECRET, sink);
     const refund = await recordRefund(
       db,
       { orderId, refundId: `${orderId}-r`, amount: 50 },

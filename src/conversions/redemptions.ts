@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { campaigns, type conversions, promoCodes, redemptionAttempts } from "../../schema";
+import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { normaliseCode } from "../codes/promo-codes";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -70,6 +71,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
   code_expired: "This promo code is not valid at this time.",
   code_exhausted: "This promo code has been used as often as it may be.",
   currency_mismatch: "The order's currency is not the campaign's.",
+  invalid_click_id: INVALID_CLICK_ID_MESSAGE,
 };
 
 // A refused redemption is kept for fraud review (which key tried which code, and why), then
@@ -103,8 +105,13 @@ export async function redeem(
   input: RedemptionInput,
   keyId: string,
   clock: Clock,
+  signingSecret: string,
   events: EventSink = noEvents,
 ) {
+  // The code attributes the order, but a click id stored with it must be one the redirect issued.
+  if (input.clickId !== undefined && !verifyClickId(signingSecret, input.clickId)) {
+    return refuse(db, "invalid_click_id", input, keyId, clock);
+  }
   const hash = requestHash(input);
   const [[existing], [found]] = await db.batch([
     findOrder(db, input.orderId),

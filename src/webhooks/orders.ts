@@ -1,3 +1,4 @@
+import { verifyClickId } from "../clicks/click-id";
 import { recordConversion } from "../conversions/conversions";
 import { redeem } from "../conversions/redemptions";
 import type { Db } from "../db";
@@ -33,21 +34,35 @@ const PASSED_OVER = new Set<ErrorCode>([
 
 // The API's attribution path: the first of the order's codes that takes it (POST /redemptions),
 // else the click id (POST /conversions). Without a click id the first code's refusal is the
-// answer, so a shop is not told "unattributed" for an order placed with a code.
-export async function recordOrder(db: Db, order: ShopOrder, keyId: string, clock: Clock, events: EventSink) {
-  const { codes, ...sale } = order;
+// answer, so a shop is not told "unattributed" for an order placed with a code. A click id the
+// redirect did not issue is dropped: the codes still apply, but it is neither stored with a code's
+// record nor attributes the order ("invalid_click_id" when nothing else does).
+export async function recordOrder(
+  db: Db,
+  order: ShopOrder,
+  keyId: string,
+  clock: Clock,
+  signingSecret: string,
+  events: EventSink,
+) {
+  const { codes, clickId: sentClickId, ...rest } = order;
+  const invalidClickId = !!sentClickId && !verifyClickId(signingSecret, sentClickId);
+  const sale = { ...rest, clickId: sentClickId && !invalidClickId ? sentClickId : undefined };
   let refusal: ApiError | undefined;
   for (const code of codes) {
     try {
-      return outcomeOf(await redeem(db, { ...sale, code }, keyId, clock, events));
+      return outcomeOf(await redeem(db, { ...sale, code }, keyId, clock, signingSecret, events));
     } catch (error) {
       if (!(error instanceof ApiError) || !PASSED_OVER.has(error.code)) throw error;
       refusal ??= error;
     }
   }
+  if (invalidClickId) return "invalid_click_id";
   if (!sale.clickId) {
     if (refusal) throw refusal;
     return "unattributed";
   }
-  return outcomeOf(await recordConversion(db, { type: "sale", ...sale }, keyId, clock, events));
+  return outcomeOf(
+    await recordConversion(db, { type: "sale", ...sale }, keyId, clock, signingSecret, events),
+  );
 }

@@ -55,6 +55,7 @@ export async function handleShopifyWebhook(
   topic: string,
   payload: unknown,
   clock: Clock,
+  signingSecret: string,
   events: EventSink,
 ) {
   if (topic === "orders/paid" || topic === "orders/create") {
@@ -78,6 +79,7 @@ export async function handleShopifyWebhook(
       },
       SHOPIFY_KEY_ID,
       clock,
+      signingSecret,
       events,
     );
   }

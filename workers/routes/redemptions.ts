@@ -17,6 +17,7 @@ import {
   money,
   notFoundResponse,
 } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const redemptionSchema = z
   .object({
@@ -44,7 +45,10 @@ const redemptionBody = z
     amount: money.openapi({ description: "Order amount in minor units." }),
     currency,
     customer_id: externalId.optional(),
-    click_id: externalId.optional(),
+    click_id: externalId.optional().openapi({
+      description:
+        "The sl_cid the visitor arrived with, kept with the order; one the redirect did not issue is 422.",
+    }),
     occurred_at: isoDateTime.optional(),
   })
   .strict();
@@ -58,7 +62,8 @@ export const redemptionsRouter = createRouter().openapi(
     description:
       "Counted once per order_id: a replay with the same body answers 200 with the same body; a different body " +
       "for the same order_id is 409 order_conflict. Refusals (code_not_found, code_inactive, code_expired, " +
-      "code_exhausted, currency_mismatch) are kept for fraud review. " +
+      "code_exhausted, currency_mismatch, and invalid_click_id for a click_id that the redirect did not issue or " +
+      "that was changed) are kept for fraud review. " +
       "Rate-limited per key (600 a minute) and per customer_id (20 a minute): 429 with Retry-After.",
     security: bearerSecurity,
     middleware: [requireScope("checkout")],
@@ -89,6 +94,7 @@ export const redemptionsRouter = createRouter().openapi(
       },
       principal.keyId,
       systemClock,
+      signingSecret(c.env),
       queueEvents(c.env, c.executionCtx),
     );
     return c.json(result.body, result.status);
