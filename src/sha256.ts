@@ -159,12 +159,13 @@ export type HmacSha256Key = { inner: Sha256State; outer: Sha256State };
 // Takes keys of at most 64 ASCII characters (such as 64 hex digits), which HMAC uses as they are,
 // padded with zeros: their blocks XOR the pads stay ASCII, which sha256Block takes.
 export function hmacSha256Key(key: string): HmacSha256Key {
+  const notTaken = () => new RangeError("hmacSha256Key takes at most 64 ASCII characters");
+  if (key.length > 64) throw notTaken();
   let inner = "";
   let outer = "";
   for (let i = 0; i < 64; i++) {
     const byte = i < key.length ? key.charCodeAt(i) : 0;
-    if (byte > 0x7f || key.length > 64)
-      throw new RangeError("hmacSha256Key takes at most 64 ASCII characters");
+    if (byte > 0x7f) throw notTaken();
     inner += String.fromCharCode(byte ^ 0x36);
     outer += String.fromCharCode(byte ^ 0x5c);
   }

@@ -10,8 +10,8 @@ import { type HmacSha256Key, hmacSha256HexJs, hmacSha256Key } from "../sha256";
 // id could write one for any link at any time (a sale credited to a click never made, or an old
 // click moved inside the attribution window).
 //
-// The MAC is HMAC-SHA256's first 64 bits, as 16 hex digits: forging one takes 2^64 guesses, each
-// a request to the API. Its key is derived from the signing secret with a label, so the same
+// The MAC is HMAC-SHA256's first 64 bits, as 16 hex digits: a guessed MAC is right once in 2^64
+// tries, each a request to the API. Its key is derived from the signing secret with a label, so the same
 // secret can key other things without one of its uses revealing another's MACs.
 const CLICK_ID = /^(clk_([0-9a-z]{9})([0-9A-Za-z]{16})[0-9A-Za-z]{6})([0-9a-f]{16})$/;
 const MAC_WORDS = 2;
