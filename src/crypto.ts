@@ -1,9 +1,9 @@
 import { createHash, createHmac } from "node:crypto";
 
 // node:crypto (nodejs_compat) hashes synchronously, so callers need no promise. The redirect's
-// per-click visitor hash does not come here: it uses the plain-JavaScript SHA-256 of src/sha256.ts,
-// cheaper for short texts in workerd; here are the keys, sessions, request fingerprints and the
-// visitor salt, once a day.
+// per-click work does not come here (the visitor hash, the click id's MAC): it uses the
+// plain-JavaScript SHA-256 of src/sha256.ts, cheaper for short texts in workerd; here are the
+// keys, sessions, request fingerprints, the visitor salt once a day and the click-id key once.
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }

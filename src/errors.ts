@@ -30,6 +30,7 @@ const STATUS_BY_CODE = {
   currency_mismatch: 422,
   refund_exceeds_order: 422,
   unattributed: 422,
+  invalid_click_id: 422,
   rate_limited: 429,
   internal_error: 500,
 } as const;

@@ -116,9 +116,8 @@ export function sha256Block(block: string): Sha256State {
   return h;
 }
 
-// The SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits; with `after`, of the block it
-// was made from followed by the text.
-export function sha256HexJs(text: string, after?: Sha256State): string {
+// Hashes a text's UTF-8 bytes into `state`, from `after` (see sha256Block) or from the start.
+function hashInto(text: string, after: Sha256State | undefined): void {
   // UTF-8 takes at most 3 bytes per UTF-16 unit; padding adds at most 72.
   if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
   const { written: length } = encoder.encodeInto(text, bytes);
@@ -136,14 +135,61 @@ export function sha256HexJs(text: string, after?: Sha256State): string {
   bytes[padded - 1] = bits;
   state.set(after ?? INITIAL);
   compress(state, padded);
-  return (
-    hex32(state[0] as number) +
-    hex32(state[1] as number) +
-    hex32(state[2] as number) +
-    hex32(state[3] as number) +
-    hex32(state[4] as number) +
-    hex32(state[5] as number) +
-    hex32(state[6] as number) +
-    hex32(state[7] as number)
-  );
+}
+
+// The first `words` 32-bit words of `state` (8: all of it), as hex.
+function stateHex(words: number): string {
+  let hex = "";
+  for (let i = 0; i < words; i++) hex += hex32(state[i] as number);
+  return hex;
+}
+
+// The SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits; with `after`, of the block it
+// was made from followed by the text.
+export function sha256HexJs(text: string, after?: Sha256State): string {
+  hashInto(text, after);
+  return stateHex(8);
+}
+
+// An HMAC-SHA256 key as its inner and outer states: each is the hash of one 64-byte block (the
+// key XOR ipad, XOR opad) that starts every message's inner and outer hash, so it is hashed once
+// per key instead of twice per message, and a message of at most 55 bytes costs two compressions.
+export type HmacSha256Key = { inner: Sha256State; outer: Sha256State };
+
+// Takes keys of at most 64 ASCII characters (such as 64 hex digits), which HMAC uses as they are,
+// padded with zeros: their blocks XOR the pads stay ASCII, which sha256Block takes.
+export function hmacSha256Key(key: string): HmacSha256Key {
+  const notTaken = () => new RangeError("hmacSha256Key takes at most 64 ASCII characters");
+  if (key.length > 64) throw notTaken();
+  let inner = "";
+  let outer = "";
+  for (let i = 0; i < 64; i++) {
+    const byte = i < key.length ? key.charCodeAt(i) : 0;
+    if (byte > 0x7f) throw notTaken();
+    inner += String.fromCharCode(byte ^ 0x36);
+    outer += String.fromCharCode(byte ^ 0x5c);
+  }
+  return { inner: sha256Block(inner), outer: sha256Block(outer) };
+}
+
+// HMAC-SHA256 (RFC 2104) of a text's UTF-8 bytes, as hex of its first `words` 32-bit words: 8 for
+// the whole MAC, fewer for one truncated to its leftmost bits (RFC 2104, section 5).
+export function hmacSha256HexJs(key: HmacSha256Key, text: string, words = 8): string {
+  hashInto(text, key.inner);
+  // The outer hash's message is the inner hash's 32 bytes after the outer block, padded to one
+  // block: 0x80, zeros, and the length, (64 + 32) bytes = 768 bits.
+  for (let i = 0, j = 0; i < 8; i++, j += 4) {
+    const word = state[i] as number;
+    bytes[j] = word >>> 24;
+    bytes[j + 1] = word >>> 16;
+    bytes[j + 2] = word >>> 8;
+    bytes[j + 3] = word;
+  }
+  bytes.fill(0, 32, 64);
+  bytes[32] = 0x80;
+  bytes[62] = 768 >>> 8;
+  bytes[63] = 768 & 255;
+  state.set(key.outer);
+  compress(state, 64);
+  return stateHex(words);
 }

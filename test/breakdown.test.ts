@@ -128,7 +128,7 @@ async function handMadeCampaign(between: () => Promise<unknown>) {
   });
   expect(redemption.status, JSON.stringify(redemption.body)).toBe(201);
   // Sale 3's click is still in the queue: the sale is attributed by what its id says.
-  const lateClick = newClickId(anaLink.id, Date.now());
+  const lateClick = newClickId(env.SIGNING_SECRET, anaLink.id, Date.now());
   expect((await sale(lateClick, 3000)).status).toBe(201);
   await between();
 
@@ -293,7 +293,7 @@ describe("breakdown rollup", () => {
     const midnight = Date.UTC(2026, 5, 2);
     const click = (at: number, country: string, hash: string) =>
       sendClick({
-        id: newClickId(link.id, at),
+        id: newClickId(env.SIGNING_SECRET, link.id, at),
         link_id: link.id,
         campaign_id: campaign.id,
         influencer_id: influencer.id,

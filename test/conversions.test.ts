@@ -5,11 +5,28 @@ import { api, clickRows, createKey, createLink, expectError, follow, unique, wai
 
 const DAY = 86_400_000;
 
+// A click id as the redirect issues it, for a click at `at`.
+const issued = (linkId: string, at: number) => newClickId(env.SIGNING_SECRET, linkId, at);
+
 async function clickedLink(overrides: Record<string, unknown> = {}) {
   const link = await createLink(overrides);
   const res = await follow(link.slug);
   const clickId = new URL(res.headers.get("Location") as string).searchParams.get("sl_cid") as string;
   return { link, clickId };
+}
+
+// A click issued two days ago, on a link of a campaign whose attribution window is one day.
+async function clickOutsideWindow() {
+  const checkout = (await createKey("checkout")).key;
+  const link = await createLink();
+  await api("PATCH", `/campaigns/${link.campaign_id}`, { body: { attribution_window_days: 1 } });
+  const old = issued(link.id, Date.now() - 2 * DAY);
+  expectError(
+    await api("POST", "/conversions", { key: checkout, body: sale({ click_id: old }) }),
+    422,
+    "unattributed",
+  );
+  return { checkout, link, old };
 }
 
 const sale = (overrides: Record<string, unknown> = {}) => ({
@@ -45,17 +62,9 @@ describe("POST /conversions", () => {
     expect(row?.id).toBe(clickId);
   });
 
-  it("refuses a click outside the campaign's attribution window, and an id that is no click", async () => {
-    const checkout = (await createKey("checkout")).key;
-    const link = await createLink();
-    await api("PATCH", `/campaigns/${link.campaign_id}`, { body: { attribution_window_days: 1 } });
-    const old = newClickId(link.id, Date.now() - 2 * DAY);
-    expectError(
-      await api("POST", "/conversions", { key: checkout, body: sale({ click_id: old }) }),
-      422,
-      "unattributed",
-    );
-    const future = newClickId(link.id, Date.now() + DAY);
+  it("refuses a click outside the campaign's attribution window, and an id that is no click id", async () => {
+    const { checkout, link } = await clickOutsideWindow();
+    const future = issued(link.id, Date.now() + DAY);
     expectError(
       await api("POST", "/conversions", { key: checkout, body: sale({ click_id: future }) }),
       422,
@@ -65,10 +74,10 @@ describe("POST /conversions", () => {
       expectError(
         await api("POST", "/conversions", { key: checkout, body: sale({ click_id: clickId }) }),
         422,
-        "unattributed",
+        "invalid_click_id",
       );
     }
-    const inside = newClickId(link.id, Date.now() - DAY / 2);
+    const inside = issued(link.id, Date.now() - DAY / 2);
     expect(
       (await api("POST", "/conversions", { key: checkout, body: sale({ click_id: inside }) })).status,
     ).toBe(201);
@@ -194,5 +203,90 @@ describe("POST /conversions", () => {
       422,
       "currency_mismatch",
     );
+  });
+});
+
+// What someone who has seen one sl_cid can write: its parts rearranged, without a MAC or with a
+// made-up one. Click ids are `clk_` + 9 digits of time + the link id's 16 characters + 6
+// random ones, then the MAC.
+const TIME = [4, 13] as const;
+const LINK = [13, 29] as const;
+const base36Time = (at: number) => at.toString(36).padStart(9, "0");
+const withTime = (clickId: string, at: number) =>
+  clickId.slice(0, TIME[0]) + base36Time(at) + clickId.slice(TIME[1]);
+const withLink = (clickId: string, linkId: string) =>
+  clickId.slice(0, LINK[0]) + linkId.slice("lnk_".length) + clickId.slice(LINK[1]);
+
+async function conversionsOfCustomer(customerId: string) {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE customer_id = ?")
+    .bind(customerId)
+    .first<{ n: number }>();
+  return row?.n;
+}
+
+describe("signed click ids", () => {
+  it("refuses an id the redirect never issued, for a sale and for a lead, and records nothing", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { link } = await clickedLink();
+    const unsigned = `clk_${base36Time(Date.now())}${link.id.slice("lnk_".length)}AbCdEf`;
+    for (const clickId of [unsigned, `${unsigned}0123456789abcdef`]) {
+      const buyer = unique("cus_");
+      expectError(
+        await api("POST", "/conversions", {
+          key: checkout,
+          body: sale({ customer_id: buyer, click_id: clickId }),
+        }),
+        422,
+        "invalid_click_id",
+      );
+      expectError(
+        await api("POST", "/conversions", {
+          key: checkout,
+          body: { type: "lead", customer_id: buyer, click_id: clickId },
+        }),
+        422,
+        "invalid_click_id",
+      );
+      expect(await conversionsOfCustomer(buyer)).toBe(0);
+    }
+  });
+
+  it("refuses a real click whose time was moved to now, out of an expired window", async () => {
+    const { checkout, old } = await clickOutsideWindow();
+    expectError(
+      await api("POST", "/conversions", {
+        key: checkout,
+        body: sale({ click_id: withTime(old, Date.now()) }),
+      }),
+      422,
+      "invalid_click_id",
+    );
+  });
+
+  it("refuses a real click id given another link's id", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { link, clickId } = await clickedLink();
+    const other = await createLink();
+    const moved = withLink(clickId, other.id);
+    expect(moved).not.toBe(clickId);
+    expectError(
+      await api("POST", "/conversions", { key: checkout, body: sale({ click_id: moved }) }),
+      422,
+      "invalid_click_id",
+    );
+    // The real one still attributes, to its own link.
+    const real = await api("POST", "/conversions", { key: checkout, body: sale({ click_id: clickId }) });
+    expect(real.status).toBe(201);
+    expect(real.body.link_id).toBe(link.id);
+  });
+
+  it("attributes a real click of a link that was disabled after the click", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const { link, clickId } = await clickedLink();
+    expect((await api("PATCH", `/links/${link.id}`, { body: { disabled: true } })).status).toBe(200);
+    expect((await follow(link.slug)).status).toBe(410);
+    const res = await api("POST", "/conversions", { key: checkout, body: sale({ click_id: clickId }) });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ attribution: "click", link_id: link.id, click_id: clickId });
   });
 });

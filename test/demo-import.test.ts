@@ -1,7 +1,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseClickId } from "../src/clicks/click-id";
+import { verifyClickId } from "../src/clicks/click-id";
 import worker from "../workers/index";
 import {
   ADMIN,
@@ -94,7 +94,7 @@ describe("POST /demo/clicks", () => {
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(3);
     const ids: string[] = res.body.click_ids;
-    expect(ids.map((id) => parseClickId(id))).toEqual([
+    expect(ids.map((id) => verifyClickId(env.SIGNING_SECRET, id))).toEqual([
       { linkId: link.id, clickedAt: tenDaysAgo },
       { linkId: link.id, clickedAt: tenDaysAgo + 60_000 },
       { linkId: link.id, clickedAt: tenDaysAgo + 120_000 },

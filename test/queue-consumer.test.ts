@@ -295,8 +295,8 @@ describe("event sink", () => {
     const orderId = `ord_${crypto.randomUUID()}`;
     const input = { type: "sale" as const, customerId: "c", clickId, orderId, amount: 100, currency: "EUR" };
     const by = { keyId: "key_test", source: "default" };
-    const first = await recordConversion(db, input, by, Date.now, sink);
-    await recordConversion(db, input, by, Date.now, sink);
+    const first = await recordConversion(db, input, by, Date.now, env.SIGNING_SECRET, sink);
+    await recordConversion(db, input, by, Date.now, env.SIGNING_SECRET, sink);
     const refund = await recordRefund(
       db,
       { orderId, refundId: `${orderId}-r`, amount: 50 },

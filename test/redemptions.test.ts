@@ -1,6 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createCampaign, createInfluencer, createKey, expectError, unique } from "./helpers";
+import {
+  api,
+  createCampaign,
+  createInfluencer,
+  createKey,
+  createLink,
+  expectError,
+  follow,
+  unique,
+} from "./helpers";
 
 async function setup(
   codeOverrides: Record<string, unknown> = {},
@@ -221,6 +230,34 @@ describe("POST /redemptions", () => {
     }
     // Checkout keys reach nothing else.
     expectError(await api("GET", "/codes", { key: checkout }), 403, "forbidden");
+  });
+});
+
+describe("a redemption's click id", () => {
+  it("is stored when the redirect issued it, and refused (422, attempt kept) when it did not", async () => {
+    const { code, checkout } = await setup();
+    const link = await createLink();
+    const location = (await follow(link.slug)).headers.get("Location") as string;
+    const clickId = new URL(location).searchParams.get("sl_cid") as string;
+    const real = await api("POST", "/redemptions", {
+      key: checkout,
+      body: order(code.code, { click_id: clickId }),
+    });
+    expect(real.status).toBe(201);
+    expect(real.body.click_id).toBe(clickId);
+
+    // Its time and link with other random characters: without a MAC (the unsigned format of
+    // before), and with a made-up one.
+    const neverIssued = `${clickId.slice(0, 29)}AbCdEf`;
+    for (const forged of [neverIssued, `${neverIssued}${"0".repeat(16)}`]) {
+      const body = order(code.code, { click_id: forged });
+      expectError(await api("POST", "/redemptions", { key: checkout, body }), 422, "invalid_click_id");
+      expect(await countOrders(body.order_id as string)).toBe(0);
+      const attempt = await env.DB.prepare("SELECT reason FROM redemption_attempts WHERE order_id = ?")
+        .bind(body.order_id)
+        .first<{ reason: string }>();
+      expect(attempt?.reason).toBe("invalid_click_id");
+    }
   });
 });
 

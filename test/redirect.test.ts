@@ -18,7 +18,7 @@ describe("GET /:slug", () => {
     expect(location.searchParams.getAll("utm_source")).toEqual(["instagram"]);
     expect(location.searchParams.getAll("ref")).toEqual(["ig"]);
     expect(location.searchParams.getAll("sl_cid")).toHaveLength(1);
-    expect(location.searchParams.get("sl_cid")).toMatch(/^clk_[0-9a-z]{9}[0-9A-Za-z]{22}$/);
+    expect(location.searchParams.get("sl_cid")).toMatch(/^clk_[0-9a-z]{9}[0-9A-Za-z]{22}[0-9a-f]{16}$/);
     expect(location.searchParams.get("sl_cid")).toContain(link.id.slice(4));
   });
 

@@ -55,7 +55,7 @@ describe("click retention", () => {
     const clickAt = (n: number, at: number, extra = {}) =>
       capturedClick({
         ...ids,
-        id: newClickId(link.id, at),
+        id: newClickId(env.SIGNING_SECRET, link.id, at),
         clicked_at: at,
         visitor_hash: visitor(n),
         ...extra,
@@ -124,7 +124,12 @@ describe("click retention", () => {
     const link = await createLink();
     const ids = { link_id: link.id, campaign_id: link.campaign_id, influencer_id: link.influencer_id };
     const clickAt = (n: number, at: number) =>
-      capturedClick({ ...ids, id: newClickId(link.id, at), clicked_at: at, visitor_hash: visitor(100 + n) });
+      capturedClick({
+        ...ids,
+        id: newClickId(env.SIGNING_SECRET, link.id, at),
+        clicked_at: at,
+        visitor_hash: visitor(100 + n),
+      });
     // The table's newest rows are all old and rolled up: pruning them all would let SQLite hand
     // their rowids out again, at or below the rollup's watermark.
     await deliver([

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { newClickId, parseClickId } from "../src/clicks/click-id";
+import { newClickId, verifyClickId } from "../src/clicks/click-id";
 import { type RollupOptions, runRollup } from "../src/rollup/rollup";
 import { api, createCampaign, createInfluencer, createKey, createLink, follow, unique } from "./helpers";
 import { CRAWLER, capturedClick, clicksMessage, deliver, PHONE } from "./queue-helpers";
@@ -262,7 +262,9 @@ describe("rollup under random event streams", () => {
                 const clickId = new URL(res.headers.get("Location") as string).searchParams.get(
                   "sl_cid",
                 ) as string;
-                const day = new Date(parseClickId(clickId)?.clickedAt ?? 0).toISOString().slice(0, 10);
+                const day = new Date(verifyClickId(env.SIGNING_SECRET, clickId)?.clickedAt ?? 0)
+                  .toISOString()
+                  .slice(0, 10);
                 model.click(link.influencer, e.bot, `${link.id}|${day}|ip${e.visitor}`);
                 if (!e.bot) humanClicks.push({ id: clickId, influencer: link.influencer });
                 sent += 1;
@@ -272,7 +274,7 @@ describe("rollup under random event streams", () => {
                 const link = linkRows[e.link] as (typeof linkRows)[number];
                 const at = Date.now() - e.daysAgo * DAY_MS - sequence;
                 const click = capturedClick({
-                  id: newClickId(link.id, at),
+                  id: newClickId(env.SIGNING_SECRET, link.id, at),
                   link_id: link.id,
                   campaign_id: campaign.id,
                   influencer_id: link.influencer,
@@ -293,7 +295,10 @@ describe("rollup under random event streams", () => {
                 const click = humanClicks[e.click % Math.max(1, humanClicks.length)];
                 if (!click) break;
                 const occurredAt = new Date(
-                  Math.min(Date.now(), (parseClickId(click.id)?.clickedAt ?? 0) + 60_000),
+                  Math.min(
+                    Date.now(),
+                    (verifyClickId(env.SIGNING_SECRET, click.id)?.clickedAt ?? 0) + 60_000,
+                  ),
                 );
                 if (e.kind === "lead-by-click") {
                   const res = await api("POST", "/conversions", {

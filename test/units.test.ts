@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { captureClick } from "../src/clicks/capture-click";
 import { ClickBuffer } from "../src/clicks/click-buffer";
 import { type CapturedClick, checkClick } from "../src/clicks/click-event";
+import { newClickId, verifyClickId } from "../src/clicks/click-id";
 import { enrichClick } from "../src/clicks/enrich-click";
 import { visitorHash } from "../src/clicks/visitor-hash";
 import { randomAlphanumeric } from "../src/ids";
@@ -16,7 +17,7 @@ import { generateSlug, slugProblem } from "../src/links/slug";
 import { queryKeys, redirectLocation } from "../src/links/urls";
 import { applyUtm, resolveUtm, slugify } from "../src/links/utm";
 import { errorMessage } from "../src/log";
-import { sha256Block, sha256HexJs } from "../src/sha256";
+import { hmacSha256HexJs, hmacSha256Key, sha256Block, sha256HexJs } from "../src/sha256";
 import { goalProgress } from "../src/summaries/campaign-summary";
 
 const link: RedirectLink = {
@@ -130,6 +131,63 @@ describe("SHA-256 in JavaScript", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("HMAC-SHA256 in JavaScript", () => {
+  const nodeHmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+
+  it("matches node:crypto for keys of 0 to 64 ASCII characters and texts of any length", () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)),
+          maxLength: 64,
+        }),
+        fc.string({ unit: "grapheme", maxLength: 200 }),
+        (key, text) => {
+          expect(hmacSha256HexJs(hmacSha256Key(key), text)).toBe(nodeHmac(key, text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // RFC 4231, test case 2.
+    expect(hmacSha256HexJs(hmacSha256Key("Jefe"), "what do ya want for nothing?")).toBe(
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    );
+  });
+
+  it("truncates to its leftmost words, and refuses keys it would get wrong", () => {
+    const key = hmacSha256Key("k".repeat(64));
+    expect(hmacSha256HexJs(key, "message", 2)).toBe(nodeHmac("k".repeat(64), "message").slice(0, 16));
+    expect(() => hmacSha256Key("k".repeat(65))).toThrow(RangeError);
+    expect(() => hmacSha256Key("é")).toThrow(RangeError);
+  });
+});
+
+describe("click ids", () => {
+  const at = Date.UTC(2026, 11, 6, 12);
+
+  it("say their link and time when signed with the same secret, and nothing otherwise", () => {
+    const id = newClickId("secret", "lnk_0123456789ABCDEF", at);
+    expect(id).toMatch(/^clk_[0-9a-z]{9}0123456789ABCDEF[0-9A-Za-z]{6}[0-9a-f]{16}$/);
+    expect(verifyClickId("secret", id)).toEqual({ linkId: "lnk_0123456789ABCDEF", clickedAt: at });
+    expect(verifyClickId("another secret", id)).toBeNull();
+    // The unsigned format of before, and ids that are no click id at all.
+    for (const other of [id.slice(0, -16), `${id}0`, "", "clk_", id.toUpperCase()]) {
+      expect(verifyClickId("secret", other)).toBeNull();
+    }
+  });
+
+  it("are refused after any one character is changed", () => {
+    const id = newClickId("secret", "lnk_0123456789ABCDEF", at);
+    const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (let i = "clk_".length; i < id.length; i++) {
+      for (const c of alphabet) {
+        if (c === id[i]) continue;
+        expect(verifyClickId("secret", id.slice(0, i) + c + id.slice(i + 1))).toBeNull();
+      }
+    }
   });
 });
 

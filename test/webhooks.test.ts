@@ -27,6 +27,10 @@ async function clickOf(slug: string) {
   return new URL(res.headers.get("Location") as string).searchParams.get("sl_cid") as string;
 }
 
+// What someone who saw one sl_cid can write for its link and time: `clk_`, its time and link id
+// with other random characters, and no MAC (the format of before click ids were signed).
+const unsignedCopy = (clickId: string) => `${clickId.slice(0, 29)}AbCdEf`;
+
 async function conversion(orderId: string) {
   return env.DB.prepare("SELECT * FROM conversions WHERE order_id = ?")
     .bind(orderId)
@@ -165,6 +169,38 @@ describe("Stripe webhook", () => {
     expect((await stripeDelivery(event)).body).toMatchObject({ outcome: "recorded" });
     const paymentIntent = (event.data.object as { payment_intent: string }).payment_intent;
     expect(await conversion(paymentIntent)).toMatchObject({ attribution: "click", code: null });
+  });
+});
+
+describe("webhooks and click ids the redirect did not issue", () => {
+  it("Stripe: a forged client_reference_id attributes nothing and is not stored, while a code still applies", async () => {
+    const { link, code } = await codeFor();
+    const forged = unsignedCopy(await clickOf(link.slug));
+    const byClick = checkoutSession({ client_reference_id: forged });
+    expect((await stripeDelivery(byClick)).body).toMatchObject({ outcome: "invalid_click_id" });
+    expect(await conversionCount(byClick.data.object.payment_intent)).toBe(0);
+
+    const withCode = checkoutSession({ client_reference_id: forged, metadata: { promo_code: code } });
+    expect((await stripeDelivery(withCode)).body).toMatchObject({ outcome: "recorded" });
+    expect(await conversion(withCode.data.object.payment_intent)).toMatchObject({
+      attribution: "code",
+      click_id: null,
+    });
+  });
+
+  it("Shopify: a forged sl_cid in landing_site attributes nothing", async () => {
+    const link = await createLink();
+    const orderId = Math.floor(Math.random() * 1e12);
+    const order = {
+      id: orderId,
+      total_price: "120.00",
+      currency: "EUR",
+      landing_site: `/?sl_cid=${unsignedCopy(await clickOf(link.slug))}`,
+    };
+    expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body).toMatchObject({
+      outcome: "invalid_click_id",
+    });
+    expect(await conversionCount(String(orderId))).toBe(0);
   });
 });
 

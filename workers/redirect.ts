@@ -10,7 +10,7 @@ import { urlPath, urlSearch } from "../src/links/request-url";
 import { slugProblem } from "../src/links/slug";
 import { redirectLocation } from "../src/links/urls";
 import { errorMessage, log } from "../src/log";
-import { visitorSecret } from "./lib/secrets";
+import { signingSecret, visitorSecret } from "./lib/secrets";
 import { messagePage } from "./pages/message-page";
 
 // A click as the redirect leaves it: what it read from the request, not yet captured. Capturing
@@ -107,7 +107,7 @@ function answer(
     return messagePage(410, request, (t) => t.deadLinks.expired);
   }
 
-  const clickId = newClickId(link.id, now);
+  const clickId = newClickId(signingSecret(env), link.id, now);
   const destination = { url: link.destinationUrl, queryKeys: link.destinationQueryKeys };
   const location = redirectLocation(destination, search, isHead ? null : clickId);
   // Only the three fields a click keeps, copied: the whole cf object (dozens of fields on

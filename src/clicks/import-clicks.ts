@@ -30,7 +30,8 @@ export const MAX_IMPORTED_CLICKS = 100;
 export async function capturePastClicks(
   db: Db,
   clicks: PastClick[],
-  secret: string,
+  visitorSecret: string,
+  signingSecret: string,
   now: number,
 ): Promise<CapturedClick[]> {
   const future = clicks.findIndex((click) => click.clickedAt.getTime() > now);
@@ -57,7 +58,7 @@ export async function capturePastClicks(
     return captureClick(
       link,
       {
-        clickId: newClickId(link.id, at),
+        clickId: newClickId(signingSecret, link.id, at),
         at,
         head: false,
         ip: click.visitor,
@@ -67,7 +68,7 @@ export async function capturePastClicks(
         region: click.region,
         city: click.city,
       },
-      secret,
+      visitorSecret,
     );
   });
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { campaigns, clicks, conversions, links } from "../../schema";
+import { campaigns, conversions, links } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
-import { parseClickId } from "../clicks/click-id";
+import { verifiedClickId } from "../clicks/click-id";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError } from "../errors";
@@ -56,13 +56,13 @@ type Attributed = {
   clickId: string | null;
 };
 
+type Click = { id: string; linkId: string; clickedAt: number };
+
 // By click id: the clicked link's influencer, when the click lies inside the campaign's
-// attribution window. The click row is used when the queue has written it; until then the id
-// itself says which link and when (see click-id.ts), so a sale right after a click is attributed.
-async function byClick(db: Db, clickId: string, at: number): Promise<Attributed | null> {
-  const row = await db.query.clicks.findFirst({ where: eq(clicks.id, clickId) });
-  const click = row ? { linkId: row.linkId, clickedAt: row.clickedAt.getTime() } : parseClickId(clickId);
-  if (!click) return null;
+// attribution window. The verified id itself says which link and when (see click-id.ts), so a sale
+// right after a click is attributed while the click is still on its way to D1, and no click row
+// is read. A link disabled after the click still attributes it: the click was real.
+async function byClick(db: Db, click: Click, at: number): Promise<Attributed | null> {
   const [found] = await db
     .select({ link: links, window: campaigns.attributionWindowDays, currency: campaigns.currency })
     .from(links)
@@ -78,7 +78,7 @@ async function byClick(db: Db, clickId: string, at: number): Promise<Attributed 
     influencerId: found.link.influencerId,
     attribution: "click",
     linkId: found.link.id,
-    clickId,
+    clickId: click.id,
   };
 }
 
@@ -173,8 +173,14 @@ export async function recordConversion(
   input: ConversionInput,
   by: Recorder,
   clock: Clock,
+  signingSecret: string,
   events: EventSink = noEvents,
 ) {
+  // Refused before anything is read: an id the redirect did not issue attributes nothing.
+  const click =
+    input.clickId === undefined
+      ? null
+      : { id: input.clickId, ...verifiedClickId(signingSecret, input.clickId) };
   const hash = requestHash(input);
   const now = clock();
   const at = input.occurredAt?.getTime() ?? now;
@@ -183,7 +189,7 @@ export async function recordConversion(
   if (earlyExisting) return answerExisting(earlyExisting, hash);
 
   const attributed =
-    (input.clickId ? await byClick(db, input.clickId, at) : null) ?? (await byCustomer(db, input.customerId));
+    (click ? await byClick(db, click, at) : null) ?? (await byCustomer(db, input.customerId));
   if (!attributed) {
     throw new ApiError(
       "unattributed",

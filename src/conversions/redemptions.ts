@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { campaigns, type conversions, promoCodes, redemptionAttempts } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
+import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { normaliseCode } from "../codes/promo-codes";
 import { hmacSha256Hex, sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -99,6 +100,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
   code_expired: "This promo code is not valid at this time.",
   code_exhausted: "This promo code has been used as often as it may be.",
   currency_mismatch: "The order's currency is not the campaign's.",
+  invalid_click_id: INVALID_CLICK_ID_MESSAGE,
 };
 
 // A refused redemption is kept for fraud review (which key tried which code, and why) and
@@ -137,6 +139,7 @@ export async function redeem(
   input: RedemptionInput,
   by: Recorder,
   clock: Clock,
+  signingSecret: string,
   events: EventSink = noEvents,
   buyer?: Buyer,
 ) {
@@ -168,6 +171,10 @@ export async function redeem(
   if (existing) return replayOrConflict(existing, hash);
 
   const refusal = (code: ErrorCode) => refuse(db, code, input, keyId, clock, buyer);
+  // The code attributes the order, but a click id stored with it must be one the redirect issued.
+  if (input.clickId !== undefined && !verifyClickId(signingSecret, input.clickId)) {
+    return refusal("invalid_click_id");
+  }
   if (!found) return refusal("code_not_found");
   const { promo, currency } = found;
   if (!promo.active) return refusal("code_inactive");

@@ -1,4 +1,5 @@
 import type { Recorder } from "../auth/api-keys";
+import { verifyClickId } from "../clicks/click-id";
 import { recordConversion } from "../conversions/conversions";
 import { recordPendingRefunds, type ShopRefundResult } from "../conversions/pending-refunds";
 import { redeem } from "../conversions/redemptions";
@@ -39,13 +40,22 @@ const PASSED_OVER = new Set<ErrorCode>([
 
 // The API's attribution path: the first of the order's codes that takes it (POST /redemptions),
 // else the click id (POST /conversions). Without a click id the first code's refusal is the
-// answer, so a shop is not told "unattributed" for an order placed with a code. Then the refunds
+// answer, so a shop is not told "unattributed" for an order placed with a code. A click id the
+// redirect did not issue is dropped: the codes still apply, but it is neither stored with a code's
+// record nor attributes the order ("invalid_click_id" when nothing else does). Then the refunds
 // that arrived before the order are counted, if the order stands (recorded now, before, or with
 // another body).
-export async function recordOrder(db: Db, order: ShopOrder, by: Recorder, clock: Clock, events: EventSink) {
+export async function recordOrder(
+  db: Db,
+  order: ShopOrder,
+  by: Recorder,
+  clock: Clock,
+  signingSecret: string,
+  events: EventSink,
+) {
   let outcome: string | ApiError;
   try {
-    outcome = await attributeOrder(db, order, by, clock, events);
+    outcome = await attributeOrder(db, order, by, clock, signingSecret, events);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500) throw error;
     outcome = error;
@@ -55,20 +65,30 @@ export async function recordOrder(db: Db, order: ShopOrder, by: Recorder, clock:
   return outcome;
 }
 
-async function attributeOrder(db: Db, order: ShopOrder, by: Recorder, clock: Clock, events: EventSink) {
-  const { codes, ...sale } = order;
+async function attributeOrder(
+  db: Db,
+  order: ShopOrder,
+  by: Recorder,
+  clock: Clock,
+  signingSecret: string,
+  events: EventSink,
+) {
+  const { codes, clickId: sentClickId, ...rest } = order;
+  const invalidClickId = !!sentClickId && !verifyClickId(signingSecret, sentClickId);
+  const sale = { ...rest, clickId: sentClickId && !invalidClickId ? sentClickId : undefined };
   let refusal: ApiError | undefined;
   for (const code of codes) {
     try {
-      return outcomeOf(await redeem(db, { ...sale, code }, by, clock, events));
+      return outcomeOf(await redeem(db, { ...sale, code }, by, clock, signingSecret, events));
     } catch (error) {
       if (!(error instanceof ApiError) || !PASSED_OVER.has(error.code)) throw error;
       refusal ??= error;
     }
   }
+  if (invalidClickId) return "invalid_click_id";
   if (!sale.clickId) {
     if (refusal) throw refusal;
     return "unattributed";
   }
-  return outcomeOf(await recordConversion(db, { type: "sale", ...sale }, by, clock, events));
+  return outcomeOf(await recordConversion(db, { type: "sale", ...sale }, by, clock, signingSecret, events));
 }

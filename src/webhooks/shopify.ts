@@ -83,6 +83,7 @@ export async function handleShopifyWebhook(
   topic: string,
   payload: unknown,
   clock: Clock,
+  signingSecret: string,
   events: EventSink,
 ) {
   if (topic === "orders/paid" || topic === "orders/create") {
@@ -106,6 +107,7 @@ export async function handleShopifyWebhook(
       },
       SHOPIFY,
       clock,
+      signingSecret,
       events,
     );
   }

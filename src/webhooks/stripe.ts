@@ -82,7 +82,13 @@ function promoCodeOf(s: z.infer<typeof session>): string | undefined {
   return s.metadata?.promo_code ?? s.metadata?.coupon_code ?? undefined;
 }
 
-async function completedSession(db: Db, object: unknown, clock: Clock, events: EventSink) {
+async function completedSession(
+  db: Db,
+  object: unknown,
+  clock: Clock,
+  signingSecret: string,
+  events: EventSink,
+) {
   const parsed = session.safeParse(object);
   if (!parsed.success) return "ignored_malformed";
   const s = parsed.data;
@@ -101,6 +107,7 @@ async function completedSession(db: Db, object: unknown, clock: Clock, events: E
     },
     STRIPE,
     clock,
+    signingSecret,
     events,
   );
 }
@@ -139,10 +146,11 @@ export async function handleStripeEvent(
   db: Db,
   event: z.infer<typeof stripeEventSchema>,
   clock: Clock,
+  signingSecret: string,
   events: EventSink,
 ) {
   if (event.type === "checkout.session.completed")
-    return completedSession(db, event.data.object, clock, events);
+    return completedSession(db, event.data.object, clock, signingSecret, events);
   if (event.type === "charge.refunded") return chargeRefunded(db, event.data.object, clock, events);
   return "ignored_event_type";
 }

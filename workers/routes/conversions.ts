@@ -15,6 +15,7 @@ import {
   jsonResponse,
   money,
 } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const conversionSchema = z
   .object({
@@ -44,7 +45,10 @@ const conversionBody = z
   .object({
     type: z.enum(["lead", "sale"]),
     customer_id: externalId,
-    click_id: externalId.optional().openapi({ description: "The sl_cid the visitor arrived with." }),
+    click_id: externalId.optional().openapi({
+      description:
+        "The sl_cid the visitor arrived with, as the redirect issued it (signed; see invalid_click_id).",
+    }),
     order_id: externalId.optional(),
     amount: money.optional(),
     currency: currency.optional(),
@@ -68,7 +72,9 @@ export const conversionsRouter = createRouter().openapi(
     description:
       "Attributed by click_id to the clicked link's influencer when the click lies inside the campaign's " +
       "attribution window (also right after the click, before the click is written), else by customer_id to the " +
-      "influencer of that customer's earliest lead; neither: 422 unattributed. A sale needs order_id, amount and " +
+      "influencer of that customer's earliest lead; neither: 422 unattributed. A click_id that the redirect did not " +
+      "issue, or whose time or link was changed, is 422 invalid_click_id, and nothing is recorded; a real click " +
+      "still counts after its link is disabled. A sale needs order_id, amount and " +
       "currency and counts once per order_id; a lead once per customer and campaign (a repeat answers 200 with the " +
       "existing lead). An order already attributed through a promo code keeps it (200 with that record).",
     security: bearerSecurity,
@@ -96,6 +102,7 @@ export const conversionsRouter = createRouter().openapi(
       },
       recorderOf(c.get("principal")),
       systemClock,
+      signingSecret(c.env),
       queueEvents(c.env, c.executionCtx),
     );
     return c.json(result.body, result.status);

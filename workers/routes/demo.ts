@@ -16,7 +16,7 @@ import {
   jsonResponse,
   notFoundResponse,
 } from "../lib/router";
-import { visitorSecret } from "../lib/secrets";
+import { signingSecret, visitorSecret } from "../lib/secrets";
 
 // The redirect stamps a click with the time it happens, so a demo with weeks of history needs
 // another way in for past clicks. This route exists only where SWAYLINE_DEMO_IMPORT is "true",
@@ -87,6 +87,7 @@ export const demoRouter = createRouter().openapi(
         visitor: click.visitor,
       })),
       visitorSecret(c.env),
+      signingSecret(c.env),
       systemClock(),
     );
     for (const message of packClicks(clicks)) {

@@ -48,7 +48,10 @@ const redemptionBody = z
     amount: money.openapi({ description: "Order amount in minor units." }),
     currency,
     customer_id: externalId.optional(),
-    click_id: externalId.optional(),
+    click_id: externalId.optional().openapi({
+      description:
+        "The sl_cid the visitor arrived with, kept with the order; one the redirect did not issue is 422.",
+    }),
     occurred_at: isoDateTime.optional(),
     client_ip: z
       .union([z.ipv4(), z.ipv6()])
@@ -72,7 +75,8 @@ export const redemptionsRouter = createRouter().openapi(
     description:
       "Counted once per order_id: a replay with the same body answers 200 with the same body; a different body " +
       "for the same order_id is 409 order_conflict. Refusals (code_not_found, code_inactive, code_expired, " +
-      "code_exhausted, currency_mismatch) are kept for fraud review. " +
+      "code_exhausted, currency_mismatch, and invalid_click_id for a click_id that the redirect did not issue or " +
+      "that was changed) are kept for fraud review. " +
       `Guessing is throttled per buyer, never per shop: after ${throttle} from one customer_id, or from ` +
       "one client_ip, that buyer is answered 429 rate_limited with Retry-After whatever it sends, a valid " +
       "code too, so a 429 tells nothing about whether a code exists; other buyers are served. Attempts " +
@@ -111,6 +115,7 @@ export const redemptionsRouter = createRouter().openapi(
       },
       recorderOf(principal),
       systemClock,
+      signingSecret(c.env),
       queueEvents(c.env, c.executionCtx),
       buyer,
     );

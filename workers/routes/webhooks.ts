@@ -9,6 +9,7 @@ import { handleOnce } from "../../src/webhooks/webhook-events";
 import type { AppEnv } from "../lib/app-env";
 import { queueEvents } from "../lib/events";
 import { createRouter, errorSchema, jsonResponse } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const outcomeSchema = z
   .object({
@@ -46,7 +47,14 @@ async function stripe(c: Context<AppEnv>) {
   const result = await handleOnce(
     c.get("db"),
     { provider: "stripe", id: event.data.id, type: event.data.type },
-    () => handleStripeEvent(c.get("db"), event.data, systemClock, queueEvents(c.env, c.executionCtx)),
+    () =>
+      handleStripeEvent(
+        c.get("db"),
+        event.data,
+        systemClock,
+        signingSecret(c.env),
+        queueEvents(c.env, c.executionCtx),
+      ),
     systemClock,
   );
   return c.json(result, 200);
@@ -64,7 +72,15 @@ async function shopify(c: Context<AppEnv>) {
   const result = await handleOnce(
     c.get("db"),
     { provider: "shopify", id, type: topic },
-    () => handleShopifyWebhook(c.get("db"), topic, payload, systemClock, queueEvents(c.env, c.executionCtx)),
+    () =>
+      handleShopifyWebhook(
+        c.get("db"),
+        topic,
+        payload,
+        systemClock,
+        signingSecret(c.env),
+        queueEvents(c.env, c.executionCtx),
+      ),
     systemClock,
   );
   return c.json(result, 200);
@@ -82,7 +98,9 @@ export const webhooksRouter = createRouter()
       description:
         "Verifies Stripe-Signature (HMAC-SHA256 of `t.body` with STRIPE_WEBHOOK_SECRET, 300 s tolerance). " +
         "checkout.session.completed records the order by promotion code, else (no code, or one that is " +
-        "no influencer's, off, expired or used up) by the click id in client_reference_id; charge.refunded " +
+        "no influencer's, off, expired or used up) by the click id in client_reference_id; a click id that the " +
+        "redirect did not issue is neither stored nor attributes (outcome invalid_click_id when no code takes the " +
+        "order); charge.refunded " +
         "records the listed refunds, or what amount_refunded adds to the charge's earlier totals " +
         "(outcome nothing_new when nothing). Replays of an event id count once.",
       responses,
@@ -98,7 +116,8 @@ export const webhooksRouter = createRouter()
       description:
         "Verifies X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with SHOPIFY_WEBHOOK_SECRET). " +
         "orders/paid and orders/create record the order by the first of its discount codes that is an " +
-        "influencer's, else by the sl_cid in landing_site; " +
+        "influencer's, else by the sl_cid in landing_site (one the redirect did not issue is neither stored nor " +
+        "attributes: outcome invalid_click_id when no code takes the order); " +
         "refunds/create records the refund. Deduplicated on X-Shopify-Webhook-Id.",
       responses,
     }),
