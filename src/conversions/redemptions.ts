@@ -14,7 +14,9 @@ export type RedemptionInput = {
   orderId: string;
   amount: number;
   currency: string;
+  // As stored, and as sent when that was an email: see ConversionInput.
   customerId?: string | undefined;
+  customerIdAsSent?: string | undefined;
   clickId?: string | undefined;
   occurredAt?: Date | undefined;
 };
@@ -39,7 +41,7 @@ export function serializeRedemption(row: ConversionRow) {
 }
 
 // The same request always hashes the same: the replay check compares these.
-function requestHash(input: RedemptionInput): string {
+function requestHash(input: RedemptionInput, customerId = input.customerId): string {
   return sha256Hex(
     JSON.stringify([
       "redemption",
@@ -47,15 +49,15 @@ function requestHash(input: RedemptionInput): string {
       input.orderId,
       input.amount,
       input.currency.toUpperCase(),
-      input.customerId ?? null,
+      customerId ?? null,
       input.clickId ?? null,
       input.occurredAt?.toISOString() ?? null,
     ]),
   );
 }
 
-function replayOrConflict(existing: ConversionRow, hash: string) {
-  if (existing.requestHash === hash && existing.attribution === "code") {
+function replayOrConflict(existing: ConversionRow, hashes: string[]) {
+  if (hashes.includes(existing.requestHash) && existing.attribution === "code") {
     return { status: 200 as const, body: serializeRedemption(existing) };
   }
   throw new ApiError(
@@ -106,6 +108,7 @@ export async function redeem(
   events: EventSink = noEvents,
 ) {
   const hash = requestHash(input);
+  const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
   const [[existing], [found]] = await db.batch([
     findOrder(db, input.orderId),
     db
@@ -115,7 +118,7 @@ export async function redeem(
       .where(eq(promoCodes.code, normaliseCode(input.code)))
       .limit(1),
   ]);
-  if (existing) return replayOrConflict(existing, hash);
+  if (existing) return replayOrConflict(existing, hashes);
 
   if (!found) return refuse(db, "code_not_found", input, keyId, clock);
   const { promo, currency } = found;
@@ -191,6 +194,6 @@ export async function redeem(
   }
   const [stored] = await findOrder(db, input.orderId);
   // Another request recorded this order first, or the code ran out in the meantime.
-  if (stored) return replayOrConflict(stored, hash);
+  if (stored) return replayOrConflict(stored, hashes);
   return refuse(db, "code_exhausted", input, keyId, clock);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { recordRefund } from "../conversions/refunds";
+import { customerFields } from "../customers/customer-id";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { decimalToMinor } from "../money";
@@ -56,6 +57,8 @@ export async function handleShopifyWebhook(
   payload: unknown,
   clock: Clock,
   events: EventSink,
+  // Keys the hash of a customer's email (see customer-id.ts).
+  secret: string,
 ) {
   if (topic === "orders/paid" || topic === "orders/create") {
     const parsed = order.safeParse(payload);
@@ -70,7 +73,7 @@ export async function handleShopifyWebhook(
         orderId,
         amount,
         currency: o.currency,
-        customerId: o.customer ? String(o.customer.id) : (o.email ?? orderId),
+        ...customerFields(o.customer ? String(o.customer.id) : (o.email ?? orderId), secret),
         clickId: clickIdFromLandingSite(o.landing_site),
         occurredAt: dateOf(o.processed_at ?? o.created_at),
         // Every code, in order: the first may be a shop-wide one and an influencer's come after.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { recordRefund, recordRefundTotal } from "../conversions/refunds";
+import { customerFields } from "../customers/customer-id";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { MAX_FIGURE } from "../money";
@@ -79,7 +80,7 @@ function promoCodeOf(s: z.infer<typeof session>): string | undefined {
   return s.metadata?.promo_code ?? s.metadata?.coupon_code ?? undefined;
 }
 
-async function completedSession(db: Db, object: unknown, clock: Clock, events: EventSink) {
+async function completedSession(db: Db, object: unknown, clock: Clock, events: EventSink, secret: string) {
   const parsed = session.safeParse(object);
   if (!parsed.success) return "ignored_malformed";
   const s = parsed.data;
@@ -91,7 +92,7 @@ async function completedSession(db: Db, object: unknown, clock: Clock, events: E
       orderId: idOf(s.payment_intent) ?? s.id,
       amount: s.amount_total,
       currency: s.currency,
-      customerId: idOf(s.customer) ?? s.customer_details?.email ?? s.id,
+      ...customerFields(idOf(s.customer) ?? s.customer_details?.email ?? s.id, secret),
       clickId: s.client_reference_id ?? undefined,
       occurredAt: s.created ? new Date(s.created * 1000) : undefined,
       codes: code ? [code] : [],
@@ -141,9 +142,11 @@ export async function handleStripeEvent(
   event: z.infer<typeof stripeEventSchema>,
   clock: Clock,
   events: EventSink,
+  // Keys the hash of a customer's email (see customer-id.ts).
+  secret: string,
 ) {
   if (event.type === "checkout.session.completed")
-    return completedSession(db, event.data.object, clock, events);
+    return completedSession(db, event.data.object, clock, events, secret);
   if (event.type === "charge.refunded") return chargeRefunded(db, event.data.object, clock, events);
   return "ignored_event_type";
 }

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recordConversion } from "../../src/conversions/conversions";
+import { customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -14,6 +15,7 @@ import {
   jsonResponse,
   money,
 } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const conversionSchema = z
   .object({
@@ -83,7 +85,7 @@ export const conversionsRouter = createRouter().openapi(
       c.get("db"),
       {
         type: body.type,
-        customerId: body.customer_id,
+        ...customerFields(body.customer_id, signingSecret(c.env)),
         clickId: body.click_id,
         orderId: body.order_id,
         amount: body.amount,

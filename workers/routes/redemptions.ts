@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { redeem } from "../../src/conversions/redemptions";
+import { customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -17,6 +18,7 @@ import {
   money,
   notFoundResponse,
 } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const redemptionSchema = z
   .object({
@@ -75,7 +77,8 @@ export const redemptionsRouter = createRouter().openapi(
   async (c) => {
     const body = c.req.valid("json");
     const principal = c.get("principal");
-    await limitRedemptions(c.env, principal.keyId, body.customer_id);
+    const customer = customerFields(body.customer_id, signingSecret(c.env));
+    await limitRedemptions(c.env, principal.keyId, customer.customerId);
     const result = await redeem(
       c.get("db"),
       {
@@ -83,7 +86,7 @@ export const redemptionsRouter = createRouter().openapi(
         orderId: body.order_id,
         amount: body.amount,
         currency: body.currency,
-        customerId: body.customer_id,
+        ...customer,
         clickId: body.click_id,
         occurredAt: body.occurred_at,
       },

@@ -9,6 +9,7 @@ import { handleOnce } from "../../src/webhooks/webhook-events";
 import type { AppEnv } from "../lib/app-env";
 import { queueEvents } from "../lib/events";
 import { createRouter, errorSchema, jsonResponse } from "../lib/router";
+import { signingSecret } from "../lib/secrets";
 
 const outcomeSchema = z
   .object({
@@ -46,7 +47,14 @@ async function stripe(c: Context<AppEnv>) {
   const result = await handleOnce(
     c.get("db"),
     { provider: "stripe", id: event.data.id, type: event.data.type },
-    () => handleStripeEvent(c.get("db"), event.data, systemClock, queueEvents(c.env, c.executionCtx)),
+    () =>
+      handleStripeEvent(
+        c.get("db"),
+        event.data,
+        systemClock,
+        queueEvents(c.env, c.executionCtx),
+        signingSecret(c.env),
+      ),
     systemClock,
   );
   return c.json(result, 200);
@@ -64,7 +72,15 @@ async function shopify(c: Context<AppEnv>) {
   const result = await handleOnce(
     c.get("db"),
     { provider: "shopify", id, type: topic },
-    () => handleShopifyWebhook(c.get("db"), topic, payload, systemClock, queueEvents(c.env, c.executionCtx)),
+    () =>
+      handleShopifyWebhook(
+        c.get("db"),
+        topic,
+        payload,
+        systemClock,
+        queueEvents(c.env, c.executionCtx),
+        signingSecret(c.env),
+      ),
     systemClock,
   );
   return c.json(result, 200);
