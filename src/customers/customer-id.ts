@@ -6,6 +6,12 @@ import { hmacSha256Hex } from "../crypto";
 // not a plain SHA-256: emails are few enough to be guessed one by one against a plain hash.
 const EMAIL_HASH_PREFIX = "em_";
 
+// How the API's documentation describes a customer_id.
+export const CUSTOMER_ID =
+  "The shop's id for the buyer. An email (anything with an @) is never stored: it is kept, and " +
+  "answered, as a keyed hash (em_…), the same for any spelling of the address, so the same email " +
+  "still finds the same customer.";
+
 // Anything with an @ is taken for an email: an odd identifier hashed costs nothing, an address
 // kept in the clear is the leak this exists to prevent. A hash never holds an @, so what is
 // already stored is never taken for an email again.

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recordConversion } from "../../src/conversions/conversions";
-import { customerFields } from "../../src/customers/customer-id";
+import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -41,7 +41,7 @@ const externalId = z.string().trim().min(1).max(200);
 const conversionBody = z
   .object({
     type: z.enum(["lead", "sale"]),
-    customer_id: externalId,
+    customer_id: externalId.openapi({ description: CUSTOMER_ID }),
     click_id: externalId.optional().openapi({ description: "The sl_cid the visitor arrived with." }),
     order_id: externalId.optional(),
     amount: money.optional(),

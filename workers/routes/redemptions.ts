@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { redeem } from "../../src/conversions/redemptions";
-import { customerFields } from "../../src/customers/customer-id";
+import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -45,7 +45,7 @@ const redemptionBody = z
     order_id: externalId,
     amount: money.openapi({ description: "Order amount in minor units." }),
     currency,
-    customer_id: externalId.optional(),
+    customer_id: externalId.optional().openapi({ description: CUSTOMER_ID }),
     click_id: externalId.optional(),
     occurred_at: isoDateTime.optional(),
   })
