@@ -2,8 +2,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newClickId } from "../src/clicks/click-id";
 import { api, clickRows, createKey, createLink, expectError, follow, unique, waitForClicks } from "./helpers";
+import { capturedClick, clicksMessage, deliver } from "./queue-helpers";
 
 const DAY = 86_400_000;
+const MINUTE = 60_000;
 
 // A click id as the redirect issues it, for a click at `at`.
 const issued = (linkId: string, at: number) => newClickId(env.SIGNING_SECRET, linkId, at);
@@ -81,6 +83,46 @@ describe("POST /conversions", () => {
     expect(
       (await api("POST", "/conversions", { key: checkout, body: sale({ click_id: inside }) })).status,
     ).toBe(201);
+  });
+
+  it("attributes a click exactly window_days old, to the millisecond, and none a millisecond older", async () => {
+    const checkout = (await createKey("checkout")).key;
+    const link = await createLink();
+    await api("PATCH", `/campaigns/${link.campaign_id}`, { body: { attribution_window_days: 7 } });
+    const at = Date.now() - 30 * DAY;
+    // The click as an id only (its row not written yet), then as a row the queue has written.
+    const unwritten = issued(link.id, at);
+    const written = issued(link.id, at);
+    await deliver([
+      clicksMessage(
+        capturedClick({
+          id: written,
+          link_id: link.id,
+          campaign_id: link.campaign_id,
+          influencer_id: link.influencer_id,
+          clicked_at: at,
+        }),
+      ),
+    ]);
+    await waitForClicks(link.id, 1);
+    const saleAt = (clickId: string, occurred: number) =>
+      api("POST", "/conversions", {
+        key: checkout,
+        body: sale({ click_id: clickId, occurred_at: new Date(occurred).toISOString() }),
+      });
+    for (const clickId of [unwritten, written]) {
+      const last = await saleAt(clickId, at + 7 * DAY);
+      expect(last.status, JSON.stringify(last.body)).toBe(201);
+      expect(last.body).toMatchObject({
+        attribution: "click",
+        click_id: clickId,
+        influencer_id: link.influencer_id,
+      });
+      expectError(await saleAt(clickId, at + 7 * DAY + 1), 422, "unattributed");
+      // A click a little after the sale is allowed for (the shop's clock and the edge's differ), so far.
+      expect((await saleAt(clickId, at - 5 * MINUTE)).status).toBe(201);
+      expectError(await saleAt(clickId, at - 5 * MINUTE - 1), 422, "unattributed");
+    }
   });
 
   it("counts a lead once per customer and campaign, and attributes the customer's later sales to it", async () => {

@@ -46,6 +46,14 @@ async function countOrders(orderId: string) {
   return row?.n ?? 0;
 }
 
+// The code's own counter, as the API shows it, and the orders recorded with the code.
+async function counters(codeId: string) {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE code_id = ?")
+    .bind(codeId)
+    .first<{ n: number }>();
+  return { counter: (await api("GET", `/codes/${codeId}`)).body.redemptions, recorded: row?.n };
+}
+
 describe("promo codes", () => {
   it("stores codes upper-case, matches them case-insensitively, and refuses a taken one (409)", async () => {
     const { code, campaign, influencer } = await setup();
@@ -123,22 +131,39 @@ describe("POST /redemptions", () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(49);
     expect(await countOrders(body.order_id)).toBe(1);
+    expect(await counters(code.id)).toEqual({ counter: 1, recorded: 1 });
   });
 
-  it("never exceeds max_redemptions under concurrency", async () => {
-    const { code, checkout } = await setup({ max_redemptions: 3 });
+  it("keeps the code's counter equal to the orders recorded, under concurrent distinct and duplicate orders", async () => {
+    const { code, checkout } = await setup();
+    const one = order(code.code);
+    const bodies = [
+      ...Array.from({ length: 50 }, () => order(code.code)),
+      ...Array.from({ length: 50 }, () => one),
+    ].sort(() => Math.random() - 0.5);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        api("POST", "/redemptions", { key: checkout, body: order(code.code) }),
-      ),
+      bodies.map((body) => api("POST", "/redemptions", { key: checkout, body })),
     );
-    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
-    for (const r of results.filter((r) => r.status !== 201)) expectError(r, 422, "code_exhausted");
-    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversions WHERE code_id = ?")
-      .bind(code.id)
-      .first<{ n: number }>();
-    expect(row?.n).toBe(3);
-    expect((await api("GET", `/codes/${code.id}`)).body.redemptions).toBe(3);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(51);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(49);
+    expect(await counters(code.id)).toEqual({ counter: 51, recorded: 51 });
+  });
+
+  it("records exactly max_redemptions of twice as many concurrent orders, and counts exactly those", async () => {
+    const N = 10;
+    const { code, checkout } = await setup({ max_redemptions: N });
+    // Each order sent twice, so duplicates race the code's last redemptions too.
+    const orders = Array.from({ length: 2 * N }, () => order(code.code));
+    const results = await Promise.all(
+      [...orders, ...orders].map((body) => api("POST", "/redemptions", { key: checkout, body })),
+    );
+    const recorded = new Set(results.filter((r) => r.status === 201).map((r) => r.body.order_id));
+    expect(recorded.size).toBe(N);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(N);
+    for (const r of results.filter((r) => r.status === 200)) expect(recorded.has(r.body.order_id)).toBe(true);
+    for (const r of results.filter((r) => r.status !== 201 && r.status !== 200))
+      expectError(r, 422, "code_exhausted");
+    expect(await counters(code.id)).toEqual({ counter: N, recorded: N });
   });
 
   it("refuses unknown, inactive, not started, ended codes and other currencies, and keeps the attempts", async () => {

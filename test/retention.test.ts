@@ -175,7 +175,7 @@ describe("click retention", () => {
     const [okRun, failedRun] = runs.results;
     expect(okRun?.status).toBe("ok");
     const okDetail = JSON.parse(okRun?.detail ?? "{}");
-    expect(Object.keys(okDetail)).toEqual(["rollup", "retention"]);
+    expect(Object.keys(okDetail)).toEqual(["rollup", "retention", "customer_emails"]);
     expect(okDetail.retention).toMatchObject({
       retention_days: 400,
       clicks: { deleted: expect.any(Number) },
@@ -187,5 +187,7 @@ describe("click retention", () => {
     expect(failedDetail.retention.error).toMatch(
       /CLICK_RETENTION_DAYS must be a whole number.*"four hundred"/,
     );
+    // The tasks after it still run.
+    expect(failedDetail.customer_emails).toMatchObject({ scanned: expect.any(Number) });
   });
 });

@@ -5,11 +5,14 @@ import { newClickId, verifyClickId } from "../src/clicks/click-id";
 import { type RollupOptions, runRollup } from "../src/rollup/rollup";
 import { api, createCampaign, createInfluencer, createKey, createLink, follow, unique } from "./helpers";
 import { CRAWLER, capturedClick, clicksMessage, deliver, PHONE } from "./queue-helpers";
+import { DAILY_FIGURES, type DailyFigures, isBotAgent, noFigures } from "./rollup-recompute";
 
 // Random event streams over a few UTC days, influencers and links, with rollup runs at random
 // points (random chunk sizes, some of them overlapping) and late events for days already rolled
 // up. After a last run, the campaign summary must equal what this file recomputes from the events
-// it sent, by its own arithmetic: neither the rollup nor src/metrics is consulted.
+// it sent, by its own arithmetic: neither the rollup nor src/metrics is consulted. So must the
+// campaign's timeseries, day by day, each event in the UTC day of the time it was sent with (late
+// clicks fall anywhere in their day, its first and last minutes often).
 const DAY_MS = 86_400_000;
 const RUNS = 8;
 const INFLUENCERS = 3;
@@ -20,7 +23,7 @@ type Event =
   // Through the redirect and the real queue: today, a visitor is an address (or a crawler).
   | { kind: "redirect"; link: number; visitor: number; bot: boolean }
   // Straight to the queue consumer, dated days back (the redirect cannot backdate).
-  | { kind: "late-click"; link: number; visitor: number; bot: boolean; daysAgo: number }
+  | { kind: "late-click"; link: number; visitor: number; bot: boolean; daysAgo: number; minute: number }
   | { kind: "sale-by-click"; click: number; amount: number }
   | { kind: "lead-by-click"; click: number }
   | { kind: "sale-by-code"; influencer: number; amount: number; daysAgo: number }
@@ -49,6 +52,7 @@ const event: fc.Arbitrary<Event> = fc.oneof(
       visitor: index(VISITORS - 1),
       bot: fc.boolean(),
       daysAgo: fc.integer({ min: 1, max: 3 }),
+      minute: fc.oneof(fc.integer({ min: 0, max: 1439 }), fc.constantFrom(0, 1, 59, 60, 1380, 1438, 1439)),
     }),
   },
   {
@@ -93,56 +97,50 @@ const event: fc.Arbitrary<Event> = fc.oneof(
 
 const POST_FIGURES = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"] as const;
 // The summary's Metrics compared: the sums, and what follows from them without a ratio.
-const FIGURES = [
-  "clicks",
-  "unique_clicks",
-  "bot_clicks",
-  "leads",
-  "conversions",
-  "revenue",
-  "refunds",
-  "net_revenue",
-  "impressions",
-  "reach",
-  "views",
-  "engagements",
-] as const;
+const FIGURES = [...DAILY_FIGURES, "net_revenue", "impressions", "reach", "views", "engagements"] as const;
 type Figures = Record<(typeof FIGURES)[number] | (typeof POST_FIGURES)[number], number>;
 const zero = (): Figures => Object.fromEntries([...FIGURES, ...POST_FIGURES].map((f) => [f, 0])) as Figures;
 
 // What the events add up to, per influencer, kept as the events are sent.
 class Model {
-  readonly raw = new Map<
-    string,
-    Omit<Figures, "net_revenue" | "engagements" | (typeof POST_FIGURES)[number]>
-  >();
+  readonly raw = new Map<string, DailyFigures>();
   readonly uniques = new Map<string, Set<string>>();
+  // The campaign's figures per UTC day.
+  readonly days = new Map<string, DailyFigures>();
   readonly latestSnapshot = new Map<string, { influencer: string; at: number; figures: number[] }>();
 
-  private of(influencer: string) {
-    let row = this.raw.get(influencer);
-    if (!row) {
-      row = { clicks: 0, unique_clicks: 0, bot_clicks: 0, leads: 0, conversions: 0, revenue: 0, refunds: 0 };
-      this.raw.set(influencer, row);
-    }
-    return row;
+  private of(influencer: string, day: string) {
+    const rows = [this.raw, this.days].map((table, i) => {
+      const key = i === 0 ? influencer : day;
+      let row = table.get(key);
+      if (!row) {
+        row = noFigures();
+        table.set(key, row);
+      }
+      return row;
+    });
+    return rows;
   }
-  click(influencer: string, bot: boolean, visit: string) {
-    const row = this.of(influencer);
-    if (bot) {
-      row.bot_clicks += 1;
+  // A click at `at`, by `visitor` (as the test knows them), a bot by the test's own rule.
+  click(influencer: string, link: string, at: number, userAgent: string, visitor: string) {
+    const day = utcDay(at);
+    const rows = this.of(influencer, day);
+    if (isBotAgent(userAgent)) {
+      for (const row of rows) row.bot_clicks += 1;
       return;
     }
-    row.clicks += 1;
+    const visit = `${link}|${day}|${visitor}`;
     const seen = this.uniques.get(influencer) ?? new Set();
     this.uniques.set(influencer, seen);
-    if (!seen.has(visit)) {
-      seen.add(visit);
-      row.unique_clicks += 1;
+    const first = !seen.has(visit);
+    seen.add(visit);
+    for (const row of rows) {
+      row.clicks += 1;
+      if (first) row.unique_clicks += 1;
     }
   }
-  add(influencer: string, field: "leads" | "conversions" | "revenue" | "refunds", n: number) {
-    this.of(influencer)[field] += n;
+  add(influencer: string, field: "leads" | "conversions" | "revenue" | "refunds", n: number, at: number) {
+    for (const row of this.of(influencer, utcDay(at))) row[field] += n;
   }
   snapshot(post: string, influencer: string, at: number, figures: number[]) {
     const latest = this.latestSnapshot.get(post);
@@ -167,6 +165,9 @@ class Model {
 }
 
 const pick = (figures: Record<string, unknown>) => Object.fromEntries(FIGURES.map((f) => [f, figures[f]]));
+const pickDaily = (figures: Record<string, unknown>) =>
+  Object.fromEntries(DAILY_FIGURES.map((f) => [f, figures[f] ?? 0]));
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 async function rollUp(options: Partial<RollupOptions>, overlapping: boolean) {
   if (!overlapping) return runRollup(env.DB, Date.now, options);
@@ -242,8 +243,9 @@ describe("rollup under random event streams", () => {
             expect(res.status, JSON.stringify(res.body)).toBe(201);
             expect(res.body.influencer_id).toBe(influencer);
             orders.push({ id: String(body.order_id), body, path, influencer, left: amount });
-            model.add(influencer, "conversions", 1);
-            model.add(influencer, "revenue", amount);
+            const at = Date.parse(String(body.occurred_at));
+            model.add(influencer, "conversions", 1, at);
+            model.add(influencer, "revenue", amount, at);
           };
 
           for (const e of stream) {
@@ -262,17 +264,19 @@ describe("rollup under random event streams", () => {
                 const clickId = new URL(res.headers.get("Location") as string).searchParams.get(
                   "sl_cid",
                 ) as string;
-                const day = new Date(verifyClickId(env.SIGNING_SECRET, clickId)?.clickedAt ?? 0)
-                  .toISOString()
-                  .slice(0, 10);
-                model.click(link.influencer, e.bot, `${link.id}|${day}|ip${e.visitor}`);
+                const userAgent = e.bot ? CRAWLER : PHONE;
+                // The redirect's time, as the click id handed to the visitor carries it.
+                const at = verifyClickId(env.SIGNING_SECRET, clickId)?.clickedAt ?? Number.NaN;
+                model.click(link.influencer, link.id, at, userAgent, `ip${e.visitor}|${userAgent}`);
                 if (!e.bot) humanClicks.push({ id: clickId, influencer: link.influencer });
                 sent += 1;
                 break;
               }
               case "late-click": {
                 const link = linkRows[e.link] as (typeof linkRows)[number];
-                const at = Date.now() - e.daysAgo * DAY_MS - sequence;
+                // Distinct times, each in the minute chosen of its day.
+                const at =
+                  Math.floor(Date.now() / DAY_MS - e.daysAgo) * DAY_MS + e.minute * 60_000 + sequence;
                 const click = capturedClick({
                   id: newClickId(env.SIGNING_SECRET, link.id, at),
                   link_id: link.id,
@@ -284,8 +288,7 @@ describe("rollup under random event streams", () => {
                 });
                 const { result } = await deliver([clicksMessage(click)]);
                 expect(result.explicitAcks).toHaveLength(1);
-                const day = new Date(at).toISOString().slice(0, 10);
-                model.click(link.influencer, e.bot, `${link.id}|${day}|hash${e.visitor}`);
+                model.click(link.influencer, link.id, at, e.bot ? CRAWLER : PHONE, `hash${e.visitor}`);
                 if (!e.bot) humanClicks.push({ id: click.id, influencer: link.influencer });
                 sent += 1;
                 break;
@@ -311,7 +314,7 @@ describe("rollup under random event streams", () => {
                     },
                   });
                   expect(res.status, JSON.stringify(res.body)).toBe(201);
-                  model.add(click.influencer, "leads", 1);
+                  model.add(click.influencer, "leads", 1, occurredAt.getTime());
                   break;
                 }
                 const body = {
@@ -349,9 +352,15 @@ describe("rollup under random event streams", () => {
                 const order = orders[e.order % Math.max(1, orders.length)];
                 if (!order) break;
                 const amount = e.full ? order.left : Math.max(1, Math.floor(order.left / 2));
+                const at = Date.now();
                 const res = await api("POST", "/refunds", {
                   key: checkout,
-                  body: { order_id: order.id, refund_id: unique("rf"), amount },
+                  body: {
+                    order_id: order.id,
+                    refund_id: unique("rf"),
+                    amount,
+                    occurred_at: new Date(at).toISOString(),
+                  },
                 });
                 if (order.left === 0) {
                   // Nothing left to give back: refused, and not counted.
@@ -360,7 +369,7 @@ describe("rollup under random event streams", () => {
                 }
                 expect(res.status, JSON.stringify(res.body)).toBe(201);
                 order.left -= amount;
-                model.add(order.influencer, "refunds", amount);
+                model.add(order.influencer, "refunds", amount, at);
                 break;
               }
               case "snapshot": {
@@ -408,6 +417,21 @@ describe("rollup under random event streams", () => {
               pick(model.figures(String(row.influencer_id))),
             );
           }
+          const firstDay = Math.floor(Date.now() / DAY_MS - 4) * DAY_MS;
+          const series = await api(
+            "GET",
+            `/campaigns/${campaign.id}/timeseries?from=${new Date(firstDay).toISOString()}&to=${new Date().toISOString()}`,
+          );
+          expect(series.status, JSON.stringify(series.body)).toBe(200);
+          const points = series.body.points as Record<string, unknown>[];
+          expect(points.length).toBeGreaterThanOrEqual(5);
+          for (const point of points) {
+            expect(pickDaily(point), String(point.date)).toEqual(
+              pickDaily(model.days.get(String(point.date)) ?? {}),
+            );
+          }
+          // Every day the model holds is charted.
+          expect([...model.days.keys()].filter((d) => !points.some((p) => p.date === d))).toEqual([]);
         },
       ),
       { numRuns: RUNS, endOnFailure: true },

@@ -1,60 +1,134 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { newClickId, verifyClickId } from "../src/clicks/click-id";
 import { rollUpChunk, runRollup, sourceNamed } from "../src/rollup/rollup";
 import worker from "../workers/index";
 import { api, createKey, createLink, follow, unique, waitForClicks } from "./helpers";
-import { fromRawEvents, rolledUp } from "./rollup-recompute";
+import { CRAWLER, capturedClick, clicksMessage, deliver, PHONE } from "./queue-helpers";
+import { rolledUp, SentEvents } from "./rollup-recompute";
 
-const PHONE =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+const DAY = 86_400_000;
 
+// Traffic of two links of one campaign: through the redirect now, and through the queue at the
+// edges of a UTC day two days back (a click's day shifted by an hour shows there); a sale, a lead,
+// a refund. Everything sent is kept in `sent`, from which the figures are recomputed.
 async function someTraffic() {
+  const sent = new SentEvents();
   const link = await createLink();
   const other = await createLink({ campaign_id: link.campaign_id });
-  for (const [slug, ip, ua] of [
-    [link.slug, "198.51.100.1", PHONE],
-    [link.slug, "198.51.100.1", PHONE],
-    [link.slug, "198.51.100.2", PHONE],
-    [link.slug, "198.51.100.3", "Googlebot/2.1"],
-    [other.slug, "198.51.100.1", PHONE],
+  const redirect = async (target: typeof link, ip: string | null, userAgent: string) => {
+    const headers: Record<string, string> = { "User-Agent": userAgent };
+    if (ip) headers["CF-Connecting-IP"] = ip;
+    const res = await follow(target.slug, { headers });
+    const clickId = new URL(res.headers.get("Location") as string).searchParams.get("sl_cid") as string;
+    // The redirect's time, as the click id handed to the visitor carries it.
+    sent.click(
+      clickId,
+      target,
+      verifyClickId(env.SIGNING_SECRET, clickId)?.clickedAt ?? Number.NaN,
+      userAgent,
+      `${ip}|${userAgent}`,
+    );
+    return clickId;
+  };
+  for (const [target, ip, ua] of [
+    [link, "198.51.100.1", PHONE],
+    [link, "198.51.100.1", PHONE],
+    [link, "198.51.100.2", PHONE],
+    [link, "198.51.100.3", CRAWLER],
+    [other, "198.51.100.1", PHONE],
   ] as const) {
-    await follow(slug, { headers: { "User-Agent": ua, "CF-Connecting-IP": ip } });
+    await redirect(target, ip, ua);
   }
+  const midnight = Math.floor(Date.now() / DAY) * DAY - 2 * DAY;
+  const late: [number, string, string][] = [
+    [midnight - 30 * 60_000, PHONE, "1"],
+    [midnight - 1, CRAWLER, "2"],
+    [midnight, PHONE, "3"],
+    [midnight + 10 * 60_000, PHONE, "1"],
+    [midnight + 50 * 60_000, PHONE, "3"],
+  ];
+  const lateIds = late.map(([at]) => newClickId(env.SIGNING_SECRET, other.id, at));
+  const { result } = await deliver([
+    clicksMessage(
+      ...late.map(([at, userAgent, visitor], i) => {
+        sent.click(lateIds[i] as string, other, at, userAgent, visitor);
+        return capturedClick({
+          id: lateIds[i] as string,
+          link_id: other.id,
+          campaign_id: other.campaign_id,
+          influencer_id: other.influencer_id,
+          clicked_at: at,
+          user_agent: userAgent,
+          visitor_hash: visitor.repeat(64),
+        });
+      }),
+    ),
+  ]);
+  expect(result.explicitAcks).toHaveLength(1);
   await waitForClicks(link.id, 4);
-  await waitForClicks(other.id, 1);
+  await waitForClicks(other.id, 1 + late.length);
   const checkout = (await createKey("checkout")).key;
-  const clickId = new URL(
-    (await follow(link.slug, { headers: { "User-Agent": PHONE } })).headers.get("Location") as string,
-  ).searchParams.get("sl_cid");
+  const clickId = await redirect(link, null, PHONE);
   await waitForClicks(link.id, 5);
+  const post = async (path: string, body: Record<string, unknown>) => {
+    const res = await api("POST", path, { key: checkout, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
+  const now = Date.now();
   const orderId = unique("ord");
-  await api("POST", "/conversions", {
-    key: checkout,
-    body: {
-      type: "sale",
-      customer_id: "c1",
-      click_id: clickId,
-      order_id: orderId,
-      amount: 4000,
-      currency: "EUR",
-    },
+  await post("/conversions", {
+    type: "sale",
+    customer_id: "c1",
+    click_id: clickId,
+    order_id: orderId,
+    amount: 4000,
+    currency: "EUR",
+    occurred_at: new Date(now).toISOString(),
   });
+  sent.saleByClick(orderId, clickId, 4000, now);
   const leadCustomer = unique("lead");
-  await api("POST", "/conversions", {
-    key: checkout,
-    body: { type: "lead", customer_id: leadCustomer, click_id: clickId },
+  await post("/conversions", {
+    type: "lead",
+    customer_id: leadCustomer,
+    click_id: clickId,
+    occurred_at: new Date(now).toISOString(),
   });
-  await api("POST", "/refunds", {
-    key: checkout,
-    body: { order_id: orderId, refund_id: `${orderId}-r`, amount: 1500 },
+  sent.leadByClick(leadCustomer, clickId, now);
+  await post("/refunds", {
+    order_id: orderId,
+    refund_id: `${orderId}-r`,
+    amount: 1500,
+    occurred_at: new Date(now).toISOString(),
   });
-  return { link, other, checkout, leadCustomer };
+  sent.refund(orderId, 1500, now);
+  // At the day's edge: a sale in its last millisecond by the click half an hour before, and its
+  // refund in the next day's first.
+  const edgeOrder = unique("ord");
+  await post("/conversions", {
+    type: "sale",
+    customer_id: unique("c"),
+    click_id: lateIds[0],
+    order_id: edgeOrder,
+    amount: 700,
+    currency: "EUR",
+    occurred_at: new Date(midnight - 1).toISOString(),
+  });
+  sent.saleByClick(edgeOrder, lateIds[0] as string, 700, midnight - 1);
+  await post("/refunds", {
+    order_id: edgeOrder,
+    refund_id: `${edgeOrder}-r`,
+    amount: 100,
+    occurred_at: new Date(midnight).toISOString(),
+  });
+  sent.refund(edgeOrder, 100, midnight);
+  return { link, other, checkout, leadCustomer, sent, today: new Date(now).toISOString().slice(0, 10) };
 }
 
 describe("rollup", () => {
   it("equals a recomputation from the raw events, however the work is split into runs", async () => {
-    const { link } = await someTraffic();
+    const { link, sent, today } = await someTraffic();
     // Tiny chunks and runs, so the events are split across many runs and chunks.
     let report = await runRollup(env.DB, Date.now, { chunkRows: 2, maxChunks: 1 });
     let runs = 1;
@@ -63,9 +137,9 @@ describe("rollup", () => {
       runs += 1;
     }
     expect(runs).toBeGreaterThan(2);
-    const expected = await fromRawEvents(link.campaign_id);
+    const expected = sent.figures();
     expect(await rolledUp(link.campaign_id)).toEqual(expected);
-    const linkRow = expected.find((r) => r.link_id === link.id);
+    const linkRow = expected.find((r) => r.link_id === link.id && r.day === today);
     // Humans: two visits of one visitor, one of a second, one without an address (a third).
     expect(linkRow).toMatchObject({
       clicks: 4,
@@ -96,7 +170,7 @@ describe("rollup", () => {
   });
 
   it("adds late events to the day they happened, and refuses a chunk another run already took", async () => {
-    const { link, checkout, leadCustomer } = await someTraffic();
+    const { link, checkout, leadCustomer, sent } = await someTraffic();
     await runRollup(env.DB, Date.now);
     // A sale reported late, dated three days back (by the customer whose lead came by the link).
     const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
@@ -112,12 +186,14 @@ describe("rollup", () => {
       },
     });
     expect(late.status, JSON.stringify(late.body)).toBe(201);
+    sent.saleByCustomer(late.body.order_id, leadCustomer, 999, threeDaysAgo.getTime());
     // An overlapping run that read an old watermark: its chunk is refused, nothing is added.
     await expect(rollUpChunk(env.DB, sourceNamed("conversions"), 0, 1_000_000, Date.now())).rejects.toThrow();
     await runRollup(env.DB, Date.now);
     const rows = await rolledUp(link.campaign_id);
-    expect(rows).toEqual(await fromRawEvents(link.campaign_id));
-    expect(rows.find((r) => r.day === threeDaysAgo.toISOString().slice(0, 10))).toMatchObject({
+    expect(rows).toEqual(sent.figures());
+    const lateDay = threeDaysAgo.toISOString().slice(0, 10);
+    expect(rows.find((r) => r.day === lateDay && r.link_id === link.id)).toMatchObject({
       conversions: 1,
       revenue: 999,
     });

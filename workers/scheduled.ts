@@ -1,11 +1,13 @@
+import { DEFAULT_REHASH_OPTIONS, rehashStoredEmails } from "../src/customers/rehash-emails";
 import { runScheduledTasks, type ScheduledTask } from "../src/jobs/scheduled-jobs";
 import { DEFAULT_RETENTION_BATCHES, pruneRolledUpClicks, retentionDaysFrom } from "../src/rollup/retention";
 import { runRollup } from "../src/rollup/rollup";
 import { systemClock } from "../src/time";
+import { signingSecret } from "./lib/secrets";
 
 // The tasks each cron tick runs, in order; each one's report is kept in job_runs. Retention comes
 // after the rollup, so what the rollup just read can go in the same tick.
-export const scheduledTasks = (env: Pick<Env, "CLICK_RETENTION_DAYS">): ScheduledTask[] => [
+export const scheduledTasks = (env: Env): ScheduledTask[] => [
   {
     name: "rollup",
     run: async (d1, run) => ({
@@ -19,6 +21,13 @@ export const scheduledTasks = (env: Pick<Env, "CLICK_RETENTION_DAYS">): Schedule
         retentionDays: retentionDaysFrom(env.CLICK_RETENTION_DAYS),
         ...DEFAULT_RETENTION_BATCHES,
       })),
+    }),
+  },
+  {
+    // Emails stored before they were hashed (see rehash-emails.ts).
+    name: "customer_emails",
+    run: async (d1, _run, previous) => ({
+      ...(await rehashStoredEmails(d1, signingSecret(env), DEFAULT_REHASH_OPTIONS, previous)),
     }),
   },
 ];

@@ -11,7 +11,11 @@ import { type Clock, toIso } from "../time";
 
 export type ConversionInput = {
   type: "lead" | "sale";
+  // As stored (see storedCustomerId): an email arrives here already hashed.
   customerId: string;
+  // The identifier as the request sent it, when that was an email: only to recognise a replay of
+  // a request recorded before emails were hashed (its request hash holds the email). Never stored.
+  customerIdAsSent?: string | undefined;
   clickId?: string | undefined;
   orderId?: string | undefined;
   amount?: number | undefined;
@@ -107,12 +111,12 @@ async function byCustomer(db: Db, customerId: string): Promise<Attributed | null
   };
 }
 
-function requestHash(input: ConversionInput): string {
+function requestHash(input: ConversionInput, customerId = input.customerId): string {
   return sha256Hex(
     JSON.stringify([
       "conversion",
       input.type,
-      input.customerId,
+      customerId,
       input.clickId ?? null,
       input.orderId ?? null,
       input.amount ?? null,
@@ -158,8 +162,8 @@ async function findExisting(db: Db, input: ConversionInput, source: string, camp
 // An existing record answers the request (200) when it is the same request, when it is a lead
 // (a customer is a lead once per campaign), or when a promo code already claimed the order
 // (a code's attribution wins). Anything else is a conflicting order.
-function answerExisting(existing: ConversionRow, hash: string) {
-  if (existing.requestHash === hash || existing.type === "lead" || existing.attribution === "code") {
+function answerExisting(existing: ConversionRow, hashes: string[]) {
+  if (hashes.includes(existing.requestHash) || existing.type === "lead" || existing.attribution === "code") {
     return { status: 200 as const, body: serializeConversion(existing) };
   }
   throw new ApiError(
@@ -182,11 +186,12 @@ export async function recordConversion(
       ? null
       : { id: input.clickId, ...verifiedClickId(signingSecret, input.clickId) };
   const hash = requestHash(input);
+  const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
   const now = clock();
   const at = input.occurredAt?.getTime() ?? now;
 
   const earlyExisting = await findExisting(db, input, by.source, null);
-  if (earlyExisting) return answerExisting(earlyExisting, hash);
+  if (earlyExisting) return answerExisting(earlyExisting, hashes);
 
   const attributed =
     (click ? await byClick(db, click, at) : null) ?? (await byCustomer(db, input.customerId));
@@ -199,7 +204,7 @@ export async function recordConversion(
   // A lead is known by its campaign, which attribution has just told.
   if (input.type === "lead") {
     const existing = await findExisting(db, input, by.source, attributed.campaignId);
-    if (existing) return answerExisting(existing, hash);
+    if (existing) return answerExisting(existing, hashes);
   }
 
   let currency: string | null = null;
@@ -246,5 +251,5 @@ export async function recordConversion(
     events({ type: "conversion", v: 1, record: body });
     return { status: 201 as const, body };
   }
-  return answerExisting(stored, hash);
+  return answerExisting(stored, hashes);
 }

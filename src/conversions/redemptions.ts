@@ -17,7 +17,9 @@ export type RedemptionInput = {
   orderId: string;
   amount: number;
   currency: string;
+  // As stored, and as sent when that was an email: see ConversionInput.
   customerId?: string | undefined;
+  customerIdAsSent?: string | undefined;
   clickId?: string | undefined;
   occurredAt?: Date | undefined;
 };
@@ -69,7 +71,7 @@ export function serializeRedemption(row: ConversionRow) {
 }
 
 // The same request always hashes the same: the replay check compares these.
-function requestHash(input: RedemptionInput): string {
+function requestHash(input: RedemptionInput, customerId = input.customerId): string {
   return sha256Hex(
     JSON.stringify([
       "redemption",
@@ -77,15 +79,15 @@ function requestHash(input: RedemptionInput): string {
       input.orderId,
       input.amount,
       input.currency.toUpperCase(),
-      input.customerId ?? null,
+      customerId ?? null,
       input.clickId ?? null,
       input.occurredAt?.toISOString() ?? null,
     ]),
   );
 }
 
-function replayOrConflict(existing: ConversionRow, hash: string) {
-  if (existing.requestHash === hash && existing.attribution === "code") {
+function replayOrConflict(existing: ConversionRow, hashes: string[]) {
+  if (hashes.includes(existing.requestHash) && existing.attribution === "code") {
     return { status: 200 as const, body: serializeRedemption(existing) };
   }
   throw new ApiError(
@@ -145,6 +147,7 @@ export async function redeem(
 ) {
   const { keyId } = by;
   const hash = requestHash(input);
+  const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
   const now = clock();
   const failures = { bucket: redemptionAttempts.customerBucket, createdAt: redemptionAttempts.createdAt };
   const [[existing], [found], byCustomer, byClient] = await db.batch([
@@ -168,7 +171,7 @@ export async function redeem(
   // Before anything else about the request, so the answer is the same whatever the code.
   const wait = secondsBlocked(BUYER_THROTTLE, [...byCustomer, ...byClient], now);
   if (wait !== null) throw rateLimited("Too many refused redemptions from this buyer.", wait);
-  if (existing) return replayOrConflict(existing, hash);
+  if (existing) return replayOrConflict(existing, hashes);
 
   const refusal = (code: ErrorCode) => refuse(db, code, input, keyId, clock, buyer);
   // The code attributes the order, but a click id stored with it must be one the redirect issued.
@@ -253,6 +256,6 @@ export async function redeem(
   }
   const [stored] = await findOrder(db, by.source, input.orderId);
   // Another request recorded this order first, or the code ran out in the meantime.
-  if (stored) return replayOrConflict(stored, hash);
+  if (stored) return replayOrConflict(stored, hashes);
   return refusal("code_exhausted");
 }

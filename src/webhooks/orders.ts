@@ -13,7 +13,9 @@ export type ShopOrder = {
   orderId: string;
   amount: number;
   currency: string;
+  // As stored, and as sent when that was an email (see customerFields).
   customerId: string;
+  customerIdAsSent: string | undefined;
   clickId: string | undefined;
   occurredAt: Date | undefined;
   codes: string[];

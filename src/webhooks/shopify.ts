@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Recorder } from "../auth/api-keys";
 import { recordShopRefund } from "../conversions/pending-refunds";
+import { customerFields } from "../customers/customer-id";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { decimalToMinor } from "../money";
@@ -83,6 +84,7 @@ export async function handleShopifyWebhook(
   topic: string,
   payload: unknown,
   clock: Clock,
+  // Verifies click ids and keys the hash of customers' emails.
   signingSecret: string,
   events: EventSink,
 ) {
@@ -99,7 +101,7 @@ export async function handleShopifyWebhook(
         orderId,
         amount,
         currency: o.currency,
-        customerId: o.customer ? String(o.customer.id) : (o.email ?? orderId),
+        ...customerFields(o.customer ? String(o.customer.id) : (o.email ?? orderId), signingSecret),
         clickId: clickIdOf(o),
         occurredAt: dateOf(o.processed_at ?? o.created_at),
         // Every code, in order: the first may be a shop-wide one and an influencer's come after.

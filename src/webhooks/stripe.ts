@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Recorder } from "../auth/api-keys";
 import { recordShopRefund } from "../conversions/pending-refunds";
+import { customerFields } from "../customers/customer-id";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { MAX_FIGURE } from "../money";
@@ -100,7 +101,7 @@ async function completedSession(
       orderId: idOf(s.payment_intent) ?? s.id,
       amount: s.amount_total,
       currency: s.currency,
-      customerId: idOf(s.customer) ?? s.customer_details?.email ?? s.id,
+      ...customerFields(idOf(s.customer) ?? s.customer_details?.email ?? s.id, signingSecret),
       clickId: s.client_reference_id ?? undefined,
       occurredAt: s.created ? new Date(s.created * 1000) : undefined,
       codes: code ? [code] : [],
@@ -146,6 +147,7 @@ export async function handleStripeEvent(
   db: Db,
   event: z.infer<typeof stripeEventSchema>,
   clock: Clock,
+  // Verifies click ids and keys the hash of customers' emails.
   signingSecret: string,
   events: EventSink,
 ) {

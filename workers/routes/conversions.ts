@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
 import { recordConversion } from "../../src/conversions/conversions";
+import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -44,7 +45,7 @@ const externalId = z.string().trim().min(1).max(200);
 const conversionBody = z
   .object({
     type: z.enum(["lead", "sale"]),
-    customer_id: externalId,
+    customer_id: externalId.openapi({ description: CUSTOMER_ID }),
     click_id: externalId.optional().openapi({
       description:
         "The sl_cid the visitor arrived with, as the redirect issued it (signed; see invalid_click_id).",
@@ -93,7 +94,7 @@ export const conversionsRouter = createRouter().openapi(
       c.get("db"),
       {
         type: body.type,
-        customerId: body.customer_id,
+        ...customerFields(body.customer_id, signingSecret(c.env)),
         clickId: body.click_id,
         orderId: body.order_id,
         amount: body.amount,

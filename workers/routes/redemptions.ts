@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
 import { BUYER_THROTTLE, buyerOf, redeem } from "../../src/conversions/redemptions";
+import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -47,7 +48,7 @@ const redemptionBody = z
     order_id: externalId,
     amount: money.openapi({ description: "Order amount in minor units." }),
     currency,
-    customer_id: externalId.optional(),
+    customer_id: externalId.optional().openapi({ description: CUSTOMER_ID }),
     click_id: externalId.optional().openapi({
       description:
         "The sl_cid the visitor arrived with, kept with the order; one the redirect did not issue is 422.",
@@ -100,8 +101,10 @@ export const redemptionsRouter = createRouter().openapi(
   async (c) => {
     const { client_ip, ...body } = c.req.valid("json");
     const principal = c.get("principal");
-    // The address goes no further than its keyed hash.
-    const buyer = buyerOf(signingSecret(c.env), principal.keyId, body.customer_id, client_ip);
+    const secret = signingSecret(c.env);
+    const customer = customerFields(body.customer_id, secret);
+    // The address goes no further than its keyed hash; an email counts as one buyer however spelt.
+    const buyer = buyerOf(secret, principal.keyId, customer.customerId, client_ip);
     const result = await redeem(
       c.get("db"),
       {
@@ -109,13 +112,13 @@ export const redemptionsRouter = createRouter().openapi(
         orderId: body.order_id,
         amount: body.amount,
         currency: body.currency,
-        customerId: body.customer_id,
+        ...customer,
         clickId: body.click_id,
         occurredAt: body.occurred_at,
       },
       recorderOf(principal),
       systemClock,
-      signingSecret(c.env),
+      secret,
       queueEvents(c.env, c.executionCtx),
       buyer,
     );
