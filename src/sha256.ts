@@ -1,9 +1,9 @@
 // SHA-256 (FIPS 180-4) in plain JavaScript, for the short texts hashed on the redirect's path.
 // Why not node:crypto: in workerd its createHash goes through Node's Buffer and stream layers
-// around the native hash, and for a ~250-byte text those layers cost twice what this whole
-// function does (measured inside workerd: 5 µs against 2.5 µs a hash). crypto.subtle.digest is
-// native but asynchronous, and its promise made it slower still (6.5 µs). Checked against
-// node:crypto in test/units.test.ts, on random texts of every length around the block edges.
+// around the native hash, and for a text of a few hundred bytes those layers cost more than this
+// whole function does. crypto.subtle.digest is native but asynchronous, and its promise made it
+// slower still (docs/performance.md has the figures). Checked against node:crypto in the tests,
+// on random texts of every length around the block edges.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,

@@ -1,3 +1,5 @@
+export const DAY_MS = 86_400_000;
+
 // A clock is passed in wherever "now" matters, so tests and the scheduled worker can fix it.
 export type Clock = () => number;
 export const systemClock: Clock = () => Date.now();

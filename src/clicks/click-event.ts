@@ -61,14 +61,15 @@ export function checkClick(value: unknown): { click: CapturedClick } | { problem
 
 // One queue message carries the clicks an isolate captured in a short window (see ClickBuffer):
 // Queues bill three operations per message, so batching at the source divides that cost, and
-// locally each message costs the shared thread the broker's and the consumer's work (about 2 µs a
-// click at 100 a message). 200 is one 50 ms window of an isolate answering 4,000 clicks/s. The
+// locally each message costs the shared thread the broker's and the consumer's work, which fuller
+// messages share (docs/performance.md). 200 is one 50 ms window of an isolate answering 4,000
+// clicks/s. The
 // consumer takes messages up to the same size: on a live deployment a larger size must reach the
 // consumer (a deploy) before the redirect sends it, or the old consumer sets such messages aside.
 export const MAX_CLICKS_PER_MESSAGE = 200;
 // Each message's clicks are validated one by one (checkClick), so one malformed click cannot take
 // its neighbours down with it. So the envelope only checks that the lists are arrays: z.array
-// would walk every element once more (measured: about 1.5 µs a click in the consumer).
+// would walk every element once more, a cost per click in the consumer.
 const list = (min: number, max: number) =>
   z.custom<unknown[]>((v) => Array.isArray(v) && v.length >= min && v.length <= max, {
     message: `expected an array of ${min} to ${max} items`,

@@ -4,7 +4,7 @@ import type { ClickRow } from "./click-event";
 // D1 allows at most 100 bound parameters per statement, so a multi-row VALUES insert of 16
 // columns would take 6 rows a statement. Instead a chunk of clicks is bound as ONE JSON text and
 // unpacked with json_each: one statement per chunk. Each click is a positional array (SQLite
-// reads `value ->> 3` faster than `value ->> 'key'`: measured 7.6 against 12 µs a click). Chunks
+// reads `value ->> 3` faster than `value ->> 'key'`; see docs/performance.md). Chunks
 // stay well under D1's 2 MB value limit (a click is about 300 bytes of JSON).
 const CLICKS_PER_STATEMENT = 1000;
 
@@ -28,7 +28,7 @@ const COLUMNS = [
 
 // json_each hands each element over as JSON text, rebuilt every time `value` is read: reading it
 // once per column rebuilt it 15 times a click. The MATERIALIZED CTE reads it once, and SQLite's
-// JSON parse cache serves every `v ->> i` from one parse (bench:d1-writer: 27.5 -> 22 µs a click).
+// JSON parse cache serves every `v ->> i` from one parse (measured with bench:d1-writer).
 //
 // Unique clicks need no statement of their own: each inserted human click claims its (link, day,
 // visitor) in click_uniques through the clicks_claim_unique trigger (migration 0011). A replayed

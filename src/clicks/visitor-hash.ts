@@ -1,8 +1,6 @@
 import { hmacSha256Hex } from "../crypto";
 import { type Sha256State, sha256Block, sha256HexJs } from "../sha256";
-import { utcDay } from "../time";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, utcDay } from "../time";
 
 // The salt is derived from a secret and the UTC day, so it rotates daily without any stored
 // state, every isolate agrees on it, and yesterday's hashes cannot be linked to today's. It is

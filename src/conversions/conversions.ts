@@ -7,7 +7,7 @@ import type { Db } from "../db";
 import { ApiError } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
-import { type Clock, toIso } from "../time";
+import { type Clock, DAY_MS, toIso } from "../time";
 
 export type ConversionInput = {
   type: "lead" | "sale";
@@ -45,7 +45,6 @@ export function serializeConversion(row: ConversionRow) {
   };
 }
 
-const DAY_MS = 86_400_000;
 // A click id may say it is a little in the future of the conversion: clocks of the shop and of
 // Cloudflare's edge are not the same clock.
 const CLOCK_SKEW_MS = 5 * 60_000;

@@ -4,13 +4,13 @@ import type { Recorder } from "../auth/api-keys";
 import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { log } from "../log";
-import type { Clock } from "../time";
+import { type Clock, DAY_MS } from "../time";
 import { type RefundInput, type RefundResult, recordRefund } from "./refunds";
 
 // A shop may deliver a refund before its order (webhooks have no order among them, and an order
 // may wait for payment). Such a refund is kept this long and counted once when the order arrives.
 export const PENDING_REFUND_DAYS = 30;
-const PENDING_REFUND_MS = PENDING_REFUND_DAYS * 86_400_000;
+const PENDING_REFUND_MS = PENDING_REFUND_DAYS * DAY_MS;
 
 export type ShopRefundResult = RefundResult | { outcome: "kept_until_order" };
 

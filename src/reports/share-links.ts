@@ -5,9 +5,8 @@ import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { ApiError, notFound } from "../errors";
 import { newId, randomAlphanumeric } from "../ids";
-import type { Clock } from "../time";
+import { type Clock, DAY_MS } from "../time";
 
-const DAY_MS = 86_400_000;
 // A shared report lasts a week unless the marketer says otherwise, and never more than 90 days:
 // a forgotten link should stop working on its own.
 export const SHARE_LINK_DEFAULT_DAYS = 7;

@@ -1,6 +1,6 @@
 import { MAX_ATTRIBUTION_WINDOW_DAYS } from "../campaigns/campaigns";
 import { log } from "../log";
-import { type Clock, utcDay } from "../time";
+import { type Clock, DAY_MS, utcDay } from "../time";
 import { SOURCES } from "./rollup";
 
 // Raw click rows are kept for a while (for raw-click reads and re-checks) and then pruned. Only
@@ -17,7 +17,6 @@ import { SOURCES } from "./rollup";
 // Attribution itself does not need the row: a click id carries its link and time (click-id.ts).
 export const DEFAULT_RETENTION_DAYS = 400;
 export const MIN_RETENTION_DAYS = MAX_ATTRIBUTION_WINDOW_DAYS + 1;
-const DAY_MS = 86_400_000;
 
 // A bad value is refused rather than replaced: the retention task fails with this message in
 // job_runs and the logs, nothing is deleted, and the rollup (an earlier task) still runs.

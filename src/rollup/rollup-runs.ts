@@ -1,7 +1,7 @@
 import { type RollupRunStatus, type RollupTrigger, rollupRuns } from "../../schema";
 import type { Db } from "../db";
 import { type Page, type PageResult, pageQuery, toPage } from "../pagination";
-import { toIso } from "../time";
+import { DAY_MS, toIso } from "../time";
 import type { LeaseHeld } from "./rollup-lease";
 
 // rows: events read (the span of rowids read; rows deleted in the meantime would leave gaps, so it
@@ -47,7 +47,7 @@ export async function recordRunStart(
 }
 
 // Runs are kept this long (the cron alone makes 288 a day), pruned as each run ends.
-export const RUNS_KEPT_MS = 30 * 86_400_000;
+export const RUNS_KEPT_MS = 30 * DAY_MS;
 
 export async function recordRunEnd(d1: D1Database, report: RollupReport) {
   const detail: Detail = {

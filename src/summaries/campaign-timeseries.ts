@@ -3,7 +3,7 @@ import type { Db } from "../db";
 import { ApiError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
-import { type Clock, utcDay } from "../time";
+import { type Clock, DAY_MS, utcDay } from "../time";
 import {
   addSums,
   checkPeriod,
@@ -18,7 +18,6 @@ import {
 } from "./figures";
 
 export const MAX_TIMESERIES_DAYS = 366;
-const DAY_MS = 86_400_000;
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;

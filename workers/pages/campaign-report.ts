@@ -4,7 +4,7 @@ import { isMetricField, type MetricField } from "../../src/metrics/metric-fields
 import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary, type Period } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
-import { systemClock } from "../../src/time";
+import { DAY_MS, systemClock } from "../../src/time";
 import type { CampaignReport } from "./campaign-page";
 
 export function sortField(value: string | undefined): MetricField {
@@ -14,7 +14,6 @@ export function sortField(value: string | undefined): MetricField {
 // The periods a page offers (?days=): the last 7, 30 or 90 UTC days including today, else all.
 export const PERIOD_DAYS = [7, 30, 90] as const;
 export type PeriodDays = (typeof PERIOD_DAYS)[number];
-const DAY_MS = 86_400_000;
 
 export function periodDays(value: string | undefined): PeriodDays | null {
   return PERIOD_DAYS.find((days) => String(days) === value) ?? null;
