@@ -59,7 +59,7 @@ export async function recordOrder(
   try {
     outcome = await attributeOrder(db, order, by, clock, signingSecret, events);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    if (!(error instanceof ApiError) || error.code === "internal_error") throw error;
     outcome = error;
   }
   await recordPendingRefunds(db, by.source, order.orderId, clock, events);

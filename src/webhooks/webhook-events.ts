@@ -27,7 +27,7 @@ export async function handleOnce(
   try {
     outcome = await handle();
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    if (!(error instanceof ApiError) || error.code === "internal_error") throw error;
     outcome = error.code;
   }
   await db

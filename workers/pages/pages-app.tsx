@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../src/errors";
 import { errorMessage, log } from "../../src/log";
+import { statusOf } from "../lib/errors";
 import { csrfProtection, type PageEnv, pageContext, renderMessage } from "../lib/page-context";
 import { dashboardRoutes } from "./dashboard-routes";
 import { portalRoutes } from "./portal-routes";
@@ -28,10 +29,11 @@ export function createPagesApp() {
   // domain refuses from the address (a made-up ?cursor=) is a 4xx page, never a 500.
   pages.onError((error, c) => {
     const ui = c.get("ui");
-    if (error instanceof ApiError && error.status < 500 && ui) {
-      const title = error.status === 404 ? ui.t.notFoundTitle : ui.t.badAddressTitle;
+    const status = error instanceof ApiError ? statusOf(error) : 500;
+    if (error instanceof ApiError && status < 500 && ui) {
+      const title = status === 404 ? ui.t.notFoundTitle : ui.t.badAddressTitle;
       if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
-      return renderMessage(c, error.status, title, error.message);
+      return renderMessage(c, status, title, error.message);
     }
     // The route, not the path: a shared report's path is its token.
     log.error("page_failed", { method: c.req.method, route: c.req.routePath, error: errorMessage(error) });
