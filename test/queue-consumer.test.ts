@@ -315,8 +315,8 @@ describe("event sink", () => {
     expect(over).toMatchObject({ outcome: "refused", code: "refund_exceeds_order" });
     expect(refund.outcome).toBe("recorded");
     expect(seen).toEqual([
-      { type: "conversion", id: first.body.id },
-      { type: "refund", id: refund.outcome === "recorded" ? refund.refund.id : null },
+      { type: "conversion", id: first.outcome === "recorded" ? first.record.id : null },
+      { type: "refund", id: refund.outcome === "recorded" ? refund.record.id : null },
     ]);
   });
 });

@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { recordConversion } from "../src/conversions/conversions";
+import { redeem } from "../src/conversions/redemptions";
+import { createDb } from "../src/db";
 import {
   api,
   createCampaign,
@@ -419,5 +422,39 @@ describe("throttling guesses per buyer", () => {
       const res = await api("POST", "/redemptions", { key: checkout, body: order(code.code, { client_ip }) });
       expectError(res, 422, "validation_failed");
     }
+  });
+});
+
+// The domain answers refusals as results, so that a caller (a shop's webhook walking an order's
+// codes) can decide what comes next without catching anything.
+describe("redeem and recordConversion in the domain", () => {
+  const db = createDb(env.DB);
+  const by = { keyId: "key_domain", source: "domain" };
+
+  it("return refusals as results, and the record with whether this call recorded it", async () => {
+    const { code } = await setup();
+    const sale = { orderId: `ord_${crypto.randomUUID()}`, amount: 1_000, currency: "EUR" };
+    expect(await redeem(db, { ...sale, code: "NOSUCHCODE" }, by, Date.now, env.SIGNING_SECRET)).toEqual({
+      outcome: "refused",
+      code: "code_not_found",
+      message: "No such promo code.",
+    });
+    const first = await redeem(db, { ...sale, code: code.code }, by, Date.now, env.SIGNING_SECRET);
+    expect(first).toMatchObject({ outcome: "recorded", record: { orderId: sale.orderId, code: code.code } });
+    const again = await redeem(db, { ...sale, code: code.code }, by, Date.now, env.SIGNING_SECRET);
+    expect(again).toMatchObject({ outcome: "already_recorded", record: { orderId: sale.orderId } });
+    const other = { ...sale, amount: 2_000, code: code.code };
+    expect(await redeem(db, other, by, Date.now, env.SIGNING_SECRET)).toMatchObject({
+      outcome: "refused",
+      code: "order_conflict",
+    });
+    const lead = { type: "lead" as const, customerId: `cus_${crypto.randomUUID()}` };
+    expect(await recordConversion(db, lead, by, Date.now, env.SIGNING_SECRET)).toMatchObject({
+      outcome: "refused",
+      code: "unattributed",
+    });
+    expect(
+      await recordConversion(db, { ...lead, clickId: "clk_forged" }, by, Date.now, env.SIGNING_SECRET),
+    ).toMatchObject({ outcome: "refused", code: "invalid_click_id" });
   });
 });

@@ -149,15 +149,15 @@ describe("a running total of refunds (Stripe's amount_refunded)", () => {
     const first = await record(orderId, 1_000);
     expect(first).toMatchObject({
       outcome: "recorded",
-      refund: { refund_id: `stripe:${orderId}:1000`, amount: 1_000 },
+      record: { refundId: `stripe:${orderId}:1000`, amount: 1_000 },
     });
     expect(await record(orderId, 1_000)).toEqual({
       outcome: "already_recorded",
-      refund: first.outcome === "recorded" ? first.refund : null,
+      record: first.outcome === "recorded" ? first.record : null,
     });
     expect(await record(orderId, 4_000)).toMatchObject({
       outcome: "recorded",
-      refund: { refund_id: `stripe:${orderId}:4000`, amount: 3_000 },
+      record: { refundId: `stripe:${orderId}:4000`, amount: 3_000 },
     });
     expect(await record(orderId, 2_500)).toEqual({ outcome: "nothing_new" });
     expect(await refunded(orderId)).toEqual({ total: 4_000, n: 2 });
@@ -167,7 +167,7 @@ describe("a running total of refunds (Stripe's amount_refunded)", () => {
     const { orderId } = await orderOf(10_000);
     const totals = [3_000, 1_000, 3_000, 2_000, 6_000, 1_000, 6_000, 4_500];
     const results = await Promise.all(totals.map((total) => record(orderId, total)));
-    const added = results.flatMap((r) => (r.outcome === "recorded" ? [r.refund.amount] : []));
+    const added = results.flatMap((r) => (r.outcome === "recorded" ? [r.record.amount] : []));
     expect(added.reduce((sum, amount) => sum + amount, 0)).toBe(6_000);
     expect(await refunded(orderId)).toMatchObject({ total: 6_000 });
   });
@@ -181,7 +181,7 @@ describe("a running total of refunds (Stripe's amount_refunded)", () => {
     expect(other.status).toBe(201);
     // The running total counts the API's refund of the same order as part of what it holds.
     expect(await record(orderId, 1_100)).toMatchObject({ outcome: "refused", code: "refund_exceeds_order" });
-    expect(await record(orderId, 1_000)).toMatchObject({ outcome: "recorded", refund: { amount: 600 } });
+    expect(await record(orderId, 1_000)).toMatchObject({ outcome: "recorded", record: { amount: 600 } });
     expect(await refunded(orderId)).toEqual({ total: 1_000, n: 2 });
     expect(await record("ord_unknown", 100)).toMatchObject({ outcome: "refused", code: "order_not_found" });
   });

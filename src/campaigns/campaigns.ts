@@ -82,7 +82,7 @@ export async function listCampaigns(db: Db, page: Page) {
   return toPage(rows, page, serializeCampaign);
 }
 
-// One statement: an unknown id updates no row, and that is the 404.
+// One statement: an unknown id updates no row, and that is campaign_not_found.
 export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, clock: Clock) {
   const [row] = await db
     .update(campaigns)

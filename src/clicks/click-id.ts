@@ -1,5 +1,4 @@
 import { constantTimeEqual, hmacSha256Hex } from "../crypto";
-import { ApiError } from "../errors";
 import { randomAlphanumeric } from "../ids";
 import { type HmacSha256Key, hmacSha256HexJs, hmacSha256Key } from "../sha256";
 
@@ -45,13 +44,3 @@ export function verifyClickId(secret: string, clickId: string): { linkId: string
 }
 
 export const INVALID_CLICK_ID_MESSAGE = "This click id was not issued by the redirect, or was changed since.";
-
-// A click id as a client sent it (a checkout, a shop's webhook): what verifyClickId reads from it,
-// or the contract's refusal.
-export function verifiedClickId(secret: string, clickId: string): { linkId: string; clickedAt: number } {
-  const click = verifyClickId(secret, clickId);
-  if (!click) {
-    throw new ApiError("invalid_click_id", INVALID_CLICK_ID_MESSAGE);
-  }
-  return click;
-}

@@ -1,13 +1,13 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { campaigns, conversions, links } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
-import { verifiedClickId } from "../clicks/click-id";
+import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
-import { ApiError } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, DAY_MS, toIso } from "../time";
+import { type RecordResult, refused } from "./results";
 
 export type ConversionInput = {
   type: "lead" | "sale";
@@ -158,17 +158,14 @@ async function findExisting(db: Db, input: ConversionInput, source: string, camp
   return row;
 }
 
-// An existing record answers the request (200) when it is the same request, when it is a lead
-// (a customer is a lead once per campaign), or when a promo code already claimed the order
-// (a code's attribution wins). Anything else is a conflicting order.
-function answerExisting(existing: ConversionRow, hashes: string[]) {
+// An existing record answers the request when it is the same request, when it is a lead (a
+// customer is a lead once per campaign), or when a promo code already claimed the order (a code's
+// attribution wins). Anything else is a conflicting order.
+function answerExisting(existing: ConversionRow, hashes: string[]): RecordResult<ConversionRow> {
   if (hashes.includes(existing.requestHash) || existing.type === "lead" || existing.attribution === "code") {
-    return { status: 200 as const, body: serializeConversion(existing) };
+    return { outcome: "already_recorded", record: existing };
   }
-  throw new ApiError(
-    "order_conflict",
-    `Order ${existing.orderId} was already recorded with a different body.`,
-  );
+  return refused("order_conflict", `Order ${existing.orderId} was already recorded with a different body.`);
 }
 
 export async function recordConversion(
@@ -178,12 +175,14 @@ export async function recordConversion(
   clock: Clock,
   signingSecret: string,
   events: EventSink = noEvents,
-) {
+): Promise<RecordResult<ConversionRow>> {
   // Refused before anything is read: an id the redirect did not issue attributes nothing.
-  const click =
-    input.clickId === undefined
-      ? null
-      : { id: input.clickId, ...verifiedClickId(signingSecret, input.clickId) };
+  let click: Click | null = null;
+  if (input.clickId !== undefined) {
+    const verified = verifyClickId(signingSecret, input.clickId);
+    if (!verified) return refused("invalid_click_id", INVALID_CLICK_ID_MESSAGE);
+    click = { id: input.clickId, ...verified };
+  }
   const hash = requestHash(input);
   const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
   const now = clock();
@@ -195,7 +194,7 @@ export async function recordConversion(
   const attributed =
     (click ? await byClick(db, click, at) : null) ?? (await byCustomer(db, input.customerId));
   if (!attributed) {
-    throw new ApiError(
+    return refused(
       "unattributed",
       "Neither the click id (inside the campaign's attribution window) nor an earlier lead of this customer attributes it.",
     );
@@ -210,7 +209,7 @@ export async function recordConversion(
   if (input.type === "sale") {
     currency = input.currency?.toUpperCase() ?? null;
     if (attributed.currency !== currency) {
-      throw new ApiError("currency_mismatch", "The order's currency is not the campaign's.");
+      return refused("currency_mismatch", "The order's currency is not the campaign's.");
     }
   }
 
@@ -246,9 +245,8 @@ export async function recordConversion(
   const [, [stored]] = await db.batch([insert, readBack]);
   if (!stored) throw new Error("conversion vanished after insert");
   if (stored.id === id) {
-    const body = serializeConversion(stored);
-    events({ type: "conversion", v: 1, record: body });
-    return { status: 201 as const, body };
+    events({ type: "conversion", v: 1, record: serializeConversion(stored) });
+    return { outcome: "recorded", record: stored };
   }
   return answerExisting(stored, hashes);
 }

@@ -5,12 +5,13 @@ import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { normaliseCode } from "../codes/promo-codes";
 import { hmacSha256Hex, sha256Hex } from "../crypto";
 import type { Db } from "../db";
-import { ApiError, type ErrorCode } from "../errors";
+import type { ErrorCode } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
 import { type Clock, toIso } from "../time";
 import { findOrder } from "./conversions";
+import { type RecordResult, type Refused, refused } from "./results";
 
 export type RedemptionInput = {
   code: string;
@@ -27,7 +28,7 @@ export type RedemptionInput = {
 type ConversionRow = typeof conversions.$inferSelect;
 
 // Guessing codes is throttled per buyer, never per shop: a buyer with this many refused
-// redemptions within the window is answered 429 whatever it sends next, so a 429 tells nothing
+// redemptions within the window is refused rate_limited whatever it sends next, so that tells nothing
 // about whether a code exists, while the shop's other buyers are served.
 export const BUYER_THROTTLE: Throttle = { limit: 20, windowMs: 60_000 };
 
@@ -86,14 +87,11 @@ function requestHash(input: RedemptionInput, customerId = input.customerId): str
   );
 }
 
-function replayOrConflict(existing: ConversionRow, hashes: string[]) {
+function replayOrConflict(existing: ConversionRow, hashes: string[]): RecordResult<ConversionRow> {
   if (hashes.includes(existing.requestHash) && existing.attribution === "code") {
-    return { status: 200 as const, body: serializeRedemption(existing) };
+    return { outcome: "already_recorded", record: existing };
   }
-  throw new ApiError(
-    "order_conflict",
-    `Order ${existing.orderId} was already recorded with a different body.`,
-  );
+  return refused("order_conflict", `Order ${existing.orderId} was already recorded with a different body.`);
 }
 
 const REFUSALS: Partial<Record<ErrorCode, string>> = {
@@ -106,7 +104,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
 };
 
 // A refused redemption is kept for fraud review (which key tried which code, and why) and
-// counts against its buyer's throttle, then is answered with the contract's code.
+// counts against its buyer's throttle; the refusal carries the contract's code.
 async function refuse(
   db: Db,
   code: ErrorCode,
@@ -114,7 +112,7 @@ async function refuse(
   keyId: string,
   clock: Clock,
   buyer: Buyer | undefined,
-): Promise<never> {
+): Promise<Refused> {
   await db.insert(redemptionAttempts).values({
     id: newId("att"),
     code: normaliseCode(input.code).slice(0, 64),
@@ -125,7 +123,7 @@ async function refuse(
     clientBucket: buyer?.clientBucket ?? null,
     createdAt: new Date(clock()),
   });
-  throw new ApiError(code, REFUSALS[code] ?? "Refused.");
+  return refused(code, REFUSALS[code] ?? "Refused.");
 }
 
 // Records an order placed with a promo code, exactly once, in two D1 round trips (on Cloudflare
@@ -144,7 +142,7 @@ export async function redeem(
   signingSecret: string,
   events: EventSink = noEvents,
   buyer?: Buyer,
-) {
+): Promise<RecordResult<ConversionRow>> {
   const { keyId } = by;
   const hash = requestHash(input);
   const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
@@ -250,9 +248,8 @@ export async function redeem(
       .bind(row.source, row.orderId),
   ]);
   if (insert?.meta.changes === 1 && recorded?.results[0]?.id === row.id) {
-    const body = serializeRedemption(row);
-    events({ type: "conversion", v: 1, record: body });
-    return { status: 201 as const, body };
+    events({ type: "conversion", v: 1, record: serializeRedemption(row) });
+    return { outcome: "recorded", record: row };
   }
   const [stored] = await findOrder(db, by.source, input.orderId);
   // Another request recorded this order first, or the code ran out in the meantime.

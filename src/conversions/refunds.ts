@@ -3,11 +3,11 @@ import { refunds } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
-import type { ErrorCode } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, toIso } from "../time";
 import { findOrder } from "./conversions";
+import { type RecordResult, refused } from "./results";
 
 export type RefundInput = {
   orderId: string;
@@ -22,14 +22,10 @@ export type RefundInput = {
 };
 
 type RefundRow = typeof refunds.$inferSelect;
-export type RefundBody = ReturnType<typeof serializeRefund>;
 
-// What became of a refund: recorded now, the same refund again, nothing new (a running total that
-// adds nothing), or refused with the contract's code.
-export type RefundResult =
-  | { outcome: "recorded" | "already_recorded"; refund: RefundBody }
-  | { outcome: "nothing_new" }
-  | { outcome: "refused"; code: ErrorCode; message: string };
+// What became of a refund: as of any record (see RecordResult), or nothing new (a running total
+// that adds nothing).
+export type RefundResult = RecordResult<RefundRow> | { outcome: "nothing_new" };
 
 export function serializeRefund(row: RefundRow) {
   return {
@@ -69,13 +65,11 @@ function findByRefundId(db: Db, source: string, refundId: string) {
 }
 
 function replayOrConflict(existing: RefundRow, hash: string): RefundResult {
-  if (existing.requestHash === hash)
-    return { outcome: "already_recorded", refund: serializeRefund(existing) };
-  return {
-    outcome: "refused",
-    code: "refund_conflict",
-    message: `Refund ${existing.refundId} was already recorded with a different body.`,
-  };
+  if (existing.requestHash === hash) return { outcome: "already_recorded", record: existing };
+  return refused(
+    "refund_conflict",
+    `Refund ${existing.refundId} was already recorded with a different body.`,
+  );
 }
 
 // The amount a refund adds, worked out inside the statements that use it: its amount (?7), less,
@@ -106,18 +100,13 @@ export async function recordRefund(
 
   // Every sale has its amount and currency; a lead is not an order that can be refunded.
   if (order?.type !== "sale" || order.amount === null || order.currency === null) {
-    return {
-      outcome: "refused",
-      code: "order_not_found",
-      message: `No order ${input.orderId} has been recorded.`,
-    };
+    return refused("order_not_found", `No order ${input.orderId} has been recorded.`);
   }
   if (input.currency !== undefined && input.currency.toUpperCase() !== order.currency) {
-    return {
-      outcome: "refused",
-      code: "currency_mismatch",
-      message: `The refund is in ${input.currency.toUpperCase()}, its order in ${order.currency}.`,
-    };
+    return refused(
+      "currency_mismatch",
+      `The refund is in ${input.currency.toUpperCase()}, its order in ${order.currency}.`,
+    );
   }
   const now = clock();
   const row: RefundRow = {
@@ -174,18 +163,17 @@ export async function recordRefund(
   ]);
   const holder = recorded?.results[0];
   if (inserted?.meta.changes === 1 && holder?.id === row.id) {
-    const refund = serializeRefund({ ...row, amount: holder.amount });
-    events({ type: "refund", v: 1, record: refund });
-    return { outcome: "recorded", refund };
+    const refund = { ...row, amount: holder.amount };
+    events({ type: "refund", v: 1, record: serializeRefund(refund) });
+    return { outcome: "recorded", record: refund };
   }
   // Another request recorded this refund_id first: answer with its row. Otherwise the refund
   // added nothing, or was refused for going over the order's amount.
   const [stored] = holder ? await findByRefundId(db, by.source, input.refundId) : [];
   if (stored) return replayOrConflict(stored, hash);
   if ((left?.results[0]?.amount ?? 0) <= 0) return { outcome: "nothing_new" };
-  return {
-    outcome: "refused",
-    code: "refund_exceeds_order",
-    message: `Refunds of order ${input.orderId} would exceed its amount of ${order.amount} ${order.currency}.`,
-  };
+  return refused(
+    "refund_exceeds_order",
+    `Refunds of order ${input.orderId} would exceed its amount of ${order.amount} ${order.currency}.`,
+  );
 }

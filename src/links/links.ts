@@ -74,7 +74,7 @@ export async function createLink(db: Db, input: LinkInput, clock: Clock): Promis
   const now = new Date(clock());
 
   // A generated slug may collide (7 nanoid characters: about 1 in 10^12 per pair); try again.
-  // A slug the caller chose is theirs to change, so a collision is a 409.
+  // A slug the caller chose is theirs to change, so a collision is refused (slug_taken).
   const attempts = input.slug === undefined ? GENERATED_SLUG_ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
     const slug = input.slug ?? generateSlug();

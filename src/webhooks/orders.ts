@@ -3,8 +3,9 @@ import { verifyClickId } from "../clicks/click-id";
 import { recordConversion } from "../conversions/conversions";
 import { recordPendingRefunds, type ShopRefundResult } from "../conversions/pending-refunds";
 import { redeem } from "../conversions/redemptions";
+import type { RecordResult } from "../conversions/results";
 import type { Db } from "../db";
-import { ApiError, type ErrorCode } from "../errors";
+import type { ErrorCode } from "../errors";
 import type { EventSink } from "../events/recorded-events";
 import type { Clock } from "../time";
 
@@ -21,12 +22,8 @@ export type ShopOrder = {
   codes: string[];
 };
 
-// What the shop is told about a record: new, or the same order or refund again.
-export const outcomeOf = (result: { status: 200 | 201 }) =>
-  result.status === 201 ? "recorded" : "already_recorded";
-
-// A refund's outcome as the shop is told it: the refusal's code, or what became of it.
-export const refundOutcomeOf = (result: ShopRefundResult) =>
+// What the shop is told about a record or refund: what became of it, or the refusal's code.
+export const outcomeOf = (result: RecordResult<unknown> | ShopRefundResult) =>
   result.outcome === "refused" ? result.code : result.outcome;
 
 // Refusals after which the order's next code, then its click id, may still attribute it: the code
@@ -54,16 +51,9 @@ export async function recordOrder(
   clock: Clock,
   signingSecret: string,
   events: EventSink,
-) {
-  let outcome: string | ApiError;
-  try {
-    outcome = await attributeOrder(db, order, by, clock, signingSecret, events);
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.code === "internal_error") throw error;
-    outcome = error;
-  }
+): Promise<string> {
+  const outcome = await attributeOrder(db, order, by, clock, signingSecret, events);
   await recordPendingRefunds(db, by.source, order.orderId, clock, events);
-  if (outcome instanceof ApiError) throw outcome;
   return outcome;
 }
 
@@ -74,23 +64,17 @@ async function attributeOrder(
   clock: Clock,
   signingSecret: string,
   events: EventSink,
-) {
+): Promise<string> {
   const { codes, clickId: sentClickId, ...rest } = order;
   const invalidClickId = !!sentClickId && !verifyClickId(signingSecret, sentClickId);
   const sale = { ...rest, clickId: sentClickId && !invalidClickId ? sentClickId : undefined };
-  let refusal: ApiError | undefined;
+  let passedOver: ErrorCode | undefined;
   for (const code of codes) {
-    try {
-      return outcomeOf(await redeem(db, { ...sale, code }, by, clock, signingSecret, events));
-    } catch (error) {
-      if (!(error instanceof ApiError) || !PASSED_OVER.has(error.code)) throw error;
-      refusal ??= error;
-    }
+    const result = await redeem(db, { ...sale, code }, by, clock, signingSecret, events);
+    if (result.outcome !== "refused" || !PASSED_OVER.has(result.code)) return outcomeOf(result);
+    passedOver ??= result.code;
   }
   if (invalidClickId) return "invalid_click_id";
-  if (!sale.clickId) {
-    if (refusal) throw refusal;
-    return "unattributed";
-  }
+  if (!sale.clickId) return passedOver ?? "unattributed";
   return outcomeOf(await recordConversion(db, { type: "sale", ...sale }, by, clock, signingSecret, events));
 }

@@ -6,7 +6,7 @@ import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { decimalToMinor } from "../money";
 import { type Clock, storableDate } from "../time";
-import { recordOrder, refundOutcomeOf } from "./orders";
+import { outcomeOf, recordOrder } from "./orders";
 
 export const SHOPIFY_KEY_ID = "webhook:shopify";
 const SHOPIFY: Recorder = { keyId: SHOPIFY_KEY_ID, source: "shopify" };
@@ -140,7 +140,7 @@ export async function handleShopifyWebhook(
       clock,
       events,
     );
-    return refundOutcomeOf(result);
+    return outcomeOf(result);
   }
   return "ignored_topic";
 }

@@ -6,7 +6,7 @@ import type { Db } from "../db";
 import type { EventSink } from "../events/recorded-events";
 import { MAX_FIGURE } from "../money";
 import { type Clock, EARLIEST_MS, LATEST_MS } from "../time";
-import { recordOrder, refundOutcomeOf } from "./orders";
+import { outcomeOf, recordOrder } from "./orders";
 
 export const STRIPE_KEY_ID = "webhook:stripe";
 const STRIPE: Recorder = { keyId: STRIPE_KEY_ID, source: "stripe" };
@@ -140,7 +140,7 @@ async function chargeRefunded(db: Db, object: unknown, clock: Clock, events: Eve
     clock,
     events,
   );
-  return refundOutcomeOf(result);
+  return outcomeOf(result);
 }
 
 export async function handleStripeEvent(

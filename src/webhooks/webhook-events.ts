@@ -1,7 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { webhookEvents } from "../../schema";
 import type { Db } from "../db";
-import { ApiError } from "../errors";
 import { log } from "../log";
 import type { Clock } from "../time";
 
@@ -10,9 +9,9 @@ export type WebhookOutcome = { received: true; duplicate: boolean; outcome: stri
 
 // A delivery is handled once: a replay of a handled event id answers at once. The handling itself
 // goes through the same idempotent paths as the API (order_id, refund_id), so a replay that
-// arrives while the first delivery is still running counts once all the same. Refusals that a
-// retry cannot change (unknown code, unattributed…) are answered 200 with the reason, so the shop
-// stops retrying; a failure of ours throws, answers 5xx, and the provider retries.
+// arrives while the first delivery is still running counts once all the same. A handler returns
+// refusals that a retry cannot change (unknown code, unattributed…) as its outcome, which the shop
+// is told as handled, so it stops retrying; only a failure of ours throws, and the provider retries.
 export async function handleOnce(
   db: Db,
   event: { provider: Provider; id: string; type: string },
@@ -23,13 +22,7 @@ export async function handleOnce(
     where: and(eq(webhookEvents.provider, event.provider), eq(webhookEvents.eventId, event.id)),
   });
   if (seen) return { received: true, duplicate: true, outcome: seen.outcome };
-  let outcome: string;
-  try {
-    outcome = await handle();
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.code === "internal_error") throw error;
-    outcome = error.code;
-  }
+  const outcome = await handle();
   await db
     .insert(webhookEvents)
     .values({

@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { recordConversion } from "../../src/conversions/conversions";
+import { recordConversion, serializeConversion } from "../../src/conversions/conversions";
 import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
+import { recordAnswer } from "../lib/results";
 import {
   bearerSecurity,
   conflictResponse,
@@ -90,22 +91,24 @@ export const conversionsRouter = createRouter().openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const result = await recordConversion(
-      c.get("db"),
-      {
-        type: body.type,
-        ...customerFields(body.customer_id, signingSecret(c.env)),
-        clickId: body.click_id,
-        orderId: body.order_id,
-        amount: body.amount,
-        currency: body.currency,
-        occurredAt: body.occurred_at,
-      },
-      recorderOf(c.get("principal")),
-      systemClock,
-      signingSecret(c.env),
-      queueEvents(c.env, c.executionCtx),
+    const { record, status } = recordAnswer(
+      await recordConversion(
+        c.get("db"),
+        {
+          type: body.type,
+          ...customerFields(body.customer_id, signingSecret(c.env)),
+          clickId: body.click_id,
+          orderId: body.order_id,
+          amount: body.amount,
+          currency: body.currency,
+          occurredAt: body.occurred_at,
+        },
+        recorderOf(c.get("principal")),
+        systemClock,
+        signingSecret(c.env),
+        queueEvents(c.env, c.executionCtx),
+      ),
     );
-    return c.json(result.body, result.status);
+    return c.json(serializeConversion(record), status);
   },
 );

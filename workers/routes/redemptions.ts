@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { BUYER_THROTTLE, buyerOf, redeem } from "../../src/conversions/redemptions";
+import { BUYER_THROTTLE, buyerOf, redeem, serializeRedemption } from "../../src/conversions/redemptions";
 import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
+import { recordAnswer } from "../lib/results";
 import {
   bearerSecurity,
   conflictResponse,
@@ -105,23 +106,25 @@ export const redemptionsRouter = createRouter().openapi(
     const customer = customerFields(body.customer_id, secret);
     // The address goes no further than its keyed hash; an email counts as one buyer however spelt.
     const buyer = buyerOf(secret, principal.keyId, customer.customerId, client_ip);
-    const result = await redeem(
-      c.get("db"),
-      {
-        code: body.code,
-        orderId: body.order_id,
-        amount: body.amount,
-        currency: body.currency,
-        ...customer,
-        clickId: body.click_id,
-        occurredAt: body.occurred_at,
-      },
-      recorderOf(principal),
-      systemClock,
-      secret,
-      queueEvents(c.env, c.executionCtx),
-      buyer,
+    const { record, status } = recordAnswer(
+      await redeem(
+        c.get("db"),
+        {
+          code: body.code,
+          orderId: body.order_id,
+          amount: body.amount,
+          currency: body.currency,
+          ...customer,
+          clickId: body.click_id,
+          occurredAt: body.occurred_at,
+        },
+        recorderOf(principal),
+        systemClock,
+        secret,
+        queueEvents(c.env, c.executionCtx),
+        buyer,
+      ),
     );
-    return c.json(result.body, result.status);
+    return c.json(serializeRedemption(record), status);
   },
 );

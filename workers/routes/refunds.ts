@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { recordRefund } from "../../src/conversions/refunds";
-import { ApiError } from "../../src/errors";
+import { recordRefund, serializeRefund } from "../../src/conversions/refunds";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
+import { recordAnswer } from "../lib/results";
 import {
   bearerSecurity,
   conflictResponse,
@@ -78,9 +78,9 @@ export const refundsRouter = createRouter().openapi(
       systemClock,
       queueEvents(c.env, c.executionCtx),
     );
-    if (result.outcome === "refused") throw new ApiError(result.code, result.message);
     // A refund of the API is never a running total, so it always adds its own amount.
     if (result.outcome === "nothing_new") throw new Error("a refund of no amount reached the insert");
-    return c.json(result.refund, result.outcome === "recorded" ? 201 : 200);
+    const { record, status } = recordAnswer(result);
+    return c.json(serializeRefund(record), status);
   },
 );
