@@ -51,18 +51,22 @@ export function pageQuery(columns: { createdAt: SQLiteColumn; id: SQLiteColumn }
   };
 }
 
-export function toPage<Row extends { createdAt: Date; id: string }, T>(
+export function toPage<Row extends { createdAt: Date; id: string }>(
   rows: Row[],
   page: Page,
-  serialize: (row: Row) => T,
-): PageResult<T> {
+): PageResult<Row> {
   const hasMore = rows.length > page.limit;
   const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
   const last = pageRows.at(-1);
   return {
-    data: pageRows.map(serialize),
+    data: pageRows,
     next_cursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) : null,
   };
+}
+
+// A page of rows as another shape (the API's, a report's), keeping its cursor.
+export function mapPage<Row, T>(page: PageResult<Row>, map: (row: Row) => T): PageResult<T> {
+  return { data: page.data.map(map), next_cursor: page.next_cursor };
 }
 
 // Links and promo codes are listed per campaign, per influencer, or both (and, for influencer

@@ -1,6 +1,8 @@
 import { createExecutionContext, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { conversions, refunds } from "../schema";
 import {
   type CapturedClick,
   type ClicksMessage,
@@ -12,7 +14,8 @@ import { recordConversion } from "../src/conversions/conversions";
 import { recordRefund } from "../src/conversions/refunds";
 import { createDb } from "../src/db";
 import { consumeEvents, retryDelaySeconds } from "../src/events/consume-events";
-import { api, createKey, createLink, follow } from "./helpers";
+import { eventMessage } from "../workers/lib/events";
+import { api, createKey, createLink, follow, saleByClick, unique } from "./helpers";
 import { deliver, clicksMessage as message, queueBatch } from "./queue-helpers";
 
 const DAY = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -474,6 +477,61 @@ describe("packed (v2) click messages", () => {
     expect(JSON.parse(nowhereRow?.body ?? "null")).toMatchObject({
       id: "clk_points_nowhere",
       user_agent: ANDROID_CHROME,
+    });
+  });
+});
+
+// The sink gets rows; the edge serializes them. A message must carry the record exactly as the API
+// answered it, a promo code's order as a redemption.
+describe("recorded-event messages", () => {
+  const db = createDb(env.DB);
+  const conversionRow = async (id: string) =>
+    (await db.select().from(conversions).where(eq(conversions.id, id)))[0] as typeof conversions.$inferSelect;
+  const refundRow = async (id: string) =>
+    (await db.select().from(refunds).where(eq(refunds.id, id)))[0] as typeof refunds.$inferSelect;
+
+  it("carry the conversion, redemption and refund bodies the API answered", async () => {
+    const link = await createLink();
+    const checkout = (await createKey("checkout")).key;
+    const clickId = new URL((await follow(link.slug)).headers.get("Location") as string).searchParams.get(
+      "sl_cid",
+    );
+    const sale = await saleByClick(checkout, clickId, 700);
+    expect(sale.status).toBe(201);
+    const conversion = await conversionRow(sale.body.id);
+    expect(eventMessage({ type: "conversion", record: conversion })).toEqual({
+      type: "conversion",
+      v: 1,
+      record: sale.body,
+    });
+
+    const code = unique("EVT").toUpperCase().replaceAll(".", "").slice(0, 32);
+    const created = await api("POST", "/codes", {
+      body: { code, campaign_id: link.campaign_id, influencer_id: link.influencer_id },
+    });
+    expect(created.status).toBe(201);
+    const redemption = await api("POST", "/redemptions", {
+      key: checkout,
+      body: { code, order_id: unique("o"), amount: 900, currency: "EUR" },
+    });
+    expect(redemption.status).toBe(201);
+    const redeemed = await conversionRow(redemption.body.id);
+    expect(eventMessage({ type: "conversion", record: redeemed })).toEqual({
+      type: "conversion",
+      v: 1,
+      record: redemption.body,
+    });
+
+    const refund = await api("POST", "/refunds", {
+      key: checkout,
+      body: { order_id: redemption.body.order_id, refund_id: unique("r"), amount: 300 },
+    });
+    expect(refund.status).toBe(201);
+    const refunded = await refundRow(refund.body.id);
+    expect(eventMessage({ type: "refund", record: refunded })).toEqual({
+      type: "refund",
+      v: 1,
+      record: refund.body,
     });
   });
 });

@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../errors";
 import { randomAlphanumeric } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 
 // A key reads `swl_<id part>_<secret>`. The id part finds the row in one indexed read; the secret
 // is then checked against its stored SHA-256 in constant time. Secrets are 192 random bits, so a
@@ -117,19 +117,6 @@ export async function authenticate(
   return principal;
 }
 
-export function serializeApiKey(row: ApiKeyRow) {
-  return {
-    id: row.id,
-    name: row.name,
-    scope: row.scope,
-    influencer_id: row.influencerId,
-    source: row.source,
-    prefix: row.prefix,
-    created_at: toIso(row.createdAt) as string,
-    revoked_at: toIso(row.revokedAt),
-  };
-}
-
 export type NewApiKey = {
   scope: KeyScope;
   influencerId?: string | undefined;
@@ -193,7 +180,7 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
     })
     .returning();
   if (!row) throw new Error("insert returned no row");
-  return { ...serializeApiKey(row), key };
+  return { row, key };
 }
 
 export async function listApiKeys(db: Db, page: Page) {
@@ -204,7 +191,7 @@ export async function listApiKeys(db: Db, page: Page) {
     .where(q.after)
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(rows, page, serializeApiKey);
+  return toPage(rows, page);
 }
 
 export async function revokeApiKey(db: Db, id: string, clock: Clock) {
@@ -213,8 +200,8 @@ export async function revokeApiKey(db: Db, id: string, clock: Clock) {
     .set({ revokedAt: new Date(clock()) })
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning();
-  if (row) return serializeApiKey(row);
+  if (row) return row;
   const existing = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, id) });
   if (!existing) throw notFound("key_not_found", "key", id);
-  return serializeApiKey(existing);
+  return existing;
 }

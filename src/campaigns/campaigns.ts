@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 
 // The longest attribution window a campaign may have: a sale by click id can name a click at most
 // this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
@@ -22,25 +22,6 @@ export type CampaignInput = {
   goals?: CampaignGoal[] | undefined;
 };
 export type CampaignPatch = Partial<Omit<CampaignInput, "currency">>;
-
-type CampaignRow = typeof campaigns.$inferSelect;
-
-export function serializeCampaign(row: CampaignRow) {
-  return {
-    id: row.id,
-    name: row.name,
-    objective: row.objective,
-    currency: row.currency,
-    budget: row.budget,
-    starts_at: toIso(row.startsAt),
-    ends_at: toIso(row.endsAt),
-    attribution_window_days: row.attributionWindowDays,
-    emv_cpm: row.emvCpm,
-    goals: row.goals,
-    created_at: toIso(row.createdAt) as string,
-    updated_at: toIso(row.updatedAt) as string,
-  };
-}
 
 export async function createCampaign(db: Db, input: CampaignInput, clock: Clock) {
   const now = new Date(clock());
@@ -79,7 +60,7 @@ export async function listCampaigns(db: Db, page: Page) {
     .where(q.after)
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(rows, page, serializeCampaign);
+  return toPage(rows, page);
 }
 
 // One statement: an unknown id updates no row, and that is campaign_not_found.

@@ -3,7 +3,7 @@ import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { type Page, pageQuery, toPage } from "../pagination";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 import { findCampaign } from "./campaigns";
 
 export type EnrolmentCosts = {
@@ -11,20 +11,6 @@ export type EnrolmentCosts = {
   commissionRate?: number | undefined;
   otherCosts?: number | undefined;
 };
-
-type EnrolmentRow = typeof enrolments.$inferSelect;
-
-export function serializeEnrolment(row: EnrolmentRow) {
-  return {
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    fee: row.fee,
-    commission_rate: row.commissionRate,
-    other_costs: row.otherCosts,
-    created_at: toIso(row.createdAt) as string,
-    updated_at: toIso(row.updatedAt) as string,
-  };
-}
 
 // The campaign and the influencer that an enrolment, a link, a code or a post is for, read in one
 // D1 round trip; a missing campaign is reported before a missing influencer.
@@ -87,6 +73,5 @@ export async function listEnrolments(db: Db, campaignId: string, page: Page) {
   return toPage(
     rows.map((row) => ({ ...row, id: row.influencerId })),
     page,
-    serializeEnrolment,
   );
 }

@@ -5,7 +5,7 @@ import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 
 export const CODE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;
 
@@ -27,22 +27,6 @@ export type PromoCodePatch = {
 };
 
 type PromoCodeRow = typeof promoCodes.$inferSelect;
-
-export function serializePromoCode(row: PromoCodeRow) {
-  return {
-    id: row.id,
-    code: row.code,
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    max_redemptions: row.maxRedemptions,
-    redemptions: row.redemptions,
-    starts_at: toIso(row.startsAt),
-    ends_at: toIso(row.endsAt),
-    active: row.active,
-    created_at: toIso(row.createdAt) as string,
-    updated_at: toIso(row.updatedAt) as string,
-  };
-}
 
 export async function createPromoCode(db: Db, input: PromoCodeInput, clock: Clock): Promise<PromoCodeRow> {
   const code = normaliseCode(input.code);
@@ -93,7 +77,7 @@ export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter) {
     .where(and(q.after, ...ownerConditions(promoCodes, filter)))
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(rows, page, serializePromoCode);
+  return toPage(rows, page);
 }
 
 export async function updatePromoCode(db: Db, id: string, patch: PromoCodePatch, clock: Clock) {

@@ -6,7 +6,7 @@ import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
-import { type Clock, DAY_MS, toIso } from "../time";
+import { type Clock, DAY_MS } from "../time";
 import { type RecordResult, refused } from "./results";
 
 export type ConversionInput = {
@@ -23,27 +23,7 @@ export type ConversionInput = {
   occurredAt?: Date | undefined;
 };
 
-type ConversionRow = typeof conversions.$inferSelect;
-
-export function serializeConversion(row: ConversionRow) {
-  return {
-    id: row.id,
-    type: row.type,
-    source: row.source,
-    order_id: row.orderId,
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    customer_id: row.customerId,
-    click_id: row.clickId,
-    link_id: row.linkId,
-    code: row.code,
-    amount: row.amount,
-    currency: row.currency,
-    attribution: row.attribution,
-    occurred_at: toIso(row.occurredAt) as string,
-    created_at: toIso(row.createdAt) as string,
-  };
-}
+export type ConversionRow = typeof conversions.$inferSelect;
 
 // A click id may say it is a little in the future of the conversion: clocks of the shop and of
 // Cloudflare's edge are not the same clock.
@@ -245,7 +225,7 @@ export async function recordConversion(
   const [, [stored]] = await db.batch([insert, readBack]);
   if (!stored) throw new Error("conversion vanished after insert");
   if (stored.id === id) {
-    events({ type: "conversion", v: 1, record: serializeConversion(stored) });
+    events({ type: "conversion", record: stored });
     return { outcome: "recorded", record: stored };
   }
   return answerExisting(stored, hashes);

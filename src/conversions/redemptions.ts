@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { campaigns, type conversions, promoCodes, redemptionAttempts } from "../../schema";
+import { campaigns, promoCodes, redemptionAttempts } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
 import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { normaliseCode } from "../codes/promo-codes";
@@ -9,8 +9,8 @@ import type { ErrorCode } from "../errors";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
-import { type Clock, toIso } from "../time";
-import { findOrder } from "./conversions";
+import type { Clock } from "../time";
+import { type ConversionRow, findOrder } from "./conversions";
 import { type RecordResult, type Refused, refused } from "./results";
 
 export type RedemptionInput = {
@@ -25,7 +25,24 @@ export type RedemptionInput = {
   occurredAt?: Date | undefined;
 };
 
-type ConversionRow = typeof conversions.$inferSelect;
+// A conversion a promo code recorded: it always has its order, code and money.
+export type RedemptionRow = ConversionRow & {
+  orderId: string;
+  code: string;
+  amount: number;
+  currency: string;
+  attribution: "code";
+};
+
+export function isRedemption(row: ConversionRow): row is RedemptionRow {
+  return (
+    row.attribution === "code" &&
+    row.orderId !== null &&
+    row.code !== null &&
+    row.amount !== null &&
+    row.currency !== null
+  );
+}
 
 // Guessing codes is throttled per buyer, never per shop: a buyer with this many refused
 // redemptions within the window is refused rate_limited whatever it sends next, so that tells nothing
@@ -53,24 +70,6 @@ export function buyerOf(
   return { customerBucket: null, clientBucket: hmacSha256Hex(secret, JSON.stringify(["anonymous", keyId])) };
 }
 
-export function serializeRedemption(row: ConversionRow) {
-  return {
-    id: row.id,
-    source: row.source,
-    order_id: row.orderId as string,
-    code: row.code as string,
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    amount: row.amount as number,
-    currency: row.currency as string,
-    customer_id: row.customerId,
-    click_id: row.clickId,
-    attribution: "code" as const,
-    occurred_at: toIso(row.occurredAt) as string,
-    created_at: toIso(row.createdAt) as string,
-  };
-}
-
 // The same request always hashes the same: the replay check compares these.
 function requestHash(input: RedemptionInput, customerId = input.customerId): string {
   return sha256Hex(
@@ -87,8 +86,8 @@ function requestHash(input: RedemptionInput, customerId = input.customerId): str
   );
 }
 
-function replayOrConflict(existing: ConversionRow, hashes: string[]): RecordResult<ConversionRow> {
-  if (hashes.includes(existing.requestHash) && existing.attribution === "code") {
+function replayOrConflict(existing: ConversionRow, hashes: string[]): RecordResult<RedemptionRow> {
+  if (hashes.includes(existing.requestHash) && isRedemption(existing)) {
     return { outcome: "already_recorded", record: existing };
   }
   return refused("order_conflict", `Order ${existing.orderId} was already recorded with a different body.`);
@@ -142,7 +141,7 @@ export async function redeem(
   signingSecret: string,
   events: EventSink = noEvents,
   buyer?: Buyer,
-): Promise<RecordResult<ConversionRow>> {
+): Promise<RecordResult<RedemptionRow>> {
   const { keyId } = by;
   const hash = requestHash(input);
   const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
@@ -187,7 +186,7 @@ export async function redeem(
     return refusal("code_exhausted");
   }
 
-  const row: ConversionRow = {
+  const row: RedemptionRow = {
     id: newId("red"),
     type: "sale",
     source: by.source,
@@ -248,7 +247,7 @@ export async function redeem(
       .bind(row.source, row.orderId),
   ]);
   if (insert?.meta.changes === 1 && recorded?.results[0]?.id === row.id) {
-    events({ type: "conversion", v: 1, record: serializeRedemption(row) });
+    events({ type: "conversion", record: row });
     return { outcome: "recorded", record: row };
   }
   const [stored] = await findOrder(db, by.source, input.orderId);

@@ -5,7 +5,7 @@ import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 import { findOrder } from "./conversions";
 import { type RecordResult, refused } from "./results";
 
@@ -26,22 +26,6 @@ type RefundRow = typeof refunds.$inferSelect;
 // What became of a refund: as of any record (see RecordResult), or nothing new (a running total
 // that adds nothing).
 export type RefundResult = RecordResult<RefundRow> | { outcome: "nothing_new" };
-
-export function serializeRefund(row: RefundRow) {
-  return {
-    id: row.id,
-    source: row.source,
-    refund_id: row.refundId,
-    order_id: row.orderId,
-    conversion_id: row.conversionId,
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    amount: row.amount,
-    currency: row.currency,
-    occurred_at: toIso(row.occurredAt) as string,
-    created_at: toIso(row.createdAt) as string,
-  };
-}
 
 function requestHash(input: RefundInput): string {
   return sha256Hex(
@@ -164,7 +148,7 @@ export async function recordRefund(
   const holder = recorded?.results[0];
   if (inserted?.meta.changes === 1 && holder?.id === row.id) {
     const refund = { ...row, amount: holder.amount };
-    events({ type: "refund", v: 1, record: serializeRefund(refund) });
+    events({ type: "refund", record: refund });
     return { outcome: "recorded", record: refund };
   }
   // Another request recorded this refund_id first: answer with its row. Otherwise the refund

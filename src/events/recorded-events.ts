@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { conversions, refunds } from "../../schema";
 
 // Published on the EVENTS queue when a conversion or refund is first recorded, so later consumers
 // (the rollup's freshness, outgoing webhooks) can react without polling. They carry the record as
@@ -14,12 +15,11 @@ export const refundRecordedSchema = z.object({
   record: z.object({ id: z.string(), campaign_id: z.string(), influencer_id: z.string() }).loose(),
 });
 
-export type RecordedEvent = {
-  type: "conversion" | "refund";
-  v: 1;
-  record: { id: string; campaign_id: string; influencer_id: string };
-};
+// What services hand their sink: the row just recorded. The edge decides how it travels (the
+// queue, in waitUntil) and serializes it as the API answers it.
+export type RecordedEvent =
+  | { type: "conversion"; record: typeof conversions.$inferSelect }
+  | { type: "refund"; record: typeof refunds.$inferSelect };
 
-// Where services hand their events: the edge decides how they travel (the queue, in waitUntil).
 export type EventSink = (event: RecordedEvent) => void;
 export const noEvents: EventSink = () => {};

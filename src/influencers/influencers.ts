@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 
 export type InfluencerInput = {
   handle: string;
@@ -12,20 +12,6 @@ export type InfluencerInput = {
   name?: string | null | undefined;
   followers?: number | null | undefined;
 };
-
-type InfluencerRow = typeof influencers.$inferSelect;
-
-export function serializeInfluencer(row: InfluencerRow) {
-  return {
-    id: row.id,
-    handle: row.handle,
-    platform: row.platform,
-    name: row.name,
-    followers: row.followers,
-    created_at: toIso(row.createdAt) as string,
-    updated_at: toIso(row.updatedAt) as string,
-  };
-}
 
 // A handle is unique per platform: two rows for one account would split its figures.
 function handleTaken(input: { handle?: string | undefined; platform?: string | undefined }) {
@@ -74,7 +60,7 @@ export async function listInfluencers(db: Db, page: Page, filter: { platform?: P
     .where(and(...where))
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(rows, page, serializeInfluencer);
+  return toPage(rows, page);
 }
 
 export async function updateInfluencer(db: Db, id: string, patch: Partial<InfluencerInput>, clock: Clock) {
@@ -90,18 +76,6 @@ export async function updateInfluencer(db: Db, id: string, patch: Partial<Influe
     if (isUniqueViolation(error)) throw handleTaken({ ...current, ...patch });
     throw error;
   }
-}
-
-type SnapshotRow = typeof followerSnapshots.$inferSelect;
-
-export function serializeFollowerSnapshot(row: SnapshotRow) {
-  return {
-    id: row.id,
-    influencer_id: row.influencerId,
-    count: row.count,
-    captured_at: toIso(row.capturedAt) as string,
-    created_at: toIso(row.createdAt) as string,
-  };
 }
 
 export async function addFollowerSnapshot(
@@ -135,5 +109,5 @@ export async function listFollowerSnapshots(db: Db, influencerId: string, page: 
     .where(and(eq(followerSnapshots.influencerId, influencerId), q.after))
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(rows, page, serializeFollowerSnapshot);
+  return toPage(rows, page);
 }

@@ -5,7 +5,7 @@ import type { Db } from "../db";
 import { ApiError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
-import { type Clock, toIso } from "../time";
+import type { Clock } from "../time";
 import type { RedirectLink } from "./link-cache";
 import { generateSlug, slugProblem } from "./slug";
 import { parseHttpUrl, queryKeys } from "./urls";
@@ -29,24 +29,6 @@ export type LinkPatch = {
 };
 
 type LinkRow = typeof links.$inferSelect;
-
-export function serializeLink(row: LinkRow, shortLinkBase: string) {
-  return {
-    id: row.id,
-    slug: row.slug,
-    short_url: `${shortLinkBase.replace(/\/+$/, "")}/${row.slug}`,
-    url: row.url,
-    destination_url: row.destinationUrl,
-    utm: row.utm,
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    expires_at: toIso(row.expiresAt),
-    expired_url: row.expiredUrl,
-    disabled: row.disabled,
-    created_at: toIso(row.createdAt) as string,
-    updated_at: toIso(row.updatedAt) as string,
-  };
-}
 
 const GENERATED_SLUG_ATTEMPTS = 5;
 
@@ -119,7 +101,7 @@ export async function findLink(db: Db, id: string): Promise<LinkRow> {
   return row;
 }
 
-export async function listLinks(db: Db, page: Page, filter: OwnerFilter, shortLinkBase: string) {
+export async function listLinks(db: Db, page: Page, filter: OwnerFilter) {
   const q = pageQuery(links, page);
   const rows = await db
     .select()
@@ -127,7 +109,7 @@ export async function listLinks(db: Db, page: Page, filter: OwnerFilter, shortLi
     .where(and(q.after, ...ownerConditions(links, filter)))
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(rows, page, (row) => serializeLink(row, shortLinkBase));
+  return toPage(rows, page);
 }
 
 export async function updateLink(db: Db, id: string, patch: LinkPatch, clock: Clock): Promise<LinkRow> {

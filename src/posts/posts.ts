@@ -5,8 +5,16 @@ import type { Db } from "../db";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import { parseHttpUrl } from "../links/urls";
-import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
-import { type Clock, toIso } from "../time";
+import {
+  mapPage,
+  type OwnerFilter,
+  ownerConditions,
+  type Page,
+  type PageResult,
+  pageQuery,
+  toPage,
+} from "../pagination";
+import type { Clock } from "../time";
 
 export type PostInput = {
   campaignId: string;
@@ -30,36 +38,8 @@ export type MetricsInput = Partial<Record<MetricCounter, number>> & { capturedAt
 
 type PostRow = typeof posts.$inferSelect;
 type MetricsRow = typeof postMetrics.$inferSelect;
-
-export function serializeMetrics(row: MetricsRow) {
-  return {
-    id: row.id,
-    post_id: row.postId,
-    captured_at: toIso(row.capturedAt) as string,
-    impressions: row.impressions,
-    reach: row.reach,
-    views: row.views,
-    likes: row.likes,
-    comments: row.comments,
-    shares: row.shares,
-    saves: row.saves,
-    created_at: toIso(row.createdAt) as string,
-  };
-}
-
-export function serializePost(row: PostRow, latest: MetricsRow | null) {
-  return {
-    id: row.id,
-    campaign_id: row.campaignId,
-    influencer_id: row.influencerId,
-    url: row.url,
-    platform: row.platform,
-    published_at: toIso(row.publishedAt),
-    latest_metrics: latest ? serializeMetrics(latest) : null,
-    created_at: toIso(row.createdAt) as string,
-    updated_at: toIso(row.updatedAt) as string,
-  };
-}
+// A post with its latest snapshot of metrics, if any.
+export type PostWithMetrics = { post: PostRow; latest: MetricsRow | null };
 
 // The platform defaults to the influencer's own; posting enrols the influencer like a link does.
 export async function createPost(db: Db, input: PostInput, clock: Clock) {
@@ -84,7 +64,7 @@ export async function createPost(db: Db, input: PostInput, clock: Clock) {
   ]);
   const row = inserted[0];
   if (!row) throw new Error("insert returned no row");
-  return serializePost(row, null);
+  return { post: row, latest: null };
 }
 
 // The latest snapshot of each of these posts, in one query whatever the number of posts (their
@@ -110,12 +90,16 @@ async function findPostRow(db: Db, id: string): Promise<PostRow> {
   return row;
 }
 
-export async function findPost(db: Db, id: string) {
-  const row = await findPostRow(db, id);
-  return serializePost(row, (await latestMetrics(db, [id])).get(id) ?? null);
+export async function findPost(db: Db, id: string): Promise<PostWithMetrics> {
+  const post = await findPostRow(db, id);
+  return { post, latest: (await latestMetrics(db, [id])).get(id) ?? null };
 }
 
-export async function listPosts(db: Db, page: Page, filter: OwnerFilter) {
+export async function listPosts(
+  db: Db,
+  page: Page,
+  filter: OwnerFilter,
+): Promise<PageResult<PostWithMetrics>> {
   const q = pageQuery(posts, page);
   const rows = await db
     .select()
@@ -123,15 +107,12 @@ export async function listPosts(db: Db, page: Page, filter: OwnerFilter) {
     .where(and(q.after, ...ownerConditions(posts, filter)))
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  const result = toPage(rows, page, (row) => row);
+  const result = toPage(rows, page);
   const latest = await latestMetrics(
     db,
     result.data.map((row) => row.id),
   );
-  return {
-    data: result.data.map((row) => serializePost(row, latest.get(row.id) ?? null)),
-    next_cursor: result.next_cursor,
-  };
+  return mapPage(result, (post) => ({ post, latest: latest.get(post.id) ?? null }));
 }
 
 export async function addMetrics(db: Db, postId: string, input: MetricsInput, clock: Clock) {
@@ -143,5 +124,5 @@ export async function addMetrics(db: Db, postId: string, input: MetricsInput, cl
     .values({ id: newId("pms"), postId, capturedAt: input.capturedAt ?? now, createdAt: now, ...counters })
     .returning();
   if (!row) throw new Error("insert returned no row");
-  return serializeMetrics(row);
+  return row;
 }

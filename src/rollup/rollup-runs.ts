@@ -1,6 +1,6 @@
 import { type RollupRunStatus, type RollupTrigger, rollupRuns } from "../../schema";
 import type { Db } from "../db";
-import { type Page, type PageResult, pageQuery, toPage } from "../pagination";
+import { mapPage, type Page, type PageResult, pageQuery, toPage } from "../pagination";
 import { DAY_MS, toIso } from "../time";
 import type { LeaseHeld } from "./rollup-lease";
 
@@ -111,9 +111,11 @@ export async function listRollupRuns(db: Db, page: Page): Promise<PageResult<Rol
     .where(q.after)
     .orderBy(...q.orderBy)
     .limit(q.limit);
-  return toPage(
-    rows.map((row) => ({ ...row, createdAt: row.startedAt })),
-    page,
+  return mapPage(
+    toPage(
+      rows.map((row) => ({ ...row, createdAt: row.startedAt })),
+      page,
+    ),
     toReport,
   );
 }

@@ -2,11 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol } from "../../src/campaigns/enrolments";
+import { MAX_GOALS } from "../../src/campaigns/goals";
 import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
 import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
 import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
 import { listLinks } from "../../src/links/links";
 import { isMetricField } from "../../src/metrics/metric-fields";
+import { mapPage } from "../../src/pagination";
 import {
   createShareLink,
   listShareLinks,
@@ -18,10 +20,11 @@ import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { systemClock, toIso } from "../../src/time";
 import { type PageContext, type PageEnv, render, requireSession } from "../lib/page-context";
-import { createCampaignBody, enrolBody, goalSchema, MAX_GOALS, toCampaignInput } from "../routes/campaigns";
-import { createCodeBody } from "../routes/codes";
-import { createInfluencerBody } from "../routes/influencers";
-import { createLinkBody } from "../routes/links";
+import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
+import { createCodeBody, serializePromoCode } from "../schemas/codes";
+import { enrolBody } from "../schemas/enrolments";
+import { createInfluencerBody } from "../schemas/influencers";
+import { createLinkBody, serializeLink } from "../schemas/links";
 import { CampaignPage, goalKey } from "./campaign-page";
 import { loadCampaignReport, periodOf, reportView } from "./campaign-report";
 import { CampaignsPage } from "./campaigns-page";
@@ -51,7 +54,10 @@ function uiAt(c: PageContext, path: string) {
 }
 
 async function showCampaigns(c: PageContext, state?: FormState) {
-  const page = await listCampaigns(c.get("db"), { ...LIST, cursor: c.req.query("cursor") });
+  const page = mapPage(
+    await listCampaigns(c.get("db"), { ...LIST, cursor: c.req.query("cursor") }),
+    serializeCampaign,
+  );
   return render(
     c,
     <CampaignsPage
@@ -78,8 +84,8 @@ async function showCampaign(
   const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
   const filter = { campaignId, influencerId: undefined };
   const [links, codes, influencers, shares] = await Promise.all([
-    listLinks(db, LIST, filter, shortLinkBase(c)),
-    listPromoCodes(db, LIST, filter),
+    listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, shortLinkBase(c)))),
+    listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
     listInfluencers(db, LIST),
     listShareLinks(db, campaignId),
   ]);

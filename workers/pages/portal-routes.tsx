@@ -3,10 +3,13 @@ import { listPromoCodes } from "../../src/codes/promo-codes";
 import type { Db } from "../../src/db";
 import { findInfluencer } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
+import { mapPage } from "../../src/pagination";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
 import { systemClock } from "../../src/time";
 import { type PageEnv, render, requireSession } from "../lib/page-context";
+import { serializePromoCode } from "../schemas/codes";
+import { serializeLink } from "../schemas/links";
 import { Layout } from "./layout";
 import { CodeList, LinkList } from "./owned-items";
 import { AsOf, DailyChart, KpiTiles } from "./report-sections";
@@ -38,8 +41,8 @@ export const portalRoutes = new Hono<PageEnv>()
     const filter = { influencerId, campaignId: undefined };
     const [influencer, links, codes, figures] = await Promise.all([
       findInfluencer(db, influencerId),
-      listLinks(db, LIST, filter, base),
-      listPromoCodes(db, LIST, filter),
+      listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, base))),
+      listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
       ownFigures(db, influencerId),
     ]);
     return render(

@@ -1,127 +1,28 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  createCampaign,
-  findCampaign,
-  listCampaigns,
-  MAX_ATTRIBUTION_WINDOW_DAYS,
-  serializeCampaign,
-  updateCampaign,
-} from "../../src/campaigns/campaigns";
-import { enrol, listEnrolments, serializeEnrolment } from "../../src/campaigns/enrolments";
-import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
+import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
+import { enrol, listEnrolments } from "../../src/campaigns/enrolments";
+import { mapPage } from "../../src/pagination";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
   createRouter,
-  currency,
   errorResponses,
   idParam,
-  isoDateTime,
   jsonBody,
   jsonResponse,
   listOf,
-  money,
   notFoundResponse,
   pageQuerySchema,
 } from "../lib/router";
-
-// A campaign's goals are kept in its row: a bounded list.
-export const MAX_GOALS = 50;
-export const goalSchema = z.object({
-  metric: z.enum(METRIC_FIELDS),
-  target: z.number().positive().max(Number.MAX_SAFE_INTEGER),
-  // Kept as sent would echo an offset back ("+02:00"); responses give times in UTC.
-  due: isoDateTime
-    .transform((date) => date.toISOString())
-    .nullable()
-    .optional(),
-});
-
-const campaignSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    objective: z.enum(["awareness", "leads", "sales"]),
-    currency: z.string(),
-    budget: z.number().int().nullable(),
-    starts_at: z.string().nullable(),
-    ends_at: z.string().nullable(),
-    attribution_window_days: z.number().int(),
-    emv_cpm: z.number().int().nullable(),
-    goals: z.array(z.object({ metric: z.string(), target: z.number(), due: z.string().nullable() })),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Campaign");
-
-const campaignFields = {
-  name: z.string().trim().min(1).max(200),
-  objective: z.enum(["awareness", "leads", "sales"]),
-  budget: money.nullable().optional().openapi({ description: "Minor units." }),
-  starts_at: isoDateTime.nullable().optional(),
-  ends_at: isoDateTime.nullable().optional(),
-  attribution_window_days: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_ATTRIBUTION_WINDOW_DAYS)
-    .optional()
-    .openapi({ description: "Default 30." }),
-  emv_cpm: money
-    .nullable()
-    .optional()
-    .openapi({ description: "Earned media value per 1000 impressions, minor units." }),
-  goals: z.array(goalSchema).max(MAX_GOALS).optional(),
-};
-
-export const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
-// The currency is fixed once money may have been recorded in it.
-const patchCampaignBody = z.object(campaignFields).partial().strict();
-
-const enrolmentSchema = z
-  .object({
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    fee: z.number().int(),
-    commission_rate: z.number(),
-    other_costs: z.number().int(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Enrolment");
-
-export const enrolBody = z
-  .object({
-    fee: money.optional().openapi({ description: "Flat fee, minor units." }),
-    commission_rate: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .openapi({ description: "Share of net revenue, 0 to 1." }),
-    other_costs: money.optional().openapi({ description: "Minor units." }),
-  })
-  .strict();
-
-function toGoals(goals: z.infer<typeof goalSchema>[] | undefined) {
-  return goals?.map((g) => ({ metric: g.metric, target: g.target, due: g.due ?? null }));
-}
-
-export function toCampaignInput<T extends Partial<z.infer<typeof createCampaignBody>>>(body: T) {
-  return {
-    ...(body.name === undefined ? {} : { name: body.name }),
-    ...(body.objective === undefined ? {} : { objective: body.objective }),
-    ...(body.budget === undefined ? {} : { budget: body.budget }),
-    ...(body.starts_at === undefined ? {} : { startsAt: body.starts_at }),
-    ...(body.ends_at === undefined ? {} : { endsAt: body.ends_at }),
-    ...(body.attribution_window_days === undefined
-      ? {}
-      : { attributionWindowDays: body.attribution_window_days }),
-    ...(body.emv_cpm === undefined ? {} : { emvCpm: body.emv_cpm }),
-    ...(body.goals === undefined ? {} : { goals: toGoals(body.goals) }),
-  };
-}
+import {
+  campaignSchema,
+  createCampaignBody,
+  patchCampaignBody,
+  serializeCampaign,
+  toCampaignInput,
+} from "../schemas/campaigns";
+import { enrolBody, enrolmentSchema, serializeEnrolment } from "../schemas/enrolments";
 
 const tags = ["Campaigns"];
 const admin = requireScope("admin");
@@ -162,7 +63,8 @@ export const campaignsRouter = createRouter()
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listCampaigns(c.get("db"), c.req.valid("query")), 200),
+    async (c) =>
+      c.json(mapPage(await listCampaigns(c.get("db"), c.req.valid("query")), serializeCampaign), 200),
   )
   .openapi(
     createRoute({
@@ -263,6 +165,8 @@ export const campaignsRouter = createRouter()
         ...notFoundResponse,
       },
     }),
-    async (c) =>
-      c.json(await listEnrolments(c.get("db"), c.req.valid("param").id, c.req.valid("query")), 200),
+    async (c) => {
+      const page = await listEnrolments(c.get("db"), c.req.valid("param").id, c.req.valid("query"));
+      return c.json(mapPage(page, serializeEnrolment), 200);
+    },
   );

@@ -1,12 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import {
-  CODE_PATTERN,
-  createPromoCode,
-  findPromoCode,
-  listPromoCodes,
-  serializePromoCode,
-  updatePromoCode,
-} from "../../src/codes/promo-codes";
+import { createRoute } from "@hono/zod-openapi";
+import { createPromoCode, findPromoCode, listPromoCodes, updatePromoCode } from "../../src/codes/promo-codes";
+import { mapPage } from "../../src/pagination";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
@@ -15,7 +9,6 @@ import {
   createRouter,
   errorResponses,
   idParam,
-  isoDateTime,
   jsonBody,
   jsonResponse,
   listOf,
@@ -23,46 +16,7 @@ import {
   ownedListQuery,
   ownedListQuerySchema,
 } from "../lib/router";
-
-export const promoCodeSchema = z
-  .object({
-    id: z.string(),
-    code: z.string(),
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    max_redemptions: z.number().int().nullable(),
-    redemptions: z.number().int(),
-    starts_at: z.string().nullable(),
-    ends_at: z.string().nullable(),
-    active: z.boolean(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("PromoCode");
-
-const maxRedemptions = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-
-export const createCodeBody = z
-  .object({
-    code: z
-      .string()
-      .regex(CODE_PATTERN, "3 to 32 of A-Z 0-9 _ -.")
-      .openapi({ description: "Matched case-insensitively, stored upper-case.", example: "ANA10" }),
-    campaign_id: z.string().max(64),
-    influencer_id: z.string().max(64),
-    max_redemptions: maxRedemptions.nullable().optional(),
-    starts_at: isoDateTime.nullable().optional(),
-    ends_at: isoDateTime.nullable().optional(),
-  })
-  .strict();
-
-const patchCodeBody = z
-  .object({
-    active: z.boolean().optional(),
-    max_redemptions: maxRedemptions.nullable().optional(),
-    ends_at: isoDateTime.nullable().optional(),
-  })
-  .strict();
+import { createCodeBody, patchCodeBody, promoCodeSchema, serializePromoCode } from "../schemas/codes";
 
 const tags = ["Promo codes"];
 const admin = requireScope("admin");
@@ -121,7 +75,7 @@ export const codesRouter = createRouter()
     }),
     async (c) => {
       const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(await listPromoCodes(c.get("db"), page, filter), 200);
+      return c.json(mapPage(await listPromoCodes(c.get("db"), page, filter), serializePromoCode), 200);
     },
   )
   .openapi(

@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { recordConversion, serializeConversion } from "../../src/conversions/conversions";
-import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
+import { recordConversion } from "../../src/conversions/conversions";
+import { customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -10,60 +10,12 @@ import {
   bearerSecurity,
   conflictResponse,
   createRouter,
-  currency,
   errorResponses,
-  isoDateTime,
   jsonBody,
   jsonResponse,
-  money,
 } from "../lib/router";
 import { signingSecret } from "../lib/secrets";
-
-const conversionSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(["lead", "sale"]),
-    source: z
-      .string()
-      .openapi({ description: "The checkout key's source; order ids are unique per source." }),
-    order_id: z.string().nullable(),
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    customer_id: z.string().nullable(),
-    click_id: z.string().nullable(),
-    link_id: z.string().nullable(),
-    code: z.string().nullable(),
-    amount: z.number().int().nullable(),
-    currency: z.string().nullable(),
-    attribution: z.enum(["code", "click", "customer"]),
-    occurred_at: z.string(),
-    created_at: z.string(),
-  })
-  .openapi("Conversion");
-
-const externalId = z.string().trim().min(1).max(200);
-
-const conversionBody = z
-  .object({
-    type: z.enum(["lead", "sale"]),
-    customer_id: externalId.openapi({ description: CUSTOMER_ID }),
-    click_id: externalId.optional().openapi({
-      description:
-        "The sl_cid the visitor arrived with, as the redirect issued it (signed; see invalid_click_id).",
-    }),
-    order_id: externalId.optional(),
-    amount: money.optional(),
-    currency: currency.optional(),
-    occurred_at: isoDateTime.optional(),
-  })
-  .strict()
-  .superRefine((body, ctx) => {
-    if (body.type !== "sale") return;
-    for (const field of ["order_id", "amount", "currency"] as const) {
-      if (body[field] === undefined)
-        ctx.addIssue({ code: "custom", path: [field], message: "Required for a sale." });
-    }
-  });
+import { conversionBody, conversionSchema, serializeConversion } from "../schemas/conversions";
 
 export const conversionsRouter = createRouter().openapi(
   createRoute({

@@ -6,63 +6,32 @@ import {
   findInfluencer,
   listFollowerSnapshots,
   listInfluencers,
-  serializeFollowerSnapshot,
-  serializeInfluencer,
   updateInfluencer,
 } from "../../src/influencers/influencers";
+import { mapPage } from "../../src/pagination";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
   conflictResponse,
-  count,
   createRouter,
   errorResponses,
   idParam,
-  isoDateTime,
   jsonBody,
   jsonResponse,
   listOf,
   notFoundResponse,
   pageQuerySchema,
 } from "../lib/router";
-
-export const influencerSchema = z
-  .object({
-    id: z.string(),
-    handle: z.string(),
-    platform: z.enum(PLATFORMS),
-    name: z.string().nullable(),
-    followers: z.number().int().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Influencer");
-
-const followerSnapshotSchema = z
-  .object({
-    id: z.string(),
-    influencer_id: z.string(),
-    count: z.number().int(),
-    captured_at: z.string(),
-    created_at: z.string(),
-  })
-  .openapi("FollowerSnapshot");
-
-const influencerFields = {
-  // A leading @ is how people write handles; it is not part of the handle.
-  handle: z
-    .string()
-    .trim()
-    .transform((h) => h.replace(/^@/, ""))
-    .pipe(z.string().min(1).max(100)),
-  platform: z.enum(PLATFORMS),
-  name: z.string().trim().min(1).max(200).nullable().optional(),
-  followers: count.nullable().optional(),
-};
-export const createInfluencerBody = z.object(influencerFields).strict();
-const patchInfluencerBody = z.object(influencerFields).partial().strict();
-const followersBody = z.object({ count, captured_at: isoDateTime.optional() }).strict();
+import {
+  createInfluencerBody,
+  followerSnapshotSchema,
+  followersBody,
+  influencerSchema,
+  patchInfluencerBody,
+  serializeFollowerSnapshot,
+  serializeInfluencer,
+} from "../schemas/influencers";
 
 const tags = ["Influencers"];
 const admin = requireScope("admin");
@@ -105,7 +74,10 @@ export const influencersRouter = createRouter()
     }),
     async (c) => {
       const { platform, ...page } = c.req.valid("query");
-      return c.json(await listInfluencers(c.get("db"), page, { platform }), 200);
+      return c.json(
+        mapPage(await listInfluencers(c.get("db"), page, { platform }), serializeInfluencer),
+        200,
+      );
     },
   )
   .openapi(
@@ -193,6 +165,8 @@ export const influencersRouter = createRouter()
         ...notFoundResponse,
       },
     }),
-    async (c) =>
-      c.json(await listFollowerSnapshots(c.get("db"), c.req.valid("param").id, c.req.valid("query")), 200),
+    async (c) => {
+      const page = await listFollowerSnapshots(c.get("db"), c.req.valid("param").id, c.req.valid("query"));
+      return c.json(mapPage(page, serializeFollowerSnapshot), 200);
+    },
   );

@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { KEY_SCOPES } from "../../schema";
+import { createRoute } from "@hono/zod-openapi";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../src/auth/api-keys";
+import { mapPage } from "../../src/pagination";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
@@ -14,43 +14,7 @@ import {
   notFoundResponse,
   pageQuerySchema,
 } from "../lib/router";
-
-const apiKeySchema = z
-  .object({
-    id: z.string(),
-    name: z.string().nullable(),
-    scope: z.enum(KEY_SCOPES),
-    influencer_id: z.string().nullable(),
-    source: z.string().nullable().openapi({
-      description:
-        "A checkout key's source: the namespace of its order and refund ids. Null for other scopes.",
-    }),
-    prefix: z.string().openapi({ description: "The first characters of the key, to tell keys apart." }),
-    created_at: z.string(),
-    revoked_at: z.string().nullable(),
-  })
-  .openapi("ApiKey");
-
-const createdKeySchema = apiKeySchema
-  .extend({ key: z.string().openapi({ description: "The key itself. Shown only in this response." }) })
-  .openapi("CreatedApiKey");
-
-const createKeyBody = z
-  .object({
-    scope: z.enum(KEY_SCOPES),
-    influencer_id: z.string().min(1).max(64).optional(),
-    source: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          'Checkout keys only (default "default"): lowercase a-z 0-9 _ -, at most 32; stripe and shopify are ' +
-          "reserved for the webhooks. Order and refund ids are unique per source; keys of one source share them.",
-        example: "eu-shop",
-      }),
-    name: z.string().min(1).max(200).optional(),
-  })
-  .strict();
+import { apiKeySchema, createdKeySchema, createKeyBody, serializeApiKey } from "../schemas/keys";
 
 const tags = ["Keys"];
 const admin = requireScope("admin");
@@ -74,12 +38,12 @@ export const keysRouter = createRouter()
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const key = await createApiKey(
+      const { row, key } = await createApiKey(
         c.get("db"),
         { scope: body.scope, influencerId: body.influencer_id, source: body.source, name: body.name },
         systemClock,
       );
-      return c.json(key, 201);
+      return c.json({ ...serializeApiKey(row), key }, 201);
     },
   )
   .openapi(
@@ -96,7 +60,7 @@ export const keysRouter = createRouter()
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listApiKeys(c.get("db"), c.req.valid("query")), 200),
+    async (c) => c.json(mapPage(await listApiKeys(c.get("db"), c.req.valid("query")), serializeApiKey), 200),
   )
   .openapi(
     createRoute({
@@ -114,5 +78,6 @@ export const keysRouter = createRouter()
         ...notFoundResponse,
       },
     }),
-    async (c) => c.json(await revokeApiKey(c.get("db"), c.req.valid("param").id, systemClock), 200),
+    async (c) =>
+      c.json(serializeApiKey(await revokeApiKey(c.get("db"), c.req.valid("param").id, systemClock)), 200),
   );

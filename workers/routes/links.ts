@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createLinkAndRefreshCache, linkCache } from "../../src/links/link-cache-instance";
-import { findLink, listLinks, serializeLink, updateLink } from "../../src/links/links";
-import { MAX_URL_LENGTH } from "../../src/links/urls";
+import { findLink, listLinks, updateLink } from "../../src/links/links";
+import { mapPage } from "../../src/pagination";
 import { systemClock } from "../../src/time";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
@@ -12,7 +12,6 @@ import {
   createRouter,
   errorResponses,
   idParam,
-  isoDateTime,
   jsonBody,
   jsonResponse,
   listOf,
@@ -20,70 +19,7 @@ import {
   ownedListQuery,
   ownedListQuerySchema,
 } from "../lib/router";
-
-const utmSchema = z.object({
-  source: z.string(),
-  medium: z.string(),
-  campaign: z.string(),
-  content: z.string(),
-  term: z.string().optional(),
-});
-
-export const linkSchema = z
-  .object({
-    id: z.string(),
-    slug: z.string(),
-    short_url: z.string(),
-    url: z.string(),
-    destination_url: z.string(),
-    utm: utmSchema,
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    expires_at: z.string().nullable(),
-    expired_url: z.string().nullable(),
-    disabled: z.boolean(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Link");
-
-const utmValue = z.string().trim().min(1).max(200);
-// Lengths are checked where the URL and the slug are, so that every refused one gets the
-// contract's code (invalid_url, invalid_slug), not validation_failed.
-const url = z.string().openapi({ maxLength: MAX_URL_LENGTH, example: "https://shop.example/products/1" });
-
-export const createLinkBody = z
-  .object({
-    campaign_id: z.string().max(64),
-    influencer_id: z.string().max(64),
-    url,
-    slug: z
-      .string()
-      .optional()
-      .openapi({ maxLength: 64, description: "3-64 of A-Z a-z 0-9 _ -; generated when absent." }),
-    utm: z
-      .object({
-        source: utmValue.optional(),
-        medium: utmValue.optional(),
-        campaign: utmValue.optional(),
-        content: utmValue.optional(),
-        term: utmValue.optional(),
-      })
-      .strict()
-      .optional(),
-    expires_at: isoDateTime.nullable().optional(),
-    expired_url: url.nullable().optional(),
-  })
-  .strict();
-
-const patchLinkBody = z
-  .object({
-    url: url.optional(),
-    expires_at: isoDateTime.nullable().optional(),
-    expired_url: url.nullable().optional(),
-    disabled: z.boolean().optional(),
-  })
-  .strict();
+import { createLinkBody, linkSchema, patchLinkBody, serializeLink } from "../schemas/links";
 
 const tags = ["Links"];
 const admin = requireScope("admin");
@@ -150,7 +86,11 @@ export const linksRouter = createRouter()
     }),
     async (c) => {
       const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(await listLinks(c.get("db"), page, filter, shortLinkBase(c)), 200);
+      const base = shortLinkBase(c);
+      return c.json(
+        mapPage(await listLinks(c.get("db"), page, filter), (row) => serializeLink(row, base)),
+        200,
+      );
     },
   )
   .openapi(

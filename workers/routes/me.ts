@@ -2,8 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { listPromoCodes } from "../../src/codes/promo-codes";
 import { ApiError } from "../../src/errors";
-import { findInfluencer, serializeInfluencer } from "../../src/influencers/influencers";
+import { findInfluencer } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
+import { mapPage } from "../../src/pagination";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
@@ -15,9 +16,10 @@ import {
   listOf,
   pageQuerySchema,
 } from "../lib/router";
-import { promoCodeSchema } from "./codes";
-import { influencerSchema } from "./influencers";
-import { linkSchema, shortLinkBase } from "./links";
+import { promoCodeSchema, serializePromoCode } from "../schemas/codes";
+import { influencerSchema, serializeInfluencer } from "../schemas/influencers";
+import { linkSchema, serializeLink } from "../schemas/links";
+import { shortLinkBase } from "./links";
 import { INFLUENCER_SUMMARY, influencerSummaryQuery, influencerSummarySchema } from "./summaries";
 
 // The influencer a key belongs to. /me is an influencer's own view: other keys have no "me".
@@ -64,7 +66,11 @@ export const meRouter = createRouter()
     async (c) => {
       const { campaign_id, ...page } = c.req.valid("query");
       const filter = { campaignId: campaign_id, influencerId: me(c) };
-      return c.json(await listLinks(c.get("db"), page, filter, shortLinkBase(c)), 200);
+      const base = shortLinkBase(c);
+      return c.json(
+        mapPage(await listLinks(c.get("db"), page, filter), (row) => serializeLink(row, base)),
+        200,
+      );
     },
   )
   .openapi(
@@ -84,7 +90,10 @@ export const meRouter = createRouter()
     async (c) => {
       const { campaign_id, ...page } = c.req.valid("query");
       return c.json(
-        await listPromoCodes(c.get("db"), page, { campaignId: campaign_id, influencerId: me(c) }),
+        mapPage(
+          await listPromoCodes(c.get("db"), page, { campaignId: campaign_id, influencerId: me(c) }),
+          serializePromoCode,
+        ),
         200,
       );
     },

@@ -1,15 +1,13 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { PLATFORMS } from "../../schema";
+import { createRoute } from "@hono/zod-openapi";
+import { mapPage } from "../../src/pagination";
 import { addMetrics, createPost, findPost, listPosts } from "../../src/posts/posts";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
-  count,
   createRouter,
   errorResponses,
   idParam,
-  isoDateTime,
   jsonBody,
   jsonResponse,
   listOf,
@@ -17,60 +15,14 @@ import {
   ownedListQuery,
   ownedListQuerySchema,
 } from "../lib/router";
-
-const metricsSchema = z
-  .object({
-    id: z.string(),
-    post_id: z.string(),
-    captured_at: z.string(),
-    impressions: z.number().int().nullable(),
-    reach: z.number().int().nullable(),
-    views: z.number().int().nullable(),
-    likes: z.number().int().nullable(),
-    comments: z.number().int().nullable(),
-    shares: z.number().int().nullable(),
-    saves: z.number().int().nullable(),
-    created_at: z.string(),
-  })
-  .openapi("PostMetrics");
-
-const postSchema = z
-  .object({
-    id: z.string(),
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    url: z.string(),
-    platform: z.enum(PLATFORMS),
-    published_at: z.string().nullable(),
-    latest_metrics: metricsSchema.nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Post");
-
-const createPostBody = z
-  .object({
-    campaign_id: z.string().max(64),
-    influencer_id: z.string().max(64),
-    url: z.string().max(4096),
-    platform: z.enum(PLATFORMS).optional().openapi({ description: "Default: the influencer's platform." }),
-    published_at: isoDateTime.optional(),
-  })
-  .strict();
-
-const counter = count.optional();
-const metricsBody = z
-  .object({
-    captured_at: isoDateTime.optional(),
-    impressions: counter,
-    reach: counter,
-    views: counter,
-    likes: counter,
-    comments: counter,
-    shares: counter,
-    saves: counter,
-  })
-  .strict();
+import {
+  createPostBody,
+  metricsBody,
+  metricsSchema,
+  postSchema,
+  serializeMetrics,
+  serializePost,
+} from "../schemas/posts";
 
 const tags = ["Posts"];
 const admin = requireScope("admin");
@@ -100,7 +52,7 @@ export const postsRouter = createRouter()
         },
         systemClock,
       );
-      return c.json(post, 201);
+      return c.json(serializePost(post), 201);
     },
   )
   .openapi(
@@ -121,7 +73,7 @@ export const postsRouter = createRouter()
     }),
     async (c) => {
       const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(await listPosts(c.get("db"), page, filter), 200);
+      return c.json(mapPage(await listPosts(c.get("db"), page, filter), serializePost), 200);
     },
   )
   .openapi(
@@ -135,7 +87,7 @@ export const postsRouter = createRouter()
       request: { params: idParam },
       responses: { 200: jsonResponse(postSchema, "The post."), ...errorResponses, ...notFoundResponse },
     }),
-    async (c) => c.json(await findPost(c.get("db"), c.req.valid("param").id), 200),
+    async (c) => c.json(serializePost(await findPost(c.get("db"), c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
@@ -162,6 +114,6 @@ export const postsRouter = createRouter()
         { ...counters, capturedAt: captured_at },
         systemClock,
       );
-      return c.json(snapshot, 201);
+      return c.json(serializeMetrics(snapshot), 201);
     },
   );

@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { BUYER_THROTTLE, buyerOf, redeem, serializeRedemption } from "../../src/conversions/redemptions";
-import { CUSTOMER_ID, customerFields } from "../../src/customers/customer-id";
+import { BUYER_THROTTLE, buyerOf, redeem } from "../../src/conversions/redemptions";
+import { customerFields } from "../../src/customers/customer-id";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -10,61 +10,14 @@ import {
   bearerSecurity,
   conflictResponse,
   createRouter,
-  currency,
   errorResponses,
   errorSchema,
-  isoDateTime,
   jsonBody,
   jsonResponse,
-  money,
   notFoundResponse,
 } from "../lib/router";
 import { signingSecret } from "../lib/secrets";
-
-const redemptionSchema = z
-  .object({
-    id: z.string(),
-    source: z
-      .string()
-      .openapi({ description: "The checkout key's source; order ids are unique per source." }),
-    order_id: z.string(),
-    code: z.string(),
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    customer_id: z.string().nullable(),
-    click_id: z.string().nullable(),
-    attribution: z.literal("code"),
-    occurred_at: z.string(),
-    created_at: z.string(),
-  })
-  .openapi("Redemption");
-
-const externalId = z.string().trim().min(1).max(200);
-
-const redemptionBody = z
-  .object({
-    code: z.string().trim().min(1).max(64),
-    order_id: externalId,
-    amount: money.openapi({ description: "Order amount in minor units." }),
-    currency,
-    customer_id: externalId.optional().openapi({ description: CUSTOMER_ID }),
-    click_id: externalId.optional().openapi({
-      description:
-        "The sl_cid the visitor arrived with, kept with the order; one the redirect did not issue is 422.",
-    }),
-    occurred_at: isoDateTime.optional(),
-    client_ip: z
-      .union([z.ipv4(), z.ipv6()])
-      .optional()
-      .openapi({
-        description:
-          "The buyer's IP address, as the checkout saw it: hashed at once, never stored. Refused attempts " +
-          "are throttled per customer_id and per client_ip (an IPv6 address by its /64).",
-      }),
-  })
-  .strict();
+import { redemptionBody, redemptionSchema, serializeRedemption } from "../schemas/redemptions";
 
 const throttle = `${BUYER_THROTTLE.limit} refused attempts within ${BUYER_THROTTLE.windowMs / 1000} seconds`;
 

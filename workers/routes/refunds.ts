@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
-import { recordRefund, serializeRefund } from "../../src/conversions/refunds";
+import { recordRefund } from "../../src/conversions/refunds";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import { queueEvents } from "../lib/events";
@@ -10,43 +10,11 @@ import {
   conflictResponse,
   createRouter,
   errorResponses,
-  isoDateTime,
   jsonBody,
   jsonResponse,
-  money,
   notFoundResponse,
 } from "../lib/router";
-
-const refundSchema = z
-  .object({
-    id: z.string(),
-    source: z
-      .string()
-      .openapi({ description: "The checkout key's source; refund ids are unique per source." }),
-    refund_id: z.string(),
-    order_id: z.string(),
-    conversion_id: z.string(),
-    campaign_id: z.string(),
-    influencer_id: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    occurred_at: z.string(),
-    created_at: z.string(),
-  })
-  .openapi("Refund");
-
-const externalId = z.string().trim().min(1).max(200);
-
-const refundBody = z
-  .object({
-    order_id: externalId,
-    refund_id: externalId.openapi({
-      description: "The shop's id for this refund: replays with it count once.",
-    }),
-    amount: money.min(1).openapi({ description: "Minor units." }),
-    occurred_at: isoDateTime.optional(),
-  })
-  .strict();
+import { refundBody, refundSchema, serializeRefund } from "../schemas/refunds";
 
 export const refundsRouter = createRouter().openapi(
   createRoute({

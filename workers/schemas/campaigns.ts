@@ -1,0 +1,94 @@
+import { z } from "@hono/zod-openapi";
+import type { campaigns } from "../../schema";
+import { MAX_ATTRIBUTION_WINDOW_DAYS } from "../../src/campaigns/campaigns";
+import { MAX_GOALS } from "../../src/campaigns/goals";
+import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
+import { currency, isoDateTime, money } from "../lib/router";
+import { isoTime, isoTimeOrNull } from "./shared";
+
+export const goalSchema = z.object({
+  metric: z.enum(METRIC_FIELDS),
+  target: z.number().positive().max(Number.MAX_SAFE_INTEGER),
+  // Kept as sent would echo an offset back ("+02:00"); responses give times in UTC.
+  due: isoDateTime
+    .transform((date) => date.toISOString())
+    .nullable()
+    .optional(),
+});
+
+export const campaignSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    objective: z.enum(["awareness", "leads", "sales"]),
+    currency: z.string(),
+    budget: z.number().int().nullable(),
+    starts_at: z.string().nullable(),
+    ends_at: z.string().nullable(),
+    attribution_window_days: z.number().int(),
+    emv_cpm: z.number().int().nullable(),
+    goals: z.array(z.object({ metric: z.string(), target: z.number(), due: z.string().nullable() })),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Campaign");
+
+const campaignFields = {
+  name: z.string().trim().min(1).max(200),
+  objective: z.enum(["awareness", "leads", "sales"]),
+  budget: money.nullable().optional().openapi({ description: "Minor units." }),
+  starts_at: isoDateTime.nullable().optional(),
+  ends_at: isoDateTime.nullable().optional(),
+  attribution_window_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ATTRIBUTION_WINDOW_DAYS)
+    .optional()
+    .openapi({ description: "Default 30." }),
+  emv_cpm: money
+    .nullable()
+    .optional()
+    .openapi({ description: "Earned media value per 1000 impressions, minor units." }),
+  goals: z.array(goalSchema).max(MAX_GOALS).optional(),
+};
+
+export const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
+// The currency is fixed once money may have been recorded in it.
+export const patchCampaignBody = z.object(campaignFields).partial().strict();
+
+function toGoals(goals: z.infer<typeof goalSchema>[] | undefined) {
+  return goals?.map((g) => ({ metric: g.metric, target: g.target, due: g.due ?? null }));
+}
+
+export function toCampaignInput<T extends Partial<z.infer<typeof createCampaignBody>>>(body: T) {
+  return {
+    ...(body.name === undefined ? {} : { name: body.name }),
+    ...(body.objective === undefined ? {} : { objective: body.objective }),
+    ...(body.budget === undefined ? {} : { budget: body.budget }),
+    ...(body.starts_at === undefined ? {} : { startsAt: body.starts_at }),
+    ...(body.ends_at === undefined ? {} : { endsAt: body.ends_at }),
+    ...(body.attribution_window_days === undefined
+      ? {}
+      : { attributionWindowDays: body.attribution_window_days }),
+    ...(body.emv_cpm === undefined ? {} : { emvCpm: body.emv_cpm }),
+    ...(body.goals === undefined ? {} : { goals: toGoals(body.goals) }),
+  };
+}
+
+export function serializeCampaign(row: typeof campaigns.$inferSelect): z.infer<typeof campaignSchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    objective: row.objective,
+    currency: row.currency,
+    budget: row.budget,
+    starts_at: isoTimeOrNull(row.startsAt),
+    ends_at: isoTimeOrNull(row.endsAt),
+    attribution_window_days: row.attributionWindowDays,
+    emv_cpm: row.emvCpm,
+    goals: row.goals,
+    created_at: isoTime(row.createdAt),
+    updated_at: isoTime(row.updatedAt),
+  };
+}
