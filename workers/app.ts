@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { createDb } from "../src/db";
 import { ApiError } from "../src/errors";
 import type { AppEnv } from "./lib/app-env";
 import { handleError } from "./lib/errors";
+import { requestContext } from "./lib/request-context";
 import { createRouter } from "./lib/router";
 import { withPageSecurityHeaders } from "./lib/security-headers";
 import { SHORT_LINK_PATHS } from "./lib/short-link-docs";
@@ -98,7 +98,10 @@ export function createApp() {
     }),
   );
   app.use("/api/*", async (c, next) => {
-    c.set("db", createDb(c.env.DB));
+    c.set(
+      "ctx",
+      requestContext(c.env, c.req.url, () => c.executionCtx),
+    );
     await next();
   });
   app.route("/api/v1", api);

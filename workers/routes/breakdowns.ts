@@ -69,7 +69,7 @@ export const breakdownsRouter = createRouter().openapi(
     const { by, from, to, influencer_id } = c.req.valid("query");
     return c.json(
       await campaignBreakdown(
-        c.get("db"),
+        c.var.ctx.db,
         c.req.valid("param").id,
         by,
         { from, to },

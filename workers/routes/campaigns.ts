@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol, listEnrolments } from "../../src/campaigns/enrolments";
 import { mapPage } from "../../src/pagination";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -40,11 +39,12 @@ export const campaignsRouter = createRouter()
       responses: { 201: jsonResponse(campaignSchema, "The new campaign."), ...errorResponses },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const row = await createCampaign(
-        c.get("db"),
+        db,
         { ...toCampaignInput(body), name: body.name, objective: body.objective, currency: body.currency },
-        systemClock,
+        clock,
       );
       return c.json(serializeCampaign(row), 201);
     },
@@ -64,7 +64,7 @@ export const campaignsRouter = createRouter()
       },
     }),
     async (c) =>
-      c.json(mapPage(await listCampaigns(c.get("db"), c.req.valid("query")), serializeCampaign), 200),
+      c.json(mapPage(await listCampaigns(c.var.ctx.db, c.req.valid("query")), serializeCampaign), 200),
   )
   .openapi(
     createRoute({
@@ -81,7 +81,7 @@ export const campaignsRouter = createRouter()
         ...notFoundResponse,
       },
     }),
-    async (c) => c.json(serializeCampaign(await findCampaign(c.get("db"), c.req.valid("param").id)), 200),
+    async (c) => c.json(serializeCampaign(await findCampaign(c.var.ctx.db, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
@@ -100,11 +100,12 @@ export const campaignsRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const row = await updateCampaign(
-        c.get("db"),
+        db,
         c.req.valid("param").id,
         toCampaignInput(c.req.valid("json")),
-        systemClock,
+        clock,
       );
       return c.json(serializeCampaign(row), 200);
     },
@@ -138,14 +139,15 @@ export const campaignsRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const { id, influencer_id } = c.req.valid("param");
       const body = c.req.valid("json");
       const row = await enrol(
-        c.get("db"),
+        db,
         id,
         influencer_id,
         { fee: body.fee, commissionRate: body.commission_rate, otherCosts: body.other_costs },
-        systemClock,
+        clock,
       );
       return c.json(serializeEnrolment(row), 200);
     },
@@ -166,7 +168,7 @@ export const campaignsRouter = createRouter()
       },
     }),
     async (c) => {
-      const page = await listEnrolments(c.get("db"), c.req.valid("param").id, c.req.valid("query"));
+      const page = await listEnrolments(c.var.ctx.db, c.req.valid("param").id, c.req.valid("query"));
       return c.json(mapPage(page, serializeEnrolment), 200);
     },
   );

@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createPromoCode, findPromoCode, listPromoCodes, updatePromoCode } from "../../src/codes/promo-codes";
 import { mapPage } from "../../src/pagination";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -41,9 +40,10 @@ export const codesRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const row = await createPromoCode(
-        c.get("db"),
+        db,
         {
           code: body.code,
           campaignId: body.campaign_id,
@@ -52,7 +52,7 @@ export const codesRouter = createRouter()
           startsAt: body.starts_at,
           endsAt: body.ends_at,
         },
-        systemClock,
+        clock,
       );
       return c.json(serializePromoCode(row), 201);
     },
@@ -75,7 +75,7 @@ export const codesRouter = createRouter()
     }),
     async (c) => {
       const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(mapPage(await listPromoCodes(c.get("db"), page, filter), serializePromoCode), 200);
+      return c.json(mapPage(await listPromoCodes(c.var.ctx.db, page, filter), serializePromoCode), 200);
     },
   )
   .openapi(
@@ -89,7 +89,7 @@ export const codesRouter = createRouter()
       request: { params: idParam },
       responses: { 200: jsonResponse(promoCodeSchema, "The code."), ...errorResponses, ...notFoundResponse },
     }),
-    async (c) => c.json(serializePromoCode(await findPromoCode(c.get("db"), c.req.valid("param").id)), 200),
+    async (c) => c.json(serializePromoCode(await findPromoCode(c.var.ctx.db, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
@@ -103,12 +103,13 @@ export const codesRouter = createRouter()
       responses: { 200: jsonResponse(promoCodeSchema, "The code."), ...errorResponses, ...notFoundResponse },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const row = await updatePromoCode(
-        c.get("db"),
+        db,
         c.req.valid("param").id,
         { active: body.active, maxRedemptions: body.max_redemptions, endsAt: body.ends_at },
-        systemClock,
+        clock,
       );
       return c.json(serializePromoCode(row), 200);
     },

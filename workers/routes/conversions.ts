@@ -2,9 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
 import { recordConversion } from "../../src/conversions/conversions";
 import { customerFields } from "../../src/customers/customer-id";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
-import { queueEvents } from "../lib/events";
 import { recordAnswer } from "../lib/results";
 import {
   bearerSecurity,
@@ -14,7 +12,6 @@ import {
   jsonBody,
   jsonResponse,
 } from "../lib/router";
-import { signingSecret } from "../lib/secrets";
 import { conversionBody, conversionSchema, serializeConversion } from "../schemas/conversions";
 
 export const conversionsRouter = createRouter().openapi(
@@ -42,13 +39,14 @@ export const conversionsRouter = createRouter().openapi(
     },
   }),
   async (c) => {
+    const { db, signingSecret, clock, events } = c.var.ctx;
     const body = c.req.valid("json");
     const { record, status } = recordAnswer(
       await recordConversion(
-        c.get("db"),
+        db,
         {
           type: body.type,
-          ...customerFields(body.customer_id, signingSecret(c.env)),
+          ...customerFields(body.customer_id, signingSecret),
           clickId: body.click_id,
           orderId: body.order_id,
           amount: body.amount,
@@ -56,9 +54,9 @@ export const conversionsRouter = createRouter().openapi(
           occurredAt: body.occurred_at,
         },
         recorderOf(c.get("principal")),
-        systemClock,
-        signingSecret(c.env),
-        queueEvents(c.env, c.executionCtx),
+        clock,
+        signingSecret,
+        events,
       ),
     );
     return c.json(serializeConversion(record), status);

@@ -4,7 +4,6 @@ import { packClicks } from "../../src/clicks/click-event";
 import { capturePastClicks, MAX_IMPORTED_CLICKS } from "../../src/clicks/import-clicks";
 import { ApiError } from "../../src/errors";
 import { EVENT_CONTENT_TYPE } from "../../src/events/events";
-import { systemClock } from "../../src/time";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
 import {
@@ -16,7 +15,6 @@ import {
   jsonResponse,
   notFoundResponse,
 } from "../lib/router";
-import { signingSecret, visitorSecret } from "../lib/secrets";
 
 // The redirect stamps a click with the time it happens, so a demo with weeks of history needs
 // another way in for past clicks. This route exists only where SWAYLINE_DEMO_IMPORT is "true",
@@ -74,8 +72,9 @@ export const demoRouter = createRouter().openapi(
     },
   }),
   async (c) => {
+    const { db, visitorSecret, signingSecret, clock } = c.var.ctx;
     const clicks = await capturePastClicks(
-      c.get("db"),
+      db,
       c.req.valid("json").clicks.map((click) => ({
         linkId: click.link_id,
         clickedAt: click.clicked_at,
@@ -86,9 +85,9 @@ export const demoRouter = createRouter().openapi(
         city: click.city ?? null,
         visitor: click.visitor,
       })),
-      visitorSecret(c.env),
-      signingSecret(c.env),
-      systemClock(),
+      visitorSecret,
+      signingSecret,
+      clock(),
     );
     for (const message of packClicks(clicks)) {
       await c.env.EVENTS.send(message, { contentType: EVENT_CONTENT_TYPE });

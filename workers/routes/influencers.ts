@@ -9,7 +9,6 @@ import {
   updateInfluencer,
 } from "../../src/influencers/influencers";
 import { mapPage } from "../../src/pagination";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -54,7 +53,8 @@ export const influencersRouter = createRouter()
       },
     }),
     async (c) => {
-      const row = await createInfluencer(c.get("db"), c.req.valid("json"), systemClock);
+      const { db, clock } = c.var.ctx;
+      const row = await createInfluencer(db, c.req.valid("json"), clock);
       return c.json(serializeInfluencer(row), 201);
     },
   )
@@ -75,7 +75,7 @@ export const influencersRouter = createRouter()
     async (c) => {
       const { platform, ...page } = c.req.valid("query");
       return c.json(
-        mapPage(await listInfluencers(c.get("db"), page, { platform }), serializeInfluencer),
+        mapPage(await listInfluencers(c.var.ctx.db, page, { platform }), serializeInfluencer),
         200,
       );
     },
@@ -95,7 +95,8 @@ export const influencersRouter = createRouter()
         ...notFoundResponse,
       },
     }),
-    async (c) => c.json(serializeInfluencer(await findInfluencer(c.get("db"), c.req.valid("param").id)), 200),
+    async (c) =>
+      c.json(serializeInfluencer(await findInfluencer(c.var.ctx.db, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
@@ -114,12 +115,8 @@ export const influencersRouter = createRouter()
       },
     }),
     async (c) => {
-      const row = await updateInfluencer(
-        c.get("db"),
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        systemClock,
-      );
+      const { db, clock } = c.var.ctx;
+      const row = await updateInfluencer(db, c.req.valid("param").id, c.req.valid("json"), clock);
       return c.json(serializeInfluencer(row), 200);
     },
   )
@@ -140,12 +137,13 @@ export const influencersRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const row = await addFollowerSnapshot(
-        c.get("db"),
+        db,
         c.req.valid("param").id,
         { count: body.count, capturedAt: body.captured_at },
-        systemClock,
+        clock,
       );
       return c.json(serializeFollowerSnapshot(row), 201);
     },
@@ -166,7 +164,7 @@ export const influencersRouter = createRouter()
       },
     }),
     async (c) => {
-      const page = await listFollowerSnapshots(c.get("db"), c.req.valid("param").id, c.req.valid("query"));
+      const page = await listFollowerSnapshots(c.var.ctx.db, c.req.valid("param").id, c.req.valid("query"));
       return c.json(mapPage(page, serializeFollowerSnapshot), 200);
     },
   );

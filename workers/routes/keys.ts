@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../src/auth/api-keys";
 import { mapPage } from "../../src/pagination";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -37,11 +36,12 @@ export const keysRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const { row, key } = await createApiKey(
-        c.get("db"),
+        db,
         { scope: body.scope, influencerId: body.influencer_id, source: body.source, name: body.name },
-        systemClock,
+        clock,
       );
       return c.json({ ...serializeApiKey(row), key }, 201);
     },
@@ -60,7 +60,7 @@ export const keysRouter = createRouter()
         ...errorResponses,
       },
     }),
-    async (c) => c.json(mapPage(await listApiKeys(c.get("db"), c.req.valid("query")), serializeApiKey), 200),
+    async (c) => c.json(mapPage(await listApiKeys(c.var.ctx.db, c.req.valid("query")), serializeApiKey), 200),
   )
   .openapi(
     createRoute({
@@ -79,5 +79,8 @@ export const keysRouter = createRouter()
       },
     }),
     async (c) =>
-      c.json(serializeApiKey(await revokeApiKey(c.get("db"), c.req.valid("param").id, systemClock)), 200),
+      c.json(
+        serializeApiKey(await revokeApiKey(c.var.ctx.db, c.req.valid("param").id, c.var.ctx.clock)),
+        200,
+      ),
   );

@@ -1,10 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { createLinkAndRefreshCache, linkCache } from "../../src/links/link-cache-instance";
 import { findLink, listLinks, updateLink } from "../../src/links/links";
 import { mapPage } from "../../src/pagination";
-import { systemClock } from "../../src/time";
-import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -23,11 +20,6 @@ import { createLinkBody, linkSchema, patchLinkBody, serializeLink } from "../sch
 
 const tags = ["Links"];
 const admin = requireScope("admin");
-
-// Short links live on SHORT_LINK_BASE_URL when set (a custom short domain), else on this Worker.
-export function shortLinkBase(c: Context<AppEnv>): string {
-  return c.env.SHORT_LINK_BASE_URL || new URL(c.req.url).origin;
-}
 
 export const linksRouter = createRouter()
   .openapi(
@@ -50,9 +42,10 @@ export const linksRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock, shortLinkBase } = c.var.ctx;
       const body = c.req.valid("json");
       const row = await createLinkAndRefreshCache(
-        c.get("db"),
+        db,
         c.env,
         {
           campaignId: body.campaign_id,
@@ -63,9 +56,9 @@ export const linksRouter = createRouter()
           expiresAt: body.expires_at,
           expiredUrl: body.expired_url,
         },
-        systemClock,
+        clock,
       );
-      return c.json(serializeLink(row, shortLinkBase(c)), 201);
+      return c.json(serializeLink(row, shortLinkBase), 201);
     },
   )
   .openapi(
@@ -85,10 +78,10 @@ export const linksRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, shortLinkBase } = c.var.ctx;
       const { page, filter } = ownedListQuery(c.req.valid("query"));
-      const base = shortLinkBase(c);
       return c.json(
-        mapPage(await listLinks(c.get("db"), page, filter), (row) => serializeLink(row, base)),
+        mapPage(await listLinks(db, page, filter), (row) => serializeLink(row, shortLinkBase)),
         200,
       );
     },
@@ -105,7 +98,10 @@ export const linksRouter = createRouter()
       responses: { 200: jsonResponse(linkSchema, "The link."), ...errorResponses, ...notFoundResponse },
     }),
     async (c) =>
-      c.json(serializeLink(await findLink(c.get("db"), c.req.valid("param").id), shortLinkBase(c)), 200),
+      c.json(
+        serializeLink(await findLink(c.var.ctx.db, c.req.valid("param").id), c.var.ctx.shortLinkBase),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -120,14 +116,15 @@ export const linksRouter = createRouter()
       responses: { 200: jsonResponse(linkSchema, "The link."), ...errorResponses, ...notFoundResponse },
     }),
     async (c) => {
+      const { db, clock, shortLinkBase } = c.var.ctx;
       const body = c.req.valid("json");
       const row = await updateLink(
-        c.get("db"),
+        db,
         c.req.valid("param").id,
         { url: body.url, expiresAt: body.expires_at, expiredUrl: body.expired_url, disabled: body.disabled },
-        systemClock,
+        clock,
       );
       linkCache(c.env).delete(row.slug);
-      return c.json(serializeLink(row, shortLinkBase(c)), 200);
+      return c.json(serializeLink(row, shortLinkBase), 200);
     },
   );

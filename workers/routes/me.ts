@@ -19,7 +19,6 @@ import {
 import { promoCodeSchema, serializePromoCode } from "../schemas/codes";
 import { influencerSchema, serializeInfluencer } from "../schemas/influencers";
 import { linkSchema, serializeLink } from "../schemas/links";
-import { shortLinkBase } from "./links";
 import { INFLUENCER_SUMMARY, influencerSummaryQuery, influencerSummarySchema } from "./summaries";
 
 // The influencer a key belongs to. /me is an influencer's own view: other keys have no "me".
@@ -47,7 +46,7 @@ export const meRouter = createRouter()
         ...errorResponses,
       },
     }),
-    async (c) => c.json({ influencer: serializeInfluencer(await findInfluencer(c.get("db"), me(c))) }, 200),
+    async (c) => c.json({ influencer: serializeInfluencer(await findInfluencer(c.var.ctx.db, me(c))) }, 200),
   )
   .openapi(
     createRoute({
@@ -64,11 +63,11 @@ export const meRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, shortLinkBase } = c.var.ctx;
       const { campaign_id, ...page } = c.req.valid("query");
       const filter = { campaignId: campaign_id, influencerId: me(c) };
-      const base = shortLinkBase(c);
       return c.json(
-        mapPage(await listLinks(c.get("db"), page, filter), (row) => serializeLink(row, base)),
+        mapPage(await listLinks(db, page, filter), (row) => serializeLink(row, shortLinkBase)),
         200,
       );
     },
@@ -91,7 +90,7 @@ export const meRouter = createRouter()
       const { campaign_id, ...page } = c.req.valid("query");
       return c.json(
         mapPage(
-          await listPromoCodes(c.get("db"), page, { campaignId: campaign_id, influencerId: me(c) }),
+          await listPromoCodes(c.var.ctx.db, page, { campaignId: campaign_id, influencerId: me(c) }),
           serializePromoCode,
         ),
         200,
@@ -118,7 +117,7 @@ export const meRouter = createRouter()
     async (c) => {
       const { campaign_id, from, to } = c.req.valid("query");
       return c.json(
-        await influencerSummary(c.get("db"), me(c), { campaignId: campaign_id }, { from, to }),
+        await influencerSummary(c.var.ctx.db, me(c), { campaignId: campaign_id }, { from, to }),
         200,
       );
     },

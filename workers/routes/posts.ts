@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { mapPage } from "../../src/pagination";
 import { addMetrics, createPost, findPost, listPosts } from "../../src/posts/posts";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -40,9 +39,10 @@ export const postsRouter = createRouter()
       responses: { 201: jsonResponse(postSchema, "The post."), ...errorResponses, ...notFoundResponse },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const post = await createPost(
-        c.get("db"),
+        db,
         {
           campaignId: body.campaign_id,
           influencerId: body.influencer_id,
@@ -50,7 +50,7 @@ export const postsRouter = createRouter()
           platform: body.platform,
           publishedAt: body.published_at,
         },
-        systemClock,
+        clock,
       );
       return c.json(serializePost(post), 201);
     },
@@ -73,7 +73,7 @@ export const postsRouter = createRouter()
     }),
     async (c) => {
       const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(mapPage(await listPosts(c.get("db"), page, filter), serializePost), 200);
+      return c.json(mapPage(await listPosts(c.var.ctx.db, page, filter), serializePost), 200);
     },
   )
   .openapi(
@@ -87,7 +87,7 @@ export const postsRouter = createRouter()
       request: { params: idParam },
       responses: { 200: jsonResponse(postSchema, "The post."), ...errorResponses, ...notFoundResponse },
     }),
-    async (c) => c.json(serializePost(await findPost(c.get("db"), c.req.valid("param").id)), 200),
+    async (c) => c.json(serializePost(await findPost(c.var.ctx.db, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
@@ -106,13 +106,14 @@ export const postsRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const body = c.req.valid("json");
       const { captured_at, ...counters } = body;
       const snapshot = await addMetrics(
-        c.get("db"),
+        db,
         c.req.valid("param").id,
         { ...counters, capturedAt: captured_at },
-        systemClock,
+        clock,
       );
       return c.json(serializeMetrics(snapshot), 201);
     },

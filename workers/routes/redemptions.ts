@@ -2,9 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
 import { BUYER_THROTTLE, buyerOf, redeem } from "../../src/conversions/redemptions";
 import { customerFields } from "../../src/customers/customer-id";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
-import { queueEvents } from "../lib/events";
 import { recordAnswer } from "../lib/results";
 import {
   bearerSecurity,
@@ -16,7 +14,6 @@ import {
   jsonResponse,
   notFoundResponse,
 } from "../lib/router";
-import { signingSecret } from "../lib/secrets";
 import { redemptionBody, redemptionSchema, serializeRedemption } from "../schemas/redemptions";
 
 const throttle = `${BUYER_THROTTLE.limit} refused attempts within ${BUYER_THROTTLE.windowMs / 1000} seconds`;
@@ -53,15 +50,15 @@ export const redemptionsRouter = createRouter().openapi(
     },
   }),
   async (c) => {
+    const { db, clock, events, signingSecret: secret } = c.var.ctx;
     const { client_ip, ...body } = c.req.valid("json");
     const principal = c.get("principal");
-    const secret = signingSecret(c.env);
     const customer = customerFields(body.customer_id, secret);
     // The address goes no further than its keyed hash; an email counts as one buyer however spelt.
     const buyer = buyerOf(secret, principal.keyId, customer.customerId, client_ip);
     const { record, status } = recordAnswer(
       await redeem(
-        c.get("db"),
+        db,
         {
           code: body.code,
           orderId: body.order_id,
@@ -72,9 +69,9 @@ export const redemptionsRouter = createRouter().openapi(
           occurredAt: body.occurred_at,
         },
         recorderOf(principal),
-        systemClock,
+        clock,
         secret,
-        queueEvents(c.env, c.executionCtx),
+        events,
         buyer,
       ),
     );

@@ -1,9 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { recorderOf } from "../../src/auth/api-keys";
 import { recordRefund } from "../../src/conversions/refunds";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
-import { queueEvents } from "../lib/events";
 import { recordAnswer } from "../lib/results";
 import {
   bearerSecurity,
@@ -38,13 +36,14 @@ export const refundsRouter = createRouter().openapi(
     },
   }),
   async (c) => {
+    const { db, clock, events } = c.var.ctx;
     const body = c.req.valid("json");
     const result = await recordRefund(
-      c.get("db"),
+      db,
       { orderId: body.order_id, refundId: body.refund_id, amount: body.amount, occurredAt: body.occurred_at },
       recorderOf(c.get("principal")),
-      systemClock,
-      queueEvents(c.env, c.executionCtx),
+      clock,
+      events,
     );
     // A refund of the API is never a running total, so it always adds its own amount.
     if (result.outcome === "nothing_new") throw new Error("a refund of no amount reached the insert");

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { runRollup } from "../../src/rollup/rollup";
 import { listRollupRuns } from "../../src/rollup/rollup-runs";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   bearerSecurity,
@@ -58,7 +57,7 @@ export const rollupRouter = createRouter()
       middleware: [requireScope("admin")],
       responses: { 200: jsonResponse(rollupRun, "What the run did."), ...errorResponses },
     }),
-    async (c) => c.json(await runRollup(c.env.DB, systemClock, { trigger: "api" }), 200),
+    async (c) => c.json(await runRollup(c.env.DB, c.var.ctx.clock, { trigger: "api" }), 200),
   )
   .openapi(
     createRoute({
@@ -73,5 +72,5 @@ export const rollupRouter = createRouter()
       request: { query: pageQuerySchema },
       responses: { 200: jsonResponse(listOf(rollupRun), "A page of runs, newest first."), ...errorResponses },
     }),
-    async (c) => c.json(await listRollupRuns(c.get("db"), c.req.valid("query")), 200),
+    async (c) => c.json(await listRollupRuns(c.var.ctx.db, c.req.valid("query")), 200),
   );

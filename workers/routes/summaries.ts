@@ -4,7 +4,6 @@ import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
-import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
 import {
   asOfSchema,
@@ -115,11 +114,9 @@ export const summariesRouter = createRouter()
       responses: { 200: jsonResponse(summarySchema, "The summary."), ...errorResponses, ...notFoundResponse },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const { from, to, sort } = c.req.valid("query");
-      return c.json(
-        await campaignSummary(c.get("db"), c.req.valid("param").id, { from, to }, { sort }, systemClock),
-        200,
-      );
+      return c.json(await campaignSummary(db, c.req.valid("param").id, { from, to }, { sort }, clock), 200);
     },
   )
   .openapi(
@@ -154,14 +151,11 @@ export const summariesRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const { from, to, influencer_id } = c.req.valid("query");
-      const series = await campaignTimeseries(
-        c.get("db"),
-        c.req.valid("param").id,
-        { from, to },
-        systemClock,
-        { influencerId: influencer_id },
-      );
+      const series = await campaignTimeseries(db, c.req.valid("param").id, { from, to }, clock, {
+        influencerId: influencer_id,
+      });
       return c.json(series, 200);
     },
   )
@@ -189,13 +183,14 @@ export const summariesRouter = createRouter()
       },
     }),
     async (c) => {
+      const { db, clock } = c.var.ctx;
       const { from, to, sort, totals } = c.req.valid("query");
       const report = await campaignReportCsv(
-        c.get("db"),
+        db,
         c.req.valid("param").id,
         { from, to },
         { sort, totals },
-        systemClock,
+        clock,
       );
       return c.body(report.csv, 200, {
         "Content-Type": "text/csv; charset=utf-8",
@@ -225,7 +220,7 @@ export const summariesRouter = createRouter()
     async (c) => {
       const { from, to, campaign_id } = c.req.valid("query");
       const summary = await influencerSummary(
-        c.get("db"),
+        c.var.ctx.db,
         c.req.valid("param").id,
         { campaignId: campaign_id },
         { from, to },

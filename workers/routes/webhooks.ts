@@ -1,15 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError } from "../../src/errors";
-import { systemClock } from "../../src/time";
 import { exactIds, handleShopifyWebhook } from "../../src/webhooks/shopify";
 import { verifyShopifyHmac, verifyStripeSignature } from "../../src/webhooks/signatures";
 import { handleStripeEvent, stripeEventSchema } from "../../src/webhooks/stripe";
 import { handleOnce } from "../../src/webhooks/webhook-events";
 import type { AppEnv } from "../lib/app-env";
-import { queueEvents } from "../lib/events";
 import { createRouter, errorSchema, jsonResponse } from "../lib/router";
-import { signingSecret } from "../lib/secrets";
 
 const outcomeSchema = z
   .object({
@@ -36,31 +33,25 @@ function parseJson(raw: string, reviver?: (this: unknown, key: string, value: un
 const badSignature = () => new ApiError("unauthorized", "The webhook signature does not verify.");
 
 async function stripe(c: Context<AppEnv>) {
+  const { clock, db, signingSecret, events } = c.var.ctx;
   // The signature covers the raw bytes, so the body is read as text before any parsing.
   const raw = await c.req.text();
   const secret = c.env.STRIPE_WEBHOOK_SECRET ?? "";
-  if (!verifyStripeSignature(c.req.header("Stripe-Signature"), raw, secret, systemClock()))
-    throw badSignature();
+  if (!verifyStripeSignature(c.req.header("Stripe-Signature"), raw, secret, clock())) throw badSignature();
   const event = stripeEventSchema.safeParse(parseJson(raw));
   if (!event.success)
     return c.json({ received: true as const, duplicate: false, outcome: "ignored_malformed" }, 200);
   const result = await handleOnce(
-    c.get("db"),
+    db,
     { provider: "stripe", id: event.data.id, type: event.data.type },
-    () =>
-      handleStripeEvent(
-        c.get("db"),
-        event.data,
-        systemClock,
-        signingSecret(c.env),
-        queueEvents(c.env, c.executionCtx),
-      ),
-    systemClock,
+    () => handleStripeEvent(db, event.data, clock, signingSecret, events),
+    clock,
   );
   return c.json(result, 200);
 }
 
 async function shopify(c: Context<AppEnv>) {
+  const { db, clock, signingSecret, events } = c.var.ctx;
   const raw = await c.req.text();
   const secret = c.env.SHOPIFY_WEBHOOK_SECRET ?? "";
   if (!verifyShopifyHmac(c.req.header("X-Shopify-Hmac-Sha256"), raw, secret)) throw badSignature();
@@ -70,18 +61,10 @@ async function shopify(c: Context<AppEnv>) {
   const id = c.req.header("X-Shopify-Webhook-Id") ?? c.req.header("X-Shopify-Event-Id");
   if (!id) throw new ApiError("validation_failed", "X-Shopify-Webhook-Id is missing.");
   const result = await handleOnce(
-    c.get("db"),
+    db,
     { provider: "shopify", id, type: topic },
-    () =>
-      handleShopifyWebhook(
-        c.get("db"),
-        topic,
-        payload,
-        systemClock,
-        signingSecret(c.env),
-        queueEvents(c.env, c.executionCtx),
-      ),
-    systemClock,
+    () => handleShopifyWebhook(db, topic, payload, clock, signingSecret, events),
+    clock,
   );
   return c.json(result, 200);
 }
