@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createPromoCode, findPromoCode, listPromoCodes, updatePromoCode } from "../../src/codes/promo-codes";
-import { mapPage } from "../../src/pagination";
 import { requireScope } from "../lib/auth";
+import { ownedListAndGet } from "../lib/owned-routes";
 import {
   bearerSecurity,
   conflictResponse,
@@ -10,10 +10,7 @@ import {
   idParam,
   jsonBody,
   jsonResponse,
-  listOf,
   notFoundResponse,
-  ownedListQuery,
-  ownedListQuerySchema,
 } from "../lib/router";
 import { createCodeBody, patchCodeBody, promoCodeSchema, serializePromoCode } from "../schemas/codes";
 
@@ -57,39 +54,20 @@ export const codesRouter = createRouter()
       return c.json(serializePromoCode(row), 201);
     },
   )
-  .openapi(
-    createRoute({
-      method: "get",
+  .route(
+    "/",
+    ownedListAndGet({
       path: "/codes",
       tags,
-      summary: "List promo codes",
-      security: bearerSecurity,
-      middleware: [admin],
-      request: {
-        query: ownedListQuerySchema,
+      schema: promoCodeSchema,
+      list: {
+        summary: "List promo codes",
+        description: "A page of codes, newest first.",
+        rows: listPromoCodes,
       },
-      responses: {
-        200: jsonResponse(listOf(promoCodeSchema), "A page of codes, newest first."),
-        ...errorResponses,
-      },
+      get: { summary: "Get a promo code", description: "The code.", row: findPromoCode },
+      serialize: serializePromoCode,
     }),
-    async (c) => {
-      const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(mapPage(await listPromoCodes(c.var.ctx.db, page, filter), serializePromoCode), 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/codes/{id}",
-      tags,
-      summary: "Get a promo code",
-      security: bearerSecurity,
-      middleware: [admin],
-      request: { params: idParam },
-      responses: { 200: jsonResponse(promoCodeSchema, "The code."), ...errorResponses, ...notFoundResponse },
-    }),
-    async (c) => c.json(serializePromoCode(await findPromoCode(c.var.ctx.db, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({

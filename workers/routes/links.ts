@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createLinkAndRefreshCache, linkCache } from "../../src/links/link-cache-instance";
 import { findLink, listLinks, updateLink } from "../../src/links/links";
-import { mapPage } from "../../src/pagination";
 import { requireScope } from "../lib/auth";
+import { ownedListAndGet } from "../lib/owned-routes";
 import {
   bearerSecurity,
   conflictResponse,
@@ -11,10 +11,7 @@ import {
   idParam,
   jsonBody,
   jsonResponse,
-  listOf,
   notFoundResponse,
-  ownedListQuery,
-  ownedListQuerySchema,
 } from "../lib/router";
 import { createLinkBody, linkSchema, patchLinkBody, serializeLink } from "../schemas/links";
 
@@ -61,47 +58,16 @@ export const linksRouter = createRouter()
       return c.json(serializeLink(row, shortLinkBase), 201);
     },
   )
-  .openapi(
-    createRoute({
-      method: "get",
+  .route(
+    "/",
+    ownedListAndGet({
       path: "/links",
       tags,
-      summary: "List links",
-      security: bearerSecurity,
-      middleware: [admin],
-      request: {
-        query: ownedListQuerySchema,
-      },
-      responses: {
-        200: jsonResponse(listOf(linkSchema), "A page of links, newest first."),
-        ...errorResponses,
-      },
+      schema: linkSchema,
+      list: { summary: "List links", description: "A page of links, newest first.", rows: listLinks },
+      get: { summary: "Get a link", description: "The link.", row: findLink },
+      serialize: (row, ctx) => serializeLink(row, ctx.shortLinkBase),
     }),
-    async (c) => {
-      const { db, shortLinkBase } = c.var.ctx;
-      const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(
-        mapPage(await listLinks(db, page, filter), (row) => serializeLink(row, shortLinkBase)),
-        200,
-      );
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/links/{id}",
-      tags,
-      summary: "Get a link",
-      security: bearerSecurity,
-      middleware: [admin],
-      request: { params: idParam },
-      responses: { 200: jsonResponse(linkSchema, "The link."), ...errorResponses, ...notFoundResponse },
-    }),
-    async (c) =>
-      c.json(
-        serializeLink(await findLink(c.var.ctx.db, c.req.valid("param").id), c.var.ctx.shortLinkBase),
-        200,
-      ),
   )
   .openapi(
     createRoute({

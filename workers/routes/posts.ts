@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { mapPage } from "../../src/pagination";
 import { addMetrics, createPost, findPost, listPosts } from "../../src/posts/posts";
 import { requireScope } from "../lib/auth";
+import { ownedListAndGet } from "../lib/owned-routes";
 import {
   bearerSecurity,
   createRouter,
@@ -9,10 +9,7 @@ import {
   idParam,
   jsonBody,
   jsonResponse,
-  listOf,
   notFoundResponse,
-  ownedListQuery,
-  ownedListQuerySchema,
 } from "../lib/router";
 import {
   createPostBody,
@@ -55,39 +52,20 @@ export const postsRouter = createRouter()
       return c.json(serializePost(post), 201);
     },
   )
-  .openapi(
-    createRoute({
-      method: "get",
+  .route(
+    "/",
+    ownedListAndGet({
       path: "/posts",
       tags,
-      summary: "List posts, each with its latest metrics",
-      security: bearerSecurity,
-      middleware: [admin],
-      request: {
-        query: ownedListQuerySchema,
+      schema: postSchema,
+      list: {
+        summary: "List posts, each with its latest metrics",
+        description: "A page of posts, newest first.",
+        rows: listPosts,
       },
-      responses: {
-        200: jsonResponse(listOf(postSchema), "A page of posts, newest first."),
-        ...errorResponses,
-      },
+      get: { summary: "Get a post with its latest metrics", description: "The post.", row: findPost },
+      serialize: serializePost,
     }),
-    async (c) => {
-      const { page, filter } = ownedListQuery(c.req.valid("query"));
-      return c.json(mapPage(await listPosts(c.var.ctx.db, page, filter), serializePost), 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/posts/{id}",
-      tags,
-      summary: "Get a post with its latest metrics",
-      security: bearerSecurity,
-      middleware: [admin],
-      request: { params: idParam },
-      responses: { 200: jsonResponse(postSchema, "The post."), ...errorResponses, ...notFoundResponse },
-    }),
-    async (c) => c.json(serializePost(await findPost(c.var.ctx.db, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
