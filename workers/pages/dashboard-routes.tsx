@@ -17,7 +17,6 @@ import {
 import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { systemClock, toIso } from "../../src/time";
-import { type PageContext, type PageEnv, render, requireSession } from "../lib/page-context";
 import { createCampaignBody, enrolBody, goalSchema, MAX_GOALS, toCampaignInput } from "../routes/campaigns";
 import { createCodeBody } from "../routes/codes";
 import { createInfluencerBody } from "../routes/influencers";
@@ -29,6 +28,7 @@ import { FormReader, formValues } from "./form-input";
 import { metricKind } from "./format";
 import { fill } from "./i18n";
 import type { FormState } from "./layout";
+import { type PageContext, type PageEnv, render, requireSession } from "./page-context";
 
 const LIST = { limit: 100 };
 

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { campaignOfShareToken } from "../../src/reports/share-links";
 import { systemClock } from "../../src/time";
-import { type PageEnv, render, renderMessage } from "../lib/page-context";
 import { ReportBody } from "./campaign-page";
 import { loadCampaignReport, reportView } from "./campaign-report";
 import { Layout } from "./layout";
+import { type PageEnv, render, renderMessage } from "./page-context";
 import { AsOf } from "./report-sections";
 
 // A campaign's report for people without a key: read-only, no forms, not indexed. An unknown,
