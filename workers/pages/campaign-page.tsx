@@ -1,8 +1,8 @@
 import type { CampaignGoal } from "../../schema";
-import type { Metrics } from "../../src/metrics/formulas";
+import { goalKey } from "../../src/campaigns/goals";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
-import type { ReportView } from "./campaign-report";
+import type { CampaignReport } from "./campaign-report";
 import { NewInfluencerForm } from "./campaigns-page";
 import {
   CopyButton,
@@ -16,73 +16,8 @@ import {
   type Ui,
 } from "./layout";
 import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
-import {
-  AsOf,
-  Breakdown,
-  type BreakdownRow,
-  DailyChart,
-  type DailyPoint,
-  FunnelChart,
-  type GoalRow,
-  Goals,
-  KpiTiles,
-  Leaderboard,
-  type LeaderboardRow,
-  PeriodNav,
-} from "./report-sections";
-
-export type CampaignReport = {
-  // goals: as stored (the figures' `goals` below fill in a missing due date with the campaign's end).
-  campaign: { id: string; name: string; currency: string; objective: string; goals: CampaignGoal[] };
-  asOf: string | null;
-  totals: Metrics;
-  influencers: LeaderboardRow[];
-  goals: GoalRow[];
-  view: ReportView;
-  daily: DailyPoint[];
-  breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
-};
-
-// The report proper: the same on the dashboard and on a shared link.
-export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) => (
-  <>
-    <PeriodNav ui={ui} days={report.view.days} />
-    <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
-    <div class="grid2">
-      <DailyChart ui={ui} points={report.daily} />
-      <FunnelChart ui={ui} totals={report.totals} />
-    </div>
-    <Leaderboard
-      ui={ui}
-      rows={report.influencers}
-      currency={report.campaign.currency}
-      sort={report.view.sort}
-    />
-    <div class="grid2">
-      <Breakdown
-        ui={ui}
-        id="by-country"
-        title={ui.t.byCountry}
-        column={ui.t.country}
-        rows={report.breakdowns.country}
-        currency={report.campaign.currency}
-      />
-      <Breakdown
-        ui={ui}
-        id="by-device"
-        title={ui.t.byDevice}
-        column={ui.t.device}
-        rows={report.breakdowns.device}
-        currency={report.campaign.currency}
-      />
-    </div>
-    <Goals ui={ui} goals={report.goals} currency={report.campaign.currency} />
-  </>
-);
-
-// A goal as the remove button names it: what it says, not its place in the list, so a form sent
-// twice cannot remove the goal that has moved into that place.
-export const goalKey = (goal: CampaignGoal) => JSON.stringify([goal.metric, goal.target, goal.due]);
+import { ReportBody } from "./report-body";
+import { AsOf } from "./report-sections";
 
 // Goals are set here as the API sets them (PATCH /campaigns/:id with the whole list): added one at
 // a time, each removable. The target is typed as the page shows that metric (see metricKind).
