@@ -6,9 +6,9 @@ import { listLinks } from "../../src/links/links";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
 import { systemClock } from "../../src/time";
-import { type PageEnv, render, requireSession } from "../lib/page-context";
 import { Layout } from "./layout";
 import { CodeList, LinkList } from "./owned-items";
+import { type PageEnv, render, requireSession } from "./page-context";
 import { AsOf, DailyChart, KpiTiles } from "./report-sections";
 
 const LIST = { limit: 100 };

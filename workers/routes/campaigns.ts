@@ -8,6 +8,7 @@ import {
   updateCampaign,
 } from "../../src/campaigns/campaigns";
 import { enrol, listEnrolments, serializeEnrolment } from "../../src/campaigns/enrolments";
+import { MAX_GOALS } from "../../src/campaigns/goals";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { systemClock } from "../../src/time";
 import { requireScope } from "../lib/auth";
@@ -26,8 +27,6 @@ import {
   pageQuerySchema,
 } from "../lib/router";
 
-// A campaign's goals are kept in its row: a bounded list.
-export const MAX_GOALS = 50;
 export const goalSchema = z.object({
   metric: z.enum(METRIC_FIELDS),
   target: z.number().positive().max(Number.MAX_SAFE_INTEGER),

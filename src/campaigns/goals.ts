@@ -1,0 +1,28 @@
+import type { CampaignGoal } from "../../schema";
+
+// A campaign's goals are kept in its row: a bounded list.
+export const MAX_GOALS = 50;
+
+// A goal as what it says, not its place in the list: a form sent twice then names the same goal,
+// never the one that has moved into its place.
+export const goalKey = (goal: CampaignGoal): string => JSON.stringify([goal.metric, goal.target, goal.due]);
+
+export type GoalAdded =
+  | { outcome: "added"; goals: CampaignGoal[] }
+  | { outcome: "already_set" }
+  | { outcome: "too_many" };
+
+// One goal added to a campaign's list. The list is full at MAX_GOALS, whatever the goal; a goal
+// already in it (a double click, a reload) is set once, so at-least-once sending changes nothing.
+export function addGoal(goals: readonly CampaignGoal[], goal: CampaignGoal): GoalAdded {
+  if (goals.length >= MAX_GOALS) return { outcome: "too_many" };
+  const key = goalKey(goal);
+  if (goals.some((g) => goalKey(g) === key)) return { outcome: "already_set" };
+  return { outcome: "added", goals: [...goals, goal] };
+}
+
+// The list without the goal of that key, or null when no goal has it (removed already).
+export function removeGoal(goals: readonly CampaignGoal[], key: string): CampaignGoal[] | null {
+  const index = goals.findIndex((g) => goalKey(g) === key);
+  return index === -1 ? null : goals.filter((_, i) => i !== index);
+}
