@@ -10,14 +10,13 @@
 // What it does
 // - Without --url: builds the Worker as it is deployed and runs it in workerd through miniflare's
 //   API with the wrangler.toml bindings, a fresh migrated D1 and the real queue consumers (see
-//   bench/lib/harness.mjs; the rate limits are raised as in the benchmarks). With --url: a Worker
+//   bench/lib/harness.mjs). With --url: a Worker
 //   already running on this machine (e.g. `npm start`), only localhost; its local D1 file (found
 //   under .wrangler/state, or --d1-file) is read, read-only, for the checks.
 // - Seeds, through the API: 2 campaigns (EUR, USD), --influencers influencers, --links links
 //   spread over both campaigns and every influencer, one promo code per campaign × influencer, and
-//   enough checkout keys to stay under wrangler.toml's real limit of 600 redemptions a minute per
-//   key. Names carry a run tag, so a --url run sits beside whatever the database already holds, and
-//   every count below is scoped to this run's campaigns.
+//   a checkout key. Names carry a run tag, so a --url run sits beside whatever the database already
+//   holds, and every count below is scoped to this run's campaigns.
 // - Clicks: --clicks requests over --connections keep-alive connections, to links chosen with a
 //   skew (a few hot links, a long tail), from visitors with their own address (CF-Connecting-IP) and
 //   user agent: 85% browsers, 13% bots (isbot's list), 2% no user agent; 3% are HEAD requests
@@ -26,7 +25,10 @@
 //   once; every 10th also sent twice at once (racing duplicates: one 201, one 200); every 10th
 //   replayed later (200, the same record); every 50th re-sent with another amount (409); every
 //   10th half refunded (201), every 50th refund replayed (200) and one more refund past the
-//   order's amount (422).
+//   order's amount (422). No redemption is refused on purpose (a conflict is not a refused
+//   attempt, an over-refund is a refund) and every order has its own customer_id, so the buyers'
+//   throttle, which counts refused attempts per customer_id, is never reached: a 429 fails the
+//   expected answers, and a refused attempt the check "no redemption refused or throttled".
 // - The load generator counts its own answers (by method and status, per link, and the click ids
 //   handed out); nothing is inferred from the Worker's side.
 // - Then it waits for the queue to drain (polls D1 until this run's click rows equal the 302s
@@ -186,10 +188,7 @@ async function inParallel(items, width, fn) {
   return out;
 }
 
-// Redemptions a checkout key may send a minute in wrangler.toml is 600; stay well under.
-const REQUESTS_PER_KEY = 400;
-
-async function seed(base, tag, redemptionRequests) {
+async function seed(base, tag) {
   const call = (method, path, body) => api(base, method, `/api/v1${path}`, body, ADMIN_KEY);
   const campaigns = await inParallel(
     [
@@ -228,13 +227,8 @@ async function seed(base, tag, redemptionRequests) {
     });
     return { id: code.id, code: code.code, campaignId: campaign.id, currency: campaign.currency };
   });
-  const keyCount = Math.max(1, Math.ceil(redemptionRequests / REQUESTS_PER_KEY));
-  const keys = await inParallel(
-    Array.from({ length: keyCount }, (_, i) => i),
-    4,
-    async (i) => (await call("POST", "/keys", { scope: "checkout", name: `load ${tag} ${i}` })).key,
-  );
-  return { campaigns, influencers, links, codes, keys };
+  const { key } = await call("POST", "/keys", { scope: "checkout", name: `load ${tag}` });
+  return { campaigns, influencers, links, codes, key };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,10 +405,10 @@ try {
     `seeding run ${tag}: 2 campaigns, ${INFLUENCERS} influencers, ${LINKS} links, ` +
       `${2 * INFLUENCERS} codes through the API…`,
   );
-  const seeded = await seed(base, tag, requestsForOrders(ORDERS));
+  const seeded = await seed(base, tag);
   const campaignIds = seeded.campaigns.map((c) => c.id);
-  const orders = Array.from({ length: ORDERS }, (_, o) => orderOf(o, tag, seeded.codes, seeded.keys));
-  step(`${seeded.keys.length} checkout key(s), at most ${REQUESTS_PER_KEY} redemption requests each`);
+  const orders = Array.from({ length: ORDERS }, (_, o) => orderOf(o, tag, seeded.codes, seeded.key));
+  step(`1 checkout key, about ${fmt.int(requestsForOrders(ORDERS))} redemption and refund requests`);
 
   // 3. Load: clicks and redemptions at the same time.
   step(
@@ -528,6 +522,19 @@ try {
     campaigns,
   );
   const codeMismatches = codeCounts.filter((c) => Number(c.redemptions) !== Number(c.conversions));
+  // Refused attempts of this run (its codes are its own, with --url too).
+  const refusedAttempts = Number(
+    (
+      await first(
+        db,
+        "SELECT COUNT(*) AS n FROM redemption_attempts WHERE code IN (SELECT value FROM json_each(?1))",
+        JSON.stringify(seeded.codes.map((c) => c.code)),
+      )
+    ).n,
+  );
+  const throttled = Object.entries(redemptions.answers)
+    .filter(([key]) => key.endsWith(" 429"))
+    .reduce((sum, [, n]) => sum + n, 0);
   // Dead letters of this run (with --url the database may hold older ones).
   const deadLetters = Number(
     (await first(db, "SELECT COUNT(*) AS n FROM dead_letters WHERE received_at >= ?1", loadStarted)).n,
@@ -615,6 +622,11 @@ try {
       "each code's redemptions = its conversions",
       codeMismatches.length === 0,
       `${codeCounts.length - codeMismatches.length} of ${codeCounts.length} codes`,
+    ],
+    [
+      "no redemption refused or throttled",
+      refusedAttempts === 0 && throttled === 0,
+      `${refusedAttempts} refused attempts, ${throttled} answers 429`,
     ],
     ["rollup caught up", last?.caught_up === true, `${rollup.runs.length} run(s)`],
     ["no dead letters", deadLetters === 0, `${deadLetters}`],

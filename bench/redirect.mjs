@@ -20,9 +20,8 @@
 // Method
 // - The real Worker is built exactly as it is deployed (`wrangler deploy --dry-run`, one bundled
 //   index.js) and run in workerd through the `miniflare` API, with the wrangler.toml bindings:
-//   D1 `DB` (fresh, migrated, in a temp dir), the EVENTS queue and both queue consumers (and the
-//   redemption rate limiters, unused here). So the consumer writes clicks to D1 while the load
-//   runs, as it would in production. The pieces shared with bench:redemptions are in
+//   D1 `DB` (fresh, migrated, in a temp dir), the EVENTS queue and both queue consumers. So the
+//   consumer writes clicks to D1 while the load runs, as it would in production. The pieces shared with bench:redemptions are in
 //   bench/lib/harness.mjs.
 // - Not `wrangler dev`: it puts its own proxy in front of workerd (and a file watcher, and the
 //   inspector), which adds latency and CPU that production does not have and that would dominate a

@@ -77,6 +77,18 @@ export function devVar(name) {
   return line?.slice(name.length + 1).trim();
 }
 
+// Secrets a deployment may leave unset, so wrangler.toml's [secrets] does not list them. With that
+// list present, wrangler dev loads from .dev.vars only the secrets it names (and the vars), so these
+// are handed over as vars when .dev.vars has them: without this, every local webhook is a 401.
+const OPTIONAL_SECRETS = ["STRIPE_WEBHOOK_SECRET", "SHOPIFY_WEBHOOK_SECRET"];
+
+export function optionalSecretArgs() {
+  return OPTIONAL_SECRETS.flatMap((name) => {
+    const value = devVar(name);
+    return value ? ["--var", `${name}:${value}`] : [];
+  });
+}
+
 // Never a hard-coded port: ask the OS for one that is free now.
 /** @returns {Promise<number>} */
 export function freePort() {
@@ -115,6 +127,7 @@ export async function startWranglerDev({ args = [], vars = {} } = {}) {
       "--ip",
       "127.0.0.1",
       "--show-interactive-dev-session=false",
+      ...optionalSecretArgs(),
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ...args,
     ],

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: local secrets, migrated local D1, then `wrangler dev` (extra arguments pass through).
-import { applyMigrations, ensureDevVars, runWranglerForeground } from "./local-dev.mjs";
+import { applyMigrations, ensureDevVars, optionalSecretArgs, runWranglerForeground } from "./local-dev.mjs";
 
 ensureDevVars();
 applyMigrations();
@@ -11,5 +11,6 @@ runWranglerForeground([
   "--show-interactive-dev-session=false",
   "--var",
   "SWAYLINE_DEMO_IMPORT:true",
+  ...optionalSecretArgs(),
   ...process.argv.slice(2),
 ]);

@@ -36,9 +36,6 @@ export const CF = {
 // Issue #2's targets for the redirect against the bare Worker: bench:redirect judges a run by
 // them, bench:redirect:summary several runs.
 export const REDIRECT_TARGETS = { rpsRatioMin: 0.8, p99RatioMax: 1.5 };
-// wrangler.toml's [[ratelimits]], with limits no benchmark load reaches: the benchmarks measure the
-// cost of asking the limiter, not of being refused.
-export const BENCH_RATE_LIMIT = { limit: 1_000_000_000, period: 60 };
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -215,8 +212,6 @@ export function swaylineEnv(extra = {}) {
   return {
     DB: { type: "d1", id: "swayline" },
     EVENTS: { type: "queue", name: "swayline-events" },
-    REDEMPTIONS_PER_KEY: { type: "rate-limit", namespace: "1001", simple: BENCH_RATE_LIMIT },
-    REDEMPTIONS_PER_CLIENT: { type: "rate-limit", namespace: "1002", simple: BENCH_RATE_LIMIT },
     ADMIN_API_KEY: { type: "text", value: ADMIN_API_KEY },
     VISITOR_HASH_SECRET: { type: "text", value: "bench-secret" },
     SIGNING_SECRET: { type: "text", value: "bench-signing-secret" },

@@ -138,12 +138,12 @@ export async function clickLoad(origin, { links, total, connections, deadline, n
 
 // Order o: its code (campaigns and influencers alternate), amount and customer; which follow-ups
 // it gets is decided by o, so the expected answers are known in advance.
-export function orderOf(o, tag, codes, keys) {
+export function orderOf(o, tag, codes, key) {
   const code = codes[o % codes.length];
   return {
     o,
     code,
-    key: keys[o % keys.length],
+    key,
     orderId: `load-${tag}-${o}`,
     body: {
       code: code.code,

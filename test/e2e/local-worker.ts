@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startWranglerDev, wrangler, wranglerEnv } from "../../scripts/local-dev.mjs";
+import { ensureDevVars, startWranglerDev, wrangler, wranglerEnv } from "../../scripts/local-dev.mjs";
 
 // The Worker as a user runs it: `wrangler dev` in workerd, with its own empty local D1 migrated
 // through `wrangler d1 migrations apply` (the one migration path), on a free port.
@@ -16,7 +16,10 @@ export type LocalWorker = {
 };
 
 // vars: more Worker vars, e.g. { SWAYLINE_DEMO_IMPORT: "true" } as `npm run seed` sets it.
+// Like `npm start`, it takes the optional secrets (the webhooks') from .dev.vars, made from
+// .dev.vars.example when missing.
 export async function startLocalWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
+  ensureDevVars();
   const persistDir = mkdtempSync(join(tmpdir(), "swayline-e2e-"));
   const persist = ["--persist-to", persistDir];
   execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], {

@@ -1,5 +1,7 @@
+import { createHmac } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { devVar } from "../../scripts/local-dev.mjs";
 import { ARTEFACTS, launchBrowser } from "./browser";
 import { E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
 
@@ -66,5 +68,24 @@ describe("in a real browser against wrangler dev", () => {
       { timeout: 20_000, interval: 500 },
     );
     expect(rows).toEqual([{ id: clickId, browser: "Chrome Headless", is_bot: 1 }]);
+  });
+
+  it("verifies a Stripe webhook signed with the secret in .dev.vars, as npm start serves it", async () => {
+    const secret = devVar("STRIPE_WEBHOOK_SECRET") as string;
+    expect(secret).toBeTruthy();
+    const body = JSON.stringify({
+      id: `evt_e2e_${Date.now()}`,
+      type: "customer.created",
+      data: { object: {} },
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+    const res = await fetch(`${worker.url}/api/v1/webhooks/stripe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": `t=${t},v1=${v1}` },
+      body,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toMatchObject({ received: true, outcome: "ignored_event_type" });
   });
 });

@@ -1,88 +1,25 @@
 import type { CampaignGoal } from "../../schema";
-import type { Metrics } from "../../src/metrics/formulas";
+import { goalKey } from "../../src/campaigns/goals";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
-import type { ReportView } from "./campaign-report";
+import type { CampaignReport } from "./campaign-report";
 import { NewInfluencerForm } from "./campaigns-page";
 import {
   CopyButton,
   DataTable,
   Field,
+  type FieldProps,
   Form,
   FormMessage,
   type FormState,
   Layout,
   Select,
+  type SelectOption,
   type Ui,
 } from "./layout";
 import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
-import {
-  AsOf,
-  Breakdown,
-  type BreakdownRow,
-  DailyChart,
-  type DailyPoint,
-  FunnelChart,
-  type GoalRow,
-  Goals,
-  KpiTiles,
-  Leaderboard,
-  type LeaderboardRow,
-  PeriodNav,
-} from "./report-sections";
-
-export type CampaignReport = {
-  // goals: as stored (the figures' `goals` below fill in a missing due date with the campaign's end).
-  campaign: { id: string; name: string; currency: string; objective: string; goals: CampaignGoal[] };
-  asOf: string | null;
-  totals: Metrics;
-  influencers: LeaderboardRow[];
-  goals: GoalRow[];
-  view: ReportView;
-  daily: DailyPoint[];
-  breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
-};
-
-// The report proper: the same on the dashboard and on a shared link.
-export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) => (
-  <>
-    <PeriodNav ui={ui} days={report.view.days} />
-    <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
-    <div class="grid2">
-      <DailyChart ui={ui} points={report.daily} />
-      <FunnelChart ui={ui} totals={report.totals} />
-    </div>
-    <Leaderboard
-      ui={ui}
-      rows={report.influencers}
-      currency={report.campaign.currency}
-      sort={report.view.sort}
-    />
-    <div class="grid2">
-      <Breakdown
-        ui={ui}
-        id="by-country"
-        title={ui.t.byCountry}
-        column={ui.t.country}
-        rows={report.breakdowns.country}
-        currency={report.campaign.currency}
-      />
-      <Breakdown
-        ui={ui}
-        id="by-device"
-        title={ui.t.byDevice}
-        column={ui.t.device}
-        rows={report.breakdowns.device}
-        currency={report.campaign.currency}
-      />
-    </div>
-    <Goals ui={ui} goals={report.goals} currency={report.campaign.currency} />
-  </>
-);
-
-// A goal as the remove button names it: what it says, not its place in the list, so a form sent
-// twice cannot remove the goal that has moved into that place.
-export const goalKey = (goal: CampaignGoal) => JSON.stringify([goal.metric, goal.target, goal.due]);
+import { ReportBody } from "./report-body";
+import { AsOf } from "./report-sections";
 
 // Goals are set here as the API sets them (PATCH /campaigns/:id with the whole list): added one at
 // a time, each removable. The target is typed as the page shows that metric (see metricKind).
@@ -138,6 +75,38 @@ const GoalForms = ({
   </section>
 );
 
+// A form that gives one influencer something in this campaign (a link, a code, an enrolment): the
+// influencer to choose first, then the form's own fields.
+const InfluencerForm = ({
+  ui,
+  state,
+  form,
+  action,
+  title,
+  submit,
+  influencers,
+  fields,
+}: {
+  ui: Ui;
+  state: FormState | undefined;
+  form: string;
+  action: string;
+  title: string;
+  submit: string;
+  influencers: SelectOption[];
+  fields: Omit<FieldProps, "form" | "state">[];
+}) => (
+  <Form ui={ui} action={action} label={title}>
+    <h3>{title}</h3>
+    <FormMessage ui={ui} state={state} form={form} />
+    <Select form={form} state={state} name="influencer_id" label={ui.t.influencer} options={influencers} />
+    {fields.map((field) => (
+      <Field form={form} state={state} {...field} />
+    ))}
+    <button type="submit">{submit}</button>
+  </Form>
+);
+
 export type ShareLinkItem = {
   id: string;
   label: string | null;
@@ -169,7 +138,11 @@ export const CampaignPage = ({
 }) => {
   const { campaign } = report;
   const base = `/dashboard/campaigns/${campaign.id}`;
-  const influencerOptions = influencers.map((i) => ({ value: i.id, label: `@${i.handle} (${i.platform})` }));
+  const forInfluencers = {
+    ui,
+    state,
+    influencers: influencers.map((i) => ({ value: i.id, label: `@${i.handle} (${i.platform})` })),
+  };
   return (
     <Layout ui={ui} title={campaign.name} nav={<a href="/dashboard">{ui.t.campaigns}</a>}>
       <h1>{campaign.name}</h1>
@@ -189,85 +162,55 @@ export const CampaignPage = ({
       <CodeList ui={ui} codes={codes} />
       <h2>{ui.t.influencers}</h2>
       <div class="grid2">
-        <Form ui={ui} action={`${base}/links`} label={ui.t.issueLink}>
-          <h3>{ui.t.issueLink}</h3>
-          <FormMessage ui={ui} state={state} form="link" />
-          <Select
-            form="link"
-            state={state}
-            name="influencer_id"
-            label={ui.t.influencer}
-            options={influencerOptions}
-          />
-          <Field
-            form="link"
-            state={state}
-            name="url"
-            label={ui.t.destination}
-            type="url"
-            required
-            placeholder="https://"
-          />
-          <Field form="link" state={state} name="slug" label={ui.t.slugOptional} />
-          <button type="submit">{ui.t.create}</button>
-        </Form>
-        <Form ui={ui} action={`${base}/codes`} label={ui.t.issueCode}>
-          <h3>{ui.t.issueCode}</h3>
-          <FormMessage ui={ui} state={state} form="code" />
-          <Select
-            form="code"
-            state={state}
-            name="influencer_id"
-            label={ui.t.influencer}
-            options={influencerOptions}
-          />
-          <Field form="code" state={state} name="code" label={ui.t.code} required />
-          <Field
-            form="code"
-            state={state}
-            name="max_redemptions"
-            label={ui.t.maxRedemptions}
-            type="number"
-            min="1"
-          />
-          <button type="submit">{ui.t.create}</button>
-        </Form>
-        <Form ui={ui} action={`${base}/enrolments`} label={ui.t.enrol}>
-          <h3>{ui.t.enrol}</h3>
-          <FormMessage ui={ui} state={state} form="enrolment" />
-          <Select
-            form="enrolment"
-            state={state}
-            name="influencer_id"
-            label={ui.t.influencer}
-            options={influencerOptions}
-          />
-          <Field
-            form="enrolment"
-            state={state}
-            name="fee"
-            label={`${ui.t.fee} (${campaign.currency})`}
-            placeholder={ui.fmt.typedAmount(50_000, campaign.currency)}
-          />
-          <Field
-            form="enrolment"
-            state={state}
-            name="commission_rate"
-            label={ui.t.commissionRate}
-            type="number"
-            min="0"
-            max="100"
-            step="0.1"
-          />
-          <Field
-            form="enrolment"
-            state={state}
-            name="other_costs"
-            label={`${ui.t.otherCosts} (${campaign.currency})`}
-            placeholder={ui.fmt.typedAmount(0, campaign.currency)}
-          />
-          <button type="submit">{ui.t.save}</button>
-        </Form>
+        <InfluencerForm
+          {...forInfluencers}
+          form="link"
+          action={`${base}/links`}
+          title={ui.t.issueLink}
+          submit={ui.t.create}
+          fields={[
+            { name: "url", label: ui.t.destination, type: "url", required: true, placeholder: "https://" },
+            { name: "slug", label: ui.t.slugOptional },
+          ]}
+        />
+        <InfluencerForm
+          {...forInfluencers}
+          form="code"
+          action={`${base}/codes`}
+          title={ui.t.issueCode}
+          submit={ui.t.create}
+          fields={[
+            { name: "code", label: ui.t.code, required: true },
+            { name: "max_redemptions", label: ui.t.maxRedemptions, type: "number", min: "1" },
+          ]}
+        />
+        <InfluencerForm
+          {...forInfluencers}
+          form="enrolment"
+          action={`${base}/enrolments`}
+          title={ui.t.enrol}
+          submit={ui.t.save}
+          fields={[
+            {
+              name: "fee",
+              label: `${ui.t.fee} (${campaign.currency})`,
+              placeholder: ui.fmt.typedAmount(50_000, campaign.currency),
+            },
+            {
+              name: "commission_rate",
+              label: ui.t.commissionRate,
+              type: "number",
+              min: "0",
+              max: "100",
+              step: "0.1",
+            },
+            {
+              name: "other_costs",
+              label: `${ui.t.otherCosts} (${campaign.currency})`,
+              placeholder: ui.fmt.typedAmount(0, campaign.currency),
+            },
+          ]}
+        />
         <NewInfluencerForm ui={ui} state={state} action={`${base}/influencers`} />
       </div>
       <section aria-labelledby="share">

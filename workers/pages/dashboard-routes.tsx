@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol } from "../../src/campaigns/enrolments";
-import { MAX_GOALS } from "../../src/campaigns/goals";
+import { addGoal, MAX_GOALS, removeGoal } from "../../src/campaigns/goals";
 import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
 import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
 import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
@@ -18,20 +18,22 @@ import {
 } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
+import { lastDays } from "../../src/summaries/periods";
 import { systemClock, toIso } from "../../src/time";
-import { type PageContext, type PageEnv, render, requireSession } from "../lib/page-context";
 import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
 import { createCodeBody, serializePromoCode } from "../schemas/codes";
 import { enrolBody } from "../schemas/enrolments";
 import { createInfluencerBody } from "../schemas/influencers";
 import { createLinkBody, serializeLink } from "../schemas/links";
-import { CampaignPage, goalKey } from "./campaign-page";
-import { loadCampaignReport, periodOf, reportView } from "./campaign-report";
+import { CampaignPage } from "./campaign-page";
+import { loadCampaignReport } from "./campaign-report";
 import { CampaignsPage } from "./campaigns-page";
 import { FormReader, formValues } from "./form-input";
 import { metricKind } from "./format";
 import { fill } from "./i18n";
 import type { FormState } from "./layout";
+import { type PageContext, type PageEnv, render, requireSession } from "./page-context";
+import { reportView } from "./report-view";
 
 const LIST = { limit: 100 };
 
@@ -173,7 +175,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
     const report = await campaignReportCsv(
       c.get("db"),
       c.req.param("id"),
-      periodOf(view.days, systemClock()),
+      lastDays(view.days, systemClock()),
       { sort: view.sort, totals: true },
       systemClock,
     );
@@ -300,15 +302,16 @@ export const dashboardRoutes = new Hono<PageEnv>()
               : form.number("target");
         const body = form.parse(goalSchema, { metric, target, due: form.date("due") });
         if (!body) return null;
-        if (campaign.goals.length >= MAX_GOALS) {
+        const added = addGoal(campaign.goals, {
+          metric: body.metric,
+          target: body.target,
+          due: body.due ?? null,
+        });
+        if (added.outcome === "too_many") {
           form.errors.metric = fill(form.words.maxGoals, { n: String(MAX_GOALS) });
           return null;
         }
-        const goal = { metric: body.metric, target: body.target, due: body.due ?? null };
-        // A form sent twice (a double click, a reload) sets the goal once.
-        if (!campaign.goals.some((g) => goalKey(g) === goalKey(goal))) {
-          await updateCampaign(db, id, { goals: [...campaign.goals, goal] }, systemClock);
-        }
+        if (added.outcome === "added") await updateCampaign(db, id, { goals: added.goals }, systemClock);
         return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
       },
       (state) => showCampaign(c, id, { state }),
@@ -319,11 +322,8 @@ export const dashboardRoutes = new Hono<PageEnv>()
     const { goal } = formValues(await c.req.parseBody());
     const db = c.get("db");
     const campaign = await findCampaign(db, id);
-    const index = campaign.goals.findIndex((g) => goalKey(g) === goal);
-    if (index !== -1) {
-      const goals = campaign.goals.filter((_, i) => i !== index);
-      await updateCampaign(db, id, { goals }, systemClock);
-    }
+    const goals = removeGoal(campaign.goals, goal ?? "");
+    if (goals) await updateCampaign(db, id, { goals }, systemClock);
     return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
   })
   .post("/dashboard/share-links/:id/revoke", async (c) => {

@@ -127,7 +127,7 @@ const FieldError: FC<{ id: string; error: string | undefined }> = ({ id, error }
     </span>
   ) : null;
 
-export const Field: FC<{
+export type FieldProps = {
   name: string;
   label: string;
   form: string;
@@ -140,7 +140,9 @@ export const Field: FC<{
   step?: string;
   placeholder?: string;
   autocomplete?: string;
-}> = ({ name, label, form, state, type, value, ...rest }) => {
+};
+
+export const Field: FC<FieldProps> = ({ name, label, form, state, type, value, ...rest }) => {
   const { id, typed, error, invalid } = control(form, state, name);
   return (
     <label for={id}>
@@ -151,12 +153,14 @@ export const Field: FC<{
   );
 };
 
+export type SelectOption = string | { value: string; label: string };
+
 export const Select: FC<{
   name: string;
   label: string;
   form: string;
   state: FormState | undefined;
-  options: readonly (string | { value: string; label: string })[];
+  options: readonly SelectOption[];
   value?: string;
 }> = ({ name, label, form, state, options, value }) => {
   const { id, typed, error, invalid } = control(form, state, name);

@@ -7,11 +7,11 @@ import { mapPage } from "../../src/pagination";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
 import { systemClock } from "../../src/time";
-import { type PageEnv, render, requireSession } from "../lib/page-context";
 import { serializePromoCode } from "../schemas/codes";
 import { serializeLink } from "../schemas/links";
 import { Layout } from "./layout";
 import { CodeList, LinkList } from "./owned-items";
+import { type PageEnv, render, requireSession } from "./page-context";
 import { AsOf, DailyChart, KpiTiles } from "./report-sections";
 
 const LIST = { limit: 100 };

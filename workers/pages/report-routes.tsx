@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { campaignOfShareToken } from "../../src/reports/share-links";
 import { systemClock } from "../../src/time";
-import { type PageEnv, render, renderMessage } from "../lib/page-context";
-import { ReportBody } from "./campaign-page";
-import { loadCampaignReport, reportView } from "./campaign-report";
+import { loadCampaignReport } from "./campaign-report";
 import { Layout } from "./layout";
+import { type PageEnv, render, renderMessage } from "./page-context";
+import { ReportBody } from "./report-body";
 import { AsOf } from "./report-sections";
+import { reportView } from "./report-view";
 
 // A campaign's report for people without a key: read-only, no forms, not indexed. An unknown,
 // expired and revoked token all answer the same 404, so a token's history is not revealed.

@@ -1,8 +1,8 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
-import { PERIOD_DAYS, type PeriodDays } from "./campaign-report";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
+import { PERIOD_DAYS, type PeriodDays } from "./report-view";
 
 // The sections of a campaign's report, shared by the dashboard, the shared report and the portal.
 // Each takes plain data, so where the figures come from is the page's business.

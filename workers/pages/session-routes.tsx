@@ -4,15 +4,9 @@ import { ApiError } from "../../src/errors";
 import { createSession, deleteSession } from "../../src/sessions/sessions";
 import { systemClock } from "../../src/time";
 import { authClient } from "../lib/auth";
-import {
-  clearSessionCookie,
-  type PageContext,
-  type PageEnv,
-  render,
-  setSessionCookie,
-} from "../lib/page-context";
 import { fill } from "./i18n";
 import { LoginPage } from "./login-page";
+import { clearSessionCookie, type PageContext, type PageEnv, render, setSessionCookie } from "./page-context";
 
 // The key's principal, or a 429 sign-in page for a client with too many recent failures.
 async function signInWith(c: PageContext, key: string) {

@@ -32,11 +32,19 @@ function parseJson(raw: string, reviver?: (this: unknown, key: string, value: un
 
 const badSignature = () => new ApiError("unauthorized", "The webhook signature does not verify.");
 
+// The provider's signing secret, or a 401 that says it is not set: a delivery can then never
+// verify, and whoever is setting the webhook up should be told why.
+function webhookSecret(value: string | undefined, name: string): string {
+  if (value) return value;
+  throw new ApiError("unauthorized", `This provider's webhooks are not set up here: ${name} is not set.`);
+}
+
 async function stripe(c: Context<AppEnv>) {
-  const { clock, db, signingSecret, events } = c.var.ctx;
+  const { ctx } = c.var;
+  const { db, clock, events } = ctx;
   // The signature covers the raw bytes, so the body is read as text before any parsing.
   const raw = await c.req.text();
-  const secret = c.env.STRIPE_WEBHOOK_SECRET ?? "";
+  const secret = webhookSecret(c.env.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET");
   if (!verifyStripeSignature(c.req.header("Stripe-Signature"), raw, secret, clock())) throw badSignature();
   const event = stripeEventSchema.safeParse(parseJson(raw));
   if (!event.success)
@@ -44,16 +52,17 @@ async function stripe(c: Context<AppEnv>) {
   const result = await handleOnce(
     db,
     { provider: "stripe", id: event.data.id, type: event.data.type },
-    () => handleStripeEvent(db, event.data, clock, signingSecret, events),
+    () => handleStripeEvent(db, event.data, clock, ctx.signingSecret, events),
     clock,
   );
   return c.json(result, 200);
 }
 
 async function shopify(c: Context<AppEnv>) {
-  const { db, clock, signingSecret, events } = c.var.ctx;
+  const { ctx } = c.var;
+  const { db, clock, events } = ctx;
   const raw = await c.req.text();
-  const secret = c.env.SHOPIFY_WEBHOOK_SECRET ?? "";
+  const secret = webhookSecret(c.env.SHOPIFY_WEBHOOK_SECRET, "SHOPIFY_WEBHOOK_SECRET");
   if (!verifyShopifyHmac(c.req.header("X-Shopify-Hmac-Sha256"), raw, secret)) throw badSignature();
   const payload = parseJson(raw, exactIds);
   const topic = c.req.header("X-Shopify-Topic") ?? "";
@@ -63,7 +72,7 @@ async function shopify(c: Context<AppEnv>) {
   const result = await handleOnce(
     db,
     { provider: "shopify", id, type: topic },
-    () => handleShopifyWebhook(db, topic, payload, clock, signingSecret, events),
+    () => handleShopifyWebhook(db, topic, payload, clock, ctx.signingSecret, events),
     clock,
   );
   return c.json(result, 200);

@@ -6,10 +6,10 @@ import { createDb, type Db } from "../../src/db";
 import { csrfTokenFor, csrfTokenMatches, newPreSessionToken, sameOrigin } from "../../src/sessions/csrf";
 import { findSession, SESSION_MAX_MS, type Session } from "../../src/sessions/sessions";
 import { systemClock } from "../../src/time";
-import { formatter } from "../pages/format";
-import { MESSAGES, negotiateLocale } from "../pages/i18n";
-import { CSRF_FIELD, Layout, type Ui } from "../pages/layout";
-import { withPageSecurityHeaders } from "./security-headers";
+import { withPageSecurityHeaders } from "../lib/security-headers";
+import { formatter } from "./format";
+import { MESSAGES, negotiateLocale } from "./i18n";
+import { CSRF_FIELD, Layout, type Ui } from "./layout";
 
 export type PageEnv = {
   Bindings: Env;
