@@ -37,7 +37,7 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export class ApiError extends Error {
+export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
   // How long a rate-limited caller must wait; the edge sends it as Retry-After.
@@ -45,7 +45,7 @@ export class ApiError extends Error {
 
   constructor(code: ErrorCode, message: string, details?: unknown, retryAfterSeconds?: number) {
     super(message);
-    this.name = "ApiError";
+    this.name = "DomainError";
     this.code = code;
     this.details = details;
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
@@ -53,7 +53,7 @@ export class ApiError extends Error {
 }
 
 export const notFound = (code: ErrorCode, what: string, id: string) =>
-  new ApiError(code, `No ${what} with id ${id}.`);
+  new DomainError(code, `No ${what} with id ${id}.`);
 
 // D1 surfaces constraint violations only as error text; this is the one place that reads it.
 export function isUniqueViolation(error: unknown): boolean {

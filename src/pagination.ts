@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { ApiError } from "./errors";
+import { DomainError } from "./errors";
 
 // Lists are ordered newest first by (created_at, id); the cursor is the last row's pair,
 // base64url-encoded so clients treat it as opaque.
@@ -29,7 +29,7 @@ function decodeCursor(cursor: string): Position {
   } catch {
     // falls through to the error below
   }
-  throw new ApiError("invalid_cursor", "The cursor is not one this API returned.");
+  throw new DomainError("invalid_cursor", "The cursor is not one this API returned.");
 }
 
 // The WHERE and ORDER BY for one page over a table with `created_at` and `id` columns.

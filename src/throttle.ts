@@ -2,7 +2,7 @@ import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { hmacSha256Hex } from "./crypto";
 import type { Db } from "./db";
-import { ApiError } from "./errors";
+import { DomainError } from "./errors";
 
 // A limit on recent failures: after `limit` of them within `windowMs`, the next attempt is
 // refused until enough of them have aged out of the window. Failures are counted exactly, in D1,
@@ -46,8 +46,8 @@ export function secondsBlocked(throttle: Throttle, rows: { at: unknown }[], now:
   return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : null;
 }
 
-export function rateLimited(message: string, retryAfterSeconds: number): ApiError {
-  return new ApiError(
+export function rateLimited(message: string, retryAfterSeconds: number): DomainError {
+  return new DomainError(
     "rate_limited",
     `${message} Try again in ${retryAfterSeconds} seconds.`,
     undefined,

@@ -16,7 +16,7 @@ export function utcDay(ms: number): string {
 
 // The times Swayline takes, from the API or a shop's webhook: those of four-digit years, 0000 to
 // 9999 (ISO-8601's). A Date holds more, up to the year 275760 (past it the Date is
-// invalid and toISOString throws: a 500), but SQLite's date functions, with which the rollup
+// invalid and toISOString throws: an internal error), but SQLite's date functions, with which the rollup
 // buckets days, know no other years.
 export const EARLIEST_MS = Date.parse("0000-01-01T00:00:00.000Z");
 export const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");

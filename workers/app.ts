@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { ApiError } from "../src/errors";
+import { DomainError } from "../src/errors";
 import type { AppEnv } from "./lib/app-env";
 import { handleError } from "./lib/errors";
 import { requestContext } from "./lib/request-context";
@@ -75,7 +75,7 @@ export function createApp() {
   app.onError(handleError);
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/"))
-      throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
+      throw new DomainError("not_found", `No route ${c.req.method} ${c.req.path}.`);
     return messagePage(404, c.req.raw, (t) => ({ title: t.notFoundTitle, message: t.notFoundMessage }));
   });
 
@@ -90,7 +90,7 @@ export function createApp() {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(
+        throw new DomainError(
           "payload_too_large",
           `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`,
         );

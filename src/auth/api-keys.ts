@@ -2,7 +2,7 @@ import { and, eq, isNull, lte } from "drizzle-orm";
 import { apiKeys, authFailures, influencers, type KeyScope } from "../../schema";
 import { constantTimeEqual, sha256Hex } from "../crypto";
 import type { Db } from "../db";
-import { ApiError, notFound } from "../errors";
+import { DomainError, notFound } from "../errors";
 import { randomAlphanumeric } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
@@ -127,18 +127,18 @@ export type NewApiKey = {
 function sourceOf(input: NewApiKey): string | null {
   if (input.scope !== "checkout") {
     if (input.source === undefined) return null;
-    throw new ApiError("validation_failed", "Only checkout keys take source.", [
+    throw new DomainError("validation_failed", "Only checkout keys take source.", [
       { path: "source", message: `Not allowed for scope ${input.scope}.` },
     ]);
   }
   const source = input.source ?? DEFAULT_SOURCE;
   if (!SOURCE_PATTERN.test(source)) {
-    throw new ApiError("validation_failed", "A source is 1-32 of a-z, 0-9, _ and -.", [
+    throw new DomainError("validation_failed", "A source is 1-32 of a-z, 0-9, _ and -.", [
       { path: "source", message: "Lowercase a-z, 0-9, _ and -, at most 32." },
     ]);
   }
   if ((RESERVED_SOURCES as readonly string[]).includes(source)) {
-    throw new ApiError("validation_failed", `The source ${source} is reserved for its webhook.`, [
+    throw new DomainError("validation_failed", `The source ${source} is reserved for its webhook.`, [
       { path: "source", message: "Reserved." },
     ]);
   }
@@ -149,7 +149,7 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
   const source = sourceOf(input);
   if (input.scope === "influencer") {
     if (!input.influencerId) {
-      throw new ApiError("validation_failed", "An influencer key needs influencer_id.", [
+      throw new DomainError("validation_failed", "An influencer key needs influencer_id.", [
         { path: "influencer_id", message: "Required for scope influencer." },
       ]);
     }
@@ -158,8 +158,8 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
     });
     if (!influencer) throw notFound("influencer_not_found", "influencer", input.influencerId);
   } else if (input.influencerId !== undefined) {
-    // Even an empty one: it would reach the row and fail its foreign key (a 500), not be ignored.
-    throw new ApiError("validation_failed", "Only influencer keys take influencer_id.", [
+    // Even an empty one: it would reach the row and fail its foreign key (an internal error), not be ignored.
+    throw new DomainError("validation_failed", "Only influencer keys take influencer_id.", [
       { path: "influencer_id", message: `Not allowed for scope ${input.scope}.` },
     ]);
   }

@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { links } from "../../schema";
 import type { Db } from "../db";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { captureClick } from "./capture-click";
 import type { CapturedClick } from "./click-event";
 import { newClickId } from "./click-id";
@@ -36,7 +36,7 @@ export async function capturePastClicks(
 ): Promise<CapturedClick[]> {
   const future = clicks.findIndex((click) => click.clickedAt.getTime() > now);
   if (future >= 0) {
-    throw new ApiError("validation_failed", "A click cannot be in the future.", [
+    throw new DomainError("validation_failed", "A click cannot be in the future.", [
       { path: `clicks.${future}.clicked_at`, message: "After now." },
     ]);
   }
@@ -50,7 +50,7 @@ export async function capturePastClicks(
   return clicks.map((click, index) => {
     const link = byId.get(click.linkId);
     if (!link) {
-      throw new ApiError("link_not_found", `No link with id ${click.linkId}.`, [
+      throw new DomainError("link_not_found", `No link with id ${click.linkId}.`, [
         { path: `clicks.${index}.link_id`, message: "Unknown link." },
       ]);
     }

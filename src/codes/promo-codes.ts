@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { promoCodes } from "../../schema";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
-import { ApiError, isUniqueViolation, notFound } from "../errors";
+import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -55,7 +55,7 @@ export async function createPromoCode(db: Db, input: PromoCodeInput, clock: Cloc
     return row;
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ApiError("code_taken", `The code ${code} is already taken.`, [
+      throw new DomainError("code_taken", `The code ${code} is already taken.`, [
         { path: "code", message: "Taken." },
       ]);
     }

@@ -1,7 +1,7 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import { followerSnapshots, influencers, type Platform } from "../../schema";
 import type { Db } from "../db";
-import { ApiError, isUniqueViolation, notFound } from "../errors";
+import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -15,7 +15,7 @@ export type InfluencerInput = {
 
 // A handle is unique per platform: two rows for one account would split its figures.
 function handleTaken(input: { handle?: string | undefined; platform?: string | undefined }) {
-  return new ApiError(
+  return new DomainError(
     "influencer_taken",
     `An influencer ${input.handle} on ${input.platform} already exists.`,
   );

@@ -24,7 +24,7 @@ export function linkCache(env: { LINK_CACHE_TTL_SECONDS?: string }): LinkCache {
 }
 
 // Every way of issuing a link (the API, the dashboard's form) goes through here: this isolate may
-// have cached the slug as unknown before it existed, and would answer 404 for up to the TTL.
+// have cached the slug as unknown before it existed, and would answer "not found" for up to the TTL.
 export async function createLinkAndRefreshCache(
   db: Db,
   env: { LINK_CACHE_TTL_SECONDS?: string },

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { links } from "../../schema";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
-import { ApiError, isUniqueViolation, notFound } from "../errors";
+import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -39,7 +39,7 @@ export async function createLink(db: Db, input: LinkInput, clock: Clock): Promis
   if (input.slug !== undefined) {
     const problem = slugProblem(input.slug);
     if (problem) {
-      throw new ApiError(
+      throw new DomainError(
         "invalid_slug",
         problem === "reserved"
           ? `The slug ${input.slug} is a reserved path.`
@@ -87,7 +87,7 @@ export async function createLink(db: Db, input: LinkInput, clock: Clock): Promis
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (attempt >= attempts) {
-        throw new ApiError("slug_taken", `The slug ${slug} is already taken.`, [
+        throw new DomainError("slug_taken", `The slug ${slug} is already taken.`, [
           { path: "slug", message: "Taken." },
         ]);
       }

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 
 export const MAX_URL_LENGTH = 2048;
 
@@ -14,7 +14,7 @@ export function parseHttpUrl(value: string, field: string): string {
     }
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname) {
-    throw new ApiError(
+    throw new DomainError(
       "invalid_url",
       `${field} must be an absolute http(s) URL of at most ${MAX_URL_LENGTH} characters.`,
       [{ path: field, message: "Expected an absolute http:// or https:// URL." }],

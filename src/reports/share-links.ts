@@ -3,7 +3,7 @@ import { shareLinks } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
-import { ApiError, notFound } from "../errors";
+import { DomainError, notFound } from "../errors";
 import { newId, randomAlphanumeric } from "../ids";
 import { type Clock, DAY_MS } from "../time";
 
@@ -23,7 +23,7 @@ export type ShareLinkInput = { campaignId: string; days?: number | undefined; la
 export async function createShareLink(db: Db, input: ShareLinkInput, clock: Clock) {
   const days = input.days ?? SHARE_LINK_DEFAULT_DAYS;
   if (!Number.isInteger(days) || days < 1 || days > SHARE_LINK_MAX_DAYS) {
-    throw new ApiError("validation_failed", `A shared report lasts 1 to ${SHARE_LINK_MAX_DAYS} days.`, [
+    throw new DomainError("validation_failed", `A shared report lasts 1 to ${SHARE_LINK_MAX_DAYS} days.`, [
       { path: "days", message: `1 to ${SHARE_LINK_MAX_DAYS}.` },
     ]);
   }

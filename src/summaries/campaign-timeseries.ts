@@ -1,6 +1,6 @@
 import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
 import { type Clock, DAY_MS, utcDay } from "../time";
@@ -23,7 +23,7 @@ const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
 
 // The UTC days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
-// 422). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
+// refused). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
 // else `to`; a default start more than MAX_TIMESERIES_DAYS back is moved up to fit.
 async function chartDays(
   d1: D1Database,
@@ -38,7 +38,7 @@ async function chartDays(
   if (period.from) {
     from = utcDay(period.from.getTime());
     if (daysBetween({ from, to }) > MAX_TIMESERIES_DAYS) {
-      throw new ApiError(
+      throw new DomainError(
         "validation_failed",
         `A timeseries covers at most ${MAX_TIMESERIES_DAYS} days; ask for a shorter range.`,
         [{ path: "from", message: `More than ${MAX_TIMESERIES_DAYS} days before to.` }],

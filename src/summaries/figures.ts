@@ -1,7 +1,7 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
-import { ApiError } from "../errors";
+import { DomainError } from "../errors";
 import { computeMetrics, emvOf, influencerCost, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { toIso, utcDay } from "../time";
@@ -42,7 +42,7 @@ export function addSums(a: Sums, b: Partial<Sums> | undefined): Sums {
 
 export function checkPeriod(period: Period) {
   if (period.from && period.to && period.from > period.to) {
-    throw new ApiError("validation_failed", "from must not be after to.", [
+    throw new DomainError("validation_failed", "from must not be after to.", [
       { path: "from", message: "After to." },
     ]);
   }

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Principal } from "../../src/auth/api-keys";
 import { authClientOf, authenticate } from "../../src/auth/api-keys";
-import { ApiError } from "../../src/errors";
+import { DomainError } from "../../src/errors";
 import type { AppEnv } from "./app-env";
 import { signingSecret } from "./secrets";
 
@@ -19,12 +19,12 @@ export const authClient = (c: { env: Env; req: { header(name: string): string | 
 export function requireScope(...scopes: Scope[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];
-    if (!token) throw new ApiError("unauthorized", "Send an API key as `Authorization: Bearer <key>`.");
+    if (!token) throw new DomainError("unauthorized", "Send an API key as `Authorization: Bearer <key>`.");
     const { db, clock } = c.var.ctx;
     const principal = await authenticate(db, token, c.env.ADMIN_API_KEY, authClient(c), clock);
-    if (!principal) throw new ApiError("unauthorized", "The API key is unknown or revoked.");
+    if (!principal) throw new DomainError("unauthorized", "The API key is unknown or revoked.");
     if (principal.scope !== "admin" && !scopes.includes(principal.scope)) {
-      throw new ApiError("forbidden", `A ${principal.scope} key may not call this route.`);
+      throw new DomainError("forbidden", `A ${principal.scope} key may not call this route.`);
     }
     c.set("principal", principal);
     await next();

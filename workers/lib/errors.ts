@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
-import { ApiError, type ErrorCode } from "../../src/errors";
+import { DomainError, type ErrorCode } from "../../src/errors";
 import { errorMessage, log } from "../../src/log";
 
 // What each of the domain's codes answers over HTTP.
@@ -42,12 +42,12 @@ const STATUS_BY_CODE = {
 
 export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];
 
-export const statusOf = (error: ApiError): ErrorStatus => STATUS_BY_CODE[error.code];
+export const statusOf = (error: DomainError): ErrorStatus => STATUS_BY_CODE[error.code];
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 // The contract's envelope for every error.
-export function errorBody(error: ApiError): ErrorBody {
+export function errorBody(error: DomainError): ErrorBody {
   return {
     error: {
       code: error.code,
@@ -57,38 +57,38 @@ export function errorBody(error: ApiError): ErrorBody {
   };
 }
 
-export function validationError(error: ZodError): ApiError {
+export function validationError(error: ZodError): DomainError {
   const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
   const first = details[0];
   const message = first ? `Invalid request: ${first.path || "body"}: ${first.message}` : "Invalid request.";
-  return new ApiError("validation_failed", message, details);
+  return new DomainError("validation_failed", message, details);
 }
 
-function fromHttpException(error: HTTPException): ApiError {
+function fromHttpException(error: HTTPException): DomainError {
   if (error.status === 400 && /json/i.test(error.message)) {
-    return new ApiError("invalid_json", "The request body is not valid JSON.");
+    return new DomainError("invalid_json", "The request body is not valid JSON.");
   }
-  if (error.status === 413) return new ApiError("payload_too_large", "The request body is over 64 KiB.");
+  if (error.status === 413) return new DomainError("payload_too_large", "The request body is over 64 KiB.");
   // The route validator's gate refuses a body sent as anything but JSON.
   if (error.status === 415)
-    return new ApiError(
+    return new DomainError(
       "unsupported_media_type",
       "Send the body as JSON, with `Content-Type: application/json`.",
     );
   if (error.status === 401)
-    return new ApiError("unauthorized", error.message || "A valid API key is required.");
-  return new ApiError("bad_request", error.message || "Bad request.");
+    return new DomainError("unauthorized", error.message || "A valid API key is required.");
+  return new DomainError("bad_request", error.message || "Bad request.");
 }
 
 // The one place errors become responses. Only 5xx are logged, and never with a stack trace or
 // request body sent to the client.
 export function handleError(error: unknown, c: Context): Response {
   const apiError =
-    error instanceof ApiError
+    error instanceof DomainError
       ? error
       : error instanceof HTTPException
         ? fromHttpException(error)
-        : new ApiError("internal_error", "Something went wrong on our side.");
+        : new DomainError("internal_error", "Something went wrong on our side.");
   const status = statusOf(apiError);
   if (status >= 500) {
     log.error("request_failed", { method: c.req.method, route: c.req.routePath, error: errorMessage(error) });

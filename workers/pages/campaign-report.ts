@@ -6,7 +6,7 @@ import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { lastDays } from "../../src/summaries/periods";
-import { systemClock } from "../../src/time";
+import type { Clock } from "../../src/time";
 import type { BreakdownRow, DailyPoint, GoalRow, LeaderboardRow } from "./report-sections";
 import type { ReportView } from "./report-view";
 
@@ -27,12 +27,13 @@ export async function loadCampaignReport(
   db: Db,
   campaignId: string,
   view: ReportView,
+  clock: Clock,
 ): Promise<CampaignReport> {
   const campaign = await findCampaign(db, campaignId);
-  const period = lastDays(view.days, systemClock());
+  const period = lastDays(view.days, clock());
   const [summary, timeseries, byCountry, byDevice] = await Promise.all([
-    campaignSummary(db, campaignId, period, { sort: view.sort }, systemClock),
-    campaignTimeseries(db, campaignId, period, systemClock),
+    campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
+    campaignTimeseries(db, campaignId, period, clock),
     campaignBreakdown(db, campaignId, "country", period),
     campaignBreakdown(db, campaignId, "device", period),
   ]);

@@ -19,7 +19,7 @@ import {
 import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { lastDays } from "../../src/summaries/periods";
-import { systemClock, toIso } from "../../src/time";
+import { toIso } from "../../src/time";
 import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
 import { createCodeBody, serializePromoCode } from "../schemas/codes";
 import { enrolBody } from "../schemas/enrolments";
@@ -44,10 +44,6 @@ const shareLinkForm = z.object({
   label: z.string().max(SHARE_LINK_LABEL_MAX).optional(),
 });
 
-function shortLinkBase(c: PageContext): string {
-  return c.env.SHORT_LINK_BASE_URL || new URL(c.req.url).origin;
-}
-
 // A page shown again after a form post keeps its own address for its links (language, sort),
 // not the address the form posted to.
 function uiAt(c: PageContext, path: string) {
@@ -57,7 +53,7 @@ function uiAt(c: PageContext, path: string) {
 
 async function showCampaigns(c: PageContext, state?: FormState) {
   const page = mapPage(
-    await listCampaigns(c.get("db"), { ...LIST, cursor: c.req.query("cursor") }),
+    await listCampaigns(c.var.ctx.db, { ...LIST, cursor: c.req.query("cursor") }),
     serializeCampaign,
   );
   return render(
@@ -77,16 +73,17 @@ async function showCampaign(
   campaignId: string,
   extra: { state?: FormState; newShareUrl?: string } = {},
 ) {
-  const db = c.get("db");
+  const db = c.var.ctx.db;
   const report = await loadCampaignReport(
     db,
     campaignId,
     reportView((name) => c.req.query(name)),
+    c.var.ctx.clock,
   );
   const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
   const filter = { campaignId, influencerId: undefined };
   const [links, codes, influencers, shares] = await Promise.all([
-    listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, shortLinkBase(c)))),
+    listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, c.var.ctx.shortLinkBase))),
     listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
     listInfluencers(db, LIST),
     listShareLinks(db, campaignId),
@@ -107,7 +104,7 @@ async function showCampaign(
       }))}
       newShareUrl={extra.newShareUrl}
       state={extra.state}
-      now={systemClock()}
+      now={c.var.ctx.clock()}
     />,
     extra.state ? 422 : extra.newShareUrl ? 201 : 200,
   );
@@ -157,9 +154,9 @@ export const dashboardRoutes = new Hono<PageEnv>()
         });
         if (!body) return null;
         const row = await createCampaign(
-          c.get("db"),
+          c.var.ctx.db,
           { ...toCampaignInput(body), name: body.name, objective: body.objective, currency: body.currency },
-          systemClock,
+          c.var.ctx.clock,
         );
         return c.redirect(`/dashboard/campaigns/${row.id}`, 303);
       },
@@ -173,11 +170,11 @@ export const dashboardRoutes = new Hono<PageEnv>()
   .get("/dashboard/campaigns/:id/report.csv", async (c) => {
     const view = reportView((name) => c.req.query(name));
     const report = await campaignReportCsv(
-      c.get("db"),
+      c.var.ctx.db,
       c.req.param("id"),
-      lastDays(view.days, systemClock()),
+      lastDays(view.days, c.var.ctx.clock()),
       { sort: view.sort, totals: true },
-      systemClock,
+      c.var.ctx.clock,
     );
     return c.body(report.csv, 200, {
       "Content-Type": "text/csv; charset=utf-8",
@@ -196,7 +193,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
       c,
       "enrolment",
       async (form) => {
-        const campaign = await findCampaign(c.get("db"), id);
+        const campaign = await findCampaign(c.var.ctx.db, id);
         const body = form.parse(enrolBody, {
           fee: form.money("fee", campaign.currency),
           commission_rate: form.percent("commission_rate"),
@@ -205,11 +202,11 @@ export const dashboardRoutes = new Hono<PageEnv>()
         const influencerId = form.text("influencer_id") ?? "";
         if (!body) return null;
         await enrol(
-          c.get("db"),
+          c.var.ctx.db,
           id,
           influencerId,
           { fee: body.fee, commissionRate: body.commission_rate, otherCosts: body.other_costs },
-          systemClock,
+          c.var.ctx.clock,
         );
         return c.redirect(`/dashboard/campaigns/${id}#leaderboard`, 303);
       },
@@ -230,10 +227,10 @@ export const dashboardRoutes = new Hono<PageEnv>()
         });
         if (!body) return null;
         await createLinkAndRefreshCache(
-          c.get("db"),
+          c.var.ctx.db,
           c.env,
           { campaignId: id, influencerId: body.influencer_id, url: body.url, slug: body.slug },
-          systemClock,
+          c.var.ctx.clock,
         );
         return c.redirect(`/dashboard/campaigns/${id}#links`, 303);
       },
@@ -254,14 +251,14 @@ export const dashboardRoutes = new Hono<PageEnv>()
         });
         if (!body) return null;
         await createPromoCode(
-          c.get("db"),
+          c.var.ctx.db,
           {
             code: body.code,
             campaignId: id,
             influencerId: body.influencer_id,
             maxRedemptions: body.max_redemptions,
           },
-          systemClock,
+          c.var.ctx.clock,
         );
         return c.redirect(`/dashboard/campaigns/${id}#codes`, 303);
       },
@@ -276,7 +273,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
       async (form) => {
         const body = form.parse(shareLinkForm, { days: form.number("days"), label: form.text("label") });
         if (!body) return null;
-        const { token } = await createShareLink(c.get("db"), { campaignId: id, ...body }, systemClock);
+        const { token } = await createShareLink(c.var.ctx.db, { campaignId: id, ...body }, c.var.ctx.clock);
         // The token exists only in this response: the page shows it once instead of redirecting.
         return showCampaign(c, id, { newShareUrl: `${new URL(c.req.url).origin}/r/${token}` });
       },
@@ -289,7 +286,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
       c,
       "goal",
       async (form) => {
-        const db = c.get("db");
+        const db = c.var.ctx.db;
         const campaign = await findCampaign(db, id);
         // The target is typed as the page shows the metric: 12.50 in the currency, 2.5 for 2.5 %.
         const metric = form.text("metric");
@@ -311,7 +308,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
           form.errors.metric = fill(form.words.maxGoals, { n: String(MAX_GOALS) });
           return null;
         }
-        if (added.outcome === "added") await updateCampaign(db, id, { goals: added.goals }, systemClock);
+        if (added.outcome === "added") await updateCampaign(db, id, { goals: added.goals }, c.var.ctx.clock);
         return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
       },
       (state) => showCampaign(c, id, { state }),
@@ -320,20 +317,20 @@ export const dashboardRoutes = new Hono<PageEnv>()
   .post("/dashboard/campaigns/:id/goals/remove", async (c) => {
     const id = c.req.param("id");
     const { goal } = formValues(await c.req.parseBody());
-    const db = c.get("db");
+    const db = c.var.ctx.db;
     const campaign = await findCampaign(db, id);
     const goals = removeGoal(campaign.goals, goal ?? "");
-    if (goals) await updateCampaign(db, id, { goals }, systemClock);
+    if (goals) await updateCampaign(db, id, { goals }, c.var.ctx.clock);
     return c.redirect(`/dashboard/campaigns/${id}#goals`, 303);
   })
   .post("/dashboard/share-links/:id/revoke", async (c) => {
-    const row = await revokeShareLink(c.get("db"), c.req.param("id"), systemClock);
+    const row = await revokeShareLink(c.var.ctx.db, c.req.param("id"), c.var.ctx.clock);
     return c.redirect(`/dashboard/campaigns/${row.campaignId}#share`, 303);
   })
   .post("/dashboard/rollup", async (c) => {
     const body = await c.req.parseBody();
     // The same on-demand run as POST /api/v1/rollup.
-    await runRollup(c.env.DB, systemClock, { trigger: "api" });
+    await runRollup(c.env.DB, c.var.ctx.clock, { trigger: "api" });
     return c.redirect(backTo(typeof body.back === "string" ? body.back : undefined, "/dashboard"), 303);
   });
 
@@ -349,7 +346,7 @@ function addInfluencer(c: PageContext, back: string, again: (state: FormState) =
         followers: form.number("followers"),
       });
       if (!body) return null;
-      await createInfluencer(c.get("db"), body, systemClock);
+      await createInfluencer(c.var.ctx.db, body, c.var.ctx.clock);
       return c.redirect(back, 303);
     },
     again,

@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { ApiError, type ErrorCode } from "../../src/errors";
+import { DomainError, type ErrorCode } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
 import { statusOf } from "../lib/errors";
@@ -104,7 +104,7 @@ export class FormReader {
   // returned message goes above the form (undefined: the page's "correct the fields marked").
   // Any other refusal naming its fields marks them; one naming none keeps the API's message.
   fromApiError(error: unknown): string | undefined {
-    if (!(error instanceof ApiError) || statusOf(error) >= 500) throw error;
+    if (!(error instanceof DomainError) || statusOf(error) >= 500) throw error;
     const refusal = REFUSALS[error.code];
     if (refusal) {
       this.errors[refusal.field] ??= refusal.words(this.words, this.text(refusal.field) ?? "");

@@ -2,10 +2,10 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { createDb, type Db } from "../../src/db";
 import { csrfTokenFor, csrfTokenMatches, newPreSessionToken, sameOrigin } from "../../src/sessions/csrf";
 import { findSession, SESSION_MAX_MS, type Session } from "../../src/sessions/sessions";
-import { systemClock } from "../../src/time";
+import type { RequestContext } from "../lib/app-env";
+import { requestContext } from "../lib/request-context";
 import { withPageSecurityHeaders } from "../lib/security-headers";
 import { formatter } from "./format";
 import { MESSAGES, negotiateLocale } from "./i18n";
@@ -13,7 +13,7 @@ import { CSRF_FIELD, Layout, type Ui } from "./layout";
 
 export type PageEnv = {
   Bindings: Env;
-  Variables: { db: Db; ui: Ui; sessionId: string | null; session: Session | null };
+  Variables: { ctx: RequestContext; ui: Ui; sessionId: string | null; session: Session | null };
 };
 export type PageContext = Context<PageEnv>;
 
@@ -35,10 +35,10 @@ export function clearSessionCookie(c: PageContext): void {
 
 // Who is asking, in which language, with which CSRF token; and the security headers on the way out.
 export const pageContext = createMiddleware<PageEnv>(async (c, next) => {
-  const db = createDb(c.env.DB);
+  const ctx = requestContext(c.env, c.req.url, () => c.executionCtx);
   const url = new URL(c.req.url);
   const sessionId = getCookie(c, SESSION_COOKIE) ?? null;
-  const session = sessionId ? await findSession(db, sessionId, c.env.ADMIN_API_KEY, systemClock) : null;
+  const session = sessionId ? await findSession(ctx.db, sessionId, c.env.ADMIN_API_KEY, ctx.clock) : null;
   if (sessionId && !session) clearSessionCookie(c);
 
   const chosen = url.searchParams.get("lang");
@@ -52,7 +52,7 @@ export const pageContext = createMiddleware<PageEnv>(async (c, next) => {
     csrf = getCookie(c, PRE_SESSION_COOKIE) ?? newPreSessionToken();
     setCookie(c, PRE_SESSION_COOKIE, csrf, cookieFlags);
   }
-  c.set("db", db);
+  c.set("ctx", ctx);
   c.set("sessionId", session ? sessionId : null);
   c.set("session", session);
   c.set("ui", { t: MESSAGES[locale], fmt: formatter(locale), locale, url, csrf, session });

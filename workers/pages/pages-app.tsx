@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { ApiError } from "../../src/errors";
+import { DomainError } from "../../src/errors";
 import { errorMessage, log } from "../../src/log";
 import { statusOf } from "../lib/errors";
 import { dashboardRoutes } from "./dashboard-routes";
@@ -29,8 +29,8 @@ export function createPagesApp() {
   // domain refuses from the address (a made-up ?cursor=) is a 4xx page, never a 500.
   pages.onError((error, c) => {
     const ui = c.get("ui");
-    const status = error instanceof ApiError ? statusOf(error) : 500;
-    if (error instanceof ApiError && status < 500 && ui) {
+    const status = error instanceof DomainError ? statusOf(error) : 500;
+    if (error instanceof DomainError && status < 500 && ui) {
       const title = status === 404 ? ui.t.notFoundTitle : ui.t.badAddressTitle;
       if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
       return renderMessage(c, status, title, error.message);

@@ -6,7 +6,7 @@ import { listLinks } from "../../src/links/links";
 import { mapPage } from "../../src/pagination";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
-import { systemClock } from "../../src/time";
+import type { Clock } from "../../src/time";
 import { serializePromoCode } from "../schemas/codes";
 import { serializeLink } from "../schemas/links";
 import { Layout } from "./layout";
@@ -18,11 +18,11 @@ const LIST = { limit: 100 };
 
 // This influencer's own figures in each of its campaigns (the function behind /me/summary), with
 // its clicks and orders per day; nobody else's figures are read.
-async function ownFigures(db: Db, influencerId: string) {
+async function ownFigures(db: Db, clock: Clock, influencerId: string) {
   const summary = await influencerSummary(db, influencerId, {}, {});
   return Promise.all(
     summary.campaigns.map(async (row) => {
-      const daily = await campaignTimeseries(db, row.campaign_id, {}, systemClock, { influencerId });
+      const daily = await campaignTimeseries(db, row.campaign_id, {}, clock, { influencerId });
       return { row, asOf: summary.as_of, daily: daily.points };
     }),
   );
@@ -34,16 +34,16 @@ export const portalRoutes = new Hono<PageEnv>()
   .use("/portal/*", requireSession("influencer"))
   .get("/portal", async (c) => {
     const ui = c.get("ui");
-    const db = c.get("db");
+    const db = c.var.ctx.db;
     const influencerId = c.get("session")?.influencerId;
     if (!influencerId) return c.redirect("/login", 303);
-    const base = c.env.SHORT_LINK_BASE_URL || new URL(c.req.url).origin;
+    const base = c.var.ctx.shortLinkBase;
     const filter = { influencerId, campaignId: undefined };
     const [influencer, links, codes, figures] = await Promise.all([
       findInfluencer(db, influencerId),
       listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, base))),
       listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
-      ownFigures(db, influencerId),
+      ownFigures(db, c.var.ctx.clock, influencerId),
     ]);
     return render(
       c,

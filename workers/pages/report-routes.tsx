@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { campaignOfShareToken } from "../../src/reports/share-links";
-import { systemClock } from "../../src/time";
 import { loadCampaignReport } from "./campaign-report";
 import { Layout } from "./layout";
 import { type PageEnv, render, renderMessage } from "./page-context";
@@ -12,12 +11,13 @@ import { reportView } from "./report-view";
 // expired and revoked token all answer the same 404, so a token's history is not revealed.
 export const reportRoutes = new Hono<PageEnv>().get("/r/:token", async (c) => {
   const ui = c.get("ui");
-  const campaignId = await campaignOfShareToken(c.get("db"), c.req.param("token"), systemClock);
+  const campaignId = await campaignOfShareToken(c.var.ctx.db, c.req.param("token"), c.var.ctx.clock);
   if (!campaignId) return renderMessage(c, 404, ui.t.notFoundTitle, ui.t.reportGone);
   const report = await loadCampaignReport(
-    c.get("db"),
+    c.var.ctx.db,
     campaignId,
     reportView((name) => c.req.query(name)),
+    c.var.ctx.clock,
   );
   c.header("X-Robots-Tag", "noindex, nofollow");
   return render(

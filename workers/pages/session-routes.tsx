@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { authenticate } from "../../src/auth/api-keys";
-import { ApiError } from "../../src/errors";
+import { DomainError } from "../../src/errors";
 import { createSession, deleteSession } from "../../src/sessions/sessions";
-import { systemClock } from "../../src/time";
 import { authClient } from "../lib/auth";
 import { fill } from "./i18n";
 import { LoginPage } from "./login-page";
@@ -11,9 +10,9 @@ import { clearSessionCookie, type PageContext, type PageEnv, render, setSessionC
 // The key's principal, or a 429 sign-in page for a client with too many recent failures.
 async function signInWith(c: PageContext, key: string) {
   try {
-    return await authenticate(c.get("db"), key, c.env.ADMIN_API_KEY, authClient(c), systemClock);
+    return await authenticate(c.var.ctx.db, key, c.env.ADMIN_API_KEY, authClient(c), c.var.ctx.clock);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.retryAfterSeconds === undefined) throw error;
+    if (!(error instanceof DomainError) || error.retryAfterSeconds === undefined) throw error;
     const ui = c.get("ui");
     const message = fill(ui.t.tooManySignIns, { minutes: String(Math.ceil(error.retryAfterSeconds / 60)) });
     c.header("Retry-After", String(error.retryAfterSeconds));
@@ -32,10 +31,12 @@ export const sessionRoutes = new Hono<PageEnv>()
   .post("/login", async (c) => {
     const body = await c.req.parseBody();
     const key = typeof body.key === "string" ? body.key.trim() : "";
-    const db = c.get("db");
+    const db = c.var.ctx.db;
     const principal = key ? await signInWith(c, key) : null;
     if (principal instanceof Response) return principal;
-    const sessionId = principal ? await createSession(db, principal, c.env.ADMIN_API_KEY, systemClock) : null;
+    const sessionId = principal
+      ? await createSession(db, principal, c.env.ADMIN_API_KEY, c.var.ctx.clock)
+      : null;
     if (!principal || !sessionId) {
       const ui = c.get("ui");
       const state = { form: "login", values: {}, errors: { key: ui.t.badKey }, message: ui.t.badKey };
@@ -50,7 +51,7 @@ export const sessionRoutes = new Hono<PageEnv>()
   })
   .post("/logout", async (c) => {
     const sessionId = c.get("sessionId");
-    if (sessionId) await deleteSession(c.get("db"), sessionId);
+    if (sessionId) await deleteSession(c.var.ctx.db, sessionId);
     clearSessionCookie(c);
     return c.redirect("/login", 303);
   });

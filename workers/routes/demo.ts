@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { packClicks } from "../../src/clicks/click-event";
 import { capturePastClicks, MAX_IMPORTED_CLICKS } from "../../src/clicks/import-clicks";
-import { ApiError } from "../../src/errors";
+import { DomainError } from "../../src/errors";
 import { EVENT_CONTENT_TYPE } from "../../src/events/events";
 import type { AppEnv } from "../lib/app-env";
 import { requireScope } from "../lib/auth";
@@ -22,7 +22,7 @@ import {
 // everywhere else it answers exactly like a path that does not exist, before looking at the key.
 const demoImportEnabled = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.SWAYLINE_DEMO_IMPORT !== "true") {
-    throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
+    throw new DomainError("not_found", `No route ${c.req.method} ${c.req.path}.`);
   }
   await next();
 });

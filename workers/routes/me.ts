@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { listPromoCodes } from "../../src/codes/promo-codes";
-import { ApiError } from "../../src/errors";
+import { DomainError } from "../../src/errors";
 import { findInfluencer } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
 import { mapPage } from "../../src/pagination";
@@ -24,7 +24,7 @@ import { INFLUENCER_SUMMARY, influencerSummaryQuery, influencerSummarySchema } f
 // The influencer a key belongs to. /me is an influencer's own view: other keys have no "me".
 function me(c: Context<AppEnv>): string {
   const principal = c.get("principal");
-  if (principal.scope !== "influencer") throw new ApiError("forbidden", "/me is for influencer keys.");
+  if (principal.scope !== "influencer") throw new DomainError("forbidden", "/me is for influencer keys.");
   return principal.influencerId;
 }
 

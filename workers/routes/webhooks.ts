@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ApiError } from "../../src/errors";
+import { DomainError } from "../../src/errors";
 import { exactIds, handleShopifyWebhook } from "../../src/webhooks/shopify";
 import { verifyShopifyHmac, verifyStripeSignature } from "../../src/webhooks/signatures";
 import { handleStripeEvent, stripeEventSchema } from "../../src/webhooks/stripe";
@@ -26,17 +26,17 @@ function parseJson(raw: string, reviver?: (this: unknown, key: string, value: un
   try {
     return JSON.parse(raw, reviver);
   } catch {
-    throw new ApiError("invalid_json", "The webhook body is not valid JSON.");
+    throw new DomainError("invalid_json", "The webhook body is not valid JSON.");
   }
 }
 
-const badSignature = () => new ApiError("unauthorized", "The webhook signature does not verify.");
+const badSignature = () => new DomainError("unauthorized", "The webhook signature does not verify.");
 
 // The provider's signing secret, or a 401 that says it is not set: a delivery can then never
 // verify, and whoever is setting the webhook up should be told why.
 function webhookSecret(value: string | undefined, name: string): string {
   if (value) return value;
-  throw new ApiError("unauthorized", `This provider's webhooks are not set up here: ${name} is not set.`);
+  throw new DomainError("unauthorized", `This provider's webhooks are not set up here: ${name} is not set.`);
 }
 
 async function stripe(c: Context<AppEnv>) {
@@ -68,7 +68,7 @@ async function shopify(c: Context<AppEnv>) {
   const topic = c.req.header("X-Shopify-Topic") ?? "";
   // Shopify may deliver a webhook more than once, each time with the same X-Shopify-Webhook-Id.
   const id = c.req.header("X-Shopify-Webhook-Id") ?? c.req.header("X-Shopify-Event-Id");
-  if (!id) throw new ApiError("validation_failed", "X-Shopify-Webhook-Id is missing.");
+  if (!id) throw new DomainError("validation_failed", "X-Shopify-Webhook-Id is missing.");
   const result = await handleOnce(
     db,
     { provider: "shopify", id, type: topic },
