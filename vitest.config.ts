@@ -46,7 +46,7 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       // The Worker's JSON log lines are shown for the tests that fail, not for the thousands that pass.
       silent: "passed-only" as const,
-      setupFiles: ["./test/setup/apply-migrations.ts"],
+      setupFiles: ["./test/support/apply-migrations.ts"],
     },
   };
 });

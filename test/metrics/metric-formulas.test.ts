@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { computeMetrics, influencerCost, type RawTotals } from "../../src/metrics/formulas";
+
+const zero: RawTotals = {
+  impressions: 0,
+  reach: 0,
+  views: 0,
+  likes: 0,
+  comments: 0,
+  shares: 0,
+  saves: 0,
+  followers: 0,
+  clicks: 0,
+  uniqueClicks: 0,
+  botClicks: 0,
+  leads: 0,
+  conversions: 0,
+  revenue: 0,
+  refunds: 0,
+  cost: 0,
+};
+
+describe("metric formulas", () => {
+  it("work out a small campaign by hand", () => {
+    // An influencer paid 500.00 + 50.00 other costs + 10 % commission. 20,000 impressions,
+    // 400 clicks (320 unique), 3 leads, 8 orders for 1,200.00, 100.00 refunded.
+    const netRevenue = 120_000 - 10_000; // 1,100.00
+    const cost = influencerCost({ fee: 50_000, otherCosts: 5_000, commissionRate: 0.1 }, netRevenue);
+    expect(cost).toBe(66_000); // 500 + 50 + 110 = 660.00
+    const m = computeMetrics(
+      {
+        ...zero,
+        impressions: 20_000,
+        reach: 15_000,
+        views: 9_000,
+        likes: 900,
+        comments: 60,
+        shares: 30,
+        saves: 10,
+        followers: 50_000,
+        clicks: 400,
+        uniqueClicks: 320,
+        botClicks: 25,
+        leads: 3,
+        conversions: 8,
+        revenue: 120_000,
+        refunds: 10_000,
+        cost,
+      },
+      1_500, // EMV: 15.00 per 1000 impressions
+    );
+    expect(m).toEqual({
+      impressions: 20_000,
+      reach: 15_000,
+      views: 9_000,
+      engagements: 1_000,
+      engagement_rate: 0.02, // 1,000 / 50,000
+      clicks: 400,
+      unique_clicks: 320,
+      bot_clicks: 25,
+      ctr: 0.02, // 400 / 20,000
+      leads: 3,
+      conversions: 8,
+      conversion_rate: 0.025, // 8 / 320
+      revenue: 120_000,
+      refunds: 10_000,
+      net_revenue: 110_000,
+      aov: 15_000, // 1,200.00 / 8 = 150.00
+      cost: 66_000,
+      roi: (110_000 - 66_000) / 66_000, // 0.666…
+      roas: 110_000 / 66_000, // 1.666…
+      cpa: 8_250, // 660.00 / 8 = 82.50
+      cpl: 22_000, // 660.00 / 3 = 220.00
+      cpc: 165, // 660.00 / 400 = 1.65
+      emv: 30_000, // 20 × 15.00 = 300.00
+    });
+  });
+
+  it("give null, never NaN or Infinity, for every zero denominator", () => {
+    const m = computeMetrics(zero, null);
+    for (const field of [
+      "engagement_rate",
+      "ctr",
+      "conversion_rate",
+      "aov",
+      "roi",
+      "roas",
+      "cpa",
+      "cpl",
+      "cpc",
+      "emv",
+    ]) {
+      expect(m[field as keyof typeof m], field).toBeNull();
+    }
+    expect(Object.values(m).every((v) => v === null || Number.isFinite(v))).toBe(true);
+    // Clicks without impressions reported: CTR unknown, not infinite.
+    expect(computeMetrics({ ...zero, clicks: 10 }, 1000).ctr).toBeNull();
+    expect(computeMetrics({ ...zero, clicks: 10 }, 1000).emv).toBe(0);
+  });
+
+  it("round the commission to whole minor units", () => {
+    expect(influencerCost({ fee: 0, otherCosts: 0, commissionRate: 0.075 }, 999)).toBe(75); // 74.925
+    expect(influencerCost({ fee: 100, otherCosts: 1, commissionRate: 0 }, 123_456)).toBe(101);
+  });
+});

@@ -1,0 +1,161 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { enrol, order, promoCode, rollUp } from "../support/figure-helpers";
+import { ADMIN, api, BASE, createCampaign, createInfluencer, expectError, unique } from "../support/helpers";
+
+const HEADER =
+  "influencer_id,handle,impressions,reach,views,engagements,engagement_rate,clicks,unique_clicks,bot_clicks," +
+  "ctr,leads,conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
+
+async function report(campaignId: string, query = "") {
+  const res = await exports.default.fetch(`${BASE}/api/v1/campaigns/${campaignId}/report.csv${query}`, {
+    headers: { Authorization: `Bearer ${ADMIN}` },
+  });
+  return { res, text: await res.text() };
+}
+
+// A reader written for the test (RFC 4180: quoted fields, doubled quotes, CRLF between records).
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += ch;
+  }
+  expect(field, "the file ends with CRLF").toBe("");
+  return rows;
+}
+
+describe("GET /campaigns/:id/report.csv", () => {
+  it("writes one quoted, formula-safe row per influencer, and a totals row when asked", async () => {
+    const campaign = await createCampaign({ name: "Report" });
+    // Handles may hold anything but a leading @: a formula, commas, quotes, a line break.
+    const formula = `=HYPERLINK("http://evil.example/","${unique("x")}")`;
+    const awkward = `${unique("ana")}, "the" best\nline two`;
+    const plus = `+${unique("1")}`;
+    const eve = await createInfluencer({ handle: formula, followers: 1_000 });
+    const ana = await createInfluencer({ handle: awkward, followers: 200 });
+    const pat = await createInfluencer({ handle: plus, followers: 0 });
+    await enrol(campaign.id, eve.id, { fee: 1_000 });
+    await enrol(campaign.id, ana.id);
+    await enrol(campaign.id, pat.id, { fee: 500 });
+    await order(await promoCode(campaign.id, eve.id), 1_234, "2026-05-01T10:00:00Z");
+    await rollUp();
+
+    // The contract's file: one row per influencer, nothing else.
+    const plain = parseCsv((await report(campaign.id)).text);
+    expect(plain.map((r) => r[0]).sort()).toEqual(["influencer_id", eve.id, ana.id, pat.id].sort());
+
+    const { res, text } = await report(campaign.id, "?totals=true");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("Content-Disposition")).toBe(
+      `attachment; filename="swayline-${campaign.id}-report.csv"`,
+    );
+    // The raw text: the formula is defused with an apostrophe and quoted for its quotes and comma.
+    expect(text.startsWith(`${HEADER}\r\n`)).toBe(true);
+    expect(text).toContain(`,"'=HYPERLINK(""http://evil.example/"",""`);
+    expect(text).toContain(`,"${awkward.replaceAll('"', '""')}",`);
+    expect(text).toContain(`,'${plus},`);
+
+    const rows = parseCsv(text);
+    expect(rows.map((r) => r.length)).toEqual([25, 25, 25, 25, 25]);
+    const cells = (r: string[] | undefined) =>
+      Object.fromEntries(HEADER.split(",").map((h, i) => [h, r?.[i]]));
+    const [first, second, third, total] = rows.slice(1).map(cells);
+    // Sorted by revenue: Eve first; the other two have none (tie order is theirs to keep).
+    expect(first).toEqual({
+      influencer_id: eve.id,
+      handle: `'${formula}`,
+      impressions: "0",
+      reach: "0",
+      views: "0",
+      engagements: "0",
+      engagement_rate: "0", // 0 of 1000 followers
+      clicks: "0",
+      unique_clicks: "0",
+      bot_clicks: "0",
+      ctr: "", // no impressions: null, an empty cell
+      leads: "0",
+      conversions: "1",
+      conversion_rate: "",
+      revenue: "1234",
+      refunds: "0",
+      net_revenue: "1234",
+      aov: "1234",
+      cost: "1000",
+      roi: String((1_234 - 1_000) / 1_000),
+      roas: String(1_234 / 1_000),
+      cpa: "1000",
+      cpl: "",
+      cpc: "",
+      emv: "", // no emv_cpm
+    });
+    const others = new Map([second, third].map((r) => [r?.influencer_id, r]));
+    // A negative number is a number, not a formula: no apostrophe.
+    expect(others.get(pat.id)).toMatchObject({ handle: `'${plus}`, cost: "500", roi: "-1", roas: "0" });
+    expect(others.get(ana.id)).toMatchObject({ handle: awkward, cost: "0", roi: "", engagement_rate: "0" });
+    expect(total).toMatchObject({
+      influencer_id: "total",
+      handle: "",
+      conversions: "1",
+      revenue: "1234",
+      cost: "1500",
+      roi: String((1_234 - 1_500) / 1_500),
+      engagement_rate: "0", // 0 of 1200
+    });
+
+    // A period without orders, sorted by cost.
+    const byCost = parseCsv(
+      (await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text,
+    );
+    expect(byCost.slice(1).map((r) => r[0])).toEqual([eve.id, pat.id, ana.id, "total"]);
+    expect(byCost[4]?.[14]).toBe("0");
+  });
+
+  it("refuses bad input and unknown campaigns", async () => {
+    expectError(await api("GET", "/campaigns/cmp_missing/report.csv"), 404, "campaign_not_found");
+    const campaign = await createCampaign();
+    expectError(
+      await api("GET", `/campaigns/${campaign.id}/report.csv?sort=handle`),
+      422,
+      "validation_failed",
+    );
+    expectError(await api("GET", `/campaigns/${campaign.id}/report.csv?to=later`), 422, "validation_failed");
+    expectError(
+      await api("GET", `/campaigns/${campaign.id}/report.csv?totals=yes`),
+      422,
+      "validation_failed",
+    );
+    expectError(await api("GET", `/campaigns/${campaign.id}/report.csv`, { key: null }), 401, "unauthorized");
+    // The OpenAPI document says it is CSV.
+    const doc = (await (await exports.default.fetch(`${BASE}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    expect(Object.keys(doc.paths["/campaigns/{id}/report.csv"]?.get.responses["200"]?.content ?? {})).toEqual(
+      ["text/csv"],
+    );
+    // No one enrolled: the header alone, and with totals a totals row of zeros.
+    expect(parseCsv((await report(campaign.id)).text).map((r) => r[0])).toEqual(["influencer_id"]);
+    const empty = parseCsv((await report(campaign.id, "?totals=true")).text);
+    expect(empty.map((r) => r[0])).toEqual(["influencer_id", "total"]);
+  });
+});
