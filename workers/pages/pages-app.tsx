@@ -10,7 +10,7 @@ import { reportRoutes } from "./report-routes";
 import { sessionRoutes } from "./session-routes";
 
 // Where the pages live. The session, language and CSRF middleware run on all of these, so every
-// form post under them is checked; test/pages-csrf.test.ts fails for a POST route outside them.
+// form post under them is checked; test/pages/pages-csrf.test.ts fails for a POST route outside them.
 // ("/dashboard/*" also matches "/dashboard": listing both would run the middleware twice.)
 const PAGE_PATHS = ["/login", "/logout", "/dashboard/*", "/portal/*", "/r/*"];
 const FORM_BYTES = 64 * 1024;
