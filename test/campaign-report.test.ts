@@ -5,7 +5,7 @@ import { ADMIN, api, BASE, createCampaign, createInfluencer, expectError, unique
 
 const HEADER =
   "influencer_id,handle,impressions,reach,views,engagements,engagement_rate,clicks,unique_clicks,bot_clicks," +
-  "ctr,leads,conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
+  "ctr,leads,conversions,code_conversions,click_conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
 
 async function report(campaignId: string, query = "") {
   const res = await exports.default.fetch(`${BASE}/api/v1/campaigns/${campaignId}/report.csv${query}`, {
@@ -77,7 +77,7 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(text).toContain(`,'${plus},`);
 
     const rows = parseCsv(text);
-    expect(rows.map((r) => r.length)).toEqual([25, 25, 25, 25, 25]);
+    expect(rows.map((r) => r.length)).toEqual([27, 27, 27, 27, 27]);
     const cells = (r: string[] | undefined) =>
       Object.fromEntries(HEADER.split(",").map((h, i) => [h, r?.[i]]));
     const [first, second, third, total] = rows.slice(1).map(cells);
@@ -96,6 +96,8 @@ describe("GET /campaigns/:id/report.csv", () => {
       ctr: "", // no impressions: null, an empty cell
       leads: "0",
       conversions: "1",
+      code_conversions: "1",
+      click_conversions: "0",
       conversion_rate: "",
       revenue: "1234",
       refunds: "0",
@@ -128,7 +130,7 @@ describe("GET /campaigns/:id/report.csv", () => {
       (await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text,
     );
     expect(byCost.slice(1).map((r) => r[0])).toEqual([eve.id, pat.id, ana.id, "total"]);
-    expect(byCost[4]?.[14]).toBe("0");
+    expect(byCost[4]?.[16]).toBe("0");
   });
 
   it("refuses bad input and unknown campaigns", async () => {

@@ -11,6 +11,8 @@ export const METRIC_FIELDS = [
   "ctr",
   "leads",
   "conversions",
+  "code_conversions",
+  "click_conversions",
   "conversion_rate",
   "revenue",
   "refunds",

@@ -109,12 +109,16 @@ export const SOURCES: Source[] = [
     name: "conversions",
     table: "conversions",
     sums: [
-      `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, leads, conversions, revenue)
+      `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, leads, conversions, code_conversions,
+                                click_conversions, revenue)
        SELECT ${dayOf("occurred_at")}, campaign_id, influencer_id, COALESCE(link_id, ''),
-              SUM(type = 'lead'), SUM(type = 'sale'), SUM(CASE WHEN type = 'sale' THEN amount ELSE 0 END)
+              SUM(type = 'lead'), SUM(type = 'sale'), SUM(type = 'sale' AND attribution = 'code'),
+              SUM(type = 'sale' AND attribution <> 'code'), SUM(CASE WHEN type = 'sale' THEN amount ELSE 0 END)
        FROM conversions WHERE rowid > ?1 AND rowid <= ?2
        GROUP BY 1, 2, 3, 4
        ON CONFLICT DO UPDATE SET leads = leads + excluded.leads, conversions = conversions + excluded.conversions,
+                                 code_conversions = code_conversions + excluded.code_conversions,
+                                 click_conversions = click_conversions + excluded.click_conversions,
                                  revenue = revenue + excluded.revenue`,
       // Sales without a click, and sales whose click is already rolled up (see SALE_THROUGH_CLICK).
       breakdownSum(

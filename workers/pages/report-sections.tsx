@@ -10,7 +10,21 @@ import { PERIOD_DAYS, type PeriodDays } from "./report-view";
 const STAGES: { title: "awareness" | "consideration" | "conversion"; fields: MetricField[] }[] = [
   { title: "awareness", fields: ["impressions", "reach", "clicks", "ctr"] },
   { title: "consideration", fields: ["unique_clicks", "engagement_rate", "leads"] },
-  { title: "conversion", fields: ["conversions", "conversion_rate", "revenue", "cpa", "roi", "roas", "emv"] },
+  {
+    title: "conversion",
+    // The rate is of orders by click over unique clicks: the split beside it says what it leaves out.
+    fields: [
+      "conversions",
+      "code_conversions",
+      "click_conversions",
+      "conversion_rate",
+      "revenue",
+      "cpa",
+      "roi",
+      "roas",
+      "emv",
+    ],
+  },
 ];
 
 // idPrefix keeps heading ids unique when a page shows several campaigns (the portal).
