@@ -11,6 +11,7 @@ import {
   unique,
   waitForClicks,
 } from "./helpers";
+import { PageClient } from "./page-client";
 
 const PHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -89,6 +90,31 @@ async function campaignWithSales(visitors: number, codeOrders: number) {
   return { campaign, influencer, link, code, checkout, sales, visitors };
 }
 
+// The breakdown of a campaign whose clicks all share one value: that value's row with the
+// click orders, then the no-click row with the code orders.
+function breakdownOf(value: string, sales: SentSale[], visitors: number) {
+  const sum = (path: Path) => sales.filter((s) => s.path === path).reduce((n, s) => n + s.amount, 0);
+  const count = (path: Path) => sales.filter((s) => s.path === path).length;
+  return [
+    {
+      value,
+      reason: null,
+      clicks: visitors,
+      unique_clicks: visitors,
+      conversions: count("click"),
+      revenue: sum("click"),
+    },
+    {
+      value: null,
+      reason: "no_click",
+      clicks: 0,
+      unique_clicks: 0,
+      conversions: count("code"),
+      revenue: sum("code"),
+    },
+  ];
+}
+
 async function rollUp() {
   expect((await api("POST", "/rollup")).status).toBe(200);
 }
@@ -114,6 +140,47 @@ describe("conversions by path", () => {
     const series = await api("GET", `/campaigns/${campaign.id}/timeseries`);
     expect(series.status).toBe(200);
     expect(series.body.points.at(-1)).toMatchObject(expected);
+
+    // Every click was from France, on a phone: the click orders are there, the code orders no click's.
+    for (const [by, value] of [
+      ["country", "FR"],
+      ["device", "mobile"],
+    ]) {
+      const breakdown = await api("GET", `/campaigns/${campaign.id}/breakdown?by=${by}`);
+      expect(breakdown.status).toBe(200);
+      expect(breakdown.body.rows).toEqual(breakdownOf(value as string, sales, visitors));
+    }
+  });
+
+  it("labels the no-click row and shows the split on the dashboard and the shared report", async () => {
+    const { campaign } = await campaignWithSales(2, 3);
+    await rollUp();
+    const browser = new PageClient();
+    await browser.signIn("test-admin-key");
+    const page = `/dashboard/campaigns/${campaign.id}`;
+    const tile = (html: string, metric: string) =>
+      new RegExp(`data-metric="${metric}"><dt>[^<]*</dt><dd>([^<]*)</dd>`).exec(html)?.[1];
+    const section = (html: string, id: string) =>
+      new RegExp(`<section aria-labelledby="${id}">([\\s\\S]*?)</section>`).exec(html)?.[1] ?? "";
+    const english = (await browser.request(page)).text;
+    expect(tile(english, "code_conversions")).toBe("3");
+    expect(tile(english, "click_conversions")).toBe("2");
+    expect(tile(english, "conversion_rate")).toBe("100%");
+    for (const id of ["by-country", "by-device"]) {
+      expect(section(english, id)).toContain(
+        '<th scope="row">No click (code orders)</th><td class="num">0</td>',
+      );
+      expect(section(english, id)).not.toContain(">unknown<");
+    }
+    const french = (await browser.request(`${page}?lang=fr`)).text;
+    expect(section(french, "by-country")).toContain('<th scope="row">Sans clic (commandes par code)</th>');
+    expect(french).toContain("Commandes par code");
+
+    const shared = await browser.post(`${page}/share-links`, {}, page);
+    const url = /data-share-url[^>]*>([^<]+)</.exec(shared.text)?.[1] as string;
+    const report = (await new PageClient().request(new URL(url).pathname)).text;
+    expect(section(report, "by-country")).toContain('<th scope="row">No click (code orders)</th>');
+    expect(tile(report, "code_conversions")).toBe("3");
   });
 
   it("rates code orders without clicks at null, not at infinity", async () => {
@@ -162,8 +229,22 @@ describe("history rolled up before conversions had paths", () => {
     )
       .bind(campaign.id)
       .run();
+    // And the code orders under "unknown" in every dimension.
+    await env.DB.batch(
+      [
+        `INSERT INTO rollup_breakdown_daily (campaign_id, dimension, day, influencer_id, value, conversions, revenue)
+         SELECT campaign_id, dimension, day, influencer_id, 'unknown', conversions, revenue
+         FROM rollup_breakdown_daily WHERE campaign_id = ?1 AND value = ''
+         ON CONFLICT DO UPDATE SET conversions = conversions + excluded.conversions, revenue = revenue + excluded.revenue`,
+        "DELETE FROM rollup_breakdown_daily WHERE campaign_id = ?1 AND value = ''",
+      ].map((sql) => env.DB.prepare(sql).bind(campaign.id)),
+    );
     const before = await api("GET", `/campaigns/${campaign.id}/summary`);
     expect(before.body.totals).toMatchObject({ conversions: 6, code_conversions: 0, click_conversions: 0 });
+    const country = async () =>
+      (await api("GET", `/campaigns/${campaign.id}/breakdown?by=country`)).body.rows;
+    const [fr, noClick] = breakdownOf("FR", sales, visitors);
+    expect(await country()).toEqual([fr, { ...noClick, value: "unknown", reason: null }]);
 
     // A code order that arrives before the migration but after the last run: not rolled up yet.
     const late = { code, order_id: unique("o"), amount: 777, currency: "EUR" };
@@ -174,15 +255,18 @@ describe("history rolled up before conversions had paths", () => {
     await env.DB.batch(statements.map((sql) => env.DB.prepare(sql)));
     const after = await api("GET", `/campaigns/${campaign.id}/summary`);
     expect(after.body.totals).toMatchObject(byPath(sales, visitors));
+    expect(await country()).toEqual(breakdownOf("FR", sales, visitors));
 
     await rollUp();
     sales.push({ path: "code", amount: 777 });
     const next = await api("GET", `/campaigns/${campaign.id}/summary`);
     expect(next.body.totals).toMatchObject(byPath(sales, visitors));
+    expect(await country()).toEqual(breakdownOf("FR", sales, visitors));
 
     // Again: nothing changes.
     await env.DB.batch(statements.map((sql) => env.DB.prepare(sql)));
     const again = await api("GET", `/campaigns/${campaign.id}/summary`);
     expect(again.body.totals).toEqual(next.body.totals);
+    expect(await country()).toEqual(breakdownOf("FR", sales, visitors));
   });
 });

@@ -46,3 +46,37 @@ FROM (
 ) AS s
 WHERE `rollup_daily`.`day` = s.day AND `rollup_daily`.`campaign_id` = s.campaign_id
   AND `rollup_daily`.`influencer_id` = s.influencer_id AND `rollup_daily`.`link_id` = s.link_id;
+--> statement-breakpoint
+-- Breakdowns: sales that no click explains (by code, or without a click id) were rolled up under
+-- 'unknown' (each dimension); they move to their own row, value '' (NO_CLICK_VALUE, shown as null
+-- with reason "no_click"). First any '' row goes into 'unknown': a click whose value was empty, which
+-- the rollup now reads as unknown, and, should these statements run again, the rows they made,
+-- which the next statements make again from the same sales: so running them twice moves nothing.
+INSERT INTO `rollup_breakdown_daily` (`campaign_id`, `dimension`, `day`, `influencer_id`, `value`, `clicks`, `unique_clicks`, `conversions`, `revenue`)
+SELECT `campaign_id`, `dimension`, `day`, `influencer_id`, 'unknown', `clicks`, `unique_clicks`, `conversions`, `revenue`
+FROM `rollup_breakdown_daily` WHERE `value` = ''
+ON CONFLICT DO UPDATE SET `clicks` = `clicks` + excluded.`clicks`, `unique_clicks` = `unique_clicks` + excluded.`unique_clicks`, `conversions` = `conversions` + excluded.`conversions`, `revenue` = `revenue` + excluded.`revenue`;
+--> statement-breakpoint
+DELETE FROM `rollup_breakdown_daily` WHERE `value` = '';
+--> statement-breakpoint
+-- The sales the rollup has read (at or below the conversions watermark) that no click explains,
+-- under each dimension, as the rollup now writes them; then taken out of 'unknown'.
+INSERT INTO `rollup_breakdown_daily` (`campaign_id`, `dimension`, `day`, `influencer_id`, `value`, `conversions`, `revenue`)
+SELECT v.`campaign_id`, d.dimension, strftime('%Y-%m-%d', v.`occurred_at` / 1000, 'unixepoch'), v.`influencer_id`, '',
+       COUNT(*), COALESCE(SUM(v.`amount`), 0)
+FROM `conversions` v
+  CROSS JOIN (SELECT 'country' AS dimension UNION ALL SELECT 'device' UNION ALL SELECT 'browser'
+              UNION ALL SELECT 'os' UNION ALL SELECT 'referer') d
+WHERE v.`type` = 'sale' AND (v.`attribution` = 'code' OR v.`click_id` IS NULL)
+  AND v.rowid <= COALESCE((SELECT `watermark` FROM `rollup_state` WHERE `source` = 'conversions'), 0)
+GROUP BY 1, 2, 3, 4;
+--> statement-breakpoint
+UPDATE `rollup_breakdown_daily` AS u
+SET `conversions` = u.`conversions` - s.`conversions`, `revenue` = u.`revenue` - s.`revenue`
+FROM `rollup_breakdown_daily` AS s
+WHERE s.`value` = '' AND u.`value` = 'unknown' AND u.`campaign_id` = s.`campaign_id`
+  AND u.`dimension` = s.`dimension` AND u.`day` = s.`day` AND u.`influencer_id` = s.`influencer_id`;
+--> statement-breakpoint
+-- An 'unknown' row that held only such sales is empty now: gone, as the rollup never writes one.
+DELETE FROM `rollup_breakdown_daily`
+WHERE `value` = 'unknown' AND `clicks` = 0 AND `unique_clicks` = 0 AND `conversions` = 0 AND `revenue` = 0;
