@@ -9,6 +9,10 @@ const rolledUpFigures = () => ({
   uniqueClicks: integer().notNull().default(0),
   leads: integer().notNull().default(0),
   conversions: integer().notNull().default(0),
+  // conversions by path: attributed by a promo code, or by a click (its id, or the customer's
+  // earliest lead's). Always conversions = code_conversions + click_conversions.
+  codeConversions: integer().notNull().default(0),
+  clickConversions: integer().notNull().default(0),
   revenue: integer().notNull().default(0),
   refunds: integer().notNull().default(0),
 });
@@ -70,8 +74,12 @@ export const rollupGuard = sqliteTable("rollup_guard", { ok: integer().notNull()
 export const BREAKDOWN_DIMENSIONS = ["country", "device", "browser", "os", "referer"] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 // The value of a click without the field (no referrer, no country from Cloudflare, an agent the
-// parser does not know) and of a sale that did not come through a click.
+// parser does not know).
 export const UNKNOWN_VALUE = "unknown";
+// The value stored for sales that no click explains (by code, or without a click id): the empty
+// string, which no click's value is (the rollup reads an empty one as UNKNOWN_VALUE). The API
+// shows it as value null, reason "no_click".
+export const NO_CLICK_VALUE = "";
 
 // Figures per UTC day × campaign × influencer × dimension × value, added by the same chunk
 // batches as rollup_daily (see src/rollup/rollup.ts for how a sale gets its click's values).

@@ -45,3 +45,15 @@ export function decimalToMinor(amount: string, currency: string): number | null 
   // 100000000000000000); MAX_FIGURE keeps well inside it.
   return minor <= MAX_FIGURE ? minor : null;
 }
+
+// 3427 EUR -> "34.27", 1234 JPY -> "1234", -5 EUR -> "-0.05": an amount in minor units as a plain
+// decimal in major units with the currency's digits, for files a spreadsheet reads as numbers. A
+// fraction of a minor unit (an average) is first rounded to the nearest one, half up. Built from
+// the integer's digits, never by dividing a float, so 0.1 + 0.2 cannot show.
+export function minorToDecimal(minor: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  const whole = Math.round(minor);
+  const text = String(Math.abs(whole)).padStart(digits + 1, "0");
+  const major = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return whole < 0 ? `-${major}` : major;
+}

@@ -16,7 +16,11 @@ export type RawTotals = {
   uniqueClicks: number;
   botClicks: number;
   leads: number;
+  // All sales, and the same split by path: attributed by a promo code, or by a click (its id, or
+  // the customer's earliest lead, which came through one).
   conversions: number;
+  codeConversions: number;
+  clickConversions: number;
   revenue: number;
   refunds: number;
   // What the influencer(s) cost, see influencerCost: summed per influencer, since each has its
@@ -60,7 +64,10 @@ export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metric
     ctr: ratio(totals.clicks, totals.impressions),
     leads: totals.leads,
     conversions: totals.conversions,
-    conversion_rate: ratio(totals.conversions, totals.uniqueClicks),
+    code_conversions: totals.codeConversions,
+    click_conversions: totals.clickConversions,
+    // Only sales a click explains: a code order by someone who never clicked is no click's outcome.
+    conversion_rate: ratio(totals.clickConversions, totals.uniqueClicks),
     revenue: totals.revenue,
     refunds: totals.refunds,
     net_revenue: netRevenue,

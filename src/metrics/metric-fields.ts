@@ -11,6 +11,8 @@ export const METRIC_FIELDS = [
   "ctr",
   "leads",
   "conversions",
+  "code_conversions",
+  "click_conversions",
   "conversion_rate",
   "revenue",
   "refunds",
@@ -45,3 +47,32 @@ export const MONEY_FIELDS = [
   "cpc",
   "emv",
 ] as const satisfies readonly MetricField[];
+
+// What each field measures: an amount of money (minor units of the campaign's currency, possibly
+// with a fraction where it is a quotient, like aov), a ratio (a fraction, or a multiple for
+// roas), or a count. Reports write each kind its own way (src/summaries/campaign-report.ts, the
+// pages' formatter).
+export const AMOUNT_FIELDS = [
+  "revenue",
+  "refunds",
+  "net_revenue",
+  "aov",
+  "cost",
+  "cpa",
+  "cpl",
+  "cpc",
+  "emv",
+] as const satisfies readonly MetricField[];
+export const RATIO_FIELDS = [
+  "engagement_rate",
+  "ctr",
+  "conversion_rate",
+  "roi",
+  "roas",
+] as const satisfies readonly MetricField[];
+export type MetricUnit = "amount" | "ratio" | "count";
+export function metricUnit(field: MetricField): MetricUnit {
+  if ((AMOUNT_FIELDS as readonly MetricField[]).includes(field)) return "amount";
+  if ((RATIO_FIELDS as readonly MetricField[]).includes(field)) return "ratio";
+  return "count";
+}

@@ -1,4 +1,4 @@
-import { BREAKDOWN_DIMENSIONS, type RollupTrigger, UNKNOWN_VALUE } from "../../schema";
+import { BREAKDOWN_DIMENSIONS, NO_CLICK_VALUE, type RollupTrigger, UNKNOWN_VALUE } from "../../schema";
 import { randomAlphanumeric } from "../ids";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
@@ -14,7 +14,8 @@ const DAY = "strftime('%Y-%m-%d', ?/1000, 'unixepoch')";
 const dayOf = (column: string) => DAY.replace("?", column);
 
 // Breakdowns: each event counts once under each dimension, so it is joined with the list of
-// dimension names and its value picked per name (NULL, a field the click lacks, is UNKNOWN_VALUE).
+// dimension names and its value picked per name (NULL, a field the click lacks, is UNKNOWN_VALUE;
+// so is an empty one, which would otherwise be NO_CLICK_VALUE).
 const CLICK_COLUMN = {
   country: "country",
   device: "device",
@@ -24,7 +25,7 @@ const CLICK_COLUMN = {
 } as const;
 const DIMENSIONS = `(${BREAKDOWN_DIMENSIONS.map((d) => `SELECT '${d}' AS dimension`).join(" UNION ALL ")}) d`;
 const dimensionValue = (click: string) =>
-  `COALESCE(CASE d.dimension ${BREAKDOWN_DIMENSIONS.map((d) => `WHEN '${d}' THEN ${click}.${CLICK_COLUMN[d]}`).join(" ")} END, '${UNKNOWN_VALUE}')`;
+  `COALESCE(NULLIF(CASE d.dimension ${BREAKDOWN_DIMENSIONS.map((d) => `WHEN '${d}' THEN ${click}.${CLICK_COLUMN[d]}`).join(" ")} END, ''), '${UNKNOWN_VALUE}')`;
 
 // select: day, campaign_id, influencer_id, dimension, value, then the figures, in that order.
 function breakdownSum(figures: string[], select: string) {
@@ -39,7 +40,8 @@ const watermarkNow = (source: string) =>
 
 // A sale takes the breakdown values of the click it came through: attributed by that click, or by
 // the customer whose lead came through it (the sale carries the lead's click id). A sale by code
-// has no such click: its values are UNKNOWN_VALUE.
+// (click id or not: the code made the attribution) or without a click id is explained by no click:
+// it goes under NO_CLICK_VALUE, added by the conversions chunk alone (SALE_WITHOUT_CLICK).
 //
 // The click row may reach D1 (through the queue) after the sale, and either may be rolled up
 // first, so the sale is added by whichever of the two chunks commits SECOND: the conversions
@@ -49,6 +51,7 @@ const watermarkNow = (source: string) =>
 // watermark. A sale whose click row never arrives (or was pruned before the sale came) is in the
 // totals but in no breakdown row.
 const SALE_THROUGH_CLICK = "v.type = 'sale' AND v.attribution <> 'code'";
+const SALE_WITHOUT_CLICK = "(v.attribution = 'code' OR v.click_id IS NULL)";
 
 export type Source = { name: string; table: string; sums: string[] };
 
@@ -109,22 +112,27 @@ export const SOURCES: Source[] = [
     name: "conversions",
     table: "conversions",
     sums: [
-      `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, leads, conversions, revenue)
+      `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, leads, conversions, code_conversions,
+                                click_conversions, revenue)
        SELECT ${dayOf("occurred_at")}, campaign_id, influencer_id, COALESCE(link_id, ''),
-              SUM(type = 'lead'), SUM(type = 'sale'), SUM(CASE WHEN type = 'sale' THEN amount ELSE 0 END)
+              SUM(type = 'lead'), SUM(type = 'sale'), SUM(type = 'sale' AND attribution = 'code'),
+              SUM(type = 'sale' AND attribution <> 'code'), SUM(CASE WHEN type = 'sale' THEN amount ELSE 0 END)
        FROM conversions WHERE rowid > ?1 AND rowid <= ?2
        GROUP BY 1, 2, 3, 4
        ON CONFLICT DO UPDATE SET leads = leads + excluded.leads, conversions = conversions + excluded.conversions,
+                                 code_conversions = code_conversions + excluded.code_conversions,
+                                 click_conversions = click_conversions + excluded.click_conversions,
                                  revenue = revenue + excluded.revenue`,
       // Sales without a click, and sales whose click is already rolled up (see SALE_THROUGH_CLICK).
       breakdownSum(
         ["conversions", "revenue"],
-        `SELECT ${dayOf("v.occurred_at")}, v.campaign_id, v.influencer_id, d.dimension, ${dimensionValue("k")},
+        `SELECT ${dayOf("v.occurred_at")}, v.campaign_id, v.influencer_id, d.dimension,
+                CASE WHEN ${SALE_WITHOUT_CLICK} THEN '${NO_CLICK_VALUE}' ELSE ${dimensionValue("k")} END,
                 COUNT(*), COALESCE(SUM(v.amount), 0)
          FROM conversions v LEFT JOIN clicks k ON k.id = v.click_id AND v.attribution <> 'code'
               CROSS JOIN ${DIMENSIONS}
          WHERE v.rowid > ?1 AND v.rowid <= ?2 AND v.type = 'sale'
-           AND (v.click_id IS NULL OR v.attribution = 'code' OR k.rowid <= ${watermarkNow("clicks")})`,
+           AND (${SALE_WITHOUT_CLICK} OR k.rowid <= ${watermarkNow("clicks")})`,
       ),
     ],
   },

@@ -1,4 +1,4 @@
-import type { BreakdownDimension } from "../../schema";
+import { type BreakdownDimension, NO_CLICK_VALUE } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
 import type { Period } from "./campaign-summary";
@@ -6,18 +6,18 @@ import { checkPeriod, lastRollupAt, periodDays, periodEcho } from "./figures";
 
 export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, UNKNOWN_VALUE } from "../../schema";
 
-export type BreakdownRow = {
-  value: string;
-  clicks: number;
-  unique_clicks: number;
-  conversions: number;
-  revenue: number;
-};
+type Figures = { clicks: number; unique_clicks: number; conversions: number; revenue: number };
+type StoredRow = Figures & { value: string };
+// A value of the dimension, or null with the reason: "no_click" for the sales no click explains
+// (by code, or without a click id), which have no country, device… to be counted under.
+export type BreakdownRow = Figures & { value: string | null; reason: "no_click" | null };
 
 // A campaign's human clicks, unique clicks, sales and revenue per value of one dimension over the
 // UTC days of the period, from rollup_breakdown_daily only (never the raw clicks). Most clicks
-// first, then by value. A sale counts under its click's values ("unknown" for sales by code); a sale
-// whose click row has not been rolled up yet is not in any row yet. Refunds are not broken down.
+// first, then by value, the no-click row last. A sale counts under its click's values; sales by code
+// (or without a click id) in the no-click row. A sale whose click row has not been rolled up yet is
+// in no row yet: one still in the queue and one that never arrives cannot be told apart, so neither
+// is put in the no-click row. Refunds are not broken down.
 export async function campaignBreakdown(
   db: Db,
   campaignId: string,
@@ -38,10 +38,10 @@ export async function campaignBreakdown(
          WHERE campaign_id = ?1 AND dimension = ?2 AND day >= ?3 AND day <= ?4
            AND (?5 IS NULL OR influencer_id = ?5)
          GROUP BY value
-         ORDER BY clicks DESC, value`,
+         ORDER BY value = ?6, clicks DESC, value`,
       )
-      .bind(campaign.id, by, days.from, days.to, filter.influencerId ?? null)
-      .all<BreakdownRow>(),
+      .bind(campaign.id, by, days.from, days.to, filter.influencerId ?? null, NO_CLICK_VALUE)
+      .all<StoredRow>(),
     lastRollupAt(d1),
   ]);
   return {
@@ -50,6 +50,9 @@ export async function campaignBreakdown(
     by,
     as_of: asOf,
     ...periodEcho(period),
-    rows: rows.results,
+    rows: rows.results.map(
+      (row): BreakdownRow =>
+        row.value === NO_CLICK_VALUE ? { ...row, value: null, reason: "no_click" } : { ...row, reason: null },
+    ),
   };
 }

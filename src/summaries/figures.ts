@@ -30,6 +30,8 @@ export const ZERO_SUMS: Sums = {
   botClicks: 0,
   leads: 0,
   conversions: 0,
+  codeConversions: 0,
+  clickConversions: 0,
   revenue: 0,
   refunds: 0,
 };
@@ -92,7 +94,8 @@ export async function rolledUp<K extends Grouping>(
   const { results } = await d1
     .prepare(
       `SELECT ${keys}, SUM(clicks) AS clicks, SUM(unique_clicks) AS uniqueClicks, SUM(bot_clicks) AS botClicks,
-              SUM(leads) AS leads, SUM(conversions) AS conversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds
+              SUM(leads) AS leads, SUM(conversions) AS conversions, SUM(code_conversions) AS codeConversions,
+              SUM(click_conversions) AS clickConversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds
        FROM rollup_influencer_daily r
        WHERE ${where} AND r.day >= ? AND r.day <= ?
        GROUP BY ${keys}`,

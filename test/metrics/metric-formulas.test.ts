@@ -15,6 +15,8 @@ const zero: RawTotals = {
   botClicks: 0,
   leads: 0,
   conversions: 0,
+  codeConversions: 0,
+  clickConversions: 0,
   revenue: 0,
   refunds: 0,
   cost: 0,
@@ -23,7 +25,8 @@ const zero: RawTotals = {
 describe("metric formulas", () => {
   it("work out a small campaign by hand", () => {
     // An influencer paid 500.00 + 50.00 other costs + 10 % commission. 20,000 impressions,
-    // 400 clicks (320 unique), 3 leads, 8 orders for 1,200.00, 100.00 refunded.
+    // 400 clicks (320 unique), 3 leads, 8 orders (2 by code, 6 by click) for 1,200.00, 100.00
+    // refunded.
     const netRevenue = 120_000 - 10_000; // 1,100.00
     const cost = influencerCost({ fee: 50_000, otherCosts: 5_000, commissionRate: 0.1 }, netRevenue);
     expect(cost).toBe(66_000); // 500 + 50 + 110 = 660.00
@@ -43,6 +46,8 @@ describe("metric formulas", () => {
         botClicks: 25,
         leads: 3,
         conversions: 8,
+        codeConversions: 2,
+        clickConversions: 6,
         revenue: 120_000,
         refunds: 10_000,
         cost,
@@ -61,7 +66,9 @@ describe("metric formulas", () => {
       ctr: 0.02, // 400 / 20,000
       leads: 3,
       conversions: 8,
-      conversion_rate: 0.025, // 8 / 320
+      code_conversions: 2,
+      click_conversions: 6,
+      conversion_rate: 0.01875, // 6 / 320: the code orders are no click's
       revenue: 120_000,
       refunds: 10_000,
       net_revenue: 110_000,

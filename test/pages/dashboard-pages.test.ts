@@ -363,8 +363,12 @@ describe("dashboard forms", () => {
     expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("Content-Disposition")).toMatch(/^attachment; filename=".+\.csv"$/);
     const lines = csv.text.trim().split(/\r?\n/);
-    expect(lines[0]).toMatch(/^influencer_id,handle,impressions,/);
-    expect(lines[1]).toContain(`${influencer.id},${influencer.handle},`);
+    expect(lines[0]).toMatch(/^influencer_id,handle,currency,impressions,/);
+    // The API's file: money in major units with the currency's digits (no orders: 0.00).
+    const header = (lines[0] ?? "").split(",");
+    const cells = (lines[1] ?? "").split(",");
+    expect(cells.slice(0, 3)).toEqual([influencer.id, influencer.handle, "EUR"]);
+    expect(cells[header.indexOf("revenue")]).toBe("0.00");
     expect(lines).toHaveLength(3);
     expect((await new PageClient().request(`${page}/report.csv`)).status).toBe(303);
     // Back only to the dashboard, never to another site.

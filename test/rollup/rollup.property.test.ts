@@ -147,7 +147,12 @@ class Model {
       if (first) row.unique_clicks += 1;
     }
   }
-  add(influencer: string, field: "leads" | "conversions" | "revenue" | "refunds", n: number, at: number) {
+  add(
+    influencer: string,
+    field: "leads" | "conversions" | "code_conversions" | "click_conversions" | "revenue" | "refunds",
+    n: number,
+    at: number,
+  ) {
     for (const row of this.of(influencer, utcDay(at))) row[field] += n;
   }
   snapshot(post: string, influencer: string, at: number, figures: number[]) {
@@ -173,6 +178,10 @@ class Model {
 }
 
 const pick = (figures: Record<string, unknown>) => Object.fromEntries(FIGURES.map((f) => [f, figures[f]]));
+// The conversion rate as the contract defines it, from the model's own sums: orders a click
+// explains over unique clicks (code orders left out), null without unique clicks.
+const conversionRate = (figures: Figures) =>
+  figures.unique_clicks === 0 ? null : figures.click_conversions / figures.unique_clicks;
 const pickDaily = (figures: Record<string, unknown>) =>
   Object.fromEntries(DAILY_FIGURES.map((f) => [f, figures[f] ?? 0]));
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -253,6 +262,7 @@ describe("rollup under random event streams", () => {
             orders.push({ id: String(body.order_id), body, path, influencer, left: amount });
             const at = Date.parse(String(body.occurred_at));
             model.add(influencer, "conversions", 1, at);
+            model.add(influencer, path === "/redemptions" ? "code_conversions" : "click_conversions", 1, at);
             model.add(influencer, "revenue", amount, at);
           };
 
@@ -418,12 +428,14 @@ describe("rollup under random event streams", () => {
           const summary = await api("GET", `/campaigns/${campaign.id}/summary`);
           expect(summary.status).toBe(200);
           expect(pick(summary.body.totals)).toEqual(pick(model.figures(null)));
+          expect(summary.body.totals.conversion_rate).toBe(conversionRate(model.figures(null)));
           const rows = summary.body.influencers as Record<string, unknown>[];
           expect(rows.map((r) => r.influencer_id).sort()).toEqual([...influencers].sort());
           for (const row of rows) {
             expect(pick(row), String(row.influencer_id)).toEqual(
               pick(model.figures(String(row.influencer_id))),
             );
+            expect(row.conversion_rate).toBe(conversionRate(model.figures(String(row.influencer_id))));
           }
           const firstDay = Math.floor(Date.now() / DAY_MS - 4) * DAY_MS;
           const series = await api(

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CapturedClick } from "../../src/clicks/click-event";
 import { newClickId } from "../../src/clicks/click-id";
 import { rollUpChunk, runRollup, sourceNamed } from "../../src/rollup/rollup";
+import type { BreakdownRow } from "../../src/summaries/campaign-breakdown";
 import {
   api,
   createCampaign,
@@ -25,12 +26,22 @@ const ANDROID_CHROME =
   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
 const DIMENSIONS = ["country", "device", "browser", "os", "referer"] as const;
 type Dimension = (typeof DIMENSIONS)[number];
-type Row = { value: string; clicks: number; unique_clicks: number; conversions: number; revenue: number };
+type Row = BreakdownRow;
 
 const row = (value: string, clicks: number, unique_clicks: number, conversions: number, revenue: number) => ({
   value,
+  reason: null,
   clicks,
   unique_clicks,
+  conversions,
+  revenue,
+});
+// The sales no click explains: one row of their own, never a country or device called unknown.
+const noClick = (conversions: number, revenue: number): Row => ({
+  value: null,
+  reason: "no_click",
+  clicks: 0,
+  unique_clicks: 0,
   conversions,
   revenue,
 });
@@ -38,26 +49,23 @@ const row = (value: string, clicks: number, unique_clicks: number, conversions: 
 // The hand-made campaign below, worked out by hand. Ana: two clicks of one iPhone visitor from DE
 // via Instagram, one Windows visitor from FR (sale 1: 50.00), a bot from US (not counted), and the
 // late click from BR (an iPhone, no referrer; sale 3: 30.00, reported before the click arrived).
-// Ben: one Android visitor from FR via TikTok, and a sale by his code (20.00, so "unknown").
+// Ben: one Android visitor from FR via TikTok, and a sale by his code (20.00, so no click's).
 const EXPECTED: Record<Dimension, Row[]> = {
-  country: [
-    row("DE", 2, 1, 0, 0),
-    row("FR", 2, 2, 1, 5000),
-    row("BR", 1, 1, 1, 3000),
-    row("unknown", 0, 0, 1, 2000),
-  ],
-  device: [row("mobile", 4, 3, 1, 3000), row("desktop", 1, 1, 1, 5000), row("unknown", 0, 0, 1, 2000)],
-  browser: [row("Mobile Safari", 3, 2, 1, 3000), row("Chrome", 2, 2, 1, 5000), row("unknown", 0, 0, 1, 2000)],
+  country: [row("DE", 2, 1, 0, 0), row("FR", 2, 2, 1, 5000), row("BR", 1, 1, 1, 3000), noClick(1, 2000)],
+  device: [row("mobile", 4, 3, 1, 3000), row("desktop", 1, 1, 1, 5000), noClick(1, 2000)],
+  browser: [row("Mobile Safari", 3, 2, 1, 3000), row("Chrome", 2, 2, 1, 5000), noClick(1, 2000)],
   os: [
     row("iOS", 3, 2, 1, 3000),
     row("Android", 1, 1, 0, 0),
     row("Windows", 1, 1, 1, 5000),
-    row("unknown", 0, 0, 1, 2000),
+    noClick(1, 2000),
   ],
+  // The clicks without a referrer are "unknown"; the code sale is not theirs.
   referer: [
     row("l.instagram.com", 2, 1, 0, 0),
-    row("unknown", 2, 2, 3, 10000),
+    row("unknown", 2, 2, 2, 8000),
     row("www.tiktok.com", 1, 1, 0, 0),
+    noClick(1, 2000),
   ],
 };
 
@@ -181,7 +189,7 @@ type Sent = {
 // The breakdown recomputed from what the test sent, written here rather than borrowed from the
 // rollup: bots by the test's own rule from the user agents sent, a unique click as a visitor's
 // first on a link in the UTC day of its time, a sale under the values of the click it was sent
-// with. Only a click's values (country, device…) are read from its row: the redirect and the
+// with, one sent without a click in the no-click row (last). Only a click's values (country, device…) are read from its row: the redirect and the
 // consumer work them out, and EXPECTED above has them by hand.
 async function fromRawEvents(campaignId: string, by: Dimension, sent: Sent): Promise<Row[]> {
   const column = by === "referer" ? "referer_host" : by;
@@ -199,6 +207,7 @@ async function fromRawEvents(campaignId: string, by: Dimension, sent: Sent): Pro
     rows.set(key, found);
     return found;
   };
+  let withoutClick: Row | null = null;
   const visits = new Set<string>();
   for (const c of clicks) {
     const { userAgent, visitor } = sent.clicks.get(String(c.id)) ?? { userAgent: "", visitor: "" };
@@ -211,11 +220,16 @@ async function fromRawEvents(campaignId: string, by: Dimension, sent: Sent): Pro
     }
   }
   for (const s of sent.sales) {
-    const r = at(s.clickId ? clickById.get(s.clickId)?.[column] : undefined);
+    withoutClick ??= s.clickId ? null : noClick(0, 0);
+    const r = s.clickId ? at(clickById.get(s.clickId)?.[column]) : withoutClick;
+    if (!r) continue;
     r.conversions += 1;
     r.revenue += s.amount;
   }
-  return [...rows.values()].sort((a, b) => b.clicks - a.clicks || (a.value < b.value ? -1 : 1));
+  const byClicks = [...rows.values()].sort(
+    (a, b) => b.clicks - a.clicks || (String(a.value) < String(b.value) ? -1 : 1),
+  );
+  return withoutClick ? [...byClicks, withoutClick] : byClicks;
 }
 
 describe("breakdown rollup", () => {
@@ -227,7 +241,7 @@ describe("breakdown rollup", () => {
     expect((await breakdown(campaign.id, "country")).rows).toEqual([
       row("DE", 2, 1, 0, 0),
       row("FR", 2, 2, 1, 5000),
-      row("unknown", 0, 0, 1, 2000),
+      noClick(1, 2000),
     ]);
 
     await rollUpAll();
@@ -244,7 +258,7 @@ describe("breakdown rollup", () => {
     ]);
     expect((await breakdown(campaign.id, "country", `&influencer_id=${ben.id}`)).rows).toEqual([
       row("FR", 1, 1, 0, 0),
-      row("unknown", 0, 0, 1, 2000),
+      noClick(1, 2000),
     ]);
 
     // A repeated run adds nothing; a chunk of an overlapping run that read old watermarks rolls back.
@@ -300,8 +314,30 @@ describe("breakdown rollup", () => {
     await rollUpAll();
     expect((await breakdown(campaign.id, "country")).rows).toEqual([
       row("PT", 1, 1, 1, 700),
-      row("unknown", 0, 0, 1, 400),
+      noClick(1, 400),
     ]);
+  });
+
+  it("counts a click with an empty value as unknown, never as the no-click row", async () => {
+    const campaign = await createCampaign({ name: "Empty" });
+    const influencer = await createInfluencer();
+    const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
+    await sendClick({
+      id: newClickId(env.SIGNING_SECRET, link.id, Date.now()),
+      link_id: link.id,
+      campaign_id: campaign.id,
+      influencer_id: influencer.id,
+      clicked_at: Date.now(),
+      country: "",
+      user_agent: IPHONE,
+      referer_host: "",
+      visitor_hash: "e".repeat(64),
+    });
+    await waitForClicks(link.id, 1);
+    await rollUpAll();
+    for (const by of ["country", "referer"]) {
+      expect((await breakdown(campaign.id, by)).rows, by).toEqual([row("unknown", 1, 1, 0, 0)]);
+    }
   });
 
   it("covers whole UTC days from `from` to `to`", async () => {

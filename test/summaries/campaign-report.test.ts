@@ -1,11 +1,12 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { minorToDecimal } from "../../src/money";
 import { enrol, order, promoCode, rollUp } from "../support/figure-helpers";
 import { ADMIN, api, BASE, createCampaign, createInfluencer, expectError, unique } from "../support/helpers";
 
 const HEADER =
-  "influencer_id,handle,impressions,reach,views,engagements,engagement_rate,clicks,unique_clicks,bot_clicks," +
-  "ctr,leads,conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
+  "influencer_id,handle,currency,impressions,reach,views,engagements,engagement_rate,clicks,unique_clicks,bot_clicks," +
+  "ctr,leads,conversions,code_conversions,click_conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
 
 async function report(campaignId: string, query = "") {
   const res = await exports.default.fetch(`${BASE}/api/v1/campaigns/${campaignId}/report.csv${query}`, {
@@ -77,7 +78,7 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(text).toContain(`,'${plus},`);
 
     const rows = parseCsv(text);
-    expect(rows.map((r) => r.length)).toEqual([25, 25, 25, 25, 25]);
+    expect(rows.map((r) => r.length)).toEqual([28, 28, 28, 28, 28]);
     const cells = (r: string[] | undefined) =>
       Object.fromEntries(HEADER.split(",").map((h, i) => [h, r?.[i]]));
     const [first, second, third, total] = rows.slice(1).map(cells);
@@ -85,42 +86,57 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(first).toEqual({
       influencer_id: eve.id,
       handle: `'${formula}`,
+      currency: "EUR",
       impressions: "0",
       reach: "0",
       views: "0",
       engagements: "0",
-      engagement_rate: "0", // 0 of 1000 followers
+      engagement_rate: "0.0000", // 0 of 1000 followers
       clicks: "0",
       unique_clicks: "0",
       bot_clicks: "0",
       ctr: "", // no impressions: null, an empty cell
       leads: "0",
       conversions: "1",
+      code_conversions: "1",
+      click_conversions: "0",
       conversion_rate: "",
-      revenue: "1234",
-      refunds: "0",
-      net_revenue: "1234",
-      aov: "1234",
-      cost: "1000",
-      roi: String((1_234 - 1_000) / 1_000),
-      roas: String(1_234 / 1_000),
-      cpa: "1000",
+      // Money in euros with its two digits; ratios to 4 decimals.
+      revenue: "12.34",
+      refunds: "0.00",
+      net_revenue: "12.34",
+      aov: "12.34",
+      cost: "10.00",
+      roi: "0.2340",
+      roas: "1.2340",
+      cpa: "10.00",
       cpl: "",
       cpc: "",
       emv: "", // no emv_cpm
     });
     const others = new Map([second, third].map((r) => [r?.influencer_id, r]));
     // A negative number is a number, not a formula: no apostrophe.
-    expect(others.get(pat.id)).toMatchObject({ handle: `'${plus}`, cost: "500", roi: "-1", roas: "0" });
-    expect(others.get(ana.id)).toMatchObject({ handle: awkward, cost: "0", roi: "", engagement_rate: "0" });
+    expect(others.get(pat.id)).toMatchObject({
+      handle: `'${plus}`,
+      cost: "5.00",
+      roi: "-1.0000",
+      roas: "0.0000",
+    });
+    expect(others.get(ana.id)).toMatchObject({
+      handle: awkward,
+      cost: "0.00",
+      roi: "",
+      engagement_rate: "0.0000",
+    });
     expect(total).toMatchObject({
       influencer_id: "total",
       handle: "",
+      currency: "EUR",
       conversions: "1",
-      revenue: "1234",
-      cost: "1500",
-      roi: String((1_234 - 1_500) / 1_500),
-      engagement_rate: "0", // 0 of 1200
+      revenue: "12.34",
+      cost: "15.00",
+      roi: "-0.1773", // -2.66 / 15.00 = -0.17733…
+      engagement_rate: "0.0000", // 0 of 1200
     });
 
     // A period without orders, sorted by cost.
@@ -128,7 +144,61 @@ describe("GET /campaigns/:id/report.csv", () => {
       (await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text,
     );
     expect(byCost.slice(1).map((r) => r[0])).toEqual([eve.id, pat.id, ana.id, "total"]);
-    expect(byCost[4]?.[14]).toBe("0");
+    expect(byCost[4]?.[17]).toBe("0.00");
+  });
+
+  it("writes money in the currency's major units with its digits and ratios to 4 decimals", async () => {
+    const cellsOf = async (campaignId: string) => {
+      const [header, row] = parseCsv((await report(campaignId)).text);
+      return Object.fromEntries((header ?? []).map((h, i) => [h, row?.[i]]));
+    };
+    const money = ["currency", "revenue", "net_revenue", "aov", "cost", "cpa", "roi", "roas", "conversions"];
+    const pickMoney = (cells: Record<string, string | undefined>) =>
+      Object.fromEntries(money.map((f) => [f, cells[f]]));
+
+    // Yen have no minor unit: ¥1,234 + ¥99 + ¥100 and a fee of ¥700.
+    const yen = await createCampaign({ name: "Yen", currency: "JPY" });
+    const kai = await createInfluencer();
+    await enrol(yen.id, kai.id, { fee: 700 });
+    const kaiCode = await promoCode(yen.id, kai.id);
+    for (const amount of [1_234, 99, 100]) await order(kaiCode, amount, "2026-05-01T10:00:00Z", "JPY");
+    // Euros have two digits: 10.00 + 10.00 + 10.01 and a fee of 9.99.
+    const euro = await createCampaign({ name: "Euro", currency: "EUR" });
+    const lea = await createInfluencer();
+    await enrol(euro.id, lea.id, { fee: 999 });
+    const leaCode = await promoCode(euro.id, lea.id);
+    for (const amount of [1_000, 1_000, 1_001]) await order(leaCode, amount, "2026-05-01T10:00:00Z");
+    await rollUp();
+
+    expect(pickMoney(await cellsOf(yen.id))).toEqual({
+      currency: "JPY",
+      revenue: "1433",
+      net_revenue: "1433",
+      aov: "478", // 477.67
+      cost: "700",
+      cpa: "233", // 233.33
+      roi: "1.0471", // 733 / 700 = 1.047142…
+      roas: "2.0471",
+      conversions: "3",
+    });
+    expect(pickMoney(await cellsOf(euro.id))).toEqual({
+      currency: "EUR",
+      revenue: "30.01",
+      net_revenue: "30.01",
+      aov: "10.00", // 10.0033
+      cost: "9.99",
+      cpa: "3.33",
+      roi: "2.0040", // 20.02 / 9.99 = 2.004004…
+      roas: "3.0040",
+      conversions: "3",
+    });
+    // Three digits, signs, and a fraction of a minor unit rounded half up.
+    expect(minorToDecimal(1_234, "BHD")).toBe("1.234");
+    expect(minorToDecimal(5, "KWD")).toBe("0.005");
+    expect(minorToDecimal(-5, "EUR")).toBe("-0.05");
+    expect(minorToDecimal(-1_234_567, "USD")).toBe("-12345.67");
+    expect(minorToDecimal(2.5, "EUR")).toBe("0.03");
+    expect(minorToDecimal(0, "JPY")).toBe("0");
   });
 
   it("refuses bad input and unknown campaigns", async () => {

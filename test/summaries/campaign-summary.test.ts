@@ -110,6 +110,8 @@ describe("GET /campaigns/:id/summary", () => {
       ctr: 3 / 10_000,
       leads: 1,
       conversions: 2,
+      code_conversions: 0,
+      click_conversions: 2,
       conversion_rate: 1,
       revenue: 8_000,
       refunds: 1_000,

@@ -29,6 +29,8 @@ function day(date: string, audience: number, figures: Record<string, number | nu
     ctr: null,
     leads: 0,
     conversions: 0,
+    code_conversions: 0,
+    click_conversions: 0,
     conversion_rate: null,
     revenue: 0,
     refunds: 0,
@@ -93,6 +95,7 @@ describe("GET /campaigns/:id/timeseries", () => {
         engagement_rate: 25 / audience,
         ctr: 0,
         conversions: 1,
+        code_conversions: 1,
         revenue: 1_000,
         net_revenue: 1_000,
         aov: 1_000,
@@ -100,6 +103,7 @@ describe("GET /campaigns/:id/timeseries", () => {
       }),
       day("2026-03-02", audience, {
         conversions: 2,
+        code_conversions: 2,
         revenue: 2_500,
         net_revenue: 2_500,
         aov: 1_250,
@@ -123,7 +127,13 @@ describe("GET /campaigns/:id/timeseries", () => {
     expect(benOnly.status).toBe(200);
     expect(benOnly.body.points).toEqual([
       day("2026-03-01", 1_500),
-      day("2026-03-02", 1_500, { conversions: 1, revenue: 500, net_revenue: 500, aov: 500 }),
+      day("2026-03-02", 1_500, {
+        conversions: 1,
+        code_conversions: 1,
+        revenue: 500,
+        net_revenue: 500,
+        aov: 500,
+      }),
       day("2026-03-03", 1_500),
     ]);
 

@@ -61,6 +61,8 @@ const miaEurRow = () => ({
   ctr: 0,
   leads: 0,
   conversions: 2,
+  code_conversions: 2,
+  click_conversions: 0,
   conversion_rate: null,
   revenue: 15_000,
   refunds: 2_000,

@@ -17,6 +17,8 @@ export const DAILY_FIGURES = [
   "bot_clicks",
   "leads",
   "conversions",
+  "code_conversions",
+  "click_conversions",
   "revenue",
   "refunds",
 ] as const;
@@ -24,6 +26,8 @@ export type DailyFigures = Record<(typeof DAILY_FIGURES)[number], number>;
 export const noFigures = () => Object.fromEntries(DAILY_FIGURES.map((f) => [f, 0])) as DailyFigures;
 
 type Link = { id: string; influencer_id: string };
+// How the test sent a sale: with a promo code, or with a click id (its own, or its customer's lead's).
+type Path = "code" | "click";
 type Attributed = { influencerId: string; linkId: string };
 
 // Everything a test sent, as it sent it, so that the rollup can be checked against a
@@ -35,7 +39,13 @@ export class SentEvents {
   private readonly clickLinks = new Map<string, Link>();
   private readonly leads = new Map<string, Attributed>();
   private readonly orders = new Map<string, Attributed>();
-  private readonly conversions: { type: "lead" | "sale"; at: number; amount: number; to: Attributed }[] = [];
+  private readonly conversions: {
+    type: "lead" | "sale";
+    at: number;
+    amount: number;
+    to: Attributed;
+    path: Path;
+  }[] = [];
   private readonly refunds: { at: number; amount: number; to: Attributed }[] = [];
 
   // A click on `link` at `at`; `visitor` is who clicked as the test knows them (an address and a
@@ -56,26 +66,26 @@ export class SentEvents {
   leadByClick(customer: string, clickId: string, at: number) {
     const to = this.byClick(clickId);
     this.leads.set(customer, to);
-    this.conversions.push({ type: "lead", at, amount: 0, to });
+    this.conversions.push({ type: "lead", at, amount: 0, to, path: "click" });
   }
 
   saleByClick(orderId: string, clickId: string, amount: number, at: number) {
-    this.sale(orderId, this.byClick(clickId), amount, at);
+    this.sale(orderId, this.byClick(clickId), amount, at, "click");
   }
 
   saleByCustomer(orderId: string, customer: string, amount: number, at: number) {
     const to = this.leads.get(customer);
     if (!to) throw new Error(`the test sent no lead of ${customer}`);
-    this.sale(orderId, to, amount, at);
+    this.sale(orderId, to, amount, at, "click");
   }
 
   saleByCode(orderId: string, influencerId: string, amount: number, at: number) {
-    this.sale(orderId, { influencerId, linkId: "" }, amount, at);
+    this.sale(orderId, { influencerId, linkId: "" }, amount, at, "code");
   }
 
-  private sale(orderId: string, to: Attributed, amount: number, at: number) {
+  private sale(orderId: string, to: Attributed, amount: number, at: number, path: Path) {
     this.orders.set(orderId, to);
-    this.conversions.push({ type: "sale", at, amount, to });
+    this.conversions.push({ type: "sale", at, amount, to, path });
   }
 
   refund(orderId: string, amount: number, at: number) {
@@ -119,6 +129,7 @@ export class SentEvents {
       if (c.type === "lead") add(row, "leads", 1);
       else {
         add(row, "conversions", 1);
+        add(row, c.path === "code" ? "code_conversions" : "click_conversions", 1);
         add(row, "revenue", c.amount);
       }
     }
@@ -130,7 +141,8 @@ export class SentEvents {
 
 export async function rolledUp(campaignId: string) {
   const { results } = await env.DB.prepare(
-    `SELECT day, influencer_id, link_id, clicks, bot_clicks, unique_clicks, leads, conversions, revenue, refunds
+    `SELECT day, influencer_id, link_id, clicks, bot_clicks, unique_clicks, leads, conversions, code_conversions,
+            click_conversions, revenue, refunds
      FROM rollup_daily WHERE campaign_id = ?`,
   )
     .bind(campaignId)

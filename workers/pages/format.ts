@@ -1,18 +1,7 @@
-import type { MetricField } from "../../src/metrics/metric-fields";
+import { type MetricField, metricUnit } from "../../src/metrics/metric-fields";
 import { minorUnitDigits } from "../../src/money";
 import type { Locale } from "./i18n";
 
-const MONEY: ReadonlySet<MetricField> = new Set([
-  "revenue",
-  "refunds",
-  "net_revenue",
-  "aov",
-  "cost",
-  "cpa",
-  "cpl",
-  "cpc",
-  "emv",
-]);
 const PERCENT: ReadonlySet<MetricField> = new Set(["engagement_rate", "ctr", "conversion_rate", "roi"]);
 
 // How a metric's value is written: money in the campaign's currency (minor units stored), a
@@ -20,7 +9,7 @@ const PERCENT: ReadonlySet<MetricField> = new Set(["engagement_rate", "ctr", "co
 // target typed the way this shows it.
 export type MetricKind = "money" | "percent" | "multiple" | "number";
 export function metricKind(field: MetricField): MetricKind {
-  if (MONEY.has(field)) return "money";
+  if (metricUnit(field) === "amount") return "money";
   if (PERCENT.has(field)) return "percent";
   return field === "roas" ? "multiple" : "number";
 }

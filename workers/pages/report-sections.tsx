@@ -1,5 +1,6 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
+import type { BreakdownRow } from "../../src/summaries/campaign-breakdown";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
 import { PERIOD_DAYS, type PeriodDays } from "./report-view";
@@ -10,7 +11,21 @@ import { PERIOD_DAYS, type PeriodDays } from "./report-view";
 const STAGES: { title: "awareness" | "consideration" | "conversion"; fields: MetricField[] }[] = [
   { title: "awareness", fields: ["impressions", "reach", "clicks", "ctr"] },
   { title: "consideration", fields: ["unique_clicks", "engagement_rate", "leads"] },
-  { title: "conversion", fields: ["conversions", "conversion_rate", "revenue", "cpa", "roi", "roas", "emv"] },
+  {
+    title: "conversion",
+    // The rate is of orders by click over unique clicks: the split beside it says what it leaves out.
+    fields: [
+      "conversions",
+      "code_conversions",
+      "click_conversions",
+      "conversion_rate",
+      "revenue",
+      "cpa",
+      "roi",
+      "roas",
+      "emv",
+    ],
+  },
 ];
 
 // idPrefix keeps heading ids unique when a page shows several campaigns (the portal).
@@ -242,18 +257,15 @@ export const Leaderboard = ({
   );
 };
 
-export type BreakdownRow = {
-  value: string | null;
-  clicks: number;
-  unique_clicks: number;
-  conversions: number;
-  revenue: number;
-};
+export type { BreakdownRow };
 
 const UNKNOWN = "unknown";
 
 // Countries by name in the reader's language (FR -> "France" / "France", DE -> "Germany" / "Allemagne").
-function breakdownLabel(ui: Ui, id: string, value: string | null): string {
+// The row of sales no click explains says so, rather than passing for a country called unknown.
+function breakdownLabel(ui: Ui, id: string, row: BreakdownRow): string {
+  const { value } = row;
+  if (row.reason === "no_click") return ui.t.noClick;
   if (!value || value === UNKNOWN) return ui.t.unknown;
   if (id === "by-country" && /^[A-Z]{2}$/.test(value)) {
     return new Intl.DisplayNames(ui.locale, { type: "region" }).of(value) ?? value;
@@ -289,7 +301,7 @@ export const Breakdown = ({
     >
       {rows.map((row) => (
         <tr>
-          <th scope="row">{breakdownLabel(ui, id, row.value)}</th>
+          <th scope="row">{breakdownLabel(ui, id, row)}</th>
           <td class="num">{ui.fmt.integer(row.clicks)}</td>
           <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
           <td class="num">{ui.fmt.integer(row.conversions)}</td>

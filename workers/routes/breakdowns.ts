@@ -26,8 +26,15 @@ const breakdownSchema = z
     to: z.string().nullable(),
     rows: z.array(
       z.object({
-        value: z.string().openapi({
-          description: `The country code, device type, browser, OS or referrer host; "${UNKNOWN_VALUE}" when the click did not say (or the sale came by code).`,
+        value: z
+          .string()
+          .nullable()
+          .openapi({
+            description: `The country code, device type, browser, OS or referrer host; "${UNKNOWN_VALUE}" when the click did not say; null for the sales no click explains (see reason).`,
+          }),
+        reason: z.enum(["no_click"]).nullable().openapi({
+          description:
+            '"no_click" on the row (value null) of the sales no click explains: by promo code, or without a click id. null on every other row.',
         }),
         clicks: z.number().int(),
         unique_clicks: z.number().int(),
@@ -46,10 +53,12 @@ export const breakdownsRouter = createRouter().openapi(
     summary: "A campaign's clicks and sales per country, device, browser, OS or referrer",
     description:
       "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all), " +
-      "optionally for one influencer; most clicks first. Clicks exclude bots. A sale counts under the values of the " +
-      `click it came through (directly, or through the customer's lead); a sale by code under "${UNKNOWN_VALUE}". ` +
-      "A sale is listed once its click has been rolled up too, so a sale whose click never reached the tracker is " +
-      "in the summary's totals but in no row here. Refunds are not broken down (see the summary).",
+      "optionally for one influencer; most clicks first, the no-click row last. Clicks exclude bots. A sale counts " +
+      "under the values of the click it came through (directly, or through the customer's lead). Sales no click " +
+      'explains (by promo code, or without a click id) are one row with `value: null` and `reason: "no_click"`, ' +
+      `never under "${UNKNOWN_VALUE}", which is for clicks that lack the value. A sale through a click is listed ` +
+      "once its click has been rolled up too, so a sale whose click never reached the tracker is in the summary's " +
+      "totals but in no row here. Refunds are not broken down (see the summary).",
     security: bearerSecurity,
     middleware: [requireScope("admin")],
     request: {

@@ -166,8 +166,11 @@ export const summariesRouter = createRouter()
       tags: ["Figures"],
       summary: "The campaign summary as a CSV file, one row per influencer",
       description:
-        `${PERIOD} Columns: influencer_id, handle, then the Metrics fields; one row per influencer ` +
-        "(ordered by `sort`, highest first, default revenue); with `totals=true`, then a `total` row. RFC 4180 (quoted where " +
+        `${PERIOD} Columns: influencer_id, handle, currency (the campaign's), then the Metrics fields; one row ` +
+        "per influencer (ordered by `sort`, highest first, default revenue); with `totals=true`, then a `total` row. " +
+        "Money in the currency's major units as plain decimals with its number of digits (`34.27`; yen `1234`; " +
+        "averages rounded half up to the minor unit), unlike the JSON API's integer minor units; ratios rounded " +
+        "to 4 decimals (`0.0188`); counts as integers. RFC 4180 (quoted where " +
         "needed, CRLF line ends); empty cells are nulls. Text cells beginning with = + - @ (or tab, CR) " +
         "get a leading apostrophe so a spreadsheet does not run them as formulas.",
       security: bearerSecurity,
