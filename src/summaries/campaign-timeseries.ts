@@ -14,10 +14,24 @@ import {
   type Period,
   postGrowthByDay,
   rolledUp,
+  type Sums,
   ZERO_SUMS,
 } from "./figures";
 
 export const MAX_TIMESERIES_DAYS = 366;
+
+export const INTERVALS = ["day", "week", "month"] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+// The first day of the interval a day belongs to: the day itself, the Monday of its week (weeks
+// start on Monday, ISO-8601), or the first of its month. Calendar arithmetic on the date alone.
+export function intervalStart(day: string, interval: Interval): string {
+  if (interval === "day") return day;
+  if (interval === "month") return `${day.slice(0, 7)}-01`;
+  const ms = dayMs(day);
+  const sinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
+  return utcDay(ms - sinceMonday * DAY_MS);
+}
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
@@ -63,18 +77,22 @@ function eachDay(range: DayRange): string[] {
   return days;
 }
 
-// A campaign's figures per UTC day (optionally one influencer's), every day of the range present,
-// days without events as zeros. Counts and money are that day's flows, from the rollup. Post
-// figures are that day's growth (see postGrowthByDay), so ctr and emv are per day too. The
-// audience (for engagement_rate) is the current one. `cost` and the figures made from it are
-// null: fees and other costs are per campaign, not per day (the summary has them for any period).
+// A campaign's figures per UTC day, week or month (optionally one influencer's), every interval of
+// the range present, empty ones as zeros. Counts and money are that interval's flows, from the
+// rollup; a week or a month is the sum of its days within the range (its point is dated by the
+// interval's first day, and the first and last may be cut by the range), and its ratios are
+// computed from those sums, never averaged. Post figures are the growth within the interval (see
+// postGrowthByDay), so ctr and emv are per interval too. The audience (for engagement_rate) is the
+// current one. `cost` and the figures made from it are null: fees and other costs are per
+// campaign, not per day (the summary has them for any period).
 export async function campaignTimeseries(
   db: Db,
   campaignId: string,
   period: Period,
   clock: Clock,
-  filter: { influencerId?: string | undefined } = {},
+  filter: { influencerId?: string | undefined; interval?: Interval | undefined } = {},
 ) {
+  const interval = filter.interval ?? "day";
   const campaign = await findCampaign(db, campaignId);
   if (filter.influencerId !== undefined) await findInfluencer(db, filter.influencerId);
   const d1 = db.$client;
@@ -93,23 +111,25 @@ export async function campaignTimeseries(
   const audience = [...followers.values()].reduce((a, b) => a + b, 0);
   const rolledByDay = new Map(rolled.map((row) => [row.day, row]));
   const growthByDay = new Map(growth.map((row) => [row.day, row]));
+  const sumsByInterval = new Map<string, Sums>();
+  for (const day of eachDay(days)) {
+    const start = intervalStart(day, interval);
+    const sums = addSums(
+      addSums(sumsByInterval.get(start) ?? ZERO_SUMS, rolledByDay.get(day)),
+      growthByDay.get(day),
+    );
+    sumsByInterval.set(start, sums);
+  }
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
-    interval: "day" as const,
+    interval,
     as_of: asOf,
     from: days.from,
     to: days.to,
-    points: eachDay(days).map((date) => ({
+    points: [...sumsByInterval].map(([date, sums]) => ({
       date,
-      ...computeMetrics(
-        {
-          ...addSums(addSums(ZERO_SUMS, rolledByDay.get(date)), growthByDay.get(date)),
-          cost: null,
-          followers: audience,
-        },
-        campaign.emvCpm,
-      ),
+      ...computeMetrics({ ...sums, cost: null, followers: audience }, campaign.emvCpm),
     })),
   };
 }

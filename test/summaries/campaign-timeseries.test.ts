@@ -186,10 +186,69 @@ describe("GET /campaigns/:id/timeseries", () => {
     expect(clicks).toBe(2);
   });
 
+  it("sums days into weeks from Monday and calendar months, each cut by the range", async () => {
+    const campaign = await createCampaign({ name: "Weeks and months", emv_cpm: 1_000 });
+    const ana = await createInfluencer({ followers: 1_000 });
+    await enrol(campaign.id, ana.id, { fee: 1_000 });
+    const code = await promoCode(campaign.id, ana.id);
+    // Sunday 1 March 2026 ends the week of Monday 23 February; Monday 2 March starts the next.
+    const sunday = await order(code, 1_000, "2026-03-01T23:59:59.999Z");
+    await order(code, 2_000, "2026-03-02T00:00:00.000Z");
+    // The last millisecond of March and the first of April.
+    await order(code, 400, "2026-03-31T23:59:59.999Z");
+    await order(code, 800, "2026-04-01T00:00:00.000Z");
+    await refund(sunday, 100, "2026-03-02T08:00:00Z");
+    const anaPost = await post(campaign.id, ana.id);
+    await snapshot(anaPost, "2026-02-28T12:00:00Z", { impressions: 100, likes: 1 });
+    await snapshot(anaPost, "2026-03-05T12:00:00Z", { impressions: 600, likes: 4 });
+    await rollUp();
+    const range = "from=2026-02-27T00:00:00Z&to=2026-04-02T00:00:00Z";
+    const series = async (interval: string) => {
+      const res = await api("GET", `/campaigns/${campaign.id}/timeseries?interval=${interval}&${range}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ interval, from: "2026-02-27", to: "2026-04-02" });
+      return res.body.points as Record<string, number | string | null>[];
+    };
+    const pick = (points: Record<string, number | string | null>[]) =>
+      points.map((p) => [p.date, p.conversions, p.revenue, p.refunds, p.impressions, p.aov]);
+    expect(pick(await series("week"))).toEqual([
+      ["2026-02-23", 1, 1_000, 0, 100, 1_000], // 27 Feb – Sun 1 Mar: the range cuts the week's start
+      ["2026-03-02", 1, 2_000, 100, 500, 2_000],
+      ["2026-03-09", 0, 0, 0, 0, null],
+      ["2026-03-16", 0, 0, 0, 0, null],
+      ["2026-03-23", 0, 0, 0, 0, null],
+      ["2026-03-30", 2, 1_200, 0, 0, 600], // Tue 31 Mar and Wed 1 Apr: one week across the months
+    ]);
+    expect(pick(await series("month"))).toEqual([
+      ["2026-02-01", 0, 0, 0, 100, null],
+      ["2026-03-01", 3, 3_400, 100, 500, 3_400 / 3],
+      ["2026-04-01", 1, 800, 0, 0, 800],
+    ]);
+    // Weeks and months are partitions of the same days: each additive figure adds up to the days'.
+    const days = await series("day");
+    for (const interval of ["week", "month"]) {
+      const points = await series(interval);
+      for (const field of [
+        "clicks",
+        "conversions",
+        "revenue",
+        "refunds",
+        "net_revenue",
+        "impressions",
+        "engagements",
+        "emv",
+      ]) {
+        const total = (list: Record<string, number | string | null>[]) =>
+          list.reduce((sum, p) => sum + Number(p[field]), 0);
+        expect(total(points), `${interval} ${field}`).toBe(total(days));
+      }
+    }
+  });
+
   it("refuses what it cannot chart", async () => {
     const campaign = await createCampaign();
     const path = `/campaigns/${campaign.id}/timeseries`;
-    expectError(await api("GET", `${path}?interval=week`), 422, "validation_failed");
+    expectError(await api("GET", `${path}?interval=year`), 422, "validation_failed");
     expectError(await api("GET", `${path}?from=yesterday`), 422, "validation_failed");
     expectError(
       await api("GET", `${path}?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z`),

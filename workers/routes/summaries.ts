@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
-import { campaignTimeseries, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
+import { campaignTimeseries, INTERVALS, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
 import { influencerSummary } from "../../src/summaries/influencer-summary";
 import { requireScope } from "../lib/auth";
 import {
@@ -67,11 +67,18 @@ const timeseriesSchema = z
   .object({
     campaign_id: z.string(),
     currency: z.string(),
-    interval: z.literal("day"),
+    interval: z.enum(INTERVALS),
     as_of: asOfSchema,
     from: z.string().openapi({ description: "The first day charted (YYYY-MM-DD, UTC)." }),
     to: z.string().openapi({ description: "The last day charted (YYYY-MM-DD, UTC)." }),
-    points: z.array(metricsSchema.extend({ date: z.string().openapi({ example: "2026-11-26" }) })),
+    points: z.array(
+      metricsSchema.extend({
+        date: z.string().openapi({
+          description: "The interval's first day (a week's Monday, a month's 1st), YYYY-MM-DD.",
+          example: "2026-11-26",
+        }),
+      }),
+    ),
   })
   .openapi("CampaignTimeseries");
 
@@ -124,7 +131,7 @@ export const summariesRouter = createRouter()
       method: "get",
       path: "/campaigns/{id}/timeseries",
       tags: ["Figures"],
-      summary: "A campaign's figures per UTC day, for a chart",
+      summary: "A campaign's figures per day, week or month, for a chart",
       description:
         "One point per UTC day from `from` to `to` (both included), days without events as zeros; at most " +
         `${MAX_TIMESERIES_DAYS} days (else 422). Default range: the campaign's start (else its first ` +
@@ -134,13 +141,15 @@ export const summariesRouter = createRouter()
         "running counters), so the points add up to the posts' figures. engagement_rate uses the current " +
         "audience. `cost`, `roi`, `roas`, `cpa`, `cpl`, `cpc` are null: fees and other costs are per " +
         "campaign, not per day (GET /campaigns/{id}/summary has them for any period). `influencer_id` " +
-        "charts one influencer. `interval`: only `day`.",
+        "charts one influencer. `interval`: `day` (default), `week` (weeks start on Monday) or `month`: a " +
+        "point per interval, dated by its first day, summing its days within the range (the first and last " +
+        "may be cut by `from` and `to`); its ratios are computed from those sums.",
       security: bearerSecurity,
       middleware: [requireScope("admin")],
       request: {
         params: idParam,
         query: periodQuerySchema.extend({
-          interval: z.enum(["day"]).default("day"),
+          interval: z.enum(INTERVALS).default("day"),
           influencer_id: z.string().max(64).optional(),
         }),
       },
@@ -152,9 +161,10 @@ export const summariesRouter = createRouter()
     }),
     async (c) => {
       const { db, clock } = c.var.ctx;
-      const { from, to, influencer_id } = c.req.valid("query");
+      const { from, to, influencer_id, interval } = c.req.valid("query");
       const series = await campaignTimeseries(db, c.req.valid("param").id, { from, to }, clock, {
         influencerId: influencer_id,
+        interval,
       });
       return c.json(series, 200);
     },
