@@ -31,7 +31,7 @@
 // - (d) Growth: the same reads over the last 30 and 60 days, and on a campaign of 20 influencers
 //   and 40 links, 30 calls each; the rows each read covers, per table.
 // - The figures read are checked against the generated rows (clicks, leads, sales), and the
-//   summary's rollup query is sent straight to D1 with its plan. Memory: the workerd process's
+//   reads' heaviest queries are sent straight to D1 with their plans. Memory: the workerd process's
 //   resident set, sampled every 250 ms and its peak as the kernel kept it (VmHWM); node's peak.
 // Exit status 1 when a target fails (not with --report-only), and always when a check fails.
 
@@ -193,21 +193,41 @@ async function timeGets(base, paths, calls) {
   return out;
 }
 
-// The summary's rollup query on the per-link table and on the per-influencer one the summary
-// reads: the query plan, and the median of 20 runs sent straight to D1 from here (so it includes
-// one round trip through miniflare's proxy, measured alone as "SELECT 1").
-async function summaryQueries(db, campaignId) {
-  const query = (from) =>
-    `SELECT influencer_id, SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(leads), SUM(conversions),
-            SUM(revenue), SUM(refunds)
-     FROM ${from} WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY influencer_id`;
-  const rows = [["query", "median", "rows", "plan"]];
+// The reads' heaviest queries, copied from src/summaries (keep them in step), sent straight to D1
+// from here: the median of 20 runs (including one round trip through miniflare's proxy, measured
+// alone as "SELECT 1") and the query plan. The summary's rollup query on the per-link table and on
+// the per-influencer one it reads; the timeseries' post growth (every snapshot of the campaign's
+// posts, whatever the period); the breakdown by country.
+const POST_FIELDS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"];
+const rollupQuery = (from) =>
+  `SELECT influencer_id, SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(leads), SUM(conversions),
+          SUM(revenue), SUM(refunds)
+   FROM ${from} WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY influencer_id`;
+const POST_GROWTH_QUERY = `WITH day_ends AS (
+    SELECT m.*, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch') AS day,
+           ROW_NUMBER() OVER (PARTITION BY m.post_id, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch')
+                              ORDER BY m.captured_at DESC, m.created_at DESC) AS nth
+    FROM post_metrics m JOIN posts p ON p.id = m.post_id
+    WHERE p.campaign_id = ?1),
+  growth AS (SELECT day, ${POST_FIELDS.map(
+    (f) => `COALESCE(${f}, 0) - COALESCE(LAG(${f}) OVER (PARTITION BY post_id ORDER BY day), 0) AS ${f}`,
+  ).join(", ")} FROM day_ends WHERE nth = 1)
+  SELECT day, ${POST_FIELDS.map((f) => `SUM(${f})`).join(", ")} FROM growth WHERE day >= ?2 AND day <= ?3 GROUP BY day`;
+const BREAKDOWN_QUERY = `SELECT value, SUM(clicks), SUM(unique_clicks), SUM(conversions), SUM(revenue)
+  FROM rollup_breakdown_daily
+  WHERE campaign_id = ?1 AND dimension = 'country' AND day >= ?2 AND day <= ?3
+  GROUP BY value ORDER BY value = '', 2 DESC, value`;
+
+async function readQueries(db, campaignId) {
+  const rows = [["query", "median", "plan"]];
   for (const [label, sql] of [
     ["SELECT 1 (round trip)", "SELECT ?1, ?2, ?3"],
-    ["on rollup_daily", query("rollup_daily")],
-    ["on rollup_influencer_daily", query("rollup_influencer_daily")],
+    ["summary, on rollup_daily", rollupQuery("rollup_daily")],
+    ["summary, on rollup_influencer_daily", rollupQuery("rollup_influencer_daily")],
+    ["timeseries, post growth", POST_GROWTH_QUERY],
+    ["breakdown by country", BREAKDOWN_QUERY],
   ]) {
-    const bound = () => db.prepare(sql).bind(campaignId, "0000-00-00", "9999-99-99");
+    const bound = (prefix = "") => db.prepare(`${prefix}${sql}`).bind(campaignId, "0000-00-00", "9999-99-99");
     const times = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
@@ -215,18 +235,8 @@ async function summaryQueries(db, campaignId) {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    const plan = await db
-      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(campaignId, "0000-00-00", "9999-99-99")
-      .all();
-    const table = sql.match(/FROM (\w+)/)?.[1];
-    const count = table ? (await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first()).n : 1;
-    rows.push([
-      label,
-      fmt.ms(percentile(times, 50)),
-      fmt.int(count),
-      plan.results.map((r) => r.detail).join("; "),
-    ]);
+    const plan = await bound("EXPLAIN QUERY PLAN ").all();
+    rows.push([label, fmt.ms(percentile(times, 50)), plan.results.map((r) => r.detail).join("; ")]);
   }
   return rows;
 }
@@ -505,7 +515,7 @@ try {
   step(`(d) growth: ${Object.keys(growthPaths).length} reads, ${GROWTH_CALLS} calls each…`);
   const growth = await timeGets(url, growthPaths, GROWTH_CALLS);
   const covered = { main: await rowsCovered(db, main.id), small: await rowsCovered(db, small.id) };
-  const queries = await summaryQueries(db, main.id);
+  const queries = await readQueries(db, main.id);
   const mem = memory.stop();
 
   // 7. Report.
@@ -555,7 +565,7 @@ try {
       ...Object.keys(covered.main).map((k) => [k, fmt.int(covered.main[k]), fmt.int(covered.small[k])]),
     ])}`,
   );
-  console.log(`\nthe summary's rollup query, straight to D1:\n${table(queries)}`);
+  console.log(`\nthe reads' queries, straight to D1:\n${table(queries)}`);
   console.log(
     `\nmemory: workerd peak RSS ${mem.workerdHighWaterMiB.toFixed(0)} MiB (VmHWM; sampled every 250 ms: ${mem.workerdPeakSampledMiB.toFixed(0)} MiB), node peak RSS ${mem.nodePeakMiB.toFixed(0)} MiB`,
   );
