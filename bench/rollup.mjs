@@ -267,7 +267,7 @@ async function createCampaigns(base, start) {
       else throw new Error(`POST /campaigns -> ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
     campaign ??= await api(base, "POST", "/api/v1/campaigns", body);
-    created.push({ ...c, id: campaign.id, timezone: campaign.timezone ?? "UTC" });
+    created.push({ ...c, id: campaign.id, timezone: timezones ? (campaign.timezone ?? c.timezone) : "UTC" });
   }
   return { campaigns: created, timezones };
 }
@@ -478,7 +478,8 @@ try {
   // 5. (c) Reads.
   const campaignPath = (c) => `/api/v1/campaigns/${c.id}`;
   const monthProbe = await getAsAdmin(url, `${campaignPath(main)}/timeseries?interval=month`);
-  const monthly = monthProbe.status === 200 && JSON.parse(monthProbe.body).interval === "month";
+  // Answered, and not by days (an API that echoes no interval counts as answering it).
+  const monthly = monthProbe.status === 200 && JSON.parse(monthProbe.body).interval !== "day";
   const readPaths = {
     baseline: campaignPath(main),
     summary: `${campaignPath(main)}/summary`,
