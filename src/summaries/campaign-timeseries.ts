@@ -1,4 +1,5 @@
 import { findCampaign } from "../campaigns/campaigns";
+import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import { DomainError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
@@ -12,6 +13,7 @@ import {
   followersOf,
   lastRollupAt,
   type Period,
+  periodDays,
   postGrowthByDay,
   rolledUp,
   ZERO_SUMS,
@@ -22,21 +24,22 @@ export const MAX_TIMESERIES_DAYS = 366;
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
 
-// The UTC days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
+// The campaign's local days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
 // refused). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
 // else `to`; a default start more than MAX_TIMESERIES_DAYS back is moved up to fit.
 async function chartDays(
   d1: D1Database,
-  campaign: { id: string; startsAt: Date | null },
+  campaign: { id: string; startsAt: Date | null; timezone: string },
   period: Period,
   clock: Clock,
 ): Promise<DayRange> {
-  const toAt = period.to ?? new Date(clock());
-  checkPeriod({ from: period.from, to: toAt });
-  const to = utcDay(toAt.getTime());
+  const zone = campaign.timezone;
+  const bounded = { from: period.from, to: period.to ?? new Date(clock()) };
+  checkPeriod(bounded, zone);
+  const { to } = periodDays(bounded, zone);
   let from: string;
   if (period.from) {
-    from = utcDay(period.from.getTime());
+    from = periodDays(bounded, zone).from;
     if (daysBetween({ from, to }) > MAX_TIMESERIES_DAYS) {
       throw new DomainError(
         "validation_failed",
@@ -50,7 +53,7 @@ async function chartDays(
     .prepare("SELECT MIN(day) AS day FROM rollup_influencer_daily WHERE campaign_id = ?")
     .bind(campaign.id)
     .first<{ day: string | null }>();
-  from = campaign.startsAt ? utcDay(campaign.startsAt.getTime()) : (first?.day ?? to);
+  from = campaign.startsAt ? localDay(campaign.startsAt.getTime(), zone) : (first?.day ?? to);
   const earliest = utcDay(dayMs(to) - (MAX_TIMESERIES_DAYS - 1) * DAY_MS);
   if (from < earliest) from = earliest;
   if (from > to) from = to;
@@ -63,7 +66,7 @@ function eachDay(range: DayRange): string[] {
   return days;
 }
 
-// A campaign's figures per UTC day (optionally one influencer's), every day of the range present,
+// A campaign's figures per local day (optionally one influencer's), every day of the range present,
 // days without events as zeros. Counts and money are that day's flows, from the rollup. Post
 // figures are that day's growth (see postGrowthByDay), so ctr and emv are per day too. The
 // audience (for engagement_rate) is the current one. `cost` and the figures made from it are
