@@ -14,7 +14,7 @@ export const clicks = sqliteTable("clicks", {
   campaignId: text().notNull(),
   influencerId: text().notNull(),
   clickedAt: timestampMs().notNull(),
-  // UTC day of `clickedAt` (YYYY-MM-DD): the unit of unique clicks and of the rollup.
+  // The campaign's local day of `clickedAt` (YYYY-MM-DD): the rollup's day.
   day: text().notNull(),
   country: text(),
   region: text(),
@@ -41,6 +41,9 @@ export const clickUniques = sqliteTable(
     visitorHash: text().notNull(),
     clickId: text().notNull(),
     clickedAt: timestampMs().notNull(),
+    // The campaign's local day of the claiming click: the day the unique click counts on. `day`
+    // stays the UTC day, the visitor hash's salt's, so a visitor is one unique click a UTC day.
+    localDay: text().notNull(),
   },
   (t) => [primaryKey({ columns: [t.linkId, t.day, t.visitorHash] })],
 );

@@ -27,6 +27,8 @@ export const conversions = sqliteTable(
     amount: integer(),
     currency: text(),
     occurredAt: timestampMs().notNull(),
+    // The campaign's local day of `occurredAt` (YYYY-MM-DD), written with the row: the rollup's day.
+    day: text().notNull(),
     // SHA-256 of the request that created it: a replay with the same body gets the same answer,
     // a different body for the same order is a conflict.
     requestHash: text().notNull(),
@@ -90,6 +92,8 @@ export const refunds = sqliteTable(
     amount: integer().notNull(),
     currency: text().notNull(),
     occurredAt: timestampMs().notNull(),
+    // The campaign's local day of `occurredAt`, as for conversions.
+    day: text().notNull(),
     requestHash: text().notNull(),
     keyId: text().notNull(),
     createdAt: createdAt(),

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   "refund_exceeds_order",
   "unattributed",
   "invalid_click_id",
+  "timezone_locked",
   "rate_limited",
   "internal_error",
 ] as const;

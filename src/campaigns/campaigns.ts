@@ -1,10 +1,11 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { type CampaignGoal, type CampaignObjective, campaigns } from "../../schema";
 import type { Db } from "../db";
-import { notFound } from "../errors";
+import { DomainError, notFound } from "../errors";
 import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
+import { DEFAULT_TIME_ZONE } from "./time-zones";
 
 // The longest attribution window a campaign may have: a sale by click id can name a click at most
 // this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
@@ -20,6 +21,8 @@ export type CampaignInput = {
   attributionWindowDays?: number | undefined;
   emvCpm?: number | null | undefined;
   goals?: CampaignGoal[] | undefined;
+  // A name canonicalTimeZone has resolved.
+  timezone?: string | undefined;
 };
 export type CampaignPatch = Partial<Omit<CampaignInput, "currency">>;
 
@@ -38,6 +41,7 @@ export async function createCampaign(db: Db, input: CampaignInput, clock: Clock)
       attributionWindowDays: input.attributionWindowDays ?? 30,
       emvCpm: input.emvCpm ?? null,
       goals: input.goals ?? [],
+      timezone: input.timezone ?? DEFAULT_TIME_ZONE,
       createdAt: now,
       updatedAt: now,
     })
@@ -63,13 +67,24 @@ export async function listCampaigns(db: Db, page: Page) {
   return toPage(rows, page);
 }
 
-// One statement: an unknown id updates no row, and that is campaign_not_found.
+// One statement: an unknown id updates no row, and that is campaign_not_found. A new time zone is
+// written only while the campaign has no events (the same statement checks it, so an event
+// writer fixing the zone at the same moment cannot be missed); sending the zone it has is no change.
 export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, clock: Clock) {
+  const zoneFree =
+    patch.timezone === undefined
+      ? undefined
+      : or(isNull(campaigns.firstEventAt), eq(campaigns.timezone, patch.timezone));
   const [row] = await db
     .update(campaigns)
     .set({ ...patch, updatedAt: new Date(clock()) })
-    .where(eq(campaigns.id, id))
+    .where(and(eq(campaigns.id, id), zoneFree))
     .returning();
-  if (!row) throw notFound("campaign_not_found", "campaign", id);
-  return row;
+  if (row) return row;
+  await findCampaign(db, id);
+  throw new DomainError(
+    "timezone_locked",
+    "The campaign has clicks or conversions: its time zone can no longer change.",
+    [{ path: "timezone", message: "Fixed once the campaign has events." }],
+  );
 }

@@ -1,4 +1,4 @@
-import { utcDay } from "../time";
+import { DEFAULT_TIME_ZONE, localDay } from "../campaigns/time-zones";
 import type { ClickRow } from "./click-event";
 
 // D1 allows at most 100 bound parameters per statement, so a multi-row VALUES insert of 16
@@ -42,15 +42,19 @@ FROM rows
 WHERE true
 ON CONFLICT (id) DO NOTHING`;
 
-// A click as the positional array INSERT_CLICKS reads, in COLUMNS order.
-function row(c: ClickRow): unknown[] {
+// Campaign -> time zone (see fixedTimeZones); a campaign not in it is in UTC.
+export type TimeZones = ReadonlyMap<string, string>;
+
+// A click as the positional array INSERT_CLICKS reads, in COLUMNS order. Its day is the campaign's
+// local day, computed here once: the zone is fixed by now, so the day never goes stale.
+function row(c: ClickRow, zones: TimeZones): unknown[] {
   return [
     c.id,
     c.link_id,
     c.campaign_id,
     c.influencer_id,
     c.clicked_at,
-    utcDay(c.clicked_at),
+    localDay(c.clicked_at, zones.get(c.campaign_id) ?? DEFAULT_TIME_ZONE),
     c.country,
     c.region,
     c.city,
@@ -67,10 +71,11 @@ export function clickInsertStatements(
   db: D1Database,
   clicks: ClickRow[],
   receivedAt: number,
+  zones: TimeZones = new Map(),
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let start = 0; start < clicks.length; start += CLICKS_PER_STATEMENT) {
-    const rows = JSON.stringify(clicks.slice(start, start + CLICKS_PER_STATEMENT).map(row));
+    const rows = JSON.stringify(clicks.slice(start, start + CLICKS_PER_STATEMENT).map((c) => row(c, zones)));
     statements.push(db.prepare(INSERT_CLICKS).bind(rows, receivedAt));
   }
   return statements;

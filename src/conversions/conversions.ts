@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { campaigns, conversions, links } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
+import { localDayOfEvent } from "../campaigns/time-zones";
 import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -193,6 +194,7 @@ export async function recordConversion(
     }
   }
 
+  const day = await localDayOfEvent(db.$client, attributed.campaignId, at, now);
   const id = newId("cnv");
   // Unique indexes (source and order_id for sales, campaign + customer for leads) make concurrent
   // duplicates one row: the losers insert nothing and answer with the winner's record, read back
@@ -215,6 +217,7 @@ export async function recordConversion(
       amount: input.type === "sale" ? (input.amount ?? null) : null,
       currency,
       occurredAt: new Date(at),
+      day,
       requestHash: hash,
       keyId: by.keyId,
       createdAt: new Date(now),

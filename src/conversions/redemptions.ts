@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { campaigns, promoCodes, redemptionAttempts } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
+import { localDayOfEvent } from "../campaigns/time-zones";
 import { INVALID_CLICK_ID_MESSAGE, verifyClickId } from "../clicks/click-id";
 import { normaliseCode } from "../codes/promo-codes";
 import { hmacSha256Hex, sha256Hex } from "../crypto";
@@ -186,6 +187,7 @@ export async function redeem(
     return refusal("code_exhausted");
   }
 
+  const occurredAt = input.occurredAt ?? new Date(now);
   const row: RedemptionRow = {
     id: newId("red"),
     type: "sale",
@@ -201,7 +203,8 @@ export async function redeem(
     customerId: input.customerId ?? null,
     amount: input.amount,
     currency,
-    occurredAt: input.occurredAt ?? new Date(now),
+    occurredAt,
+    day: await localDayOfEvent(db.$client, promo.campaignId, occurredAt.getTime(), now),
     requestHash: hash,
     keyId,
     createdAt: new Date(now),
@@ -212,8 +215,8 @@ export async function redeem(
       .prepare(
         `INSERT INTO conversions (id, type, order_id, campaign_id, influencer_id, attribution, code_id, code, link_id,
                                   click_id, customer_id, amount, currency, occurred_at, request_hash, key_id, created_at,
-                                  source)
-         SELECT ?1, 'sale', ?2, ?3, ?4, 'code', ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+                                  source, day)
+         SELECT ?1, 'sale', ?2, ?3, ?4, 'code', ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
          WHERE (SELECT max_redemptions IS NULL OR redemptions < max_redemptions FROM promo_codes WHERE id = ?5)
          ON CONFLICT (source, order_id) WHERE order_id IS NOT NULL DO NOTHING`,
       )
@@ -233,6 +236,7 @@ export async function redeem(
         row.keyId,
         now,
         row.source,
+        row.day,
       ),
     // Counts one more only if the insert above happened (the new id exists): constant time, where
     // recounting the code's conversions would grow with every redemption inside the write lock.

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { refunds } from "../../schema";
 import type { Recorder } from "../auth/api-keys";
+import { localDayOfEvent } from "../campaigns/time-zones";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { type EventSink, noEvents } from "../events/recorded-events";
@@ -93,6 +94,7 @@ export async function recordRefund(
     );
   }
   const now = clock();
+  const occurredAt = input.occurredAt ?? new Date(now);
   const row: RefundRow = {
     id: newId("rfd"),
     source: by.source,
@@ -103,7 +105,9 @@ export async function recordRefund(
     influencerId: order.influencerId,
     amount: input.amount,
     currency: order.currency,
-    occurredAt: input.occurredAt ?? new Date(now),
+    occurredAt,
+    // Its order's campaign has a conversion, so its zone is fixed already.
+    day: await localDayOfEvent(db.$client, order.campaignId, occurredAt.getTime(), now),
     requestHash: hash,
     keyId: by.keyId,
     createdAt: new Date(now),
@@ -124,14 +128,15 @@ export async function recordRefund(
     order.amount,
     input.runningTotal ? 1 : 0,
     row.source,
+    row.day,
   ];
   const d1 = db.$client;
   const [inserted, recorded, left] = await d1.batch<{ id: string; amount: number }>([
     d1
       .prepare(
         `INSERT INTO refunds (id, refund_id, order_id, conversion_id, campaign_id, influencer_id, amount, currency,
-                              occurred_at, request_hash, key_id, created_at, source)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, added.amount, ?8, ?9, ?10, ?11, ?12, ?15
+                              occurred_at, request_hash, key_id, created_at, source, day)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, added.amount, ?8, ?9, ?10, ?11, ?12, ?15, ?16
          FROM (SELECT ${ADDED_AMOUNT} AS amount) AS added
          WHERE added.amount > 0
            AND (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE source = ?15 AND order_id = ?3) + added.amount <= ?13
@@ -143,7 +148,8 @@ export async function recordRefund(
     d1
       .prepare("SELECT id, amount FROM refunds WHERE source = ?1 AND refund_id = ?2")
       .bind(row.source, row.refundId),
-    d1.prepare(`SELECT ${ADDED_AMOUNT} AS amount`).bind(...params),
+    // Bound to ?15, the last it reads (SQLite wants no more parameters than the highest it names).
+    d1.prepare(`SELECT ${ADDED_AMOUNT} AS amount`).bind(...params.slice(0, 15)),
   ]);
   const holder = recorded?.results[0];
   if (inserted?.meta.changes === 1 && holder?.id === row.id) {

@@ -1,6 +1,7 @@
+import { fixedTimeZones } from "../campaigns/time-zones";
 import { type ClickRow, checkClick, unpackClick } from "../clicks/click-event";
 import { enrichClick } from "../clicks/enrich-click";
-import { clickInsertStatements } from "../clicks/ingest-clicks";
+import { clickInsertStatements, type TimeZones } from "../clicks/ingest-clicks";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
 import { eventSchema } from "./events";
@@ -71,12 +72,18 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
   return { message, clicks, poison };
 }
 
-function statementsFor(plans: Plan[], deps: EventsDeps, now: number): D1PreparedStatement[] {
+function statementsFor(
+  plans: Plan[],
+  deps: EventsDeps,
+  now: number,
+  zones: TimeZones,
+): D1PreparedStatement[] {
   return [
     ...clickInsertStatements(
       deps.d1,
       plans.flatMap((p) => p.clicks),
       now,
+      zones,
     ),
     ...plans.flatMap((p) => p.poison),
   ];
@@ -87,8 +94,27 @@ function statementsFor(plans: Plan[], deps: EventsDeps, now: number): D1Prepared
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDeps): Promise<void> {
   const now = deps.clock();
   const plans = batch.messages.map((message) => plan(message, batch.queue, deps, now));
+  // The local day of a click is its campaign's: each campaign's zone is fixed and read first (a
+  // statement only for campaigns this isolate has not seen with events). Should that fail, every
+  // message is retried.
+  let zones: TimeZones;
   try {
-    const statements = statementsFor(plans, deps, now);
+    zones = await fixedTimeZones(
+      deps.d1,
+      plans.flatMap((p) => p.clicks.map((c) => c.campaign_id)),
+      now,
+    );
+  } catch (error) {
+    log.error("events_batch_failed", {
+      queue: batch.queue,
+      messages: plans.length,
+      error: errorMessage(error),
+    });
+    for (const { message } of plans) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    return;
+  }
+  try {
+    const statements = statementsFor(plans, deps, now, zones);
     if (statements.length > 0) await deps.d1.batch(statements);
     for (const { message } of plans) message.ack();
     log.info("events_written", {
@@ -109,7 +135,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
   // the others: those that land are acked, the rest retried with backoff.
   for (const single of plans) {
     try {
-      await deps.d1.batch(statementsFor([single], deps, now));
+      await deps.d1.batch(statementsFor([single], deps, now, zones));
       single.message.ack();
     } catch (error) {
       const { message } = single;

@@ -10,8 +10,8 @@ import { type RollupReport, recordRunEnd, recordRunStart, type SourceReport } fr
 // so a chunk is counted exactly once: a run that dies before the batch commits leaves nothing, a
 // repeated run finds the watermark moved on, and an overlapping run that read the same watermark
 // fails the guard and rolls back.
-const DAY = "strftime('%Y-%m-%d', ?/1000, 'unixepoch')";
-const dayOf = (column: string) => DAY.replace("?", column);
+// Every event's day is the campaign's local day, stored with the event when it was written (a
+// zone Intl knows and SQLite does not; see docs/architecture.md): the rollup only groups by it.
 
 // Breakdowns: each event counts once under each dimension, so it is joined with the list of
 // dimension names and its value picked per name (NULL, a field the click lacks, is UNKNOWN_VALUE;
@@ -74,7 +74,7 @@ export const SOURCES: Source[] = [
       // Sales already rolled up whose click is in this chunk (see SALE_THROUGH_CLICK).
       breakdownSum(
         ["conversions", "revenue"],
-        `SELECT ${dayOf("v.occurred_at")}, v.campaign_id, v.influencer_id, d.dimension, ${dimensionValue("k")},
+        `SELECT v.day, v.campaign_id, v.influencer_id, d.dimension, ${dimensionValue("k")},
                 COUNT(*), COALESCE(SUM(v.amount), 0)
          FROM clicks k JOIN conversions v ON v.click_id = k.id CROSS JOIN ${DIMENSIONS}
          WHERE k.rowid > ?1 AND k.rowid <= ?2 AND ${SALE_THROUGH_CLICK}
@@ -89,10 +89,10 @@ export const SOURCES: Source[] = [
     table: "click_uniques",
     sums: [
       `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, unique_clicks)
-       SELECT u.day, l.campaign_id, l.influencer_id, u.link_id, COUNT(*)
+       SELECT u.local_day, l.campaign_id, l.influencer_id, u.link_id, COUNT(*)
        FROM click_uniques u JOIN links l ON l.id = u.link_id
        WHERE u.rowid > ?1 AND u.rowid <= ?2
-       GROUP BY u.day, l.campaign_id, l.influencer_id, u.link_id
+       GROUP BY u.local_day, l.campaign_id, l.influencer_id, u.link_id
        ON CONFLICT DO UPDATE SET unique_clicks = unique_clicks + excluded.unique_clicks`,
       // The values are those of the click holding the row when it is rolled up (written in the
       // same batch as the row, so it is there, unless retention has pruned it: UNKNOWN_VALUE). A
@@ -101,7 +101,7 @@ export const SOURCES: Source[] = [
       // may differ, and the unique click stays under the referrer it was counted with.
       breakdownSum(
         ["unique_clicks"],
-        `SELECT u.day, l.campaign_id, l.influencer_id, d.dimension, ${dimensionValue("k")}, COUNT(*)
+        `SELECT u.local_day, l.campaign_id, l.influencer_id, d.dimension, ${dimensionValue("k")}, COUNT(*)
          FROM click_uniques u JOIN links l ON l.id = u.link_id LEFT JOIN clicks k ON k.id = u.click_id
               CROSS JOIN ${DIMENSIONS}
          WHERE u.rowid > ?1 AND u.rowid <= ?2`,
@@ -114,7 +114,7 @@ export const SOURCES: Source[] = [
     sums: [
       `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, leads, conversions, code_conversions,
                                 click_conversions, revenue)
-       SELECT ${dayOf("occurred_at")}, campaign_id, influencer_id, COALESCE(link_id, ''),
+       SELECT day, campaign_id, influencer_id, COALESCE(link_id, ''),
               SUM(type = 'lead'), SUM(type = 'sale'), SUM(type = 'sale' AND attribution = 'code'),
               SUM(type = 'sale' AND attribution <> 'code'), SUM(CASE WHEN type = 'sale' THEN amount ELSE 0 END)
        FROM conversions WHERE rowid > ?1 AND rowid <= ?2
@@ -126,7 +126,7 @@ export const SOURCES: Source[] = [
       // Sales without a click, and sales whose click is already rolled up (see SALE_THROUGH_CLICK).
       breakdownSum(
         ["conversions", "revenue"],
-        `SELECT ${dayOf("v.occurred_at")}, v.campaign_id, v.influencer_id, d.dimension,
+        `SELECT v.day, v.campaign_id, v.influencer_id, d.dimension,
                 CASE WHEN ${SALE_WITHOUT_CLICK} THEN '${NO_CLICK_VALUE}' ELSE ${dimensionValue("k")} END,
                 COUNT(*), COALESCE(SUM(v.amount), 0)
          FROM conversions v LEFT JOIN clicks k ON k.id = v.click_id AND v.attribution <> 'code'
@@ -142,7 +142,7 @@ export const SOURCES: Source[] = [
     table: "refunds",
     sums: [
       `INSERT INTO rollup_daily (day, campaign_id, influencer_id, link_id, refunds)
-       SELECT ${dayOf("r.occurred_at")}, r.campaign_id, r.influencer_id, COALESCE(c.link_id, ''), SUM(r.amount)
+       SELECT r.day, r.campaign_id, r.influencer_id, COALESCE(c.link_id, ''), SUM(r.amount)
        FROM refunds r LEFT JOIN conversions c ON c.id = r.conversion_id
        WHERE r.rowid > ?1 AND r.rowid <= ?2
        GROUP BY 1, 2, 3, 4

@@ -13,7 +13,7 @@ type StoredRow = Figures & { value: string };
 export type BreakdownRow = Figures & { value: string | null; reason: "no_click" | null };
 
 // A campaign's human clicks, unique clicks, sales and revenue per value of one dimension over the
-// UTC days of the period, from rollup_breakdown_daily only (never the raw clicks). Most clicks
+// campaign's local days of the period, from rollup_breakdown_daily only (never the raw clicks). Most clicks
 // first, then by value, the no-click row last. A sale counts under its click's values; sales by code
 // (or without a click id) in the no-click row. A sale whose click row has not been rolled up yet is
 // in no row yet: one still in the queue and one that never arrives cannot be told apart, so neither
@@ -25,10 +25,10 @@ export async function campaignBreakdown(
   period: Period,
   filter: { influencerId?: string | undefined } = {},
 ) {
-  checkPeriod(period);
   const campaign = await findCampaign(db, campaignId);
+  checkPeriod(period, campaign.timezone);
   const d1 = db.$client;
-  const days = periodDays(period);
+  const days = periodDays(period, campaign.timezone);
   const [rows, asOf] = await Promise.all([
     d1
       .prepare(

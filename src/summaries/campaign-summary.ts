@@ -33,8 +33,8 @@ export async function campaignSummary(
   options: { sort?: MetricField | undefined },
   clock: Clock,
 ) {
-  checkPeriod(period);
   const campaign = await findCampaign(db, campaignId);
+  checkPeriod(period, campaign.timezone);
   const [enrolled, asOf] = await Promise.all([
     enrolmentFigures(db, { campaignId }, period),
     lastRollupAt(db.$client),

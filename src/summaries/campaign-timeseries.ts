@@ -1,4 +1,5 @@
 import { findCampaign } from "../campaigns/campaigns";
+import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import { DomainError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
@@ -12,6 +13,7 @@ import {
   followersOf,
   lastRollupAt,
   type Period,
+  periodDays,
   postGrowthByDay,
   rolledUp,
   type Sums,
@@ -36,21 +38,22 @@ export function intervalStart(day: string, interval: Interval): string {
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
 
-// The UTC days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
+// The campaign's local days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
 // refused). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
 // else `to`; a default start more than MAX_TIMESERIES_DAYS back is moved up to fit.
 async function chartDays(
   d1: D1Database,
-  campaign: { id: string; startsAt: Date | null },
+  campaign: { id: string; startsAt: Date | null; timezone: string },
   period: Period,
   clock: Clock,
 ): Promise<DayRange> {
-  const toAt = period.to ?? new Date(clock());
-  checkPeriod({ from: period.from, to: toAt });
-  const to = utcDay(toAt.getTime());
+  const zone = campaign.timezone;
+  const bounded = { from: period.from, to: period.to ?? new Date(clock()) };
+  checkPeriod(bounded, zone);
+  const { to } = periodDays(bounded, zone);
   let from: string;
   if (period.from) {
-    from = utcDay(period.from.getTime());
+    from = periodDays(bounded, zone).from;
     if (daysBetween({ from, to }) > MAX_TIMESERIES_DAYS) {
       throw new DomainError(
         "validation_failed",
@@ -64,7 +67,7 @@ async function chartDays(
     .prepare("SELECT MIN(day) AS day FROM rollup_influencer_daily WHERE campaign_id = ?")
     .bind(campaign.id)
     .first<{ day: string | null }>();
-  from = campaign.startsAt ? utcDay(campaign.startsAt.getTime()) : (first?.day ?? to);
+  from = campaign.startsAt ? localDay(campaign.startsAt.getTime(), zone) : (first?.day ?? to);
   const earliest = utcDay(dayMs(to) - (MAX_TIMESERIES_DAYS - 1) * DAY_MS);
   if (from < earliest) from = earliest;
   if (from > to) from = to;
@@ -77,8 +80,8 @@ function eachDay(range: DayRange): string[] {
   return days;
 }
 
-// A campaign's figures per UTC day, week or month (optionally one influencer's), every interval of
-// the range present, empty ones as zeros. Counts and money are that interval's flows, from the
+// A campaign's figures per local day, week or month (optionally one influencer's), every interval
+// of the range present, empty ones as zeros. Counts and money are that interval's flows, from the
 // rollup; a week or a month is the sum of its days within the range (its point is dated by the
 // interval's first day, and the first and last may be cut by the range), and its ratios are
 // computed from those sums, never averaged. Post figures are the growth within the interval (see

@@ -1,19 +1,23 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
+import { localDay, startOfLocalDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import { DomainError } from "../errors";
 import { computeMetrics, emvOf, influencerCost, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
-import { toIso, utcDay } from "../time";
+import { DAY_MS, toIso, utcDay } from "../time";
 
 // What every summary reads, one loader per concern: the rollup's sums, the posts' latest
 // snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
 
-// An instant range; figures count the whole UTC days from `from` to `to` (both included).
-export type Period = { from?: Date | undefined; to?: Date | undefined };
+// A bound of a period: a local day of the campaign (YYYY-MM-DD), or an instant, which stands for
+// the campaign's local day it falls on.
+export type PeriodBound = Date | string;
+// Figures count the whole local days from `from` to `to` (both included).
+export type Period = { from?: PeriodBound | undefined; to?: PeriodBound | undefined };
 // Which enrolments: a campaign's, an influencer's, or one influencer in one campaign.
 export type Scope = { campaignId?: string | undefined; influencerId?: string | undefined };
-// UTC days, YYYY-MM-DD, both included.
+// A campaign's local days, YYYY-MM-DD, both included.
 export type DayRange = { from: string; to: string };
 
 export type Sums = Omit<RawTotals, "cost" | "followers">;
@@ -42,25 +46,40 @@ export function addSums(a: Sums, b: Partial<Sums> | undefined): Sums {
   return out;
 }
 
-export function checkPeriod(period: Period) {
-  if (period.from && period.to && period.from > period.to) {
+const boundDay = (bound: PeriodBound, zone: string) =>
+  typeof bound === "string" ? bound : localDay(bound.getTime(), zone);
+
+// Two instants are compared as instants; a day with anything, as days (in the campaign's zone).
+export function checkPeriod(period: Period, zone: string) {
+  const { from, to } = period;
+  if (from === undefined || to === undefined) return;
+  const after =
+    from instanceof Date && to instanceof Date ? from > to : boundDay(from, zone) > boundDay(to, zone);
+  if (after) {
     throw new DomainError("validation_failed", "from must not be after to.", [
       { path: "from", message: "After to." },
     ]);
   }
 }
 
-export function periodDays(period: Period): DayRange {
+export function periodDays(period: Period, zone: string): DayRange {
   return {
-    from: period.from ? utcDay(period.from.getTime()) : "0000-00-00",
-    to: period.to ? utcDay(period.to.getTime()) : "9999-99-99",
+    from: period.from ? boundDay(period.from, zone) : "0000-00-00",
+    to: period.to ? boundDay(period.to, zone) : "9999-99-99",
   };
 }
 
-export const periodEcho = (period: Period) => ({
-  from: toIso(period.from ?? null),
-  to: toIso(period.to ?? null),
-});
+// Where post levels are read: at `to` when it is an instant, else at the end of its local day.
+export function periodEnd(period: Period, zone: string): number {
+  const { to } = period;
+  if (to === undefined) return Number.MAX_SAFE_INTEGER;
+  if (to instanceof Date) return to.getTime();
+  return startOfLocalDay(utcDay(Date.parse(`${to}T00:00:00Z`) + DAY_MS), zone) - 1;
+}
+
+// A day is echoed as sent, an instant in UTC.
+const echo = (bound: PeriodBound | undefined) => (typeof bound === "string" ? bound : toIso(bound ?? null));
+export const periodEcho = (period: Period) => ({ from: echo(period.from), to: echo(period.to) });
 
 // The scope as SQL conditions on a table alias, with their parameters in order. Only the
 // conditions that apply, so SQLite can use the index of the one that is given.
@@ -201,13 +220,22 @@ const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${i
 export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Promise<EnrolmentFigures[]> {
   const d1 = db.$client;
   const enrolled = await enrolmentsIn(db, scope);
-  const [rolled, posts, followers] = await Promise.all([
-    rolledUp(d1, scope, periodDays(period), ["campaign_id", "influencer_id"]),
-    postLevels(d1, scope, period.to ? period.to.getTime() : Number.MAX_SAFE_INTEGER),
-    followersOf(d1, [...new Set(enrolled.map((e) => e.influencer.id))]),
-  ]);
+  // A period is in each campaign's own zone: read once per zone among the campaigns in scope
+  // (nearly always one), keeping each campaign's rows from its zone's read.
+  const zoneOf = new Map(enrolled.map((e) => [e.campaign.id, e.campaign.timezone]));
+  const inZone = (zone: string) => (row: { campaign_id: string }) => zoneOf.get(row.campaign_id) === zone;
+  const perZone = await Promise.all(
+    [...new Set(zoneOf.values())].map(async (zone) => {
+      const [rolled, posts] = await Promise.all([
+        rolledUp(d1, scope, periodDays(period, zone), ["campaign_id", "influencer_id"]),
+        postLevels(d1, scope, periodEnd(period, zone)),
+      ]);
+      return [...rolled, ...posts].filter(inZone(zone));
+    }),
+  );
+  const followers = await followersOf(d1, [...new Set(enrolled.map((e) => e.influencer.id))]);
   const sumsByPair = new Map<string, Sums>();
-  for (const row of [...rolled, ...posts]) {
+  for (const row of perZone.flat()) {
     const key = pairKey(row.campaign_id, row.influencer_id);
     sumsByPair.set(key, addSums(sumsByPair.get(key) ?? ZERO_SUMS, row));
   }

@@ -19,7 +19,9 @@ export async function influencerSummary(
   filter: { campaignId?: string | undefined },
   period: Period,
 ) {
-  checkPeriod(period);
+  // Across campaigns in several zones, a day and an instant are compared in UTC; each campaign's
+  // figures still take the period in its own zone.
+  checkPeriod(period, "UTC");
   const influencer = await findInfluencer(db, influencerId);
   const [enrolled, asOf] = await Promise.all([
     enrolmentFigures(db, { influencerId, campaignId: filter.campaignId }, period),

@@ -59,16 +59,26 @@ describe("a campaign's goals", () => {
 describe("the last N days", () => {
   const day = Date.parse("2026-12-06T00:00:00.000Z");
 
-  it("starts N - 1 whole UTC days before today's start, wherever in today it is asked", () => {
+  it("starts N - 1 whole UTC days before today's start in UTC, wherever in today it is asked", () => {
     for (const now of [day, day + 13 * 3_600_000, day + 86_400_000 - 1]) {
-      expect(lastDays(7, now)).toEqual({ from: new Date("2026-11-30T00:00:00.000Z") });
-      expect(lastDays(1, now)).toEqual({ from: new Date("2026-12-06T00:00:00.000Z") });
-      expect(lastDays(30, now)).toEqual({ from: new Date("2026-11-07T00:00:00.000Z") });
+      expect(lastDays(7, now, "UTC")).toEqual({ from: "2026-11-30" });
+      expect(lastDays(1, now, "UTC")).toEqual({ from: "2026-12-06" });
+      expect(lastDays(30, now, "UTC")).toEqual({ from: "2026-11-07" });
     }
-    expect(lastDays(7, day - 1)).toEqual({ from: new Date("2026-11-29T00:00:00.000Z") });
+    expect(lastDays(7, day - 1, "UTC")).toEqual({ from: "2026-11-29" });
+  });
+
+  it("counts the campaign's local days: today is the local today", () => {
+    // 23:30 UTC on 5 December is already 6 December in Paris (+1) and in Kolkata (+5:30).
+    const lateUtc = day - 30 * 60_000;
+    expect(lastDays(1, lateUtc, "UTC")).toEqual({ from: "2026-12-05" });
+    expect(lastDays(1, lateUtc, "Europe/Paris")).toEqual({ from: "2026-12-06" });
+    expect(lastDays(7, lateUtc, "Asia/Kolkata")).toEqual({ from: "2026-11-30" });
+    // 04:00 UTC on 6 December is still 5 December in New York (-5).
+    expect(lastDays(1, day + 4 * 3_600_000, "America/New_York")).toEqual({ from: "2026-12-05" });
   });
 
   it("is all time without a number of days", () => {
-    expect(lastDays(null, day)).toEqual({});
+    expect(lastDays(null, day, "UTC")).toEqual({});
   });
 });

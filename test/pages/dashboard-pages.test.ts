@@ -151,6 +151,30 @@ describe("dashboard forms", () => {
     expect(unknownCampaign.headers.get("Content-Type")).toMatch(/^text\/html/);
   });
 
+  it("takes the campaign's time zone on the form, refuses an unknown one, and shows it on the campaign", async () => {
+    const browser = await admin();
+    const unknown = await browser.post(
+      "/dashboard/campaigns",
+      { name: "Zoned", objective: "sales", currency: "EUR", timezone: "Europe/Atlantis" },
+      "/dashboard",
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toMatch(/id="campaign-timezone"[^>]*aria-invalid="true"/);
+    expect(fieldError(unknown.text, "campaign-timezone")).toBe(
+      "A time zone name such as Europe/Paris or America/New_York.",
+    );
+    const created = await browser.post(
+      "/dashboard/campaigns",
+      { name: "Zoned", objective: "sales", currency: "EUR", timezone: "europe/paris" },
+      "/dashboard",
+    );
+    expect(created.status).toBe(303);
+    const page = created.headers.get("Location") as string;
+    const id = page.split("/").at(-1) as string;
+    expect((await api("GET", `/campaigns/${id}`)).body.timezone).toBe("Europe/Paris");
+    expect((await browser.request(page)).text).toContain("Time zone: Europe/Paris");
+  });
+
   it("words each refusal in the page's language, with bounds written as the field is typed", async () => {
     const browser = await admin();
     const campaign = await createCampaign();

@@ -36,6 +36,7 @@ const STATUS_BY_CODE = {
   refund_exceeds_order: 422,
   unattributed: 422,
   invalid_click_id: 422,
+  timezone_locked: 422,
   rate_limited: 429,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;

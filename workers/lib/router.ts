@@ -95,8 +95,27 @@ export const isoDateTime = z.iso
   .transform((value) => new Date(value))
   .openapi({ type: "string", format: "date-time", example: "2026-12-01T00:00:00Z" });
 
-// The figures routes (summaries, breakdowns): a period of whole UTC days, and when the rollup ran.
-export const periodQuerySchema = z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() });
+// A day of the campaign's time zone, YYYY-MM-DD, that exists on the calendar.
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(
+    (day) => {
+      const ms = Date.parse(`${day}T00:00:00Z`);
+      return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
+    },
+    { message: "No such day." },
+  );
+
+// The figures routes (summaries, breakdowns): a period of whole local days of the campaign, each
+// bound a day (YYYY-MM-DD) or an instant standing for the local day it falls on; and when the
+// rollup ran.
+const periodBound = z.union([localDate, isoDateTime]).optional().openapi({
+  type: "string",
+  example: "2026-12-01",
+  description: "YYYY-MM-DD in the campaign's time zone, or an ISO instant (its local day); `to` included.",
+});
+export const periodQuerySchema = z.object({ from: periodBound, to: periodBound });
 export const asOfSchema = z
   .string()
   .nullable()

@@ -146,6 +146,9 @@ export const CampaignPage = ({
   return (
     <Layout ui={ui} title={campaign.name} nav={<a href="/dashboard">{ui.t.campaigns}</a>}>
       <h1>{campaign.name}</h1>
+      <p class="muted">
+        {ui.t.timeZone}: {campaign.timezone}
+      </p>
       <div class="row">
         <AsOf ui={ui} asOf={report.asOf} />
         <Form ui={ui} action="/dashboard/rollup" class="inline">

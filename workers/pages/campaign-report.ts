@@ -12,7 +12,14 @@ import type { ReportView } from "./report-view";
 
 export type CampaignReport = {
   // goals: as stored (the figures' `goals` below fill in a missing due date with the campaign's end).
-  campaign: { id: string; name: string; currency: string; objective: string; goals: CampaignGoal[] };
+  campaign: {
+    id: string;
+    name: string;
+    currency: string;
+    objective: string;
+    timezone: string;
+    goals: CampaignGoal[];
+  };
   asOf: string | null;
   totals: Metrics;
   influencers: LeaderboardRow[];
@@ -30,7 +37,7 @@ export async function loadCampaignReport(
   clock: Clock,
 ): Promise<CampaignReport> {
   const campaign = await findCampaign(db, campaignId);
-  const period = lastDays(view.days, clock());
+  const period = lastDays(view.days, clock(), campaign.timezone);
   const [summary, timeseries, byCountry, byDevice] = await Promise.all([
     campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
     campaignTimeseries(db, campaignId, period, clock),
@@ -43,6 +50,7 @@ export async function loadCampaignReport(
       name: campaign.name,
       currency: campaign.currency,
       objective: campaign.objective,
+      timezone: campaign.timezone,
       goals: campaign.goals,
     },
     asOf: summary.as_of,

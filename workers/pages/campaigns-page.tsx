@@ -83,6 +83,7 @@ export const CampaignsPage = ({
           options={OBJECTIVES.map((value) => ({ value, label: ui.t.objectives[value] }))}
         />
         <Field form="campaign" state={state} name="currency" label={ui.t.currency} value="EUR" required />
+        <Field form="campaign" state={state} name="timezone" label={ui.t.timeZone} value="UTC" required />
         <Field
           form="campaign"
           state={state}

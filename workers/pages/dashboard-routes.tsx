@@ -151,6 +151,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
           starts_at: form.date("starts_at"),
           ends_at: form.date("ends_at"),
           emv_cpm: form.money("emv_cpm", currency),
+          timezone: form.text("timezone"),
         });
         if (!body) return null;
         const row = await createCampaign(
@@ -169,10 +170,11 @@ export const dashboardRoutes = new Hono<PageEnv>()
   // with its totals row: this file is opened by a person in a spreadsheet.
   .get("/dashboard/campaigns/:id/report.csv", async (c) => {
     const view = reportView((name) => c.req.query(name));
+    const campaign = await findCampaign(c.var.ctx.db, c.req.param("id"));
     const report = await campaignReportCsv(
       c.var.ctx.db,
-      c.req.param("id"),
-      lastDays(view.days, c.var.ctx.clock()),
+      campaign.id,
+      lastDays(view.days, c.var.ctx.clock(), campaign.timezone),
       { sort: view.sort, totals: true },
       c.var.ctx.clock,
     );

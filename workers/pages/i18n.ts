@@ -18,6 +18,7 @@ const en = {
   objective: "Objective",
   objectives: { sales: "Sales", leads: "Leads", awareness: "Awareness" },
   currency: "Currency",
+  timeZone: "Time zone",
   budget: "Budget",
   startsAt: "Starts",
   endsAt: "Ends",
@@ -119,6 +120,7 @@ const en = {
     // What a field takes, for a value in the wrong shape.
     hints: {
       currency: "A three-letter currency code, such as EUR.",
+      timezone: "A time zone name such as Europe/Paris or America/New_York.",
       code: "3 to 32 of A–Z, 0–9, _ and -.",
       slug: "3 to 64 letters, digits, _ or -.",
       url: "An address starting with http:// or https://.",
@@ -194,6 +196,7 @@ const fr: Messages = {
   objective: "Objectif",
   objectives: { sales: "Ventes", leads: "Prospects", awareness: "Notoriété" },
   currency: "Devise",
+  timeZone: "Fuseau horaire",
   budget: "Budget",
   startsAt: "Début",
   endsAt: "Fin",
@@ -294,6 +297,7 @@ const fr: Messages = {
     maxGoals: "Une campagne a au plus {n} objectifs.",
     hints: {
       currency: "Un code de devise à trois lettres, par exemple EUR.",
+      timezone: "Un nom de fuseau horaire, par exemple Europe/Paris ou America/New_York.",
       code: "3 à 32 caractères parmi A–Z, 0–9, _ et -.",
       slug: "3 à 64 lettres, chiffres, _ ou -.",
       url: "Une adresse commençant par http:// ou https://.",

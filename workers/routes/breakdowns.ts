@@ -52,7 +52,7 @@ export const breakdownsRouter = createRouter().openapi(
     tags: ["Figures"],
     summary: "A campaign's clicks and sales per country, device, browser, OS or referrer",
     description:
-      "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all), " +
+      "From the rollup (see as_of) over the campaign's local days (its time zone) from `from` to `to` (both included; default: all), " +
       "optionally for one influencer; most clicks first, the no-click row last. Clicks exclude bots. A sale counts " +
       "under the values of the click it came through (directly, or through the customer's lead). Sales no click " +
       'explains (by promo code, or without a click id) are one row with `value: null` and `reason: "no_click"`, ' +

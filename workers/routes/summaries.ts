@@ -30,7 +30,7 @@ const totalsQuery = z.object({
     .openapi({ description: "true: a last row of the totals, influencer_id `total` (default false)." }),
 });
 const PERIOD =
-  "From the rollup (see as_of) over the UTC days from `from` to `to` (both included; default: all). " +
+  "From the rollup (see as_of) over the campaign's local days (its time zone) from `from` to `to` (both included; default: all). " +
   "Post figures are each post's latest snapshot captured by `to`. Ratios with a zero denominator are null.";
 
 export const influencerSummaryQuery = periodQuerySchema.extend({
@@ -69,8 +69,10 @@ const timeseriesSchema = z
     currency: z.string(),
     interval: z.enum(INTERVALS),
     as_of: asOfSchema,
-    from: z.string().openapi({ description: "The first day charted (YYYY-MM-DD, UTC)." }),
-    to: z.string().openapi({ description: "The last day charted (YYYY-MM-DD, UTC)." }),
+    from: z
+      .string()
+      .openapi({ description: "The first day charted (YYYY-MM-DD, the campaign's time zone)." }),
+    to: z.string().openapi({ description: "The last day charted (YYYY-MM-DD, the campaign's time zone)." }),
     points: z.array(
       metricsSchema.extend({
         date: z.string().openapi({
@@ -131,9 +133,9 @@ export const summariesRouter = createRouter()
       method: "get",
       path: "/campaigns/{id}/timeseries",
       tags: ["Figures"],
-      summary: "A campaign's figures per day, week or month, for a chart",
+      summary: "A campaign's figures per local day, week or month, for a chart",
       description:
-        "One point per UTC day from `from` to `to` (both included), days without events as zeros; at most " +
+        "One point per local day of the campaign from `from` to `to` (both included), days without events as zeros; at most " +
         `${MAX_TIMESERIES_DAYS} days (else 422). Default range: the campaign's start (else its first ` +
         `rolled-up day) to today, cut to the last ${MAX_TIMESERIES_DAYS} days. Counts and money are that ` +
         "day's, from the rollup (see as_of). Post figures (impressions … saves) are that day's growth: the " +

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { campaigns } from "../../schema";
 import { MAX_ATTRIBUTION_WINDOW_DAYS } from "../../src/campaigns/campaigns";
 import { MAX_GOALS } from "../../src/campaigns/goals";
+import { canonicalTimeZone } from "../../src/campaigns/time-zones";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { currency, isoDateTime, money } from "../lib/router";
 import { isoTime, isoTimeOrNull } from "./shared";
@@ -28,6 +29,7 @@ export const campaignSchema = z
     attribution_window_days: z.number().int(),
     emv_cpm: z.number().int().nullable(),
     goals: z.array(z.object({ metric: z.string(), target: z.number(), due: z.string().nullable() })),
+    timezone: z.string().openapi({ example: "Europe/Paris" }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -51,6 +53,24 @@ const campaignFields = {
     .optional()
     .openapi({ description: "Earned media value per 1000 impressions, minor units." }),
   goals: z.array(goalSchema).max(MAX_GOALS).optional(),
+  timezone: z
+    .string()
+    .max(64)
+    .transform((name, ctx) => {
+      const zone = canonicalTimeZone(name);
+      if (zone === undefined) {
+        ctx.addIssue({ code: "custom", message: "An IANA time zone name such as Europe/Paris." });
+        return z.NEVER;
+      }
+      return zone;
+    })
+    .optional()
+    .openapi({
+      type: "string",
+      example: "Europe/Paris",
+      description:
+        'IANA name, default "UTC": days, periods and "last N days" are its local days. Fixed once the campaign has a click or conversion (422 timezone_locked).',
+    }),
 };
 
 export const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
@@ -73,6 +93,7 @@ export function toCampaignInput<T extends Partial<z.infer<typeof createCampaignB
       : { attributionWindowDays: body.attribution_window_days }),
     ...(body.emv_cpm === undefined ? {} : { emvCpm: body.emv_cpm }),
     ...(body.goals === undefined ? {} : { goals: toGoals(body.goals) }),
+    ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
   };
 }
 
@@ -88,6 +109,7 @@ export function serializeCampaign(row: typeof campaigns.$inferSelect): z.infer<t
     attribution_window_days: row.attributionWindowDays,
     emv_cpm: row.emvCpm,
     goals: row.goals,
+    timezone: row.timezone,
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };
