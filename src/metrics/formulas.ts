@@ -12,6 +12,10 @@ export type RawTotals = {
   shares: number;
   saves: number;
   followers: number;
+  // Audience growth over the period, summed over the influencers (each once), and their follower
+  // count at its start (see src/summaries/audience.ts).
+  followersGained: number;
+  followersAtStart: number;
   clicks: number;
   uniqueClicks: number;
   botClicks: number;
@@ -58,6 +62,8 @@ export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metric
     views: totals.views,
     engagements,
     engagement_rate: ratio(engagements, totals.followers),
+    followers_gained: totals.followersGained,
+    follower_growth_rate: ratio(totals.followersGained, totals.followersAtStart),
     clicks: totals.clicks,
     unique_clicks: totals.uniqueClicks,
     bot_clicks: totals.botClicks,

@@ -5,6 +5,8 @@ export const METRIC_FIELDS = [
   "views",
   "engagements",
   "engagement_rate",
+  "followers_gained",
+  "follower_growth_rate",
   "clicks",
   "unique_clicks",
   "bot_clicks",
@@ -65,6 +67,7 @@ export const AMOUNT_FIELDS = [
 ] as const satisfies readonly MetricField[];
 export const RATIO_FIELDS = [
   "engagement_rate",
+  "follower_growth_rate",
   "ctr",
   "conversion_rate",
   "roi",

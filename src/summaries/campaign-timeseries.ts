@@ -5,6 +5,7 @@ import { DomainError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
 import { type Clock, DAY_MS, utcDay } from "../time";
+import { followerGrowthByInterval } from "./audience";
 import {
   addSums,
   checkPeriod,
@@ -85,9 +86,10 @@ function eachDay(range: DayRange): string[] {
 // rollup; a week or a month is the sum of its days within the range (its point is dated by the
 // interval's first day, and the first and last may be cut by the range), and its ratios are
 // computed from those sums, never averaged. Post figures are the growth within the interval (see
-// postGrowthByDay), so ctr and emv are per interval too. The audience (for engagement_rate) is the
-// current one. `cost` and the figures made from it are null: fees and other costs are per
-// campaign, not per day (the summary has them for any period).
+// postGrowthByDay), so ctr and emv are per interval too, and so are followers gained (see
+// followerGrowthByInterval). The audience (for engagement_rate) is the current one. `cost` and
+// the figures made from it are null: fees and other costs are per campaign, not per day (the
+// summary has them for any period).
 export async function campaignTimeseries(
   db: Db,
   campaignId: string,
@@ -107,10 +109,8 @@ export async function campaignTimeseries(
     enrolmentsIn(db, scope),
     lastRollupAt(d1),
   ]);
-  const followers = await followersOf(
-    d1,
-    enrolled.map((e) => e.influencer.id),
-  );
+  const influencerIds = enrolled.map((e) => e.influencer.id);
+  const followers = await followersOf(d1, influencerIds);
   const audience = [...followers.values()].reduce((a, b) => a + b, 0);
   const rolledByDay = new Map(rolled.map((row) => [row.day, row]));
   const growthByDay = new Map(growth.map((row) => [row.day, row]));
@@ -123,6 +123,14 @@ export async function campaignTimeseries(
     );
     sumsByInterval.set(start, sums);
   }
+  const audienceGrowth = await followerGrowthByInterval(
+    d1,
+    influencerIds,
+    days,
+    campaign.timezone,
+    [...sumsByInterval.keys()],
+    (day) => intervalStart(day, interval),
+  );
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
@@ -130,9 +138,21 @@ export async function campaignTimeseries(
     as_of: asOf,
     from: days.from,
     to: days.to,
-    points: [...sumsByInterval].map(([date, sums]) => ({
-      date,
-      ...computeMetrics({ ...sums, cost: null, followers: audience }, campaign.emvCpm),
-    })),
+    points: [...sumsByInterval].map(([date, sums]) => {
+      const grown = audienceGrowth.get(date);
+      return {
+        date,
+        ...computeMetrics(
+          {
+            ...sums,
+            cost: null,
+            followers: audience,
+            followersGained: grown?.gained ?? 0,
+            followersAtStart: grown?.atStart ?? 0,
+          },
+          campaign.emvCpm,
+        ),
+      };
+    }),
   };
 }

@@ -6,6 +6,7 @@ import { DomainError } from "../errors";
 import { computeMetrics, emvOf, influencerCost, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { DAY_MS, toIso, utcDay } from "../time";
+import { type AudienceGrowth, followerGrowth, periodStart } from "./audience";
 
 // What every summary reads, one loader per concern: the rollup's sums, the posts' latest
 // snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
@@ -20,7 +21,7 @@ export type Scope = { campaignId?: string | undefined; influencerId?: string | u
 // A campaign's local days, YYYY-MM-DD, both included.
 export type DayRange = { from: string; to: string };
 
-export type Sums = Omit<RawTotals, "cost" | "followers">;
+export type Sums = Omit<RawTotals, "cost" | "followers" | "followersGained" | "followersAtStart">;
 export const ZERO_SUMS: Sums = {
   impressions: 0,
   reach: 0,
@@ -211,7 +212,10 @@ export type EnrolmentFigures = Awaited<ReturnType<typeof enrolmentsIn>>[number] 
   sums: Sums;
   cost: number;
   followers: number;
+  growth: AudienceGrowth;
 };
+
+const NO_GROWTH: AudienceGrowth = { gained: 0, atStart: 0 };
 
 const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
 
@@ -233,7 +237,16 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
       return [...rolled, ...posts].filter(inZone(zone));
     }),
   );
-  const followers = await followersOf(d1, [...new Set(enrolled.map((e) => e.influencer.id))]);
+  const influencerIds = [...new Set(enrolled.map((e) => e.influencer.id))];
+  // Growth, like the period, is in each campaign's zone.
+  const [followers, ...growthPerZone] = await Promise.all([
+    followersOf(d1, influencerIds),
+    ...[...new Set(zoneOf.values())].map(async (zone) => ({
+      zone,
+      growth: await followerGrowth(d1, influencerIds, periodStart(period, zone), periodEnd(period, zone)),
+    })),
+  ]);
+  const growthIn = new Map(growthPerZone.map((g) => [g.zone, g.growth]));
   const sumsByPair = new Map<string, Sums>();
   for (const row of perZone.flat()) {
     const key = pairKey(row.campaign_id, row.influencer_id);
@@ -246,33 +259,55 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
       sums,
       cost: influencerCost(e.enrolment, sums.revenue - sums.refunds),
       followers: followers.get(e.influencer.id) ?? 0,
+      growth: growthIn.get(e.campaign.timezone)?.get(e.influencer.id) ?? NO_GROWTH,
     };
   });
 }
 
 export const metricsOf = (row: EnrolmentFigures): Metrics =>
-  computeMetrics({ ...row.sums, cost: row.cost, followers: row.followers }, row.campaign.emvCpm);
+  computeMetrics(
+    {
+      ...row.sums,
+      cost: row.cost,
+      followers: row.followers,
+      followersGained: row.growth.gained,
+      followersAtStart: row.growth.atStart,
+    },
+    row.campaign.emvCpm,
+  );
 
 // Totals over enrolments of the given campaigns. Costs add up per enrolment (each has its own
-// commission rate); the audience counts each influencer once; emv is each campaign's own
+// commission rate); the audience and its growth count each influencer once; emv is each campaign's own
 // (impressions × its emv_cpm), null when a campaign has none. Money is only ever in one currency:
 // over campaigns in different currencies, `currency` is null and so is every money figure.
 export function totalsOf(rows: EnrolmentFigures[], campaignsInTotal: CampaignFacts[]) {
   let sums = ZERO_SUMS;
   let cost = 0;
   const audience = new Map<string, number>();
+  const growth = new Map<string, AudienceGrowth>();
   const impressionsByCampaign = new Map<string, number>();
   for (const row of rows) {
     sums = addSums(sums, row.sums);
     cost += row.cost;
     audience.set(row.influencer.id, row.followers);
+    growth.set(row.influencer.id, row.growth);
     impressionsByCampaign.set(
       row.campaign.id,
       (impressionsByCampaign.get(row.campaign.id) ?? 0) + row.sums.impressions,
     );
   }
   const followers = [...audience.values()].reduce((a, b) => a + b, 0);
-  const totals = computeMetrics({ ...sums, cost, followers }, null);
+  const grown = [...growth.values()];
+  const totals = computeMetrics(
+    {
+      ...sums,
+      cost,
+      followers,
+      followersGained: grown.reduce((a, g) => a + g.gained, 0),
+      followersAtStart: grown.reduce((a, g) => a + g.atStart, 0),
+    },
+    null,
+  );
   const unique = [...new Map(campaignsInTotal.map((c) => [c.id, c])).values()];
   const emvs = unique.map((c) => emvOf(impressionsByCampaign.get(c.id) ?? 0, c.emvCpm));
   totals.emv =

@@ -10,6 +10,8 @@ const zero: RawTotals = {
   shares: 0,
   saves: 0,
   followers: 0,
+  followersGained: 0,
+  followersAtStart: 0,
   clicks: 0,
   uniqueClicks: 0,
   botClicks: 0,
@@ -41,6 +43,8 @@ describe("metric formulas", () => {
         shares: 30,
         saves: 10,
         followers: 50_000,
+        followersGained: 2_000,
+        followersAtStart: 48_000,
         clicks: 400,
         uniqueClicks: 320,
         botClicks: 25,
@@ -60,6 +64,8 @@ describe("metric formulas", () => {
       views: 9_000,
       engagements: 1_000,
       engagement_rate: 0.02, // 1,000 / 50,000
+      followers_gained: 2_000,
+      follower_growth_rate: 2_000 / 48_000,
       clicks: 400,
       unique_clicks: 320,
       bot_clicks: 25,
@@ -87,6 +93,7 @@ describe("metric formulas", () => {
     const m = computeMetrics(zero, null);
     for (const field of [
       "engagement_rate",
+      "follower_growth_rate",
       "ctr",
       "conversion_rate",
       "aov",

@@ -5,7 +5,7 @@ import { enrol, order, promoCode, rollUp } from "../support/figure-helpers";
 import { ADMIN, api, BASE, createCampaign, createInfluencer, expectError, unique } from "../support/helpers";
 
 const HEADER =
-  "influencer_id,handle,currency,impressions,reach,views,engagements,engagement_rate,clicks,unique_clicks,bot_clicks," +
+  "influencer_id,handle,currency,impressions,reach,views,engagements,engagement_rate,followers_gained,follower_growth_rate,clicks,unique_clicks,bot_clicks," +
   "ctr,leads,conversions,code_conversions,click_conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
 
 async function report(campaignId: string, query = "") {
@@ -78,7 +78,7 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(text).toContain(`,'${plus},`);
 
     const rows = parseCsv(text);
-    expect(rows.map((r) => r.length)).toEqual([28, 28, 28, 28, 28]);
+    expect(rows.map((r) => r.length)).toEqual([30, 30, 30, 30, 30]);
     const cells = (r: string[] | undefined) =>
       Object.fromEntries(HEADER.split(",").map((h, i) => [h, r?.[i]]));
     const [first, second, third, total] = rows.slice(1).map(cells);
@@ -92,6 +92,8 @@ describe("GET /campaigns/:id/report.csv", () => {
       views: "0",
       engagements: "0",
       engagement_rate: "0.0000", // 0 of 1000 followers
+      followers_gained: "0",
+      follower_growth_rate: "0.0000",
       clicks: "0",
       unique_clicks: "0",
       bot_clicks: "0",
@@ -144,7 +146,7 @@ describe("GET /campaigns/:id/report.csv", () => {
       (await report(campaign.id, "?sort=cost&from=2026-05-02T00:00:00Z&totals=true")).text,
     );
     expect(byCost.slice(1).map((r) => r[0])).toEqual([eve.id, pat.id, ana.id, "total"]);
-    expect(byCost[4]?.[17]).toBe("0.00");
+    expect(byCost[4]?.[HEADER.split(",").indexOf("revenue")]).toBe("0.00");
   });
 
   it("writes money in the currency's major units with its digits and ratios to 4 decimals", async () => {

@@ -104,6 +104,9 @@ describe("GET /campaigns/:id/summary", () => {
       views: 5_000,
       engagements: 140,
       engagement_rate: 140 / 2000,
+      // From her profile's 1000 to the snapshot's 2000.
+      followers_gained: 1_000,
+      follower_growth_rate: 1,
       clicks: 3,
       unique_clicks: 2,
       bot_clicks: 1,
@@ -141,6 +144,8 @@ describe("GET /campaigns/:id/summary", () => {
       revenue: 8_000,
       cost: anaCost + 5_000,
       engagement_rate: 140 / 3000,
+      followers_gained: 1_000,
+      follower_growth_rate: 1_000 / 2_000,
       roas: 7_000 / (anaCost + 5_000),
     });
     // 2 of 4 conversions with a fifth of the time gone: on track; 80.00 of 1,000.00 revenue: not.

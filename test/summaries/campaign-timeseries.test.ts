@@ -23,6 +23,9 @@ function day(date: string, audience: number, figures: Record<string, number | nu
     views: 0,
     engagements: 0,
     engagement_rate: 0 / audience,
+    // No follower snapshot in these tests' days.
+    followers_gained: 0,
+    follower_growth_rate: 0,
     clicks: 0,
     unique_clicks: 0,
     bot_clicks: 0,

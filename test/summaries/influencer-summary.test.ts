@@ -55,6 +55,9 @@ const miaEurRow = () => ({
   views: 0,
   engagements: 100,
   engagement_rate: 100 / 4_000,
+  // From her profile's 1000 to the snapshot's 4000.
+  followers_gained: 3_000,
+  follower_growth_rate: 3,
   clicks: 0,
   unique_clicks: 0,
   bot_clicks: 0,
@@ -104,6 +107,9 @@ describe("GET /influencers/:id/summary", () => {
       impressions: 2_000,
       engagements: 100,
       engagement_rate: 100 / 4_000,
+      // Her growth once, not once per campaign.
+      followers_gained: 3_000,
+      follower_growth_rate: 3,
       ctr: 0,
       clicks: 0,
       conversion_rate: null,

@@ -2,7 +2,13 @@ import { type MetricField, metricUnit } from "../../src/metrics/metric-fields";
 import { minorUnitDigits } from "../../src/money";
 import type { Locale } from "./i18n";
 
-const PERCENT: ReadonlySet<MetricField> = new Set(["engagement_rate", "ctr", "conversion_rate", "roi"]);
+const PERCENT: ReadonlySet<MetricField> = new Set([
+  "engagement_rate",
+  "follower_growth_rate",
+  "ctr",
+  "conversion_rate",
+  "roi",
+]);
 
 // How a metric's value is written: money in the campaign's currency (minor units stored), a
 // percentage (a fraction stored), a multiple (ROAS), or a plain number. The goal form reads a

@@ -9,7 +9,7 @@ import { PERIOD_DAYS, type PeriodDays } from "./report-view";
 // Each takes plain data, so where the figures come from is the page's business.
 
 const STAGES: { title: "awareness" | "consideration" | "conversion"; fields: MetricField[] }[] = [
-  { title: "awareness", fields: ["impressions", "reach", "clicks", "ctr"] },
+  { title: "awareness", fields: ["impressions", "reach", "followers_gained", "clicks", "ctr"] },
   { title: "consideration", fields: ["unique_clicks", "engagement_rate", "leads"] },
   {
     title: "conversion",

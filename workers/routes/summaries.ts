@@ -61,7 +61,8 @@ export const influencerSummarySchema = z
 export const INFLUENCER_SUMMARY =
   `${PERIOD} One row per campaign the influencer is enrolled in (newest first; \`campaign_id\` ` +
   "keeps one), money in that campaign's currency. Totals add the campaigns up; money only when they " +
-  "share a currency (see `currency`). The audience (engagement_rate) is the influencer's latest follower count.";
+  "share a currency (see `currency`). The audience (engagement_rate) is the influencer's latest follower count; " +
+  "followers_gained counts their growth within the period once.";
 
 const timeseriesSchema = z
   .object({
@@ -141,7 +142,7 @@ export const summariesRouter = createRouter()
         "day's, from the rollup (see as_of). Post figures (impressions … saves) are that day's growth: the " +
         "posts' latest snapshots by the day's end minus those by the day before's end (snapshots are " +
         "running counters), so the points add up to the posts' figures. engagement_rate uses the current " +
-        "audience. `cost`, `roi`, `roas`, `cpa`, `cpl`, `cpc` are null: fees and other costs are per " +
+        "audience; followers_gained is the interval's growth (the points add up). `cost`, `roi`, `roas`, `cpa`, `cpl`, `cpc` are null: fees and other costs are per " +
         "campaign, not per day (GET /campaigns/{id}/summary has them for any period). `influencer_id` " +
         "charts one influencer. `interval`: `day` (default), `week` (weeks start on Monday) or `month`: a " +
         "point per interval, dated by its first day, summing its days within the range (the first and last " +
