@@ -47,6 +47,30 @@ export function influencerCost(
   return costs.fee + costs.otherCosts + Math.round(costs.commissionRate * netRevenue);
 }
 
+// The part of `total` (minor units) booked on days [0..k) of an N-day spread: floor(total × k ÷ N).
+// Floors of the running share telescope, so any partition of the days into periods adds up to
+// `total` exactly. In BigInt: total × k may pass 2^53.
+export function spreadThrough(total: number, k: number, days: number): number {
+  const product = BigInt(total) * BigInt(k);
+  const n = BigInt(days);
+  // BigInt division truncates toward zero; a floor for negative products too.
+  const quotient = product / n;
+  return Number(product % n !== 0n && product < 0n ? quotient - 1n : quotient);
+}
+
+// What a period books of a spread over N days: it covers the spread's days [start..end) (clamped).
+export function spreadShare(total: number, start: number, end: number, days: number): number {
+  const clamp = (k: number) => Math.min(days, Math.max(0, k));
+  const [s, e] = [clamp(start), clamp(end)];
+  return e <= s ? 0 : spreadThrough(total, e, days) - spreadThrough(total, s, days);
+}
+
+// The commission of a period: on the cumulative net revenue to its end, less that on the
+// cumulative net revenue before its start. Each rounded as influencerCost rounds, so periods
+// telescope to the all-time commission, round(rate × total net revenue).
+export const periodCommission = (commissionRate: number, netBefore: number, netThroughEnd: number) =>
+  Math.round(commissionRate * netThroughEnd) - Math.round(commissionRate * netBefore);
+
 // Earned media value: impressions ÷ 1000 × the campaign's emv_cpm, in its minor units (rounded);
 // null when the campaign has no emv_cpm.
 export const emvOf = (impressions: number, emvCpm: number | null): number | null =>

@@ -3,7 +3,14 @@ import { campaigns, enrolments, influencers } from "../../schema";
 import { localDay, startOfLocalDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import { DomainError } from "../errors";
-import { computeMetrics, emvOf, influencerCost, type Metrics, type RawTotals } from "../metrics/formulas";
+import {
+  computeMetrics,
+  emvOf,
+  type Metrics,
+  periodCommission,
+  type RawTotals,
+  spreadShare,
+} from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { DAY_MS, toIso, utcDay } from "../time";
 import { type AudienceGrowth, followerGrowth, periodStart } from "./audience";
@@ -41,9 +48,10 @@ export const ZERO_SUMS: Sums = {
   refunds: 0,
 };
 
-export function addSums(a: Sums, b: Partial<Sums> | undefined): Sums {
+// a + b, or a - b with a sign of -1.
+export function addSums(a: Sums, b: Partial<Sums> | undefined, sign: 1 | -1 = 1): Sums {
   const out = { ...a };
-  for (const key of Object.keys(ZERO_SUMS) as (keyof Sums)[]) out[key] += Number(b?.[key] ?? 0);
+  for (const key of Object.keys(ZERO_SUMS) as (keyof Sums)[]) out[key] += sign * Number(b?.[key] ?? 0);
   return out;
 }
 
@@ -128,7 +136,7 @@ export async function rolledUp<K extends Grouping>(
 const POST_FIELDS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"] as const;
 
 // Post figures are levels, not flows: each post's latest snapshot captured by `at`, summed per
-// campaign and influencer.
+// campaign and influencer. A period's figures are the growth between two levels.
 export async function postLevels(d1: D1Database, scope: Scope, at: number) {
   const { where, params } = scopeSql(scope, "p");
   const { results } = await d1
@@ -219,8 +227,37 @@ const NO_GROWTH: AudienceGrowth = { gained: 0, atStart: 0 };
 
 const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
 
-// Each enrolment's figures over the period: rollup sums, post levels by `to`, its cost (fee +
-// other costs + commission on its net revenue) and its influencer's audience.
+const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const dayIndex = (day: string, first: string) => Math.round((dayMs(day) - dayMs(first)) / DAY_MS);
+
+type Enrolled = Awaited<ReturnType<typeof enrolmentsIn>>[number];
+
+// Fee and other costs booked in a period (its local days `days`, an end missing when unbounded).
+// Spread over the campaign's local days from starts_at's to ends_at's, both included, so that any
+// partition of those days adds up to the whole exactly; without both dates, all on the local day
+// the influencer was enrolled.
+function periodFixedCost(
+  { campaign, enrolment }: Pick<Enrolled, "campaign" | "enrolment">,
+  period: Period,
+  days: DayRange,
+): number {
+  const total = enrolment.fee + enrolment.otherCosts;
+  const zone = campaign.timezone;
+  if (!campaign.startsAt || !campaign.endsAt) {
+    const enrolled = localDay(enrolment.createdAt.getTime(), zone);
+    const inPeriod = (!period.from || enrolled >= days.from) && (!period.to || enrolled <= days.to);
+    return inPeriod ? total : 0;
+  }
+  const first = localDay(campaign.startsAt.getTime(), zone);
+  const n = Math.max(1, dayIndex(localDay(campaign.endsAt.getTime(), zone), first) + 1);
+  const start = period.from ? dayIndex(days.from, first) : 0;
+  const end = period.to ? dayIndex(days.to, first) + 1 : n;
+  return spreadShare(total, start, end, n);
+}
+
+// Each enrolment's figures over the period: rollup sums, post growth within it (level at its end
+// minus level just before its start), its cost (fee and other costs spread over the campaign's
+// days, commission on the period's share of the cumulative net revenue) and its influencer's audience.
 export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Promise<EnrolmentFigures[]> {
   const d1 = db.$client;
   const enrolled = await enrolmentsIn(db, scope);
@@ -228,13 +265,27 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   // (nearly always one), keeping each campaign's rows from its zone's read.
   const zoneOf = new Map(enrolled.map((e) => [e.campaign.id, e.campaign.timezone]));
   const inZone = (zone: string) => (row: { campaign_id: string }) => zoneOf.get(row.campaign_id) === zone;
+  const none = async () => [];
   const perZone = await Promise.all(
     [...new Set(zoneOf.values())].map(async (zone) => {
-      const [rolled, posts] = await Promise.all([
-        rolledUp(d1, scope, periodDays(period, zone), ["campaign_id", "influencer_id"]),
+      const days = periodDays(period, zone);
+      const [rolled, postsAtEnd, postsBefore, rolledBefore] = await Promise.all([
+        rolledUp(d1, scope, days, ["campaign_id", "influencer_id"]),
         postLevels(d1, scope, periodEnd(period, zone)),
+        period.from ? postLevels(d1, scope, periodStart(period, zone) - 1) : none(),
+        // What was sold before the period, for the commission's cumulative net revenue.
+        period.from
+          ? rolledUp(d1, scope, { from: "0000-00-00", to: utcDay(dayMs(days.from) - DAY_MS) }, [
+              "campaign_id",
+              "influencer_id",
+            ])
+          : none(),
       ]);
-      return [...rolled, ...posts].filter(inZone(zone));
+      return {
+        added: [...rolled, ...postsAtEnd].filter(inZone(zone)),
+        taken: postsBefore.filter(inZone(zone)),
+        before: rolledBefore.filter(inZone(zone)),
+      };
     }),
   );
   const influencerIds = [...new Set(enrolled.map((e) => e.influencer.id))];
@@ -248,16 +299,35 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   ]);
   const growthIn = new Map(growthPerZone.map((g) => [g.zone, g.growth]));
   const sumsByPair = new Map<string, Sums>();
-  for (const row of perZone.flat()) {
-    const key = pairKey(row.campaign_id, row.influencer_id);
-    sumsByPair.set(key, addSums(sumsByPair.get(key) ?? ZERO_SUMS, row));
+  const netBeforeByPair = new Map<string, number>();
+  for (const { added, taken, before } of perZone) {
+    for (const [rows, sign] of [
+      [added, 1],
+      [taken, -1],
+    ] as const) {
+      for (const row of rows) {
+        const key = pairKey(row.campaign_id, row.influencer_id);
+        sumsByPair.set(key, addSums(sumsByPair.get(key) ?? ZERO_SUMS, row, sign));
+      }
+    }
+    for (const row of before) {
+      netBeforeByPair.set(
+        pairKey(row.campaign_id, row.influencer_id),
+        Number(row.revenue ?? 0) - Number(row.refunds ?? 0),
+      );
+    }
   }
   return enrolled.map((e) => {
-    const sums = sumsByPair.get(pairKey(e.campaign.id, e.influencer.id)) ?? ZERO_SUMS;
+    const key = pairKey(e.campaign.id, e.influencer.id);
+    const sums = sumsByPair.get(key) ?? ZERO_SUMS;
+    const netBefore = netBeforeByPair.get(key) ?? 0;
+    const net = sums.revenue - sums.refunds;
     return {
       ...e,
       sums,
-      cost: influencerCost(e.enrolment, sums.revenue - sums.refunds),
+      cost:
+        periodFixedCost(e, period, periodDays(period, e.campaign.timezone)) +
+        periodCommission(e.enrolment.commissionRate, netBefore, netBefore + net),
       followers: followers.get(e.influencer.id) ?? 0,
       growth: growthIn.get(e.campaign.timezone)?.get(e.influencer.id) ?? NO_GROWTH,
     };

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { enrol, order, promoCode, refund, rollUp } from "../support/figure-helpers";
+import { enrol, order, ownDay, promoCode, refund, rollUp } from "../support/figure-helpers";
 import { api, createCampaign, createInfluencer, createLink, expectError } from "../support/helpers";
 import { capturedClick, clicksMessage, deliver } from "../support/queue-helpers";
-
-// The test's own local day of an instant: Intl's en-CA format is YYYY-MM-DD.
-const ownDay = (iso: string, zone: string) =>
-  new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(iso));
 
 const hash = (n: number) => n.toString(16).padStart(64, "0");
 let visitors = 1;

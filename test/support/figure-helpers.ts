@@ -63,3 +63,12 @@ export async function snapshot(postId: string, at: string, figures: Record<strin
 export async function rollUp() {
   expect((await api("POST", "/rollup")).status).toBe(200);
 }
+
+// The test's own local day of an instant: Intl's en-CA format is YYYY-MM-DD.
+export const ownDay = (at: string | number, zone: string) =>
+  new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(at));
