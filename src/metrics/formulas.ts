@@ -27,7 +27,7 @@ export type RawTotals = {
   clickConversions: number;
   revenue: number;
   refunds: number;
-  // What the influencer(s) cost, see influencerCost: summed per influencer, since each has its
+  // What the influencer(s) cost (spreadShare and periodCommission): summed per influencer, since each has its
   // own commission rate. null where no cost can be told (one day of a timeseries: a fee is paid
   // per campaign, not per day); then every figure made from it is null too.
   cost: number | null;
@@ -37,15 +37,6 @@ export type Metrics = Record<MetricField, number | null>;
 
 export const ratio = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : numerator / denominator;
-
-// fee + other_costs + commission_rate × net_revenue, in minor units (the commission is rounded to
-// the nearest minor unit: money is whole cents).
-export function influencerCost(
-  costs: { fee: number; otherCosts: number; commissionRate: number },
-  netRevenue: number,
-): number {
-  return costs.fee + costs.otherCosts + Math.round(costs.commissionRate * netRevenue);
-}
 
 // The part of `total` (minor units) booked on days [0..k) of an N-day spread: floor(total × k ÷ N).
 // Floors of the running share telescope, so any partition of the days into periods adds up to
@@ -66,8 +57,8 @@ export function spreadShare(total: number, start: number, end: number, days: num
 }
 
 // The commission of a period: on the cumulative net revenue to its end, less that on the
-// cumulative net revenue before its start. Each rounded as influencerCost rounds, so periods
-// telescope to the all-time commission, round(rate × total net revenue).
+// cumulative net revenue before its start, each rounded to the nearest minor unit (money is whole
+// cents), so periods telescope to the all-time commission, round(rate × total net revenue).
 export const periodCommission = (commissionRate: number, netBefore: number, netThroughEnd: number) =>
   Math.round(commissionRate * netThroughEnd) - Math.round(commissionRate * netBefore);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeMetrics, influencerCost, type RawTotals } from "../../src/metrics/formulas";
+import { computeMetrics, periodCommission, type RawTotals, spreadShare } from "../../src/metrics/formulas";
 
 const zero: RawTotals = {
   impressions: 0,
@@ -30,7 +30,8 @@ describe("metric formulas", () => {
     // 400 clicks (320 unique), 3 leads, 8 orders (2 by code, 6 by click) for 1,200.00, 100.00
     // refunded.
     const netRevenue = 120_000 - 10_000; // 1,100.00
-    const cost = influencerCost({ fee: 50_000, otherCosts: 5_000, commissionRate: 0.1 }, netRevenue);
+    // All time: the whole fee and other costs, and the commission on the whole net revenue.
+    const cost = spreadShare(50_000 + 5_000, 0, 30, 30) + periodCommission(0.1, 0, netRevenue);
     expect(cost).toBe(66_000); // 500 + 50 + 110 = 660.00
     const m = computeMetrics(
       {
@@ -113,7 +114,15 @@ describe("metric formulas", () => {
   });
 
   it("round the commission to whole minor units", () => {
-    expect(influencerCost({ fee: 0, otherCosts: 0, commissionRate: 0.075 }, 999)).toBe(75); // 74.925
-    expect(influencerCost({ fee: 100, otherCosts: 1, commissionRate: 0 }, 123_456)).toBe(101);
+    expect(periodCommission(0.075, 0, 999)).toBe(75); // 74.925
+    expect(periodCommission(0, 0, 123_456)).toBe(0);
+    // A period's commission is the rounded cumulative less the rounded cumulative before it.
+    expect(periodCommission(0.5, 3, 6)).toBe(1); // round(3) - round(1.5) = 3 - 2
+  });
+
+  it("spread a cost over days with floors of the running share, the cents left to later days", () => {
+    expect([0, 1, 2].map((day) => spreadShare(100, day, day + 1, 3))).toEqual([33, 33, 34]);
+    expect(spreadShare(100, -5, 10, 3)).toBe(100); // clamped to the spread's days
+    expect(spreadShare(100, 2, 1, 3)).toBe(0);
   });
 });
