@@ -31,7 +31,10 @@ const totalsQuery = z.object({
 });
 const PERIOD =
   "From the rollup (see as_of) over the campaign's local days (its time zone) from `from` to `to` (both included; default: all). " +
-  "Post figures are each post's latest snapshot captured by `to`. Ratios with a zero denominator are null.";
+  "Every additive figure counts only the period: post figures and followers gained as growth within it (the " +
+  "latest snapshot by its end minus the latest before its start), fee and other costs spread over the campaign's " +
+  "days (exact to the minor unit, so periods add up to the whole), commission on the period's share of the net " +
+  "revenue. Ratios are computed from the period's sums; with a zero denominator they are null.";
 
 export const influencerSummaryQuery = periodQuerySchema.extend({
   campaign_id: z.string().max(64).optional(),
