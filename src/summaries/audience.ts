@@ -1,6 +1,5 @@
 import { localDay, startOfLocalDay } from "../campaigns/time-zones";
-import { DAY_MS, utcDay } from "../time";
-import type { DayRange, Period } from "./figures";
+import { type DayRange, nextDay } from "./periods";
 
 // Audience growth from follower snapshots. An influencer's level at an instant is their latest
 // snapshot captured by then, else their base: the `followers` field they were created with, else
@@ -24,17 +23,6 @@ export async function followerLevels(d1: D1Database, influencerIds: string[], at
     .bind(JSON.stringify(influencerIds), at)
     .all<{ id: string; level: number }>();
   return new Map(results.map((r) => [r.id, r.level]));
-}
-
-const nextDay = (day: string) => utcDay(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
-
-// The first instant a period counts: `from` when it is an instant, else the start of its local
-// day; without `from`, before any snapshot (the growth is from the base).
-export function periodStart(period: Period, zone: string): number {
-  const { from } = period;
-  if (from === undefined) return Number.MIN_SAFE_INTEGER;
-  if (from instanceof Date) return from.getTime();
-  return startOfLocalDay(from, zone);
 }
 
 // Each influencer's growth from the level just before `start` to the level at `end`.

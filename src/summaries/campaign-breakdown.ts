@@ -2,7 +2,8 @@ import { type BreakdownDimension, NO_CLICK_VALUE } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
 import type { Period } from "./campaign-summary";
-import { checkPeriod, lastRollupAt, periodDays, periodEcho } from "./figures";
+import { lastRollupAt } from "./figures";
+import { checkPeriod, periodDays, periodEcho } from "./periods";
 
 export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, UNKNOWN_VALUE } from "../../schema";
 

@@ -5,7 +5,7 @@ import { minorToDecimal } from "../money";
 import type { Clock } from "../time";
 import { campaignSummary } from "./campaign-summary";
 import { type CsvCell, decimal, toCsv } from "./csv";
-import type { Period } from "./figures";
+import type { Period } from "./periods";
 
 // A ratio's cell: rounded to 4 decimals, always written with them (0.0188, 1.0000), never -0.0000.
 function ratioCell(value: number): CsvCell {

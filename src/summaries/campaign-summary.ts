@@ -3,17 +3,10 @@ import type { Db } from "../db";
 import type { Metrics } from "../metrics/formulas";
 import type { MetricField } from "../metrics/metric-fields";
 import { type Clock, toIso } from "../time";
-import {
-  checkPeriod,
-  enrolmentFigures,
-  lastRollupAt,
-  metricsOf,
-  type Period,
-  periodEcho,
-  totalsOf,
-} from "./figures";
+import { enrolmentFigures, lastRollupAt, metricsOf, totalsOf } from "./figures";
+import { checkPeriod, type Period, periodEcho } from "./periods";
 
-export type { Period } from "./figures";
+export type { Period } from "./periods";
 
 export const SORTABLE: readonly MetricField[] = [
   "revenue",

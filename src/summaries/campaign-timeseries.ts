@@ -8,18 +8,15 @@ import { type Clock, DAY_MS, utcDay } from "../time";
 import { followerGrowthByInterval } from "./audience";
 import {
   addSums,
-  checkPeriod,
-  type DayRange,
   enrolmentsIn,
   followersOf,
   lastRollupAt,
-  type Period,
-  periodDays,
   postGrowthByDay,
   rolledUp,
   type Sums,
   ZERO_SUMS,
 } from "./figures";
+import { checkPeriod, type DayRange, type Period, periodDays } from "./periods";
 
 export const MAX_TIMESERIES_DAYS = 366;
 

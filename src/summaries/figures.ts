@@ -1,8 +1,7 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
-import { localDay, startOfLocalDay } from "../campaigns/time-zones";
+import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
-import { DomainError } from "../errors";
 import {
   computeMetrics,
   emvOf,
@@ -13,20 +12,14 @@ import {
 } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { DAY_MS, toIso, utcDay } from "../time";
-import { type AudienceGrowth, followerGrowth, periodStart } from "./audience";
+import { type AudienceGrowth, followerGrowth } from "./audience";
+import { type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
 
 // What every summary reads, one loader per concern: the rollup's sums, the posts' latest
 // snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
 
-// A bound of a period: a local day of the campaign (YYYY-MM-DD), or an instant, which stands for
-// the campaign's local day it falls on.
-export type PeriodBound = Date | string;
-// Figures count the whole local days from `from` to `to` (both included).
-export type Period = { from?: PeriodBound | undefined; to?: PeriodBound | undefined };
 // Which enrolments: a campaign's, an influencer's, or one influencer in one campaign.
 export type Scope = { campaignId?: string | undefined; influencerId?: string | undefined };
-// A campaign's local days, YYYY-MM-DD, both included.
-export type DayRange = { from: string; to: string };
 
 export type Sums = Omit<RawTotals, "cost" | "followers" | "followersGained" | "followersAtStart">;
 export const ZERO_SUMS: Sums = {
@@ -54,41 +47,6 @@ export function addSums(a: Sums, b: Partial<Sums> | undefined, sign: 1 | -1 = 1)
   for (const key of Object.keys(ZERO_SUMS) as (keyof Sums)[]) out[key] += sign * Number(b?.[key] ?? 0);
   return out;
 }
-
-const boundDay = (bound: PeriodBound, zone: string) =>
-  typeof bound === "string" ? bound : localDay(bound.getTime(), zone);
-
-// Two instants are compared as instants; a day with anything, as days (in the campaign's zone).
-export function checkPeriod(period: Period, zone: string) {
-  const { from, to } = period;
-  if (from === undefined || to === undefined) return;
-  const after =
-    from instanceof Date && to instanceof Date ? from > to : boundDay(from, zone) > boundDay(to, zone);
-  if (after) {
-    throw new DomainError("validation_failed", "from must not be after to.", [
-      { path: "from", message: "After to." },
-    ]);
-  }
-}
-
-export function periodDays(period: Period, zone: string): DayRange {
-  return {
-    from: period.from ? boundDay(period.from, zone) : "0000-00-00",
-    to: period.to ? boundDay(period.to, zone) : "9999-99-99",
-  };
-}
-
-// Where post levels are read: at `to` when it is an instant, else at the end of its local day.
-export function periodEnd(period: Period, zone: string): number {
-  const { to } = period;
-  if (to === undefined) return Number.MAX_SAFE_INTEGER;
-  if (to instanceof Date) return to.getTime();
-  return startOfLocalDay(utcDay(Date.parse(`${to}T00:00:00Z`) + DAY_MS), zone) - 1;
-}
-
-// A day is echoed as sent, an instant in UTC.
-const echo = (bound: PeriodBound | undefined) => (typeof bound === "string" ? bound : toIso(bound ?? null));
-export const periodEcho = (period: Period) => ({ from: echo(period.from), to: echo(period.to) });
 
 // The scope as SQL conditions on a table alias, with their parameters in order. Only the
 // conditions that apply, so SQLite can use the index of the one that is given.

@@ -1,14 +1,7 @@
 import type { Db } from "../db";
 import { findInfluencer } from "../influencers/influencers";
-import {
-  checkPeriod,
-  enrolmentFigures,
-  lastRollupAt,
-  metricsOf,
-  type Period,
-  periodEcho,
-  totalsOf,
-} from "./figures";
+import { enrolmentFigures, lastRollupAt, metricsOf, totalsOf } from "./figures";
+import { checkPeriod, type Period, periodEcho } from "./periods";
 
 // One influencer's figures in each of their campaigns (enrolments), and in total. The totals'
 // money is in `currency`, the campaigns' common one; when they differ it is null, and so is every
