@@ -14,6 +14,13 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+// Calendar arithmetic on a day's name (YYYY-MM-DD), whichever zone it is a day of: the day `n`
+// days after it, and how many days lie from `from` to `to`.
+const midnightOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+export const addDays = (day: string, n: number): string => utcDay(midnightOf(day) + n * DAY_MS);
+export const daysFrom = (from: string, to: string): number =>
+  Math.round((midnightOf(to) - midnightOf(from)) / DAY_MS);
+
 // The times Swayline takes, from the API or a shop's webhook: those of four-digit years, 0000 to
 // 9999 (ISO-8601's). A Date holds more, up to the year 275760 (past it the Date is
 // invalid and toISOString throws: an internal error), but SQLite's date functions, with which the rollup

@@ -1,5 +1,6 @@
 import { localDay, startOfLocalDay } from "../campaigns/time-zones";
-import { type DayRange, nextDay } from "./periods";
+import { addDays } from "../time";
+import type { DayRange } from "./periods";
 
 // Audience growth from follower snapshots. An influencer's level at an instant is their latest
 // snapshot captured by then, else their base: the `followers` field they were created with, else
@@ -57,7 +58,7 @@ export async function followerGrowthByInterval(
   intervalOf: (day: string) => string,
 ): Promise<Map<string, AudienceGrowth>> {
   const start = startOfLocalDay(days.from, zone);
-  const end = startOfLocalDay(nextDay(days.to), zone) - 1;
+  const end = startOfLocalDay(addDays(days.to, 1), zone) - 1;
   const levels = await followerLevels(d1, influencerIds, start - 1);
   let level = [...levels.values()].reduce((a, b) => a + b, 0);
   const gainedBy = new Map<string, number>();

@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { DomainError } from "../errors";
 import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
-import { type Clock, DAY_MS, utcDay } from "../time";
+import { addDays, type Clock, daysFrom } from "../time";
 import { followerGrowthByInterval } from "./audience";
 import {
   addSums,
@@ -28,13 +28,11 @@ export type Interval = (typeof INTERVALS)[number];
 export function intervalStart(day: string, interval: Interval): string {
   if (interval === "day") return day;
   if (interval === "month") return `${day.slice(0, 7)}-01`;
-  const ms = dayMs(day);
-  const sinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
-  return utcDay(ms - sinceMonday * DAY_MS);
+  const sinceMonday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(day, -sinceMonday);
 }
 
-const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const daysBetween = (range: DayRange) => (dayMs(range.to) - dayMs(range.from)) / DAY_MS + 1;
+const daysBetween = (range: DayRange) => daysFrom(range.from, range.to) + 1;
 
 // The campaign's local days to chart. Given: the days of `from` and `to` (at most MAX_TIMESERIES_DAYS, else
 // refused). Missing `to`: today. Missing `from`: the campaign's start, else its first rolled-up day,
@@ -66,7 +64,7 @@ async function chartDays(
     .bind(campaign.id)
     .first<{ day: string | null }>();
   from = campaign.startsAt ? localDay(campaign.startsAt.getTime(), zone) : (first?.day ?? to);
-  const earliest = utcDay(dayMs(to) - (MAX_TIMESERIES_DAYS - 1) * DAY_MS);
+  const earliest = addDays(to, -(MAX_TIMESERIES_DAYS - 1));
   if (from < earliest) from = earliest;
   if (from > to) from = to;
   return { from, to };
@@ -74,7 +72,7 @@ async function chartDays(
 
 function eachDay(range: DayRange): string[] {
   const days: string[] = [];
-  for (let ms = dayMs(range.from); ms <= dayMs(range.to); ms += DAY_MS) days.push(utcDay(ms));
+  for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
   return days;
 }
 

@@ -11,7 +11,7 @@ import {
   spreadShare,
 } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
-import { DAY_MS, toIso, utcDay } from "../time";
+import { addDays, daysFrom, toIso } from "../time";
 import { type AudienceGrowth, followerGrowth } from "./audience";
 import { type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
 
@@ -185,9 +185,6 @@ const NO_GROWTH: AudienceGrowth = { gained: 0, atStart: 0 };
 
 const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
 
-const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const dayIndex = (day: string, first: string) => Math.round((dayMs(day) - dayMs(first)) / DAY_MS);
-
 type Enrolled = Awaited<ReturnType<typeof enrolmentsIn>>[number];
 
 // Fee and other costs booked in a period (its local days `days`, an end missing when unbounded).
@@ -207,9 +204,9 @@ function periodFixedCost(
     return inPeriod ? total : 0;
   }
   const first = localDay(campaign.startsAt.getTime(), zone);
-  const n = Math.max(1, dayIndex(localDay(campaign.endsAt.getTime(), zone), first) + 1);
-  const start = period.from ? dayIndex(days.from, first) : 0;
-  const end = period.to ? dayIndex(days.to, first) + 1 : n;
+  const n = Math.max(1, daysFrom(first, localDay(campaign.endsAt.getTime(), zone)) + 1);
+  const start = period.from ? daysFrom(first, days.from) : 0;
+  const end = period.to ? daysFrom(first, days.to) + 1 : n;
   return spreadShare(total, start, end, n);
 }
 
@@ -233,7 +230,7 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
         period.from ? postLevels(d1, scope, periodStart(period, zone) - 1) : none(),
         // What was sold before the period, for the commission's cumulative net revenue.
         period.from
-          ? rolledUp(d1, scope, { from: "0000-00-00", to: utcDay(dayMs(days.from) - DAY_MS) }, [
+          ? rolledUp(d1, scope, { from: "0000-00-00", to: addDays(days.from, -1) }, [
               "campaign_id",
               "influencer_id",
             ])

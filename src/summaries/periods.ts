@@ -1,6 +1,6 @@
 import { localDay, startOfLocalDay } from "../campaigns/time-zones";
 import { DomainError } from "../errors";
-import { DAY_MS, toIso, utcDay } from "../time";
+import { addDays, toIso } from "../time";
 
 // Periods of figures: what from and to select, in a campaign's time zone.
 
@@ -11,8 +11,6 @@ export type PeriodBound = Date | string;
 export type Period = { from?: PeriodBound | undefined; to?: PeriodBound | undefined };
 // A campaign's local days, YYYY-MM-DD, both included.
 export type DayRange = { from: string; to: string };
-
-export const nextDay = (day: string) => utcDay(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
 
 const boundDay = (bound: PeriodBound, zone: string) =>
   typeof bound === "string" ? bound : localDay(bound.getTime(), zone);
@@ -42,7 +40,7 @@ export function periodEnd(period: Period, zone: string): number {
   const { to } = period;
   if (to === undefined) return Number.MAX_SAFE_INTEGER;
   if (to instanceof Date) return to.getTime();
-  return startOfLocalDay(nextDay(to), zone) - 1;
+  return startOfLocalDay(addDays(to, 1), zone) - 1;
 }
 
 // A day is echoed as sent, an instant in UTC.
@@ -62,6 +60,5 @@ export function periodStart(period: Period, zone: string): number {
 // the local day N - 1 days ago and open at the end (today's figures still grow). Null days: all time.
 export function lastDays(days: number | null, now: number, zone: string): Period {
   if (days === null) return {};
-  const today = Date.parse(`${localDay(now, zone)}T00:00:00Z`);
-  return { from: utcDay(today - (days - 1) * DAY_MS) };
+  return { from: addDays(localDay(now, zone), -(days - 1)) };
 }
