@@ -56,6 +56,7 @@ import {
 import {
   createBenchTables,
   DAY_MS,
+  datePostSnapshots,
   generateTraffic,
   INSERT_FOLLOWER_SNAPSHOTS,
   INSERT_POST_SNAPSHOTS,
@@ -196,23 +197,15 @@ async function timeGets(base, paths, calls) {
 // The reads' heaviest queries, copied from src/summaries (keep them in step), sent straight to D1
 // from here: the median of 20 runs (including one round trip through miniflare's proxy, measured
 // alone as "SELECT 1") and the query plan. The summary's rollup query on the per-link table and on
-// the per-influencer one it reads; the timeseries' post growth (every snapshot of the campaign's
-// posts, whatever the period); the breakdown by country.
+// the per-influencer one it reads; the timeseries' post growth (kept per day as snapshots arrive);
+// the breakdown by country.
 const POST_FIELDS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"];
 const rollupQuery = (from) =>
   `SELECT influencer_id, SUM(clicks), SUM(unique_clicks), SUM(bot_clicks), SUM(leads), SUM(conversions),
           SUM(revenue), SUM(refunds)
    FROM ${from} WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY influencer_id`;
-const POST_GROWTH_QUERY = `WITH day_ends AS (
-    SELECT m.*, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch') AS day,
-           ROW_NUMBER() OVER (PARTITION BY m.post_id, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch')
-                              ORDER BY m.captured_at DESC, m.created_at DESC) AS nth
-    FROM post_metrics m JOIN posts p ON p.id = m.post_id
-    WHERE p.campaign_id = ?1),
-  growth AS (SELECT day, ${POST_FIELDS.map(
-    (f) => `COALESCE(${f}, 0) - COALESCE(LAG(${f}) OVER (PARTITION BY post_id ORDER BY day), 0) AS ${f}`,
-  ).join(", ")} FROM day_ends WHERE nth = 1)
-  SELECT day, ${POST_FIELDS.map((f) => `SUM(${f})`).join(", ")} FROM growth WHERE day >= ?2 AND day <= ?3 GROUP BY day`;
+const POST_GROWTH_QUERY = `SELECT day, ${POST_FIELDS.map((f) => `SUM(${f})`).join(", ")}
+  FROM post_growth_daily WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day`;
 const BREAKDOWN_QUERY = `SELECT value, SUM(clicks), SUM(unique_clicks), SUM(conversions), SUM(revenue)
   FROM rollup_breakdown_daily
   WHERE campaign_id = ?1 AND dimension = 'country' AND day >= ?2 AND day <= ?3
@@ -424,6 +417,7 @@ try {
   ).n;
   const otherLinks = (await maxRowid(db, "bench_links")) - mainLinks;
   await db.prepare(INSERT_POST_SNAPSHOTS).bind(now).run();
+  await datePostSnapshots(db);
   await db.prepare(INSERT_FOLLOWER_SNAPSHOTS).bind(start, now).run();
   const history = await generateTraffic(db, {
     label: "history",

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { campaigns } from "./campaigns";
 import { createdAt, timestampMs, updatedAt } from "./columns";
 import { influencers, type Platform } from "./influencers";
@@ -43,7 +44,39 @@ export const postMetrics = sqliteTable(
     comments: integer(),
     shares: integer(),
     saves: integer(),
+    // The campaign's local day of captured_at, fixed at write (see postGrowthDaily). Null only
+    // for snapshots written before days were kept, until the scheduled worker dates them.
+    day: text(),
     createdAt: createdAt(),
   },
-  (t) => [index("post_metrics_post_captured").on(t.postId, t.capturedAt)],
+  (t) => [
+    index("post_metrics_post_captured").on(t.postId, t.capturedAt),
+    index("post_metrics_undated").on(t.postId).where(sql`day IS NULL`),
+  ],
+);
+
+// Post figures as growth per local day, kept as snapshots are written: a snapshot adds what it
+// grew since the post's previous snapshot to its own day (and takes the same from the next
+// snapshot's day when it lands between two). A day's row is the post figures' level at its end
+// minus the level at the end of the day before, so a timeseries reads days x influencers rows
+// rather than every snapshot the campaign's posts ever had.
+export const postGrowthDaily = sqliteTable(
+  "post_growth_daily",
+  {
+    campaignId: text()
+      .notNull()
+      .references(() => campaigns.id),
+    influencerId: text()
+      .notNull()
+      .references(() => influencers.id),
+    day: text().notNull(),
+    impressions: integer().notNull().default(0),
+    reach: integer().notNull().default(0),
+    views: integer().notNull().default(0),
+    likes: integer().notNull().default(0),
+    comments: integer().notNull().default(0),
+    shares: integer().notNull().default(0),
+    saves: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.influencerId, t.day] })],
 );

@@ -1,5 +1,6 @@
 import { DEFAULT_REHASH_OPTIONS, rehashStoredEmails } from "../src/customers/rehash-emails";
 import { runScheduledTasks, type ScheduledTask } from "../src/jobs/scheduled-jobs";
+import { dateUndatedSnapshots } from "../src/posts/post-growth";
 import { DEFAULT_RETENTION_BATCHES, pruneRolledUpClicks, retentionDaysFrom } from "../src/rollup/retention";
 import { runRollup } from "../src/rollup/rollup";
 import { systemClock } from "../src/time";
@@ -29,6 +30,11 @@ export const scheduledTasks = (env: Env): ScheduledTask[] => [
     run: async (d1, _run, previous) => ({
       ...(await rehashStoredEmails(d1, signingSecret(env), DEFAULT_REHASH_OPTIONS, previous)),
     }),
+  },
+  {
+    // Post snapshots stored before their local day was kept (see post-growth.ts).
+    name: "post_snapshot_days",
+    run: async (d1) => ({ ...(await dateUndatedSnapshots(d1)) }),
   },
 ];
 

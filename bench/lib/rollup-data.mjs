@@ -209,6 +209,55 @@ SELECT printf('pm_bench_%s_%d', post_id, k), post_id, at, impressions, impressio
        impressions / 25, impressions / 400, impressions / 600, impressions / 300, at
 FROM counted`;
 
+// Dates the snapshots just inserted in their campaign's zone and writes their daily growth, as the
+// API does when a snapshot is posted (src/posts/post-growth.ts, rebuildPostGrowth: keep in step).
+const POST_COUNTERS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"];
+export async function datePostSnapshots(db) {
+  const { results } = await db
+    .prepare(
+      `SELECT m.id, m.captured_at, c.timezone FROM post_metrics m JOIN posts p ON p.id = m.post_id
+       JOIN campaigns c ON c.id = p.campaign_id WHERE m.day IS NULL`,
+    )
+    .all();
+  const formats = new Map();
+  const dayOf = (at, zone) => {
+    if (!formats.has(zone)) {
+      formats.set(
+        zone,
+        new Intl.DateTimeFormat("en-CA", {
+          timeZone: zone,
+          year: "numeric",
+          month: "2-digit",
+          day: "2-digit",
+        }),
+      );
+    }
+    return formats.get(zone).format(new Date(at));
+  };
+  for (let i = 0; i < results.length; i += 5000) {
+    const days = results.slice(i, i + 5000).map((r) => [r.id, dayOf(r.captured_at, r.timezone)]);
+    await db
+      .prepare(
+        "UPDATE post_metrics SET day = d.value ->> '$[1]' FROM json_each(?1) d WHERE post_metrics.id = d.value ->> '$[0]'",
+      )
+      .bind(JSON.stringify(days))
+      .run();
+  }
+  const growth = POST_COUNTERS.map(
+    (f) =>
+      `COALESCE(m.${f}, 0) - COALESCE(LAG(m.${f}) OVER (PARTITION BY m.post_id ORDER BY m.captured_at, m.created_at, m.id), 0) AS ${f}`,
+  ).join(", ");
+  await db
+    .prepare(
+      `INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${POST_COUNTERS.join(", ")})
+       SELECT campaign_id, influencer_id, day, ${POST_COUNTERS.map((f) => `SUM(${f})`).join(", ")}
+       FROM (SELECT p.campaign_id, p.influencer_id, m.day, ${growth} FROM post_metrics m JOIN posts p ON p.id = m.post_id)
+       GROUP BY campaign_id, influencer_id, day`,
+    )
+    .run();
+  return results.length;
+}
+
 // A follower count of every influencer each week from ?1 to ?2, growing a little each time.
 export const INSERT_FOLLOWER_SNAPSHOTS = `
 WITH RECURSIVE w(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM w WHERE ?1 + (k + 1) * 7 * ${DAY_MS} <= ?2)

@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { DomainError, notFound } from "../errors";
 import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
+import { rebuildPostGrowth } from "../posts/post-growth";
 import type { Clock } from "../time";
 import { DEFAULT_TIME_ZONE } from "./time-zones";
 
@@ -80,6 +81,8 @@ export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, c
     .set({ ...patch, updatedAt: new Date(clock()) })
     .where(and(eq(campaigns.id, id), zoneFree))
     .returning();
+  // Post snapshots are dated in the zone when written: date them again in the new one.
+  if (row && patch.timezone !== undefined) await rebuildPostGrowth(db.$client, id);
   if (row) return row;
   await findCampaign(db, id);
   throw new DomainError(

@@ -28,8 +28,7 @@ export type RawTotals = {
   revenue: number;
   refunds: number;
   // What the influencer(s) cost (spreadShare and periodCommission): summed per influencer, since each has its
-  // own commission rate. null where no cost can be told (one day of a timeseries: a fee is paid
-  // per campaign, not per day); then every figure made from it is null too.
+  // own commission rate. null where no cost can be told; then every figure made from it is null too.
   cost: number | null;
 };
 

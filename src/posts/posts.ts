@@ -1,6 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { type Platform, postMetrics, posts } from "../../schema";
+import { findCampaign } from "../campaigns/campaigns";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
+import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { newId } from "../ids";
@@ -15,6 +17,8 @@ import {
   toPage,
 } from "../pagination";
 import type { Clock } from "../time";
+import { METRIC_COUNTERS, type MetricCounter } from "./metric-counters";
+import { growthOfNewSnapshot } from "./post-growth";
 
 export type PostInput = {
   campaignId: string;
@@ -24,16 +28,6 @@ export type PostInput = {
   publishedAt?: Date | undefined;
 };
 
-export const METRIC_COUNTERS = [
-  "impressions",
-  "reach",
-  "views",
-  "likes",
-  "comments",
-  "shares",
-  "saves",
-] as const;
-export type MetricCounter = (typeof METRIC_COUNTERS)[number];
 export type MetricsInput = Partial<Record<MetricCounter, number>> & { capturedAt?: Date | undefined };
 
 type PostRow = typeof posts.$inferSelect;
@@ -78,7 +72,7 @@ async function latestMetrics(db: Db, postIds: string[]): Promise<Map<string, Met
       and(
         sql`${postMetrics.postId} IN (SELECT value FROM json_each(${JSON.stringify(postIds)}))`,
         sql`${postMetrics.id} = (SELECT latest.id FROM post_metrics latest WHERE latest.post_id = ${postMetrics.postId}
-              ORDER BY latest.captured_at DESC, latest.created_at DESC LIMIT 1)`,
+              ORDER BY latest.captured_at DESC, latest.created_at DESC, latest.id DESC LIMIT 1)`,
       ),
     );
   return new Map(rows.map((row) => [row.postId, row]));
@@ -115,14 +109,31 @@ export async function listPosts(
   return mapPage(result, (post) => ({ post, latest: latest.get(post.id) ?? null }));
 }
 
+// The snapshot and its growth on the campaign's local day are written in one batch.
 export async function addMetrics(db: Db, postId: string, input: MetricsInput, clock: Clock) {
-  await findPostRow(db, postId);
+  const post = await findPostRow(db, postId);
+  const { timezone } = await findCampaign(db, post.campaignId);
   const now = new Date(clock());
-  const counters = Object.fromEntries(METRIC_COUNTERS.map((name) => [name, input[name] ?? null]));
-  const [row] = await db
-    .insert(postMetrics)
-    .values({ id: newId("pms"), postId, capturedAt: input.capturedAt ?? now, createdAt: now, ...counters })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
+  const capturedAt = input.capturedAt ?? now;
+  const id = newId("pms");
+  const d1 = db.$client;
+  await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO post_metrics (id, post_id, captured_at, day, created_at, ${METRIC_COUNTERS.join(", ")})
+         VALUES (?, ?, ?, ?, ?, ${METRIC_COUNTERS.map(() => "?").join(", ")})`,
+      )
+      .bind(
+        id,
+        postId,
+        capturedAt.getTime(),
+        localDay(capturedAt.getTime(), timezone),
+        now.getTime(),
+        ...METRIC_COUNTERS.map((name) => input[name] ?? null),
+      ),
+    ...growthOfNewSnapshot(d1, id),
+  ]);
+  const row = await db.query.postMetrics.findFirst({ where: eq(postMetrics.id, id) });
+  if (!row) throw new Error("snapshot not found after insert");
   return row;
 }

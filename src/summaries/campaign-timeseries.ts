@@ -6,17 +6,19 @@ import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
 import { addDays, type Clock, daysFrom } from "../time";
 import { followerGrowthByInterval } from "./audience";
+import { costOfDays, type Sold } from "./costs";
 import {
   addSums,
   enrolmentsIn,
   followersOf,
   lastRollupAt,
+  NOTHING_SOLD,
   postGrowthByDay,
   rolledUp,
   type Sums,
   ZERO_SUMS,
 } from "./figures";
-import { checkPeriod, type DayRange, type Period, periodDays } from "./periods";
+import { BEFORE_ALL_DAYS, checkPeriod, type DayRange, type Period, periodDays } from "./periods";
 
 export const MAX_TIMESERIES_DAYS = 366;
 
@@ -70,6 +72,11 @@ async function chartDays(
   return { from, to };
 }
 
+const addSold = (a: Sold | undefined, b: Partial<Sold>): Sold => ({
+  revenue: (a?.revenue ?? 0) + Number(b.revenue ?? 0),
+  refunds: (a?.refunds ?? 0) + Number(b.refunds ?? 0),
+});
+
 function eachDay(range: DayRange): string[] {
   const days: string[] = [];
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
@@ -82,9 +89,9 @@ function eachDay(range: DayRange): string[] {
 // interval's first day, and the first and last may be cut by the range), and its ratios are
 // computed from those sums, never averaged. Post figures are the growth within the interval (see
 // postGrowthByDay), so ctr and emv are per interval too, and so are followers gained (see
-// followerGrowthByInterval). The audience (for engagement_rate) is the current one. `cost` and
-// the figures made from it are null: fees and other costs are per campaign, not per day (the
-// summary has them for any period).
+// followerGrowthByInterval). The audience (for engagement_rate) is the current one. Cost is the
+// interval's as the summary counts a period's (see costs.ts), so the points' costs add up to the
+// summary's over the same days, to the cent.
 export async function campaignTimeseries(
   db: Db,
   campaignId: string,
@@ -98,8 +105,10 @@ export async function campaignTimeseries(
   const d1 = db.$client;
   const scope = { campaignId, influencerId: filter.influencerId };
   const days = await chartDays(d1, campaign, period, clock);
-  const [rolled, growth, enrolled, asOf] = await Promise.all([
-    rolledUp(d1, scope, days, ["day"]),
+  const [rolled, soldBefore, growth, enrolled, asOf] = await Promise.all([
+    rolledUp(d1, scope, days, ["influencer_id", "day"]),
+    // What each influencer sold before the range, for the commission's cumulative net revenue.
+    rolledUp(d1, scope, { from: BEFORE_ALL_DAYS, to: addDays(days.from, -1) }, ["influencer_id"]),
     postGrowthByDay(d1, scope, days),
     enrolmentsIn(db, scope),
     lastRollupAt(d1),
@@ -107,23 +116,45 @@ export async function campaignTimeseries(
   const influencerIds = enrolled.map((e) => e.influencer.id);
   const followers = await followersOf(d1, influencerIds);
   const audience = [...followers.values()].reduce((a, b) => a + b, 0);
-  const rolledByDay = new Map(rolled.map((row) => [row.day, row]));
   const growthByDay = new Map(growth.map((row) => [row.day, row]));
-  const sumsByInterval = new Map<string, Sums>();
+  const rolledByDay = new Map<string, typeof rolled>();
+  for (const row of rolled) rolledByDay.set(row.day, [...(rolledByDay.get(row.day) ?? []), row]);
+  // Each interval's sums and its days within the range.
+  const intervals = new Map<string, { sums: Sums; days: DayRange; sold: Map<string, Sold> }>();
   for (const day of eachDay(days)) {
     const start = intervalStart(day, interval);
-    const sums = addSums(
-      addSums(sumsByInterval.get(start) ?? ZERO_SUMS, rolledByDay.get(day)),
-      growthByDay.get(day),
-    );
-    sumsByInterval.set(start, sums);
+    const current = intervals.get(start) ?? {
+      sums: ZERO_SUMS,
+      days: { from: day, to: day },
+      sold: new Map(),
+    };
+    current.days.to = day;
+    current.sums = addSums(current.sums, growthByDay.get(day));
+    for (const row of rolledByDay.get(day) ?? []) {
+      current.sums = addSums(current.sums, row);
+      current.sold.set(row.influencer_id, addSold(current.sold.get(row.influencer_id), row));
+    }
+    intervals.set(start, current);
+  }
+  // Costs per enrolment, interval after interval, carrying what was sold so far.
+  const soldSoFar = new Map(soldBefore.map((row) => [row.influencer_id, addSold(undefined, row)]));
+  const costByInterval = new Map<string, number>();
+  for (const [start, { days: span, sold }] of intervals) {
+    let cost = 0;
+    for (const e of enrolled) {
+      const before = soldSoFar.get(e.influencer.id) ?? NOTHING_SOLD;
+      const during = sold.get(e.influencer.id) ?? NOTHING_SOLD;
+      cost += costOfDays(e, span, before, during);
+      soldSoFar.set(e.influencer.id, addSold(before, during));
+    }
+    costByInterval.set(start, cost);
   }
   const audienceGrowth = await followerGrowthByInterval(
     d1,
     influencerIds,
     days,
     campaign.timezone,
-    [...sumsByInterval.keys()],
+    [...intervals.keys()],
     (day) => intervalStart(day, interval),
   );
   return {
@@ -133,14 +164,14 @@ export async function campaignTimeseries(
     as_of: asOf,
     from: days.from,
     to: days.to,
-    points: [...sumsByInterval].map(([date, sums]) => {
+    points: [...intervals].map(([date, { sums }]) => {
       const grown = audienceGrowth.get(date);
       return {
         date,
         ...computeMetrics(
           {
             ...sums,
-            cost: null,
+            cost: costByInterval.get(date) ?? 0,
             followers: audience,
             followersGained: grown?.gained ?? 0,
             followersAtStart: grown?.atStart ?? 0,

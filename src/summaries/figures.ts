@@ -1,19 +1,13 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
-import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
-import {
-  computeMetrics,
-  emvOf,
-  type Metrics,
-  periodCommission,
-  type RawTotals,
-  spreadShare,
-} from "../metrics/formulas";
+import { computeMetrics, emvOf, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
-import { addDays, daysFrom, toIso } from "../time";
+import { METRIC_COUNTERS } from "../posts/metric-counters";
+import { addDays, toIso } from "../time";
 import { type AudienceGrowth, followerGrowth } from "./audience";
-import { type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
+import { costOfDays, type Sold } from "./costs";
+import { BEFORE_ALL_DAYS, type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
 
 // What every summary reads, one loader per concern: the rollup's sums, the posts' latest
 // snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
@@ -91,19 +85,17 @@ export async function rolledUp<K extends Grouping>(
   return results;
 }
 
-const POST_FIELDS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"] as const;
-
 // Post figures are levels, not flows: each post's latest snapshot captured by `at`, summed per
 // campaign and influencer. A period's figures are the growth between two levels.
 export async function postLevels(d1: D1Database, scope: Scope, at: number) {
   const { where, params } = scopeSql(scope, "p");
   const { results } = await d1
     .prepare(
-      `SELECT p.campaign_id, p.influencer_id, ${POST_FIELDS.map((f) => `SUM(m.${f}) AS ${f}`).join(", ")}
+      `SELECT p.campaign_id, p.influencer_id, ${METRIC_COUNTERS.map((f) => `SUM(m.${f}) AS ${f}`).join(", ")}
        FROM posts p
        JOIN post_metrics m ON m.id = (
          SELECT id FROM post_metrics WHERE post_id = p.id AND captured_at <= ?
-         ORDER BY captured_at DESC, created_at DESC LIMIT 1)
+         ORDER BY captured_at DESC, created_at DESC, id DESC LIMIT 1)
        WHERE ${where}
        GROUP BY p.campaign_id, p.influencer_id`,
     )
@@ -112,25 +104,15 @@ export async function postLevels(d1: D1Database, scope: Scope, at: number) {
   return results;
 }
 
-// Post figures per UTC day, as growth: the level at the day's end (each post's latest snapshot
-// captured by then) minus the level at the previous day's end. Snapshots report running counters,
-// so the growth lands on the days snapshots were captured; over all days it adds up to the level.
+// Post figures per local day, as growth (the level at the day's end minus the level at the end of
+// the day before), kept as snapshots are written (see src/posts/post-growth.ts): days x
+// influencers rows, whatever the number of snapshots. Over all days it adds up to the level.
 export async function postGrowthByDay(d1: D1Database, scope: Scope, days: DayRange) {
-  const { where, params } = scopeSql(scope, "p");
-  const growth = POST_FIELDS.map(
-    (f) => `COALESCE(${f}, 0) - COALESCE(LAG(${f}) OVER (PARTITION BY post_id ORDER BY day), 0) AS ${f}`,
-  ).join(", ");
+  const { where, params } = scopeSql(scope, "g");
   const { results } = await d1
     .prepare(
-      `WITH day_ends AS (
-         SELECT m.*, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch') AS day,
-                ROW_NUMBER() OVER (PARTITION BY m.post_id, strftime('%Y-%m-%d', m.captured_at / 1000, 'unixepoch')
-                                   ORDER BY m.captured_at DESC, m.created_at DESC) AS nth
-         FROM post_metrics m JOIN posts p ON p.id = m.post_id
-         WHERE ${where}),
-       growth AS (SELECT day, ${growth} FROM day_ends WHERE nth = 1)
-       SELECT day, ${POST_FIELDS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
-       FROM growth WHERE day >= ? AND day <= ? GROUP BY day`,
+      `SELECT day, ${METRIC_COUNTERS.map((f) => `SUM(${f}) AS ${f}`).join(", ")}
+       FROM post_growth_daily g WHERE ${where} AND day >= ? AND day <= ? GROUP BY day`,
     )
     .bind(...params, days.from, days.to)
     .all<Grouped<"day">>();
@@ -182,33 +164,11 @@ export type EnrolmentFigures = Awaited<ReturnType<typeof enrolmentsIn>>[number] 
 };
 
 const NO_GROWTH: AudienceGrowth = { gained: 0, atStart: 0 };
+export const NOTHING_SOLD: Sold = { revenue: 0, refunds: 0 };
 
 const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
 
 type Enrolled = Awaited<ReturnType<typeof enrolmentsIn>>[number];
-
-// Fee and other costs booked in a period (its local days `days`, an end missing when unbounded).
-// Spread over the campaign's local days from starts_at's to ends_at's, both included, so that any
-// partition of those days adds up to the whole exactly; without both dates, all on the local day
-// the influencer was enrolled.
-function periodFixedCost(
-  { campaign, enrolment }: Pick<Enrolled, "campaign" | "enrolment">,
-  period: Period,
-  days: DayRange,
-): number {
-  const total = enrolment.fee + enrolment.otherCosts;
-  const zone = campaign.timezone;
-  if (!campaign.startsAt || !campaign.endsAt) {
-    const enrolled = localDay(enrolment.createdAt.getTime(), zone);
-    const inPeriod = (!period.from || enrolled >= days.from) && (!period.to || enrolled <= days.to);
-    return inPeriod ? total : 0;
-  }
-  const first = localDay(campaign.startsAt.getTime(), zone);
-  const n = Math.max(1, daysFrom(first, localDay(campaign.endsAt.getTime(), zone)) + 1);
-  const start = period.from ? daysFrom(first, days.from) : 0;
-  const end = period.to ? daysFrom(first, days.to) + 1 : n;
-  return spreadShare(total, start, end, n);
-}
 
 // Each enrolment's figures over the period: rollup sums, post growth within it (level at its end
 // minus level just before its start), its cost (fee and other costs spread over the campaign's
@@ -230,7 +190,7 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
         period.from ? postLevels(d1, scope, periodStart(period, zone) - 1) : none(),
         // What was sold before the period, for the commission's cumulative net revenue.
         period.from
-          ? rolledUp(d1, scope, { from: "0000-00-00", to: addDays(days.from, -1) }, [
+          ? rolledUp(d1, scope, { from: BEFORE_ALL_DAYS, to: addDays(days.from, -1) }, [
               "campaign_id",
               "influencer_id",
             ])
@@ -254,7 +214,7 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   ]);
   const growthIn = new Map(growthPerZone.map((g) => [g.zone, g.growth]));
   const sumsByPair = new Map<string, Sums>();
-  const netBeforeByPair = new Map<string, number>();
+  const soldBeforeByPair = new Map<string, Sold>();
   for (const { added, taken, before } of perZone) {
     for (const [rows, sign] of [
       [added, 1],
@@ -266,23 +226,24 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
       }
     }
     for (const row of before) {
-      netBeforeByPair.set(
-        pairKey(row.campaign_id, row.influencer_id),
-        Number(row.revenue ?? 0) - Number(row.refunds ?? 0),
-      );
+      soldBeforeByPair.set(pairKey(row.campaign_id, row.influencer_id), {
+        revenue: Number(row.revenue ?? 0),
+        refunds: Number(row.refunds ?? 0),
+      });
     }
   }
   return enrolled.map((e) => {
     const key = pairKey(e.campaign.id, e.influencer.id);
     const sums = sumsByPair.get(key) ?? ZERO_SUMS;
-    const netBefore = netBeforeByPair.get(key) ?? 0;
-    const net = sums.revenue - sums.refunds;
     return {
       ...e,
       sums,
-      cost:
-        periodFixedCost(e, period, periodDays(period, e.campaign.timezone)) +
-        periodCommission(e.enrolment.commissionRate, netBefore, netBefore + net),
+      cost: costOfDays(
+        e,
+        periodDays(period, e.campaign.timezone),
+        soldBeforeByPair.get(key) ?? NOTHING_SOLD,
+        sums,
+      ),
       followers: followers.get(e.influencer.id) ?? 0,
       growth: growthIn.get(e.campaign.timezone)?.get(e.influencer.id) ?? NO_GROWTH,
     };

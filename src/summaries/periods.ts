@@ -28,10 +28,14 @@ export function checkPeriod(period: Period, zone: string) {
   }
 }
 
+// An open end of a period, as a day that sorts before or after every real one.
+export const BEFORE_ALL_DAYS = "0000-00-00";
+export const PAST_ALL_DAYS = "9999-99-99";
+
 export function periodDays(period: Period, zone: string): DayRange {
   return {
-    from: period.from ? boundDay(period.from, zone) : "0000-00-00",
-    to: period.to ? boundDay(period.to, zone) : "9999-99-99",
+    from: period.from ? boundDay(period.from, zone) : BEFORE_ALL_DAYS,
+    to: period.to ? boundDay(period.to, zone) : PAST_ALL_DAYS,
   };
 }
 

@@ -14,7 +14,7 @@ import {
 const PHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
 
-// Every Metrics field of a day with nothing in it but what is given (cost figures are always null).
+// Every Metrics field of a day with nothing in it but what is given (no cost unless given).
 function day(date: string, audience: number, figures: Record<string, number | null> = {}) {
   return {
     date,
@@ -39,7 +39,7 @@ function day(date: string, audience: number, figures: Record<string, number | nu
     refunds: 0,
     net_revenue: 0,
     aov: null,
-    cost: null,
+    cost: 0,
     roi: null,
     roas: null,
     cpa: null,
@@ -103,6 +103,13 @@ describe("GET /campaigns/:id/timeseries", () => {
         net_revenue: 1_000,
         aov: 1_000,
         emv: 500, // 250 / 1000 × 20.00
+        // No campaign dates: the fees fall on the day of enrolment, outside these days. Ana's 10 %
+        // commission on the running net revenue: 100 of 1,000; then 300 of 3,000, less the 100;
+        // then 270 of 2,700, less the 300: the refund's day gives 30 back.
+        cost: 100,
+        roi: (1_000 - 100) / 100,
+        roas: 1_000 / 100,
+        cpa: 100,
       }),
       day("2026-03-02", audience, {
         conversions: 2,
@@ -110,6 +117,10 @@ describe("GET /campaigns/:id/timeseries", () => {
         revenue: 2_500,
         net_revenue: 2_500,
         aov: 1_250,
+        cost: 200,
+        roi: (2_500 - 200) / 200,
+        roas: 2_500 / 200,
+        cpa: 100,
       }),
       day("2026-03-03", audience, {
         impressions: 700,
@@ -119,6 +130,9 @@ describe("GET /campaigns/:id/timeseries", () => {
         refunds: 300,
         net_revenue: -300,
         emv: 1_400,
+        cost: -30,
+        roi: (-300 - -30) / -30,
+        roas: -300 / -30,
       }),
     ]);
 
@@ -136,6 +150,7 @@ describe("GET /campaigns/:id/timeseries", () => {
         revenue: 500,
         net_revenue: 500,
         aov: 500,
+        cpa: 0, // Ben has no commission, and his fee is on the day he was enrolled
       }),
       day("2026-03-03", 1_500),
     ]);

@@ -233,6 +233,29 @@ describe("summaries over periods of local days", () => {
           expect(addedPer[i]).toEqual(pick(row));
           expect(row.cost).toBe(costOf(s.terms[i] as Terms, i, null, null));
         }
+
+        // The timeseries over the window: each day's cost is this file's cost of that day, and the
+        // points of every interval add up to the summary over the same days.
+        const today = dayNumber(ownDay(now, s.zone));
+        const range = query({ from: first, to: today });
+        const windowTotals = (await api("GET", `/campaigns/${campaign.id}/summary?${range}`)).body.totals;
+        for (const interval of ["day", "week", "month"]) {
+          const res = await api("GET", `/campaigns/${campaign.id}/timeseries?${range}&interval=${interval}`);
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+          const points = res.body.points as Record<string, number | string>[];
+          if (interval === "day") {
+            expect(points.map((p) => p.cost)).toEqual(
+              points.map((p) => {
+                const n = dayNumber(p.date as string);
+                return s.terms.reduce((a, terms, i) => a + costOf(terms, i, n, n), 0);
+              }),
+            );
+          }
+          const summed = Object.fromEntries(
+            ADDITIVE.map((f) => [f, points.reduce((a, p) => a + (p[f] as number), 0)]),
+          );
+          expect(summed, interval).toEqual(pick(windowTotals));
+        }
       }),
       { numRuns: RUNS, endOnFailure: true },
     );

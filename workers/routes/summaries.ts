@@ -145,8 +145,9 @@ export const summariesRouter = createRouter()
         "day's, from the rollup (see as_of). Post figures (impressions … saves) are that day's growth: the " +
         "posts' latest snapshots by the day's end minus those by the day before's end (snapshots are " +
         "running counters), so the points add up to the posts' figures. engagement_rate uses the current " +
-        "audience; followers_gained is the interval's growth (the points add up). `cost`, `roi`, `roas`, `cpa`, `cpl`, `cpc` are null: fees and other costs are per " +
-        "campaign, not per day (GET /campaigns/{id}/summary has them for any period). `influencer_id` " +
+        "audience; followers_gained is the interval's growth (the points add up). `cost` is the interval's as the " +
+        "summary counts a period's (fees and other costs spread over the campaign's days, commission on the " +
+        "interval's net revenue), so the points' costs add up to the summary's over the same days. `influencer_id` " +
         "charts one influencer. `interval`: `day` (default), `week` (weeks start on Monday) or `month`: a " +
         "point per interval, dated by its first day, summing its days within the range (the first and last " +
         "may be cut by `from` and `to`); its ratios are computed from those sums.",
