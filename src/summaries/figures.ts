@@ -168,8 +168,6 @@ export const NOTHING_SOLD: Sold = { revenue: 0, refunds: 0 };
 
 const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
 
-type Enrolled = Awaited<ReturnType<typeof enrolmentsIn>>[number];
-
 // Each enrolment's figures over the period: rollup sums, post growth within it (level at its end
 // minus level just before its start), its cost (fee and other costs spread over the campaign's
 // days, commission on the period's share of the cumulative net revenue) and its influencer's audience.

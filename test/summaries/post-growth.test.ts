@@ -5,7 +5,8 @@ import worker from "../../workers/index";
 import { ownDay, post, snapshot } from "../support/figure-helpers";
 import { api, createInfluencer } from "../support/helpers";
 
-const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const dayBefore = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 type Sent = { post: string; at: string; impressions: number; likes: number };
 
