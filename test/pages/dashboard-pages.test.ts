@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
+import { order, promoCode } from "../support/figure-helpers";
 import {
   ADMIN,
   api,
@@ -398,6 +399,56 @@ describe("dashboard forms", () => {
     // Back only to the dashboard, never to another site.
     const away = await browser.post("/dashboard/rollup", { back: "https://evil.example/" }, page);
     expect(away.headers.get("Location")).toBe("/dashboard");
+  });
+
+  it("shows any range of local days typed into the period form, and downloads it as CSV", async () => {
+    const browser = await admin();
+    const campaign = (
+      await api("POST", "/campaigns", {
+        body: { name: "Ranges", objective: "sales", currency: "EUR", timezone: "Europe/Paris" },
+      })
+    ).body;
+    const influencer = await createInfluencer({ followers: 1_000 });
+    const code = await promoCode(campaign.id, influencer.id);
+    // 23:30 UTC is 00:30 the next day in Paris (UTC+1 in March before the 29th).
+    for (const at of ["2026-03-01T12:00:00Z", "2026-03-01T23:30:00Z", "2026-03-03T10:00:00Z"]) {
+      await order(code, 1_000, at);
+    }
+    expect((await api("POST", "/rollup")).status).toBe(200);
+    const page = `/dashboard/campaigns/${campaign.id}`;
+    const range = (await browser.request(`${page}?sort=revenue&from=2026-03-02&to=2026-03-03`)).text;
+    expect(tile(range, "conversions")).toBe("2");
+    expect(tile(range, "follower_growth_rate")).toBeDefined();
+    expect(range).toContain('<input type="date" name="from" value="2026-03-02"/>');
+    expect(range).toContain('<input type="date" name="to" value="2026-03-03"/>');
+    expect(range).toContain('<input type="hidden" name="sort" value="revenue"/>');
+    expect(range).not.toContain('<strong aria-current="page">');
+    const chartRows = (html: string) =>
+      (/<details>([\s\S]*?)<\/details>/.exec(html)?.[1] ?? "").match(/<th scope="row">/g)?.length;
+    expect(chartRows(range)).toBe(2);
+    // The ends the wrong way round are swapped; a day that does not exist is no range.
+    expect(tile((await browser.request(`${page}?from=2026-03-03&to=2026-03-02`)).text, "conversions")).toBe(
+      "2",
+    );
+    const invalid = (await browser.request(`${page}?from=2026-02-30&to=2026-03-01`)).text;
+    expect(tile(invalid, "conversions")).toBe("1");
+    const nonsense = (await browser.request(`${page}?from=yesterday&to=2026-13-01`)).text;
+    expect(nonsense).toContain('<strong aria-current="page">All time</strong>');
+    expect(tile(nonsense, "conversions")).toBe("3");
+    // A range longer than a chart can hold: the figures of all of it, the chart of its last 366 days.
+    const long = await browser.request(`${page}?from=2024-01-01&to=2026-03-03`);
+    expect(long.status).toBe(200);
+    expect(tile(long.text, "conversions")).toBe("3");
+    expect(chartRows(long.text)).toBe(366);
+    // The CSV of the range: the API's figures over the same days.
+    const csv = (await browser.request(`${page}/report.csv?from=2026-03-02&to=2026-03-03`)).text;
+    const [header, row] = csv
+      .trim()
+      .split(/\r?\n/)
+      .map((line) => line.split(","));
+    expect(row?.[header?.indexOf("conversions") ?? -1]).toBe("2");
+    const api2 = await api("GET", `/campaigns/${campaign.id}/summary?from=2026-03-02&to=2026-03-03`);
+    expect(api2.body.totals.conversions).toBe(2);
   });
 
   it("speaks French to a French browser, with French numbers, and switches with ?lang=", async () => {

@@ -31,8 +31,10 @@ describe("shared reports", () => {
     expect(report.text).toContain(campaign.name);
     expect(report.text).toContain('<meta name="robots" content="noindex, nofollow"/>');
     expect(report.headers.get("X-Robots-Tag")).toBe("noindex, nofollow");
-    // Read-only: no form on the page, and the dashboard stays closed.
-    expect(report.text).not.toContain("<form");
+    // Read-only: no form but the period's (a GET), and the dashboard stays closed.
+    expect(report.text.match(/<form[^>]*>/g)).toEqual([
+      `<form method="get" action="${path}" class="row period-range">`,
+    ]);
     expect((await stakeholder.request(`/dashboard/campaigns/${campaign.id}`)).status).toBe(303);
     // The token is not stored, only its hash.
     expect(JSON.stringify((await api("GET", `/campaigns/${campaign.id}`)).body)).not.toContain(

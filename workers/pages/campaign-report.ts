@@ -1,14 +1,14 @@
 import type { CampaignGoal } from "../../schema";
 import { findCampaign } from "../../src/campaigns/campaigns";
+import { localDay } from "../../src/campaigns/time-zones";
 import type { Db } from "../../src/db";
 import type { Metrics } from "../../src/metrics/formulas";
 import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
-import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
-import { lastDays } from "../../src/summaries/periods";
+import { campaignTimeseries, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
 import type { Clock } from "../../src/time";
 import type { BreakdownRow, DailyPoint, GoalRow, LeaderboardRow } from "./report-sections";
-import type { ReportView } from "./report-view";
+import { chartPeriod, type ReportView, viewPeriod } from "./report-view";
 
 export type CampaignReport = {
   // goals: as stored (the figures' `goals` below fill in a missing due date with the campaign's end).
@@ -37,10 +37,16 @@ export async function loadCampaignReport(
   clock: Clock,
 ): Promise<CampaignReport> {
   const campaign = await findCampaign(db, campaignId);
-  const period = lastDays(view.days, clock(), campaign.timezone);
+  const now = clock();
+  const period = viewPeriod(view, now, campaign.timezone);
   const [summary, timeseries, byCountry, byDevice] = await Promise.all([
     campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
-    campaignTimeseries(db, campaignId, period, clock),
+    campaignTimeseries(
+      db,
+      campaignId,
+      chartPeriod(period, MAX_TIMESERIES_DAYS, localDay(now, campaign.timezone)),
+      clock,
+    ),
     campaignBreakdown(db, campaignId, "country", period),
     campaignBreakdown(db, campaignId, "device", period),
   ]);

@@ -18,7 +18,6 @@ import {
 } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
-import { lastDays } from "../../src/summaries/periods";
 import { toIso } from "../../src/time";
 import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
 import { createCodeBody, serializePromoCode } from "../schemas/codes";
@@ -33,7 +32,7 @@ import { metricKind } from "./format";
 import { fill } from "./i18n";
 import type { FormState } from "./layout";
 import { type PageContext, type PageEnv, render, requireSession } from "./page-context";
-import { reportView } from "./report-view";
+import { reportView, viewPeriod } from "./report-view";
 
 const LIST = { limit: 100 };
 
@@ -174,7 +173,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
     const report = await campaignReportCsv(
       c.var.ctx.db,
       campaign.id,
-      lastDays(view.days, c.var.ctx.clock(), campaign.timezone),
+      viewPeriod(view, c.var.ctx.clock(), campaign.timezone),
       { sort: view.sort, totals: true },
       c.var.ctx.clock,
     );

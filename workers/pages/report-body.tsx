@@ -13,7 +13,7 @@ import {
 // The report proper: the same on the dashboard and on a shared link.
 export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) => (
   <>
-    <PeriodNav ui={ui} days={report.view.days} />
+    <PeriodNav ui={ui} view={report.view} />
     <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
     <div class="grid2">
       <DailyChart ui={ui} points={report.daily} />

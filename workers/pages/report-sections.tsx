@@ -3,13 +3,16 @@ import type { MetricField } from "../../src/metrics/metric-fields";
 import type { BreakdownRow } from "../../src/summaries/campaign-breakdown";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
-import { PERIOD_DAYS, type PeriodDays } from "./report-view";
+import { PERIOD_DAYS, type PeriodDays, type ReportView } from "./report-view";
 
 // The sections of a campaign's report, shared by the dashboard, the shared report and the portal.
 // Each takes plain data, so where the figures come from is the page's business.
 
 const STAGES: { title: "awareness" | "consideration" | "conversion"; fields: MetricField[] }[] = [
-  { title: "awareness", fields: ["impressions", "reach", "followers_gained", "clicks", "ctr"] },
+  {
+    title: "awareness",
+    fields: ["impressions", "reach", "followers_gained", "follower_growth_rate", "clicks", "ctr"],
+  },
   { title: "consideration", fields: ["unique_clicks", "engagement_rate", "leads"] },
   {
     title: "conversion",
@@ -351,23 +354,44 @@ export const Goals = ({ ui, goals, currency }: { ui: Ui; goals: GoalRow[]; curre
   </section>
 );
 
-// All time or the last 7, 30, 90 days, as links that keep the rest of the address (the sort).
-export const PeriodNav = ({ ui, days }: { ui: Ui; days: PeriodDays | null }) => {
+// All time or the last 7, 30, 90 days, as links that keep the rest of the address (the sort), and
+// a form for any range of days (GET, so the address says what is shown and can be shared).
+export const PeriodNav = ({ ui, view }: { ui: Ui; view: ReportView }) => {
+  const current = new URL(ui.url);
   const href = (value: PeriodDays | null) => {
     const url = new URL(ui.url);
-    if (value === null) url.searchParams.delete("days");
-    else url.searchParams.set("days", String(value));
+    for (const name of ["days", "from", "to"]) url.searchParams.delete(name);
+    if (value !== null) url.searchParams.set("days", String(value));
     return `${url.pathname}${url.search}`;
   };
   const options: [PeriodDays | null, string][] = [
     [null, ui.t.allTime],
     ...PERIOD_DAYS.map((n): [PeriodDays, string] => [n, fill(ui.t.lastDays, { n: String(n) })]),
   ];
+  const kept = [...current.searchParams].filter(([name]) => !["days", "from", "to"].includes(name));
   return (
     <nav class="row period" aria-label={ui.t.period}>
       {options.map(([value, label]) =>
-        value === days ? <strong aria-current="page">{label}</strong> : <a href={href(value)}>{label}</a>,
+        !view.range && value === view.days ? (
+          <strong aria-current="page">{label}</strong>
+        ) : (
+          <a href={href(value)}>{label}</a>
+        ),
       )}
+      <form method="get" action={current.pathname} class="row period-range">
+        {kept.map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <label>
+          {ui.t.periodFrom} <input type="date" name="from" value={view.range?.from ?? ""} />
+        </label>
+        <label>
+          {ui.t.periodTo} <input type="date" name="to" value={view.range?.to ?? ""} />
+        </label>
+        <button type="submit" aria-current={view.range ? "page" : undefined}>
+          {ui.t.showPeriod}
+        </button>
+      </form>
     </nav>
   );
 };
