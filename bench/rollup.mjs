@@ -411,7 +411,7 @@ try {
   // 2. The history, in SQL.
   step("loading the history into D1…");
   const loadStarted = performance.now();
-  await createBenchTables(db);
+  await createBenchTables(db, { from: start - 2 * DAY_MS, to: Date.now() + 2 * DAY_MS });
   const mainLinks = (
     await db.prepare("SELECT COUNT(*) AS n FROM links WHERE campaign_id = ?1").bind(main.id).first()
   ).n;

@@ -105,7 +105,47 @@ async function createValueTable(db, name, columns, weighted) {
 
 // The bench-only tables the generators join: the links numbered (the measured campaign's first),
 // each campaign's currency, and the audience's values.
-export async function createBenchTables(db) {
+// The local days of every campaign from ?from to ?to (ms): each day's first instant. Events are
+// written with their campaign's local day, as the API writes them (the zones here change offset on
+// whole UTC hours, so stepping by the hour finds every midnight).
+async function createZoneDays(db, from, to) {
+  await db
+    .prepare(
+      "CREATE TABLE bench_zone_days (campaign_id TEXT, from_ms INTEGER, day TEXT, PRIMARY KEY (campaign_id, from_ms))",
+    )
+    .run();
+  const { results: campaigns } = await db.prepare("SELECT id, timezone FROM campaigns").all();
+  const rows = [];
+  for (const { id, timezone } of campaigns) {
+    const format = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    let last = "";
+    for (let at = from - (from % 3_600_000); at <= to; at += 3_600_000) {
+      const day = format.format(new Date(at));
+      if (day !== last) rows.push([id, at, day]);
+      last = day;
+    }
+  }
+  for (let i = 0; i < rows.length; i += 30) {
+    const slice = rows.slice(i, i + 30);
+    await db
+      .prepare(`INSERT INTO bench_zone_days VALUES ${slice.map(() => "(?, ?, ?)").join(", ")}`)
+      .bind(...slice.flat())
+      .run();
+  }
+}
+
+// The campaign's local day of an instant (SQL expressions).
+const localDayOf = (campaignId, ms) =>
+  `(SELECT z.day FROM bench_zone_days z WHERE z.campaign_id = ${campaignId} AND z.from_ms <= ${ms}
+    ORDER BY z.from_ms DESC LIMIT 1)`;
+
+export async function createBenchTables(db, { from, to }) {
+  await createZoneDays(db, from, to);
   await db
     .prepare(
       "CREATE TABLE bench_links (n INTEGER PRIMARY KEY, link_id TEXT, campaign_id TEXT, influencer_id TEXT)",
@@ -134,7 +174,7 @@ visitors AS (
 INSERT INTO clicks (id, link_id, campaign_id, influencer_id, clicked_at, day, country, region, city,
                     device, browser, os, referer_host, is_bot, visitor_hash, received_at)
 SELECT printf('clk_bench%012d', s.i), l.link_id, l.campaign_id, l.influencer_id, ?3 + s.i * ?4,
-       strftime('%Y-%m-%d', (?3 + s.i * ?4) / 1000, 'unixepoch'), c.country, c.region, c.city,
+       ${localDayOf("l.campaign_id", "?3 + s.i * ?4")}, c.country, c.region, c.city,
        a.device, a.browser, a.os, r.host, s.v % 20 = 0, printf('%064d', s.v), ?3 + s.i * ?4 + 2000
 FROM visitors s
 JOIN bench_links l ON l.n = CASE WHEN s.y < 0.85 THEN CAST(s.x * s.x * ?5 AS INTEGER)
@@ -331,6 +371,14 @@ export async function generateTraffic(db, t) {
   ]);
   const conversionsNow = await maxRowid(db, "conversions");
   await db.prepare(INSERT_REFUNDS).bind(before.conversions, conversionsNow, Date.now()).run();
+  for (const table of ["conversions", "refunds"]) {
+    await db
+      .prepare(
+        `UPDATE ${table} SET day = ${localDayOf(`${table}.campaign_id`, `${table}.occurred_at`)} WHERE rowid > ?1`,
+      )
+      .bind(before[table])
+      .run();
+  }
   const count = async (sql, ...params) =>
     (
       await db
