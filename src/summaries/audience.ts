@@ -59,23 +59,23 @@ export async function followerGrowthByInterval(
 ): Promise<Map<string, AudienceGrowth>> {
   const start = startOfLocalDay(days.from, zone);
   const end = startOfLocalDay(addDays(days.to, 1), zone) - 1;
-  const levels = await followerLevels(d1, influencerIds, start - 1);
-  let level = [...levels.values()].reduce((a, b) => a + b, 0);
-  const gainedBy = new Map<string, number>();
-  if (influencerIds.length > 0) {
-    const { results } = await d1
+  const [levels, { results }] = await Promise.all([
+    followerLevels(d1, influencerIds, start - 1),
+    d1
       .prepare(
         `SELECT influencer_id, count, captured_at FROM follower_snapshots
          WHERE influencer_id IN (SELECT value FROM json_each(?1)) AND captured_at >= ?2 AND captured_at <= ?3
          ORDER BY captured_at, created_at, id`,
       )
       .bind(JSON.stringify(influencerIds), start, end)
-      .all<{ influencer_id: string; count: number; captured_at: number }>();
-    for (const row of results) {
-      const key = intervalOf(localDay(row.captured_at, zone));
-      gainedBy.set(key, (gainedBy.get(key) ?? 0) + row.count - (levels.get(row.influencer_id) ?? 0));
-      levels.set(row.influencer_id, row.count);
-    }
+      .all<{ influencer_id: string; count: number; captured_at: number }>(),
+  ]);
+  let level = [...levels.values()].reduce((a, b) => a + b, 0);
+  const gainedBy = new Map<string, number>();
+  for (const row of results) {
+    const key = intervalOf(localDay(row.captured_at, zone));
+    gainedBy.set(key, (gainedBy.get(key) ?? 0) + row.count - (levels.get(row.influencer_id) ?? 0));
+    levels.set(row.influencer_id, row.count);
   }
   const growth = new Map<string, AudienceGrowth>();
   for (const key of intervals) {

@@ -100,21 +100,33 @@ export async function campaignTimeseries(
   filter: { influencerId?: string | undefined; interval?: Interval | undefined } = {},
 ) {
   const interval = filter.interval ?? "day";
-  const campaign = await findCampaign(db, campaignId);
-  if (filter.influencerId !== undefined) await findInfluencer(db, filter.influencerId);
   const d1 = db.$client;
   const scope = { campaignId, influencerId: filter.influencerId };
+  // Three rounds of reads, each in parallel: what the range depends on, the range, its figures.
+  const [campaign, enrolled, asOf] = await Promise.all([
+    findCampaign(db, campaignId),
+    enrolmentsIn(db, scope),
+    lastRollupAt(d1),
+    filter.influencerId === undefined ? undefined : findInfluencer(db, filter.influencerId),
+  ]);
   const days = await chartDays(d1, campaign, period, clock);
-  const [rolled, soldBefore, growth, enrolled, asOf] = await Promise.all([
+  const influencerIds = enrolled.map((e) => e.influencer.id);
+  const intervalOf = (day: string) => intervalStart(day, interval);
+  const [rolled, soldBefore, growth, followers, audienceGrowth] = await Promise.all([
     rolledUp(d1, scope, days, ["influencer_id", "day"]),
     // What each influencer sold before the range, for the commission's cumulative net revenue.
     rolledUp(d1, scope, { from: BEFORE_ALL_DAYS, to: addDays(days.from, -1) }, ["influencer_id"]),
     postGrowthByDay(d1, scope, days),
-    enrolmentsIn(db, scope),
-    lastRollupAt(d1),
+    followersOf(d1, influencerIds),
+    followerGrowthByInterval(
+      d1,
+      influencerIds,
+      days,
+      campaign.timezone,
+      [...new Set(eachDay(days).map(intervalOf))],
+      intervalOf,
+    ),
   ]);
-  const influencerIds = enrolled.map((e) => e.influencer.id);
-  const followers = await followersOf(d1, influencerIds);
   const audience = [...followers.values()].reduce((a, b) => a + b, 0);
   const growthByDay = new Map(growth.map((row) => [row.day, row]));
   const rolledByDay = new Map<string, typeof rolled>();
@@ -122,7 +134,7 @@ export async function campaignTimeseries(
   // Each interval's sums and its days within the range.
   const intervals = new Map<string, { sums: Sums; days: DayRange; sold: Map<string, Sold> }>();
   for (const day of eachDay(days)) {
-    const start = intervalStart(day, interval);
+    const start = intervalOf(day);
     const current = intervals.get(start) ?? {
       sums: ZERO_SUMS,
       days: { from: day, to: day },
@@ -149,14 +161,6 @@ export async function campaignTimeseries(
     }
     costByInterval.set(start, cost);
   }
-  const audienceGrowth = await followerGrowthByInterval(
-    d1,
-    influencerIds,
-    days,
-    campaign.timezone,
-    [...intervals.keys()],
-    (day) => intervalStart(day, interval),
-  );
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
