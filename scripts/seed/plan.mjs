@@ -176,6 +176,8 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
       name: c.name,
       objective: c.objective,
       currency: "EUR",
+      // A brand in Paris: its days, periods and "last 7 days" are Paris days.
+      timezone: "Europe/Paris",
       budget: c.budget,
       starts_at: new Date(dayStart(c.startDay)).toISOString(),
       ends_at: new Date(dayStart(c.endDay)).toISOString(),
