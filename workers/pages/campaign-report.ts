@@ -2,11 +2,15 @@ import type { CampaignGoal } from "../../schema";
 import { findCampaign } from "../../src/campaigns/campaigns";
 import type { Db } from "../../src/db";
 import type { Metrics } from "../../src/metrics/formulas";
-import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
+import {
+  BREAKDOWN_DIMENSIONS,
+  type BreakdownDimension,
+  campaignBreakdown,
+} from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { lastDays } from "../../src/summaries/periods";
-import type { Clock } from "../../src/time";
+import { type Clock, toIso } from "../../src/time";
 import type { BreakdownRow, DailyPoint, GoalRow, LeaderboardRow } from "./report-sections";
 import type { ReportView } from "./report-view";
 
@@ -19,6 +23,8 @@ export type CampaignReport = {
     objective: string;
     timezone: string;
     goals: CampaignGoal[];
+    starts_at: string | null;
+    ends_at: string | null;
   };
   asOf: string | null;
   totals: Metrics;
@@ -26,7 +32,9 @@ export type CampaignReport = {
   goals: GoalRow[];
   view: ReportView;
   daily: DailyPoint[];
-  breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
+  breakdowns: Record<BreakdownDimension, BreakdownRow[]>;
+  // When the report was made: goals whose due date is before it are met or missed.
+  now: number;
 };
 
 // A campaign's report from the same functions the API's figures come from.
@@ -38,11 +46,10 @@ export async function loadCampaignReport(
 ): Promise<CampaignReport> {
   const campaign = await findCampaign(db, campaignId);
   const period = lastDays(view.days, clock(), campaign.timezone);
-  const [summary, timeseries, byCountry, byDevice] = await Promise.all([
+  const [summary, timeseries, ...breakdowns] = await Promise.all([
     campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
     campaignTimeseries(db, campaignId, period, clock),
-    campaignBreakdown(db, campaignId, "country", period),
-    campaignBreakdown(db, campaignId, "device", period),
+    ...BREAKDOWN_DIMENSIONS.map((by) => campaignBreakdown(db, campaignId, by, period)),
   ]);
   return {
     campaign: {
@@ -52,6 +59,8 @@ export async function loadCampaignReport(
       objective: campaign.objective,
       timezone: campaign.timezone,
       goals: campaign.goals,
+      starts_at: toIso(campaign.startsAt),
+      ends_at: toIso(campaign.endsAt),
     },
     asOf: summary.as_of,
     totals: summary.totals,
@@ -59,6 +68,7 @@ export async function loadCampaignReport(
     goals: summary.goals,
     view,
     daily: timeseries.points,
-    breakdowns: { country: byCountry.rows, device: byDevice.rows },
+    breakdowns: Object.fromEntries(breakdowns.map((b) => [b.by, b.rows])) as CampaignReport["breakdowns"],
+    now: clock(),
   };
 }
