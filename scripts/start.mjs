@@ -2,7 +2,7 @@
 // `npm start`: local secrets, migrated local D1, then `wrangler dev` (extra arguments pass through),
 // with the cron triggers of wrangler.toml fired on their schedule (scripts/local-cron.mjs).
 import { join } from "node:path";
-import { cronsOf, devUrl, startLocalCron } from "./local-cron.mjs";
+import { cronsOf, devUrl, parseCron, startLocalCron } from "./local-cron.mjs";
 import {
   applyMigrations,
   ensureDevVars,
@@ -14,8 +14,11 @@ import {
 const args = process.argv.slice(2);
 ensureDevVars();
 applyMigrations();
-// SWAYLINE_LOCAL_CRON=off: no scheduled runs, the figures move only on "Refresh now".
+// SWAYLINE_LOCAL_CRON=off: no scheduled runs, the figures move only on "Refresh now". The
+// schedule is read (and an expression it cannot follow refused) before wrangler starts.
 const cron = process.env.SWAYLINE_LOCAL_CRON !== "off";
+const crons = cron ? cronsOf(join(root, "wrangler.toml")) : [];
+for (const expression of crons) parseCron(expression);
 // Locally, `npm run seed` may fill this running Worker with the demo, whose past clicks come in
 // through POST /api/v1/demo/clicks (admin only): enabled here, never in wrangler.toml.
 runWranglerForeground([
@@ -28,7 +31,6 @@ runWranglerForeground([
   ...args,
 ]);
 if (cron) {
-  const crons = cronsOf(join(root, "wrangler.toml"));
   startLocalCron({ url: devUrl(args), crons });
   console.log(`Local cron: ${crons.join(", ")} (UTC), as on Cloudflare. SWAYLINE_LOCAL_CRON=off to stop it.`);
 }
