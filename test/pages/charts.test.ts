@@ -77,7 +77,7 @@ describe("clicks and orders per day", () => {
       ...clicks.matchAll(/<g class="pt" tabindex="0" role="img" aria-label="([^"]+)"><title>/g),
     ];
     expect(points).toHaveLength(43);
-    expect(points[40]?.[1]).toBe("Dec 4, 2026: 183 clicks");
+    expect(points[40]?.[1]).toBe("Dec 4, 2026, Clicks: 183");
     expect(clicks).toContain('<text class="tip"');
   });
 });

@@ -97,7 +97,7 @@ export const LineChart = ({
         </g>
         <path class={`s-${series}`} d={d} />
         {points.map((p, i) => {
-          const label = `${ui.fmt.date(dayOf(p.date))}: ${format(p.value)} ${axisLabel.toLowerCase()}`;
+          const label = `${ui.fmt.date(dayOf(p.date))}, ${axisLabel}: ${format(p.value)}`;
           return (
             // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: a data point, focusable so that a keyboard shows its value; to assistive technology it is an image with that value as its name.
             <g class="pt" tabindex="0" role="img" aria-label={label}>
