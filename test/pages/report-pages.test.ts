@@ -25,6 +25,14 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 const now = Date.now();
 const daysFromNow = (offset: number) => new Date(now + offset * 86_400_000).toISOString();
 
+// First in this file: its database has no campaign yet.
+describe("the campaign list", () => {
+  it("says which form makes the first campaign", async () => {
+    const html = (await (await admin()).request("/dashboard")).text;
+    expect(html).toContain("No campaigns yet. Create one with the “New campaign” form below.");
+  });
+});
+
 describe("the campaign page", () => {
   it("shows each goal once, with its progress and its remove button together", async () => {
     const browser = await admin();

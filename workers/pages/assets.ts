@@ -83,6 +83,8 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 }
 @media (max-width: 40rem) {
   main { padding: .6rem; }
+  /* A phone draws the 480-unit chart at about 360 px: larger text keeps it readable. */
+  .chart-figure .chart text { font-size: 14px; } .chart-figure .chart .axis-label { font-size: 12px; }
   th, td { padding-right: .35rem; font-size: .9rem; }
   .tile dd { font-size: 1.05rem; }
 }
