@@ -78,7 +78,7 @@ describe("the campaign page", () => {
 });
 
 describe("the influencer portal", () => {
-  it("says each link's and code's campaign, has no empty column, and offers a period", async () => {
+  it("says each link's and code's campaign, has no empty column, offers a period and its own breakdowns", async () => {
     const spring = await createCampaign({ name: unique("Spring") });
     const autumn = await createCampaign({ name: unique("Autumn") });
     const me = await createInfluencer({ handle: unique("me") });
@@ -90,6 +90,10 @@ describe("the influencer portal", () => {
     });
     await order(code, 2500, daysFromNow(-20));
     await order(code, 1500, new Date(now - 1000).toISOString());
+    // Someone else's order in the same campaign: in none of this influencer's figures.
+    const other = await createInfluencer({ handle: unique("other") });
+    await enrol(autumn.id, other.id);
+    await order(await promoCode(autumn.id, other.id), 9900, new Date(now - 1000).toISOString());
     await rollUp();
 
     const browser = new PageClient();
@@ -110,6 +114,15 @@ describe("the influencer portal", () => {
         `aria-label="${autumn.name}"[\\s\\S]*?data-metric="conversions"><dt>[^<]+</dt><dd>(\\d+)<`,
       ).exec(html)?.[1];
     expect(orders(portal)).toBe("2");
+    // Its own clicks and orders broken down, each campaign's tables with headings of their own.
+    const referrers =
+      new RegExp(`<section aria-labelledby="${autumn.id}-by-referer">[\\s\\S]*?</section>`).exec(
+        portal,
+      )?.[0] ?? "";
+    expect(referrers).toContain(
+      '<th scope="row">No click (code orders)</th><td class="num">0</td><td class="num">0</td><td class="num">2</td><td class="num">€40.00</td>',
+    );
+    expect(portal).toContain(`id="${spring.id}-by-referer"`);
     expect(portal).toContain('<strong aria-current="page">All time</strong>');
     const week = (await browser.request("/portal?days=7")).text;
     expect(week).toContain('<strong aria-current="page">Last 7 days</strong>');

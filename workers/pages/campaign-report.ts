@@ -9,7 +9,7 @@ import {
 } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
-import { lastDays } from "../../src/summaries/periods";
+import { lastDays, type Period } from "../../src/summaries/periods";
 import { type Clock, toIso } from "../../src/time";
 import type { BreakdownRow, DailyPoint, GoalRow, LeaderboardRow } from "./report-sections";
 import type { ReportView } from "./report-view";
@@ -32,10 +32,25 @@ export type CampaignReport = {
   goals: GoalRow[];
   view: ReportView;
   daily: DailyPoint[];
-  breakdowns: Record<BreakdownDimension, BreakdownRow[]>;
+  breakdowns: Breakdowns;
   // When the report was made: goals whose due date is before it are met or missed.
   now: number;
 };
+
+export type Breakdowns = Record<BreakdownDimension, BreakdownRow[]>;
+
+// A campaign's clicks by every dimension the rollup keeps (one influencer's with the filter).
+export async function loadBreakdowns(
+  db: Db,
+  campaignId: string,
+  period: Period,
+  filter: { influencerId?: string | undefined } = {},
+): Promise<Breakdowns> {
+  const answers = await Promise.all(
+    BREAKDOWN_DIMENSIONS.map((by) => campaignBreakdown(db, campaignId, by, period, filter)),
+  );
+  return Object.fromEntries(answers.map((answer) => [answer.by, answer.rows])) as Breakdowns;
+}
 
 // A campaign's report from the same functions the API's figures come from.
 export async function loadCampaignReport(
@@ -46,10 +61,10 @@ export async function loadCampaignReport(
 ): Promise<CampaignReport> {
   const campaign = await findCampaign(db, campaignId);
   const period = lastDays(view.days, clock(), campaign.timezone);
-  const [summary, timeseries, ...breakdowns] = await Promise.all([
+  const [summary, timeseries, breakdowns] = await Promise.all([
     campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
     campaignTimeseries(db, campaignId, period, clock),
-    ...BREAKDOWN_DIMENSIONS.map((by) => campaignBreakdown(db, campaignId, by, period)),
+    loadBreakdowns(db, campaignId, period),
   ]);
   return {
     campaign: {
@@ -68,7 +83,7 @@ export async function loadCampaignReport(
     goals: summary.goals,
     view,
     daily: timeseries.points,
-    breakdowns: Object.fromEntries(breakdowns.map((b) => [b.by, b.rows])) as CampaignReport["breakdowns"],
+    breakdowns,
     now: clock(),
   };
 }

@@ -11,11 +11,12 @@ import { lastDays } from "../../src/summaries/periods";
 import type { Clock } from "../../src/time";
 import { serializePromoCode } from "../schemas/codes";
 import { serializeLink } from "../schemas/links";
+import { loadBreakdowns } from "./campaign-report";
 import { DailyCharts } from "./charts";
 import { Layout } from "./layout";
 import { CodeList, LinkList } from "./owned-items";
 import { type PageEnv, render, requireSession } from "./page-context";
-import { AsOf, KpiTiles, PeriodNav } from "./report-sections";
+import { AsOf, Breakdowns, KpiTiles, PeriodNav } from "./report-sections";
 import { type PeriodDays, periodDays } from "./report-view";
 
 const LIST = { limit: 100 };
@@ -30,11 +31,12 @@ async function ownFigures(db: Db, clock: Clock, influencerId: string, days: Peri
       const campaignId = allTime.campaign_id;
       const { timezone } = await findCampaign(db, campaignId);
       const period = lastDays(days, clock(), timezone);
-      const [summary, daily] = await Promise.all([
+      const [summary, daily, breakdowns] = await Promise.all([
         influencerSummary(db, influencerId, { campaignId }, period),
         campaignTimeseries(db, campaignId, period, clock, { influencerId }),
+        loadBreakdowns(db, campaignId, period, { influencerId }),
       ]);
-      return { row: summary.campaigns[0] ?? allTime, asOf: summary.as_of, daily: daily.points };
+      return { row: summary.campaigns[0] ?? allTime, asOf: summary.as_of, daily: daily.points, breakdowns };
     }),
   );
 }
@@ -77,12 +79,21 @@ export const portalRoutes = new Hono<PageEnv>()
         />
         <h2>{ui.t.yourFigures}</h2>
         <PeriodNav ui={ui} days={days} />
-        {figures.map(({ row, asOf, daily }) => (
+        {figures.map(({ row, asOf, daily, breakdowns }) => (
           <section class="card" aria-label={row.name}>
             <h2>{row.name}</h2>
             <AsOf ui={ui} asOf={asOf} />
             <KpiTiles ui={ui} totals={row} currency={row.currency} idPrefix={row.campaign_id} />
             <DailyCharts ui={ui} points={daily} id={`daily-${row.campaign_id}`} />
+            <details class="breakdowns-details">
+              <summary>{ui.t.whereClicksFrom}</summary>
+              <Breakdowns
+                ui={ui}
+                rows={breakdowns}
+                currency={row.currency}
+                idPrefix={`${row.campaign_id}-`}
+              />
+            </details>
           </section>
         ))}
       </Layout>,

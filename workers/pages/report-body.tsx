@@ -1,9 +1,8 @@
 import type { Child } from "hono/jsx";
-import type { BreakdownDimension } from "../../src/summaries/campaign-breakdown";
 import type { CampaignReport } from "./campaign-report";
 import { DailyCharts, FunnelChart } from "./charts";
 import type { Ui } from "./layout";
-import { Breakdown, Goals, KpiTiles, Leaderboard, PeriodNav } from "./report-sections";
+import { Breakdowns, Goals, KpiTiles, Leaderboard, PeriodNav } from "./report-sections";
 
 // What the dashboard adds to the shared report's body: the hint of each empty section says which
 // form below fills it, and each goal has its remove button.
@@ -24,13 +23,6 @@ export const ReportBody = ({
   editing?: ReportEditing | undefined;
 }) => {
   const { currency } = report.campaign;
-  const breakdowns: [BreakdownDimension, string, string][] = [
-    ["country", ui.t.byCountry, ui.t.country],
-    ["device", ui.t.byDevice, ui.t.device],
-    ["browser", ui.t.byBrowser, ui.t.browser],
-    ["os", ui.t.byOs, ui.t.os],
-    ["referer", ui.t.byReferrer, ui.t.referrer],
-  ];
   return (
     <>
       <PeriodNav ui={ui} days={report.view.days} />
@@ -46,18 +38,7 @@ export const ReportBody = ({
         sort={report.view.sort}
         hint={editing?.enrolHint}
       />
-      <div class="grid2 breakdowns">
-        {breakdowns.map(([by, title, column]) => (
-          <Breakdown
-            ui={ui}
-            by={by}
-            title={title}
-            column={column}
-            rows={report.breakdowns[by]}
-            currency={currency}
-          />
-        ))}
-      </div>
+      <Breakdowns ui={ui} rows={report.breakdowns} currency={currency} />
       <Goals
         ui={ui}
         goals={report.goals}

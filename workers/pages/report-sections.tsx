@@ -158,6 +158,7 @@ export const Empty = ({ message, hint }: { message: string; hint?: string | unde
   </p>
 );
 
+// idPrefix keeps heading ids unique when a page shows several campaigns (the portal).
 export const Breakdown = ({
   ui,
   by,
@@ -165,6 +166,7 @@ export const Breakdown = ({
   column,
   rows,
   currency,
+  idPrefix = "",
 }: {
   ui: Ui;
   by: BreakdownDimension;
@@ -172,9 +174,10 @@ export const Breakdown = ({
   column: string;
   rows: BreakdownRow[];
   currency: string;
+  idPrefix?: string;
 }) => (
-  <section aria-labelledby={`by-${by}`}>
-    <h3 id={`by-${by}`}>{title}</h3>
+  <section aria-labelledby={`${idPrefix}by-${by}`}>
+    <h3 id={`${idPrefix}by-${by}`}>{title}</h3>
     {rows.length === 0 ? (
       <Empty message={ui.t.noBreakdownRows} />
     ) : (
@@ -200,6 +203,42 @@ export const Breakdown = ({
     )}
   </section>
 );
+
+// Every dimension the rollup breaks clicks down by, one table each.
+export const Breakdowns = ({
+  ui,
+  rows,
+  currency,
+  idPrefix,
+}: {
+  ui: Ui;
+  rows: Record<BreakdownDimension, BreakdownRow[]>;
+  currency: string;
+  idPrefix?: string;
+}) => {
+  const dimensions: [BreakdownDimension, string, string][] = [
+    ["country", ui.t.byCountry, ui.t.country],
+    ["device", ui.t.byDevice, ui.t.device],
+    ["browser", ui.t.byBrowser, ui.t.browser],
+    ["os", ui.t.byOs, ui.t.os],
+    ["referer", ui.t.byReferrer, ui.t.referrer],
+  ];
+  return (
+    <div class="grid2 breakdowns">
+      {dimensions.map(([by, title, column]) => (
+        <Breakdown
+          ui={ui}
+          by={by}
+          title={title}
+          column={column}
+          rows={rows[by]}
+          currency={currency}
+          idPrefix={idPrefix}
+        />
+      ))}
+    </div>
+  );
+};
 
 export type GoalRow = {
   metric: string;
