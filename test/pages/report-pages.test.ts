@@ -184,6 +184,7 @@ describe("around the pages", () => {
       expect(icon.status, path).toBe(200);
       expect(icon.headers.get("Content-Type"), path).toBe("image/svg+xml");
       expect(icon.text, path).toMatch(/^<svg /);
+      expect(icon.headers.get("Content-Security-Policy"), path).toBe("default-src 'none'");
     }
   });
 });

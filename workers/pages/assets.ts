@@ -111,8 +111,10 @@ document.addEventListener("click", async (event) => {
 });
 `;
 
+type Asset = { path: string; body: string; type: string; cache: string; csp?: string };
+
 // Named by their content, so cached for a year.
-const named = (body: string, ext: string, type: string) => ({
+const named = (body: string, ext: string, type: string): Asset => ({
   path: `/static/app.${sha256Hex(body).slice(0, 12)}.${ext}`,
   body,
   type,
@@ -127,13 +129,17 @@ export const ASSETS = [STYLESHEET, SCRIPT];
 // so both addresses answer (a 404 on every page otherwise). An SVG: one small text, no binary.
 const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3949ab"/><path d="M7 22 13 14l5 5 7-10" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 export const FAVICON_PATHS = ["/favicon.svg", "/favicon.ico"] as const;
-// Not content-hashed (its addresses are fixed), so cached a day rather than a year.
-const FAVICONS = FAVICON_PATHS.map((path) => ({
-  path,
-  body: FAVICON_SVG,
-  type: "image/svg+xml",
-  cache: "public, max-age=86400",
-}));
+// Not content-hashed (its addresses are fixed), so cached a day rather than a year. An SVG opened
+// on its own is a document: its policy allows nothing to run in it.
+const FAVICONS = FAVICON_PATHS.map(
+  (path): Asset => ({
+    path,
+    body: FAVICON_SVG,
+    type: "image/svg+xml",
+    cache: "public, max-age=86400",
+    csp: "default-src 'none'",
+  }),
+);
 
 export function assetResponse(path: string): Response | null {
   const asset = [...ASSETS, ...FAVICONS].find((a) => a.path === path);
@@ -143,6 +149,7 @@ export function assetResponse(path: string): Response | null {
       "Content-Type": asset.type,
       "Cache-Control": asset.cache,
       "X-Content-Type-Options": "nosniff",
+      ...(asset.csp ? { "Content-Security-Policy": asset.csp } : {}),
     },
   });
 }
