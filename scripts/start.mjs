@@ -1,9 +1,24 @@
 #!/usr/bin/env node
-// `npm start`: local secrets, migrated local D1, then `wrangler dev` (extra arguments pass through).
-import { applyMigrations, ensureDevVars, optionalSecretArgs, runWranglerForeground } from "./local-dev.mjs";
+// `npm start`: local secrets, migrated local D1, then `wrangler dev` (extra arguments pass through),
+// with the cron triggers of wrangler.toml fired on their schedule (scripts/local-cron.mjs).
+import { join } from "node:path";
+import { cronsOf, devUrl, parseCron, startLocalCron } from "./local-cron.mjs";
+import {
+  applyMigrations,
+  ensureDevVars,
+  optionalSecretArgs,
+  root,
+  runWranglerForeground,
+} from "./local-dev.mjs";
 
+const args = process.argv.slice(2);
 ensureDevVars();
 applyMigrations();
+// SWAYLINE_LOCAL_CRON=off: no scheduled runs, the figures move only on "Refresh now". The
+// schedule is read (and an expression it cannot follow refused) before wrangler starts.
+const cron = process.env.SWAYLINE_LOCAL_CRON !== "off";
+const crons = cron ? cronsOf(join(root, "wrangler.toml")) : [];
+for (const expression of crons) parseCron(expression);
 // Locally, `npm run seed` may fill this running Worker with the demo, whose past clicks come in
 // through POST /api/v1/demo/clicks (admin only): enabled here, never in wrangler.toml.
 runWranglerForeground([
@@ -11,6 +26,11 @@ runWranglerForeground([
   "--show-interactive-dev-session=false",
   "--var",
   "SWAYLINE_DEMO_IMPORT:true",
+  ...(cron ? ["--test-scheduled"] : []),
   ...optionalSecretArgs(),
-  ...process.argv.slice(2),
+  ...args,
 ]);
+if (cron) {
+  startLocalCron({ url: devUrl(args), crons });
+  console.log(`Local cron: ${crons.join(", ")} (UTC), as on Cloudflare. SWAYLINE_LOCAL_CRON=off to stop it.`);
+}

@@ -7,7 +7,7 @@ import { requestContext } from "./lib/request-context";
 import { createRouter } from "./lib/router";
 import { withPageSecurityHeaders } from "./lib/security-headers";
 import { SHORT_LINK_PATHS } from "./lib/short-link-docs";
-import { assetResponse } from "./pages/assets";
+import { assetResponse, FAVICON_PATHS } from "./pages/assets";
 import { docsPage } from "./pages/docs-page";
 import { messagePage } from "./pages/message-page";
 import { createPagesApp } from "./pages/pages-app";
@@ -108,9 +108,11 @@ export function createApp() {
 
   app.get("/docs", (c) => c.html(docsPage(document)));
   app.get("/static/:file", (c) => assetResponse(c.req.path) ?? c.notFound());
+  for (const path of FAVICON_PATHS) app.get(path, (c) => assetResponse(path) ?? c.notFound());
   app.route("/", createPagesApp());
   app.get("/healthz", (c) => c.json({ ok: true }));
-  app.get("/", (c) => c.redirect("/docs", 302));
+  // A newcomer at the root is a person: to the sign-in, which sends the signed-in on to their home.
+  app.get("/", (c) => c.redirect("/login", 302));
   // Short links are served before the router (workers/index.ts); what reaches here under a
   // single segment is not a slug that can exist.
   return app;

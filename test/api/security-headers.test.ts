@@ -44,7 +44,14 @@ beforeAll(async () => {
 describe("security headers on every HTML page", () => {
   it("knows every page route (a new one must be added to this test)", () => {
     const known = ["/login", "/dashboard", "/dashboard/campaigns/:id", "/portal", "/r/:token", "/docs"];
-    const notPages = ["/healthz", "/static/:file", "/", "/dashboard/campaigns/:id/report.csv"];
+    const notPages = [
+      "/healthz",
+      "/static/:file",
+      "/favicon.svg",
+      "/favicon.ico",
+      "/",
+      "/dashboard/campaigns/:id/report.csv",
+    ];
     expect(PAGE_ROUTES.filter((r) => !known.includes(r) && !notPages.includes(r))).toEqual([]);
   });
 

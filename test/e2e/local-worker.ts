@@ -15,10 +15,14 @@ export type LocalWorker = {
   stop: () => Promise<void>;
 };
 
-// vars: more Worker vars, e.g. { SWAYLINE_DEMO_IMPORT: "true" } as `npm run seed` sets it.
+// vars: more Worker vars, e.g. { SWAYLINE_DEMO_IMPORT: "true" } as `npm run seed` sets it; args:
+// more `wrangler dev` arguments, e.g. ["--test-scheduled"] as `npm start` passes it.
 // Like `npm start`, it takes the optional secrets (the webhooks') from .dev.vars, made from
 // .dev.vars.example when missing.
-export async function startLocalWorker(vars: Record<string, string> = {}): Promise<LocalWorker> {
+export async function startLocalWorker(
+  vars: Record<string, string> = {},
+  args: string[] = [],
+): Promise<LocalWorker> {
   ensureDevVars();
   const persistDir = mkdtempSync(join(tmpdir(), "swayline-e2e-"));
   const persist = ["--persist-to", persistDir];
@@ -27,7 +31,7 @@ export async function startLocalWorker(vars: Record<string, string> = {}): Promi
     stdio: "pipe",
   });
   const worker = await startWranglerDev({
-    args: persist,
+    args: [...persist, ...args],
     vars: {
       ADMIN_API_KEY: E2E_ADMIN_KEY,
       VISITOR_HASH_SECRET: "e2e-visitor-secret",

@@ -53,15 +53,50 @@ main.docs { max-width: 60rem; }
 main.docs section { border-top: 1px solid var(--line); padding: .5rem 0; }
 main.docs table { width: auto; }
 main.message { max-width: 32rem; margin-top: 3rem; }
+.chart-figure { margin: 0 0 .5rem; }
+.chart .grid { stroke: var(--soft); stroke-width: 1; } .chart .axis-label { font-size: 10px; fill: var(--muted); }
+.chart .hit { fill: transparent; } .chart .pt:focus { outline: none; } .chart .pt:focus .hit { stroke: var(--fg); stroke-width: 1; }
+.chart .tip { display: none; font-weight: 600; fill: var(--fg); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.chart .pt:hover .tip, .chart .pt:focus .tip { display: inline; }
+.chart .rate { font-size: 10px; fill: var(--muted); }
+.funnel { max-height: none; }
+.small { font-size: .85rem; }
+.breakdowns { grid-template-columns: repeat(auto-fit, minmax(min(27rem, 100%), 1fr)); }
+.goals li { margin: .25rem 0; } .goals form.inline { margin-left: .5rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
+dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { font-size: 10.5pt; }
+  header.top, nav.period, form, button, .button, details > summary, .no-print { display: none !important; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; }
+  section, figure, svg, table, tr, .tile, dl.facts, li { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .table-wrap { overflow: visible; }
+  .grid2 { display: block; }
+  .tiles { grid-template-columns: repeat(5, 1fr); } .tile dd { font-size: 1rem; }
+  .chart { max-height: 12rem; }
+  details { display: none !important; }
+  a { color: inherit; text-decoration: none; }
+  main a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: var(--muted); word-break: break-all; }
+}
 @media (max-width: 40rem) {
   main { padding: .6rem; }
+  /* A phone draws the 480-unit chart at about 360 px: larger text keeps it readable. */
+  .chart-figure .chart text { font-size: 14px; } .chart-figure .chart .axis-label { font-size: 12px; }
   th, td { padding-right: .35rem; font-size: .9rem; }
   .tile dd { font-size: 1.05rem; }
 }
 `;
 
-// Copy buttons: the one thing that needs a script. The pages work without it.
+// Copy and print buttons: the only things that need a script. The pages work without it (a
+// browser's own Print does what the print button does).
 const JS = `
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("button[data-print]") : null;
+  if (button) window.print();
+});
 document.addEventListener("click", async (event) => {
   const button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
   if (!button) return;
@@ -76,24 +111,45 @@ document.addEventListener("click", async (event) => {
 });
 `;
 
-const named = (body: string, ext: string, type: string) => ({
+type Asset = { path: string; body: string; type: string; cache: string; csp?: string };
+
+// Named by their content, so cached for a year.
+const named = (body: string, ext: string, type: string): Asset => ({
   path: `/static/app.${sha256Hex(body).slice(0, 12)}.${ext}`,
   body,
   type,
+  cache: "public, max-age=31536000, immutable",
 });
 
 export const STYLESHEET = named(CSS, "css", "text/css; charset=utf-8");
 export const SCRIPT = named(JS, "js", "text/javascript; charset=utf-8");
 export const ASSETS = [STYLESHEET, SCRIPT];
 
+// The tab's icon: a browser asks every page for one, at /favicon.ico unless a page names another,
+// so both addresses answer (a 404 on every page otherwise). An SVG: one small text, no binary.
+const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3949ab"/><path d="M7 22 13 14l5 5 7-10" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+export const FAVICON_PATHS = ["/favicon.svg", "/favicon.ico"] as const;
+// Not content-hashed (its addresses are fixed), so cached a day rather than a year. An SVG opened
+// on its own is a document: its policy allows nothing to run in it.
+const FAVICONS = FAVICON_PATHS.map(
+  (path): Asset => ({
+    path,
+    body: FAVICON_SVG,
+    type: "image/svg+xml",
+    cache: "public, max-age=86400",
+    csp: "default-src 'none'",
+  }),
+);
+
 export function assetResponse(path: string): Response | null {
-  const asset = ASSETS.find((a) => a.path === path);
+  const asset = [...ASSETS, ...FAVICONS].find((a) => a.path === path);
   if (!asset) return null;
   return new Response(asset.body, {
     headers: {
       "Content-Type": asset.type,
-      "Cache-Control": "public, max-age=31536000, immutable",
+      "Cache-Control": asset.cache,
       "X-Content-Type-Options": "nosniff",
+      ...(asset.csp ? { "Content-Security-Policy": asset.csp } : {}),
     },
   });
 }

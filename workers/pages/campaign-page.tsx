@@ -1,6 +1,6 @@
 import type { CampaignGoal } from "../../schema";
 import { goalKey } from "../../src/campaigns/goals";
-import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
+import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
 import type { CampaignReport } from "./campaign-report";
 import { NewInfluencerForm } from "./campaigns-page";
@@ -19,61 +19,37 @@ import {
 } from "./layout";
 import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
 import { ReportBody } from "./report-body";
-import { AsOf } from "./report-sections";
+import { AsOf, Empty } from "./report-sections";
 
 // Goals are set here as the API sets them (PATCH /campaigns/:id with the whole list): added one at
-// a time, each removable. The target is typed as the page shows that metric (see metricKind).
-const GoalForms = ({
-  ui,
-  goals,
-  currency,
-  base,
-  state,
-}: {
-  ui: Ui;
-  goals: CampaignGoal[];
-  currency: string;
-  base: string;
-  state: FormState | undefined;
-}) => (
-  <section aria-label={ui.t.addGoal}>
-    {goals.length > 0 ? (
-      <DataTable
-        columns={[{ label: ui.t.metric }, { label: ui.t.target }, { label: ui.t.due }, { label: "" }]}
-      >
-        {goals.map((goal) => (
-          <tr data-goal={goal.metric}>
-            <th scope="row">{ui.t.metrics[goal.metric as MetricField] ?? goal.metric}</th>
-            <td>{ui.fmt.metric(goal.metric as MetricField, goal.target, currency)}</td>
-            <td>{goal.due ? ui.fmt.date(goal.due) : "–"}</td>
-            <td>
-              <Form ui={ui} action={`${base}/goals/remove`} class="inline">
-                <input type="hidden" name="goal" value={goalKey(goal)} />
-                <button type="submit" class="secondary">
-                  {ui.t.removeGoal}
-                </button>
-              </Form>
-            </td>
-          </tr>
-        ))}
-      </DataTable>
-    ) : null}
-    <Form ui={ui} action={`${base}/goals`} label={ui.t.addGoal}>
-      <h3>{ui.t.addGoal}</h3>
-      <FormMessage ui={ui} state={state} form="goal" />
-      <Select
-        form="goal"
-        state={state}
-        name="metric"
-        label={ui.t.metric}
-        options={METRIC_FIELDS.map((field) => ({ value: field, label: ui.t.metrics[field] ?? field }))}
-      />
-      <Field form="goal" state={state} name="target" label={ui.t.goalTarget} required />
-      <Field form="goal" state={state} name="due" label={ui.t.dueOptional} type="date" />
-      <button type="submit">{ui.t.save}</button>
-    </Form>
-  </section>
+// a time, each removable (its button is on the goal in the report above, so each goal shows once).
+// The target is typed as the page shows that metric (see metricKind).
+const GoalForm = ({ ui, base, state }: { ui: Ui; base: string; state: FormState | undefined }) => (
+  <Form ui={ui} action={`${base}/goals`} label={ui.t.addGoal}>
+    <h3>{ui.t.addGoal}</h3>
+    <FormMessage ui={ui} state={state} form="goal" />
+    <Select
+      form="goal"
+      state={state}
+      name="metric"
+      label={ui.t.metric}
+      options={METRIC_FIELDS.map((field) => ({ value: field, label: ui.t.metrics[field] ?? field }))}
+    />
+    <Field form="goal" state={state} name="target" label={ui.t.goalTarget} required />
+    <Field form="goal" state={state} name="due" label={ui.t.dueOptional} type="date" />
+    <button type="submit">{ui.t.save}</button>
+  </Form>
 );
+
+const RemoveGoal = ({ ui, base, goal }: { ui: Ui; base: string; goal: CampaignGoal | undefined }) =>
+  goal ? (
+    <Form ui={ui} action={`${base}/goals/remove`} class="inline">
+      <input type="hidden" name="goal" value={goalKey(goal)} />
+      <button type="submit" class="secondary">
+        {ui.t.removeGoal}
+      </button>
+    </Form>
+  ) : null;
 
 // A form that gives one influencer something in this campaign (a link, a code, an enrolment): the
 // influencer to choose first, then the form's own fields.
@@ -159,10 +135,19 @@ export const CampaignPage = ({
           {ui.t.downloadCsv}
         </a>
       </div>
-      <ReportBody ui={ui} report={report} />
-      <GoalForms ui={ui} goals={campaign.goals} currency={campaign.currency} base={base} state={state} />
-      <LinkList ui={ui} links={links} />
-      <CodeList ui={ui} codes={codes} />
+      <ReportBody
+        ui={ui}
+        report={report}
+        editing={{
+          enrolHint: ui.t.enrolHint,
+          goalHint: ui.t.goalHint,
+          // The report's goals are the stored ones in the same order.
+          goalAction: (i) => <RemoveGoal ui={ui} base={base} goal={campaign.goals[i]} />,
+        }}
+      />
+      <GoalForm ui={ui} base={base} state={state} />
+      <LinkList ui={ui} links={links} hint={ui.t.linkHint} />
+      <CodeList ui={ui} codes={codes} hint={ui.t.codeHint} />
       <h2>{ui.t.influencers}</h2>
       <div class="grid2">
         <InfluencerForm
@@ -227,6 +212,7 @@ export const CampaignPage = ({
             <CopyButton ui={ui} text={newShareUrl} />
           </p>
         ) : null}
+        {shareLinks.length === 0 ? <Empty message={ui.t.noShareLinks} /> : null}
         {shareLinks.length > 0 ? (
           <DataTable columns={[{ label: ui.t.label }, { label: ui.t.expires }, { label: "" }]}>
             {shareLinks.map((link) => {

@@ -3,10 +3,15 @@ import { findCampaign } from "../../src/campaigns/campaigns";
 import { localDay } from "../../src/campaigns/time-zones";
 import type { Db } from "../../src/db";
 import type { Metrics } from "../../src/metrics/formulas";
-import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
+import {
+  BREAKDOWN_DIMENSIONS,
+  type BreakdownDimension,
+  campaignBreakdown,
+} from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
-import type { Clock } from "../../src/time";
+import type { Period } from "../../src/summaries/periods";
+import { type Clock, toIso } from "../../src/time";
 import type { BreakdownRow, DailyPoint, GoalRow, LeaderboardRow } from "./report-sections";
 import { chartPeriod, type ReportView, viewPeriod } from "./report-view";
 
@@ -19,6 +24,8 @@ export type CampaignReport = {
     objective: string;
     timezone: string;
     goals: CampaignGoal[];
+    starts_at: string | null;
+    ends_at: string | null;
   };
   asOf: string | null;
   totals: Metrics;
@@ -26,8 +33,25 @@ export type CampaignReport = {
   goals: GoalRow[];
   view: ReportView;
   daily: DailyPoint[];
-  breakdowns: { country: BreakdownRow[]; device: BreakdownRow[] };
+  breakdowns: Breakdowns;
+  // When the report was made: goals whose due date is before it are met or missed.
+  now: number;
 };
+
+export type Breakdowns = Record<BreakdownDimension, BreakdownRow[]>;
+
+// A campaign's clicks by every dimension the rollup keeps (one influencer's with the filter).
+export async function loadBreakdowns(
+  db: Db,
+  campaignId: string,
+  period: Period,
+  filter: { influencerId?: string | undefined } = {},
+): Promise<Breakdowns> {
+  const answers = await Promise.all(
+    BREAKDOWN_DIMENSIONS.map((by) => campaignBreakdown(db, campaignId, by, period, filter)),
+  );
+  return Object.fromEntries(answers.map((answer) => [answer.by, answer.rows])) as Breakdowns;
+}
 
 // A campaign's report from the same functions the API's figures come from.
 export async function loadCampaignReport(
@@ -39,7 +63,7 @@ export async function loadCampaignReport(
   const campaign = await findCampaign(db, campaignId);
   const now = clock();
   const period = viewPeriod(view, now, campaign.timezone);
-  const [summary, timeseries, byCountry, byDevice] = await Promise.all([
+  const [summary, timeseries, breakdowns] = await Promise.all([
     campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
     campaignTimeseries(
       db,
@@ -47,8 +71,7 @@ export async function loadCampaignReport(
       chartPeriod(period, MAX_TIMESERIES_DAYS, localDay(now, campaign.timezone)),
       clock,
     ),
-    campaignBreakdown(db, campaignId, "country", period),
-    campaignBreakdown(db, campaignId, "device", period),
+    loadBreakdowns(db, campaignId, period),
   ]);
   return {
     campaign: {
@@ -58,6 +81,8 @@ export async function loadCampaignReport(
       objective: campaign.objective,
       timezone: campaign.timezone,
       goals: campaign.goals,
+      starts_at: toIso(campaign.startsAt),
+      ends_at: toIso(campaign.endsAt),
     },
     asOf: summary.as_of,
     totals: summary.totals,
@@ -65,6 +90,7 @@ export async function loadCampaignReport(
     goals: summary.goals,
     view,
     daily: timeseries.points,
-    breakdowns: { country: byCountry.rows, device: byDevice.rows },
+    breakdowns,
+    now: clock(),
   };
 }

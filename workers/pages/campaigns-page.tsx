@@ -1,5 +1,6 @@
 import { PLATFORMS } from "../../schema";
 import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
+import { Empty } from "./report-sections";
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
 type CampaignListItem = {
@@ -43,7 +44,7 @@ export const CampaignsPage = ({
 }) => (
   <Layout ui={ui} title={ui.t.campaigns}>
     <h1>{ui.t.campaigns}</h1>
-    {campaigns.length === 0 ? <p class="muted">{ui.t.noCampaigns}</p> : null}
+    {campaigns.length === 0 ? <Empty message={ui.t.noCampaigns} hint={ui.t.campaignHint} /> : null}
     {campaigns.length > 0 ? (
       <DataTable
         columns={[

@@ -83,6 +83,7 @@ export function docsPage(document: object): HtmlEscapedString | Promise<HtmlEsca
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${doc.info.title}</title>
     <link rel="stylesheet" href="${STYLESHEET.path}" />
+    <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
   </head>
   <body>
     <main class="docs">

@@ -41,6 +41,7 @@ export const Layout: FC<
       {noindex ? <meta name="robots" content="noindex, nofollow" /> : null}
       <title>{`${title} · Swayline`}</title>
       <link rel="stylesheet" href={STYLESHEET.path} />
+      <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
       <script src={SCRIPT.path} defer />
     </head>
     <body>

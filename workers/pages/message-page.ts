@@ -21,6 +21,7 @@ export async function messagePage(
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title} · Swayline</title>
     <link rel="stylesheet" href="${STYLESHEET.path}" />
+    <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
   </head>
   <body>
     <main class="message">

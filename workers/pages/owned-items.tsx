@@ -1,12 +1,15 @@
-import { CopyButton, DataTable, QrCode, type Ui } from "./layout";
+import { type Column, CopyButton, DataTable, QrCode, type Ui } from "./layout";
+import { Empty } from "./report-sections";
 
 // Short links and promo codes as the dashboard and the portal show them: each link with a copy
-// button and a QR code.
+// button and a QR code. The campaign page gives each its influencer's handle; the portal, whose
+// items are all one influencer's, gives each its campaign's name instead.
 export type LinkItem = {
   id: string;
   short_url: string;
   destination_url: string;
   handle?: string | undefined;
+  campaign?: string | undefined;
   disabled: boolean;
   created_at: string;
 };
@@ -14,63 +17,79 @@ export type CodeItem = {
   id: string;
   code: string;
   handle?: string | undefined;
+  campaign?: string | undefined;
   redemptions: number;
   max_redemptions: number | null;
   active: boolean;
 };
 
-export const LinkList = ({ ui, links }: { ui: Ui; links: LinkItem[] }) => (
+export const LinkList = ({ ui, links, hint }: { ui: Ui; links: LinkItem[]; hint?: string }) => (
   <section aria-labelledby="links">
     <h2 id="links">{ui.t.links}</h2>
-    {links.length === 0 ? <p class="muted">{ui.t.noLinks}</p> : null}
-    <div class="table-wrap">
-      <table class="links">
-        <tbody>
-          {links.map((link) => (
-            <tr data-link={link.id}>
-              <td>
-                <QrCode ui={ui} text={link.short_url} />
-              </td>
-              <td>
-                <p>
-                  <a href={link.short_url} class="mono" data-short-url>
-                    {link.short_url}
-                  </a>{" "}
-                  <CopyButton ui={ui} text={link.short_url} label={`${ui.t.copy} ${link.short_url}`} />
-                </p>
-                {link.handle ? <p>@{link.handle}</p> : null}
-                <p class="muted">→ {link.destination_url}</p>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    {links.length === 0 ? (
+      <Empty message={ui.t.noLinks} hint={hint} />
+    ) : (
+      <div class="table-wrap">
+        <table class="links">
+          <tbody>
+            {links.map((link) => (
+              <tr data-link={link.id}>
+                <td>
+                  <QrCode ui={ui} text={link.short_url} />
+                </td>
+                <td>
+                  <p>
+                    <a href={link.short_url} class="mono" data-short-url>
+                      {link.short_url}
+                    </a>{" "}
+                    <CopyButton ui={ui} text={link.short_url} label={`${ui.t.copy} ${link.short_url}`} />
+                  </p>
+                  {link.campaign ? <p data-link-campaign>{link.campaign}</p> : null}
+                  {link.handle ? <p>@{link.handle}</p> : null}
+                  <p class="muted">→ {link.destination_url}</p>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    )}
   </section>
 );
 
-export const CodeList = ({ ui, codes }: { ui: Ui; codes: CodeItem[] }) => (
-  <section aria-labelledby="codes">
-    <h2 id="codes">{ui.t.codes}</h2>
-    {codes.length === 0 ? <p class="muted">{ui.t.noCodes}</p> : null}
-    {codes.length > 0 ? (
-      <DataTable
-        columns={[{ label: ui.t.code }, { label: ui.t.influencer }, { label: ui.t.redemptions, num: true }]}
-      >
-        {codes.map((code) => (
-          <tr data-code={code.id}>
-            <th scope="row">
-              <span class="mono">{code.code}</span>{" "}
-              <CopyButton ui={ui} text={code.code} label={`${ui.t.copy} ${code.code}`} />
-            </th>
-            <td>{code.handle ? `@${code.handle}` : ""}</td>
-            <td class="num">
-              {ui.fmt.integer(code.redemptions)}
-              {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
-    ) : null}
-  </section>
-);
+// A column only when some code has something for it: no empty column of handles in the portal.
+export const CodeList = ({ ui, codes, hint }: { ui: Ui; codes: CodeItem[]; hint?: string }) => {
+  const withCampaign = codes.some((code) => code.campaign);
+  const withHandle = codes.some((code) => code.handle);
+  const columns: Column[] = [
+    { label: ui.t.code },
+    ...(withCampaign ? [{ label: ui.t.campaign }] : []),
+    ...(withHandle ? [{ label: ui.t.influencer }] : []),
+    { label: ui.t.redemptions, num: true },
+  ];
+  return (
+    <section aria-labelledby="codes">
+      <h2 id="codes">{ui.t.codes}</h2>
+      {codes.length === 0 ? (
+        <Empty message={ui.t.noCodes} hint={hint} />
+      ) : (
+        <DataTable columns={columns}>
+          {codes.map((code) => (
+            <tr data-code={code.id}>
+              <th scope="row">
+                <span class="mono">{code.code}</span>{" "}
+                <CopyButton ui={ui} text={code.code} label={`${ui.t.copy} ${code.code}`} />
+              </th>
+              {withCampaign ? <td>{code.campaign ?? ""}</td> : null}
+              {withHandle ? <td>{code.handle ? `@${code.handle}` : ""}</td> : null}
+              <td class="num">
+                {ui.fmt.integer(code.redemptions)}
+                {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </section>
+  );
+};

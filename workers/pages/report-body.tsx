@@ -1,48 +1,52 @@
+import type { Child } from "hono/jsx";
 import type { CampaignReport } from "./campaign-report";
+import { DailyCharts, FunnelChart } from "./charts";
 import type { Ui } from "./layout";
-import {
-  Breakdown,
-  DailyChart,
-  FunnelChart,
-  Goals,
-  KpiTiles,
-  Leaderboard,
-  PeriodNav,
-} from "./report-sections";
+import { Breakdowns, Goals, KpiTiles, Leaderboard, PeriodNav } from "./report-sections";
+
+// What the dashboard adds to the shared report's body: the hint of each empty section says which
+// form below fills it, and each goal has its remove button.
+export type ReportEditing = {
+  enrolHint: string;
+  goalHint: string;
+  goalAction: (index: number) => Child;
+};
 
 // The report proper: the same on the dashboard and on a shared link.
-export const ReportBody = ({ ui, report }: { ui: Ui; report: CampaignReport }) => (
-  <>
-    <PeriodNav ui={ui} view={report.view} />
-    <KpiTiles ui={ui} totals={report.totals} currency={report.campaign.currency} />
-    <div class="grid2">
-      <DailyChart ui={ui} points={report.daily} />
-      <FunnelChart ui={ui} totals={report.totals} />
-    </div>
-    <Leaderboard
-      ui={ui}
-      rows={report.influencers}
-      currency={report.campaign.currency}
-      sort={report.view.sort}
-    />
-    <div class="grid2">
-      <Breakdown
+export const ReportBody = ({
+  ui,
+  report,
+  editing,
+}: {
+  ui: Ui;
+  report: CampaignReport;
+  editing?: ReportEditing | undefined;
+}) => {
+  const { currency } = report.campaign;
+  return (
+    <>
+      <PeriodNav ui={ui} view={report.view} />
+      <KpiTiles ui={ui} totals={report.totals} currency={currency} />
+      <div class="grid2">
+        <DailyCharts ui={ui} points={report.daily} />
+        <FunnelChart ui={ui} totals={report.totals} />
+      </div>
+      <Leaderboard
         ui={ui}
-        id="by-country"
-        title={ui.t.byCountry}
-        column={ui.t.country}
-        rows={report.breakdowns.country}
-        currency={report.campaign.currency}
+        rows={report.influencers}
+        currency={currency}
+        sort={report.view.sort}
+        hint={editing?.enrolHint}
       />
-      <Breakdown
+      <Breakdowns ui={ui} rows={report.breakdowns} currency={currency} />
+      <Goals
         ui={ui}
-        id="by-device"
-        title={ui.t.byDevice}
-        column={ui.t.device}
-        rows={report.breakdowns.device}
-        currency={report.campaign.currency}
+        goals={report.goals}
+        currency={currency}
+        now={report.now}
+        hint={editing?.goalHint}
+        action={editing?.goalAction}
       />
-    </div>
-    <Goals ui={ui} goals={report.goals} currency={report.campaign.currency} />
-  </>
-);
+    </>
+  );
+};

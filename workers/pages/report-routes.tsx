@@ -5,9 +5,11 @@ import { Layout } from "./layout";
 import { type PageEnv, render, renderMessage } from "./page-context";
 import { ReportBody } from "./report-body";
 import { AsOf } from "./report-sections";
+import { ReportSummary } from "./report-summary";
 import { reportView } from "./report-view";
 
-// A campaign's report for people without a key: read-only, no forms, not indexed. An unknown,
+// A campaign's report for people without a key: read-only, no forms, not indexed; it opens with a
+// summary for stakeholders and prints to A4 (the stylesheet's print rules). An unknown,
 // expired and revoked token all answer the same 404, so a token's history is not revealed.
 export const reportRoutes = new Hono<PageEnv>().get("/r/:token", async (c) => {
   const ui = c.get("ui");
@@ -25,7 +27,13 @@ export const reportRoutes = new Hono<PageEnv>().get("/r/:token", async (c) => {
     <Layout ui={ui} title={`${report.campaign.name} · ${ui.t.sharedReport}`} noindex>
       <h1>{report.campaign.name}</h1>
       <p class="muted">{ui.t.sharedReportNote}</p>
-      <AsOf ui={ui} asOf={report.asOf} />
+      <div class="row">
+        <AsOf ui={ui} asOf={report.asOf} />
+        <button type="button" class="secondary" data-print>
+          {ui.t.printReport}
+        </button>
+      </div>
+      <ReportSummary ui={ui} report={report} />
       <ReportBody ui={ui} report={report} />
     </Layout>,
   );

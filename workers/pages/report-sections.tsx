@@ -1,6 +1,7 @@
+import type { Child } from "hono/jsx";
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
-import type { BreakdownRow } from "../../src/summaries/campaign-breakdown";
+import type { BreakdownDimension, BreakdownRow } from "../../src/summaries/campaign-breakdown";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
 import { PERIOD_DAYS, type PeriodDays, type ReportView } from "./report-view";
@@ -60,141 +61,7 @@ export const KpiTiles = ({
   </>
 );
 
-export type DailyPoint = { date: string; clicks: number | null; conversions: number | null };
-
-const W = 480;
-const H = 220;
-const PAD = { left: 40, right: 12, top: 12, bottom: 28 };
-
-// Clicks and orders per day as two lines, with the same figures as a table for screen readers
-// and for anyone who prefers numbers.
-export const DailyChart = ({ ui, points, id = "daily" }: { ui: Ui; points: DailyPoint[]; id?: string }) => {
-  const title = ui.t.clicksAndOrders;
-  if (points.length === 0) {
-    return (
-      <section aria-labelledby={id}>
-        <h2 id={id}>{title}</h2>
-        <p class="muted">{ui.t.noDailyFigures}</p>
-      </section>
-    );
-  }
-  const max = Math.max(1, ...points.map((p) => Math.max(p.clicks ?? 0, p.conversions ?? 0)));
-  const x = (i: number) =>
-    PAD.left +
-    (points.length === 1
-      ? (W - PAD.left - PAD.right) / 2
-      : (i * (W - PAD.left - PAD.right)) / (points.length - 1));
-  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
-  const line = (pick: (p: DailyPoint) => number) =>
-    points.map((p, i) => `${i === 0 ? "M" : "L"}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join("");
-  const labelEvery = Math.max(1, Math.ceil(points.length / 6));
-  const desc = `${ui.t.metrics.clicks}: ${points.map((p) => p.clicks ?? 0).join(", ")}. ${ui.t.metrics.conversions}: ${points.map((p) => p.conversions ?? 0).join(", ")}.`;
-  return (
-    <section aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      <p class="row">
-        <span class="k-clicks">━ {ui.t.metrics.clicks}</span>
-        <span class="k-orders">━ {ui.t.metrics.conversions}</span>
-      </p>
-      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
-        <line class="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line class="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        <text x={PAD.left - 6} y={PAD.top + 4} text-anchor="end">
-          {ui.fmt.integer(max)}
-        </text>
-        <text x={PAD.left - 6} y={H - PAD.bottom} text-anchor="end">
-          0
-        </text>
-        {points.map((p, i) =>
-          i % labelEvery === 0 ? (
-            <text x={x(i)} y={H - 8} text-anchor="middle">
-              {ui.fmt.date(`${p.date}T00:00:00Z`)}
-            </text>
-          ) : null,
-        )}
-        <path class="s-clicks" d={line((p) => p.clicks ?? 0)} />
-        <path class="s-orders" d={line((p) => p.conversions ?? 0)} />
-        {/* A dot per day, so a single day (a line of one point) still shows. */}
-        {points.map((p, i) => (
-          <>
-            <circle class="d-clicks" cx={x(i)} cy={y(p.clicks ?? 0)} r={3} />
-            <circle class="d-orders" cx={x(i)} cy={y(p.conversions ?? 0)} r={3} />
-          </>
-        ))}
-      </svg>
-      <details>
-        <summary>{ui.t.chartAlt}</summary>
-        <DataTable
-          columns={[
-            { label: ui.t.date },
-            { label: ui.t.metrics.clicks, num: true },
-            { label: ui.t.metrics.conversions, num: true },
-          ]}
-        >
-          {points.map((p) => (
-            <tr>
-              <th scope="row">{ui.fmt.date(`${p.date}T00:00:00Z`)}</th>
-              <td class="num">{ui.fmt.integer(p.clicks ?? 0)}</td>
-              <td class="num">{ui.fmt.integer(p.conversions ?? 0)}</td>
-            </tr>
-          ))}
-        </DataTable>
-      </details>
-    </section>
-  );
-};
-
-const FUNNEL: MetricField[] = ["impressions", "clicks", "unique_clicks", "leads", "conversions"];
-
-// Each stage as a bar as long as its share of the widest stage; the figure is written beside it,
-// so the bars need no legend and the text is the alternative.
-export const FunnelChart = ({ ui, totals }: { ui: Ui; totals: Metrics }) => {
-  const stages = FUNNEL.map((field) => ({ field, value: totals[field] ?? 0 }));
-  const max = Math.max(1, ...stages.map((s) => s.value));
-  // Narrow enough that its 11-unit text stays readable when a phone scales it down.
-  const rowH = 30;
-  const labelW = 110;
-  const barW = 200;
-  // Room after the widest bar for its figure (e.g. "1,622,540" or "1 622 540").
-  const figureW = 80;
-  const height = stages.length * rowH;
-  return (
-    <section aria-labelledby="funnel">
-      <h2 id="funnel">{ui.t.funnel}</h2>
-      <svg
-        class="chart"
-        viewBox={`0 0 ${labelW + barW + figureW} ${height}`}
-        role="img"
-        aria-labelledby="funnel-title funnel-desc"
-      >
-        <title id="funnel-title">{ui.t.funnel}</title>
-        <desc id="funnel-desc">
-          {stages.map((s) => `${ui.t.metrics[s.field]}: ${ui.fmt.integer(s.value)}`).join("; ")}
-        </desc>
-        {stages.map((s, i) => (
-          <g data-stage={s.field}>
-            <text class="bar-label" x={labelW - 8} y={i * rowH + 19} text-anchor="end">
-              {ui.t.metrics[s.field]}
-            </text>
-            <rect
-              class="bar"
-              x={labelW}
-              y={i * rowH + 6}
-              height={rowH - 12}
-              width={Math.max(1, (s.value / max) * barW)}
-              rx={3}
-            />
-            <text class="bar-label" x={labelW + Math.max(1, (s.value / max) * barW) + 6} y={i * rowH + 19}>
-              {ui.fmt.integer(s.value)}
-            </text>
-          </g>
-        ))}
-      </svg>
-    </section>
-  );
-};
+export type { DailyPoint } from "./charts";
 
 export type LeaderboardRow = Metrics & { influencer_id: string; handle: string };
 const LEADERBOARD_COLUMNS: MetricField[] = [
@@ -206,6 +73,8 @@ const LEADERBOARD_COLUMNS: MetricField[] = [
   "cpa",
   "roi",
   "roas",
+  // What the influencer's audience was worth beside what it cost: one of the rebooking figures.
+  "emv",
 ];
 
 // Sorted by the server: each column heading is a link that asks for that order (no script).
@@ -214,11 +83,13 @@ export const Leaderboard = ({
   rows,
   currency,
   sort,
+  hint,
 }: {
   ui: Ui;
   rows: LeaderboardRow[];
   currency: string;
   sort: MetricField;
+  hint?: string | undefined;
 }) => {
   const sortHref = (field: MetricField) => {
     const url = new URL(ui.url);
@@ -229,33 +100,37 @@ export const Leaderboard = ({
   return (
     <section aria-labelledby="leaderboard">
       <h2 id="leaderboard">{ui.t.leaderboard}</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{ui.t.influencer}</th>
-              {LEADERBOARD_COLUMNS.map((field) => (
-                <th scope="col" class="num" aria-sort={field === sort ? "descending" : undefined}>
-                  <a href={sortHref(field)} aria-label={`${ui.t.sortBy} ${ui.t.metrics[field]}`}>
-                    {ui.t.metrics[field]}
-                    {field === sort ? " ▼" : ""}
-                  </a>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr data-influencer={row.influencer_id}>
-                <th scope="row">@{row.handle}</th>
+      {rows.length === 0 ? (
+        <Empty message={ui.t.noLeaderboard} hint={hint} />
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{ui.t.influencer}</th>
                 {LEADERBOARD_COLUMNS.map((field) => (
-                  <td class="num">{ui.fmt.metric(field, row[field], currency)}</td>
+                  <th scope="col" class="num" aria-sort={field === sort ? "descending" : undefined}>
+                    <a href={sortHref(field)} aria-label={`${ui.t.sortBy} ${ui.t.metrics[field]}`}>
+                      {ui.t.metrics[field]}
+                      {field === sort ? " ▼" : ""}
+                    </a>
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr data-influencer={row.influencer_id}>
+                  <th scope="row">@{row.handle}</th>
+                  {LEADERBOARD_COLUMNS.map((field) => (
+                    <td class="num">{ui.fmt.metric(field, row[field], currency)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 };
@@ -264,56 +139,109 @@ export type { BreakdownRow };
 
 const UNKNOWN = "unknown";
 
-// Countries by name in the reader's language (FR -> "France" / "France", DE -> "Germany" / "Allemagne").
-// The row of sales no click explains says so, rather than passing for a country called unknown.
-function breakdownLabel(ui: Ui, id: string, row: BreakdownRow): string {
+// Countries by name in the reader's language (FR -> "France" / "France", DE -> "Germany" / "Allemagne"),
+// device types in its words; a referrer that is unknown is a visit that sent none. The row of
+// sales no click explains says so, rather than passing for a country called unknown.
+function breakdownLabel(ui: Ui, by: BreakdownDimension, row: BreakdownRow): string {
   const { value } = row;
   if (row.reason === "no_click") return ui.t.noClick;
-  if (!value || value === UNKNOWN) return ui.t.unknown;
-  if (id === "by-country" && /^[A-Z]{2}$/.test(value)) {
+  if (!value || value === UNKNOWN) return by === "referer" ? ui.t.noReferrer : ui.t.unknown;
+  if (by === "country" && /^[A-Z]{2}$/.test(value)) {
     return new Intl.DisplayNames(ui.locale, { type: "region" }).of(value) ?? value;
   }
+  if (by === "device") return ui.t.devices[value] ?? value;
   return value;
 }
 
+// A section with nothing in it yet says so, and what would fill it, instead of bare headers.
+export const Empty = ({ message, hint }: { message: string; hint?: string | undefined }) => (
+  <p class="muted empty" data-empty>
+    {message}
+    {hint ? ` ${hint}` : ""}
+  </p>
+);
+
+// idPrefix keeps heading ids unique when a page shows several campaigns (the portal).
 export const Breakdown = ({
   ui,
-  id,
+  by,
   title,
   column,
   rows,
   currency,
+  idPrefix = "",
 }: {
   ui: Ui;
-  id: string;
+  by: BreakdownDimension;
   title: string;
   column: string;
   rows: BreakdownRow[];
   currency: string;
+  idPrefix?: string;
 }) => (
-  <section aria-labelledby={id}>
-    <h3 id={id}>{title}</h3>
-    <DataTable
-      columns={[
-        { label: column },
-        { label: ui.t.metrics.clicks, num: true },
-        { label: ui.t.metrics.unique_clicks, num: true },
-        { label: ui.t.metrics.conversions, num: true },
-        { label: ui.t.metrics.revenue, num: true },
-      ]}
-    >
-      {rows.map((row) => (
-        <tr>
-          <th scope="row">{breakdownLabel(ui, id, row)}</th>
-          <td class="num">{ui.fmt.integer(row.clicks)}</td>
-          <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
-          <td class="num">{ui.fmt.integer(row.conversions)}</td>
-          <td class="num">{ui.fmt.money(row.revenue, currency)}</td>
-        </tr>
-      ))}
-    </DataTable>
+  <section aria-labelledby={`${idPrefix}by-${by}`}>
+    <h3 id={`${idPrefix}by-${by}`}>{title}</h3>
+    {rows.length === 0 ? (
+      <Empty message={ui.t.noBreakdownRows} />
+    ) : (
+      <DataTable
+        columns={[
+          { label: column },
+          { label: ui.t.metrics.clicks, num: true },
+          { label: ui.t.metrics.unique_clicks, num: true },
+          { label: ui.t.metrics.conversions, num: true },
+          { label: ui.t.metrics.revenue, num: true },
+        ]}
+      >
+        {rows.map((row) => (
+          <tr>
+            <th scope="row">{breakdownLabel(ui, by, row)}</th>
+            <td class="num">{ui.fmt.integer(row.clicks)}</td>
+            <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
+            <td class="num">{ui.fmt.integer(row.conversions)}</td>
+            <td class="num">{ui.fmt.money(row.revenue, currency)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    )}
   </section>
 );
+
+// Every dimension the rollup breaks clicks down by, one table each.
+export const Breakdowns = ({
+  ui,
+  rows,
+  currency,
+  idPrefix,
+}: {
+  ui: Ui;
+  rows: Record<BreakdownDimension, BreakdownRow[]>;
+  currency: string;
+  idPrefix?: string;
+}) => {
+  const dimensions: [BreakdownDimension, string, string][] = [
+    ["country", ui.t.byCountry, ui.t.country],
+    ["device", ui.t.byDevice, ui.t.device],
+    ["browser", ui.t.byBrowser, ui.t.browser],
+    ["os", ui.t.byOs, ui.t.os],
+    ["referer", ui.t.byReferrer, ui.t.referrer],
+  ];
+  return (
+    <div class="grid2 breakdowns">
+      {dimensions.map(([by, title, column]) => (
+        <Breakdown
+          ui={ui}
+          by={by}
+          title={title}
+          column={column}
+          rows={rows[by]}
+          currency={currency}
+          idPrefix={idPrefix}
+        />
+      ))}
+    </div>
+  );
+};
 
 export type GoalRow = {
   metric: string;
@@ -324,29 +252,63 @@ export type GoalRow = {
   on_track: boolean | null;
 };
 
-export const Goals = ({ ui, goals, currency }: { ui: Ui; goals: GoalRow[]; currency: string }) => (
+export type GoalStatus = "met" | "missed" | "on_track" | "behind" | null;
+
+// Met once the value reaches the target; missed once its due date has passed short of it; before
+// then, on track or behind as the API says.
+export function goalStatus(goal: GoalRow, now: number): GoalStatus {
+  if (goal.progress !== null && goal.progress >= 1) return "met";
+  if (goal.due && Date.parse(goal.due) < now) return "missed";
+  if (goal.on_track === null) return null;
+  return goal.on_track ? "on_track" : "behind";
+}
+
+// Each goal once, with its progress and status; on the dashboard `action` adds its remove button.
+export const Goals = ({
+  ui,
+  goals,
+  currency,
+  now,
+  hint,
+  action,
+}: {
+  ui: Ui;
+  goals: GoalRow[];
+  currency: string;
+  now: number;
+  hint?: string | undefined;
+  action?: ((index: number) => Child) | undefined;
+}) => (
   <section aria-labelledby="goals">
     <h2 id="goals">{ui.t.goals}</h2>
-    {goals.length === 0 ? <p class="muted">{ui.t.noGoals}</p> : null}
-    <ul>
+    {goals.length === 0 ? <Empty message={ui.t.noGoals} hint={hint} /> : null}
+    <ul class="goals">
       {goals.map((goal, i) => {
         const field = goal.metric as MetricField;
         const name = ui.t.metrics[field] ?? goal.metric;
+        const status = goalStatus(goal, now);
+        const words = {
+          met: ui.t.goalMet,
+          missed: ui.t.goalMissed,
+          on_track: ui.t.onTrack,
+          behind: ui.t.behind,
+        };
         return (
-          <li>
+          <li data-goal={goal.metric} data-goal-status={status ?? ""}>
             <label for={`goal-${i}`}>
               {name}: {ui.fmt.metric(field, goal.value, currency)} /{" "}
               {ui.fmt.metric(field, goal.target, currency)}
               {goal.progress === null ? "" : ` (${ui.fmt.percent(goal.progress)})`}
               {goal.due ? ` · ${ui.t.due} ${ui.fmt.date(goal.due)}` : ""}
-              {goal.on_track === null ? "" : " · "}
-              {goal.on_track === null ? null : (
-                <span class={goal.on_track ? "ok" : "bad"}>{goal.on_track ? ui.t.onTrack : ui.t.behind}</span>
+              {status === null ? "" : " · "}
+              {status === null ? null : (
+                <span class={status === "met" || status === "on_track" ? "ok" : "bad"}>{words[status]}</span>
               )}
             </label>
             <progress id={`goal-${i}`} max={1} value={Math.min(1, goal.progress ?? 0)}>
               {ui.fmt.percent(goal.progress ?? 0)}
             </progress>
+            {action ? action(i) : null}
           </li>
         );
       })}
