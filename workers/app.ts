@@ -25,6 +25,7 @@ import { redemptionsRouter } from "./routes/redemptions";
 import { refundsRouter } from "./routes/refunds";
 import { rollupRouter } from "./routes/rollup";
 import { summariesRouter } from "./routes/summaries";
+import { trackRouter } from "./routes/track";
 import { webhooksRouter } from "./routes/webhooks";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -45,6 +46,7 @@ export function createApiRouter() {
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)
+    .route("/", trackRouter)
     .route("/", webhooksRouter)
     .route("/", demoRouter);
 }

@@ -52,7 +52,9 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
   }
   // Conversion and refund events are already in D1 (they are published after the write); no
-  // consumer needs them yet, so they are acknowledged.
+  // consumer needs them yet, so they are acknowledged. Behaviour messages (page views and engaged
+  // time from sl.js) are acknowledged too until their consumer, which writes them to D1 for the
+  // rollup, lands: it is being written beside this.
   if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
