@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // Its declaration of window.swayline, for the pages' evaluated functions.
 import type {} from "../../browser/sl";
 import { ARTEFACTS, launchBrowser } from "./browser";
-import { E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
+import { adminPost, type LocalWorker, startLocalWorker } from "./local-worker";
 
 // sl.js in Chromium, on a shop served from another origin than the Worker's (a second local
 // port is a second origin): the visitor follows a short link, lands on the shop, browses, pays
@@ -56,15 +56,7 @@ function startShop(): Promise<Shop> {
   });
 }
 
-async function post(path: string, body: unknown) {
-  const res = await fetch(`${worker.url}/api/v1${path}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${E2E_ADMIN_KEY}`, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as Record<string, string>;
-}
+const post = (path: string, body: unknown) => adminPost(worker, path, body);
 
 async function linkTo(url: string) {
   const campaign = await post("/campaigns", { name: "Shop script", objective: "sales", currency: "EUR" });
