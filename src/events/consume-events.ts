@@ -51,10 +51,12 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
     return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
   }
+  // Behaviour messages (page views and engaged time from sl.js, POST /track/events) are
+  // acknowledged and dropped here until their consumer, which writes them to D1 for the rollup,
+  // replaces this line: it is being written beside it.
+  if (parsed.data.type === "behaviour") return { message, clicks: [], poison: [] };
   // Conversion and refund events are already in D1 (they are published after the write); no
-  // consumer needs them yet, so they are acknowledged. Behaviour messages (page views and engaged
-  // time from sl.js) are acknowledged too until their consumer, which writes them to D1 for the
-  // rollup, lands: it is being written beside this.
+  // consumer needs them yet, so they are acknowledged.
   if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
