@@ -240,6 +240,41 @@ describe("sl.js on a shop's pages", () => {
     await context.close();
   });
 
+  it("counts a second landing of the same browser as returning, in a new session", async () => {
+    const link = await linkTo(`${shop.url}/landing`);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const clickIds: string[] = [];
+    for (let visit = 0; visit < 2; visit++) {
+      await page.goto(link.short_url as string);
+      await page.waitForFunction(() => window.swayline?.clickId());
+      clickIds.push((await page.evaluate(() => window.swayline?.clickId())) as string);
+    }
+    await vi.waitUntil(() => clickIds.every((id) => reportsOf(id).length > 0), { timeout: 5000 });
+    const [first, second] = clickIds.map((id) => reportsOf(id)[0]?.body);
+    expect([first.returning, second.returning]).toEqual([false, true]);
+    expect(second.session_id).not.toBe(first.session_id);
+    await context.close();
+  });
+
+  it("in a browser that refuses cookies: stores nothing and sends nothing", async () => {
+    const link = await linkTo(`${shop.url}/landing`);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setDocumentCookieDisabled", { disabled: true });
+    const before = recorder.seen.length;
+    await page.goto(link.short_url as string);
+    await page.waitForFunction(() => window.swayline !== undefined);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.swayline?.clickId())).toBeNull();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.close({ runBeforeUnload: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(recorder.seen.slice(before)).toEqual([]);
+    await context.close();
+  });
+
   it("from an origin the key does not allow: refused", async () => {
     const link = await linkTo(`${elsewhere.url}/landing`);
     const context = await browser.newContext();
