@@ -40,6 +40,7 @@ const landedWith = new URL(location.href).searchParams.get(NAME);
 let active = false;
 let session: { id: string; returning: boolean; at: number } | null = null;
 
+// Ids for a visit and its page views, not secrets: the slight bias of `% 62` does not matter.
 const randomId = (length: number) => {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
