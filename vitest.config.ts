@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { buildShopScript } from "./scripts/build-shop-script.mjs";
 
 // The secrets the Worker gets in tests. wrangler checks the required ones (wrangler.toml's
 // [secrets]) in the environment before the plugin's bindings apply, and warns once per test file
@@ -18,6 +19,8 @@ process.env.WRANGLER_LOG ??= "warn";
 // Tests run inside workerd with the real wrangler.toml bindings: D1 with the real migrations,
 // the real EVENTS queue and its consumer, the real scheduled handler.
 export default defineConfig(async () => {
+  // The Worker serves sl.js from the module this builds (wrangler dev and deploy build it too).
+  buildShopScript();
   const migrations = await readD1Migrations("./schema/migrations");
   return {
     // Vite's warnings about node_modules' source maps (stripe ships maps without their sources).

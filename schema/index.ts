@@ -12,3 +12,4 @@ export * from "./posts";
 export * from "./rollups";
 export * from "./sessions";
 export * from "./share-links";
+export * from "./track-requests";

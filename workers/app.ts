@@ -25,7 +25,9 @@ import { redemptionsRouter } from "./routes/redemptions";
 import { refundsRouter } from "./routes/refunds";
 import { rollupRouter } from "./routes/rollup";
 import { summariesRouter } from "./routes/summaries";
+import { trackRouter } from "./routes/track";
 import { webhooksRouter } from "./routes/webhooks";
+import { SHOP_SCRIPT_PATH, shopScriptResponse, VERSIONED_SHOP_SCRIPT_PATH } from "./shop-script";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -45,6 +47,7 @@ export function createApiRouter() {
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)
+    .route("/", trackRouter)
     .route("/", webhooksRouter)
     .route("/", demoRouter);
 }
@@ -109,6 +112,9 @@ export function createApp() {
   app.get("/docs", (c) => c.html(docsPage(document)));
   app.get("/static/:file", (c) => assetResponse(c.req.path) ?? c.notFound());
   for (const path of FAVICON_PATHS) app.get(path, (c) => assetResponse(path) ?? c.notFound());
+  for (const path of [SHOP_SCRIPT_PATH, VERSIONED_SHOP_SCRIPT_PATH]) {
+    app.get(path, (c) => shopScriptResponse(path, c.req.header("If-None-Match") ?? null) ?? c.notFound());
+  }
   app.route("/", createPagesApp());
   app.get("/healthz", (c) => c.json({ ok: true }));
   // A newcomer at the root is a person: to the sign-in, which sends the signed-in on to their home.

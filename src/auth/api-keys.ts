@@ -1,4 +1,4 @@
-import { and, eq, isNull, lte } from "drizzle-orm";
+import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import { apiKeys, authFailures, influencers, type KeyScope } from "../../schema";
 import { constantTimeEqual, sha256Hex } from "../crypto";
 import type { Db } from "../db";
@@ -10,13 +10,17 @@ import type { Clock } from "../time";
 
 // A key reads `swl_<id part>_<secret>`. The id part finds the row in one indexed read; the secret
 // is then checked against its stored SHA-256 in constant time. Secrets are 192 random bits, so a
-// fast hash is enough: there is nothing to brute-force as with passwords.
-const KEY_PATTERN = /^swl_([0-9A-Za-z]{16})_([0-9A-Za-z]{32})$/;
+// fast hash is enough: there is nothing to brute-force as with passwords. A publishable key reads
+// `swl_pk_<id part>_<secret>`, so whoever finds one in a page can tell what it is (and a leaked
+// secret key cannot be mistaken for one).
+const KEY_PATTERN = /^swl_(pk_)?([0-9A-Za-z]{16})_([0-9A-Za-z]{32})$/;
+const PUBLISHABLE_PREFIX = "swl_pk_";
 
 export type Principal =
   | { keyId: string; scope: "admin"; influencerId: null }
   | { keyId: string; scope: "checkout"; influencerId: null; source: string }
-  | { keyId: string; scope: "influencer"; influencerId: string };
+  | { keyId: string; scope: "influencer"; influencerId: string }
+  | { keyId: string; scope: "publishable"; influencerId: null; allowedOrigins: string[] };
 
 // Order and refund ids are unique per source: each shop (a checkout key's source, or a webhook's
 // provider) numbers its orders its own way. Keys of one source share its ids.
@@ -49,9 +53,18 @@ export function authClientOf(secret: string, address: string | undefined): strin
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-function principalOf(row: ApiKeyRow | undefined, secret: string): Principal | null {
+function principalOf(row: ApiKeyRow | undefined, secret: string, publishable: boolean): Principal | null {
   if (!row || row.revokedAt) return null;
   if (!constantTimeEqual(sha256Hex(secret), row.secretHash)) return null;
+  if ((row.scope === "publishable") !== publishable) return null;
+  if (row.scope === "publishable") {
+    return {
+      keyId: row.id,
+      scope: "publishable",
+      influencerId: null,
+      allowedOrigins: row.allowedOrigins ?? [],
+    };
+  }
   if (row.scope === "influencer") {
     if (!row.influencerId) return null;
     return { keyId: row.id, scope: "influencer", influencerId: row.influencerId };
@@ -86,7 +99,7 @@ export async function authenticate(
   let limiting: { at: unknown }[];
   const match = KEY_PATTERN.exec(token);
   if (match) {
-    const [, idPart, secret] = match as unknown as [string, string, string];
+    const [, pk, idPart, secret] = match as unknown as [string, string | undefined, string, string];
     const [rows, failed] = await db.batch([
       db
         .select()
@@ -95,7 +108,7 @@ export async function authenticate(
         .limit(1),
       failures,
     ]);
-    principal = principalOf(rows[0], secret);
+    principal = principalOf(rows[0], secret, pk !== undefined);
     limiting = failed;
   } else {
     limiting = await failures;
@@ -121,8 +134,74 @@ export type NewApiKey = {
   scope: KeyScope;
   influencerId?: string | undefined;
   source?: string | undefined;
+  allowedOrigins?: string[] | undefined;
   name?: string | undefined;
 };
+
+// At most this many origins per publishable key: a shop's domains, not a list to scan at length
+// on every preflight.
+export const MAX_ALLOWED_ORIGINS = 20;
+
+// An origin as browsers send it in the Origin header (scheme, host in lower case and punycode,
+// port when not the default), or null when the text is not one: `https://Shop.example/` reads
+// `https://shop.example`, `https://shop.example/cart` is refused.
+export function originOf(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (url.username || url.password || url.search || url.hash || url.pathname !== "/") return null;
+  return url.origin;
+}
+
+function allowedOriginsOf(input: NewApiKey): string[] | null {
+  if (input.scope !== "publishable") {
+    if (input.allowedOrigins === undefined) return null;
+    throw new DomainError("validation_failed", "Only publishable keys take allowed_origins.", [
+      { path: "allowed_origins", message: `Not allowed for scope ${input.scope}.` },
+    ]);
+  }
+  const given = input.allowedOrigins ?? [];
+  if (given.length === 0 || given.length > MAX_ALLOWED_ORIGINS) {
+    throw new DomainError("validation_failed", "A publishable key needs allowed_origins.", [
+      {
+        path: "allowed_origins",
+        message: `1 to ${MAX_ALLOWED_ORIGINS} origins, such as https://shop.example.`,
+      },
+    ]);
+  }
+  const origins: string[] = [];
+  given.forEach((text, index) => {
+    const origin = originOf(text);
+    if (!origin) {
+      throw new DomainError("validation_failed", `${text} is not an origin such as https://shop.example.`, [
+        { path: `allowed_origins.${index}`, message: "An http(s) origin: scheme, host and port only." },
+      ]);
+    }
+    if (!origins.includes(origin)) origins.push(origin);
+  });
+  return origins;
+}
+
+// Whether any publishable key in use allows this origin: what a CORS preflight can be answered
+// from, since browsers send no key with it. One pass over the publishable keys' origins.
+export async function isAllowedOrigin(db: Db, origin: string): Promise<boolean> {
+  const [found] = await db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.scope, "publishable"),
+        isNull(apiKeys.revokedAt),
+        sql`EXISTS (SELECT 1 FROM json_each(${apiKeys.allowedOrigins}) WHERE json_each.value = ${origin})`,
+      ),
+    )
+    .limit(1);
+  return found !== undefined;
+}
 
 function sourceOf(input: NewApiKey): string | null {
   if (input.scope !== "checkout") {
@@ -147,6 +226,7 @@ function sourceOf(input: NewApiKey): string | null {
 
 export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
   const source = sourceOf(input);
+  const allowedOrigins = allowedOriginsOf(input);
   if (input.scope === "influencer") {
     if (!input.influencerId) {
       throw new DomainError("validation_failed", "An influencer key needs influencer_id.", [
@@ -165,7 +245,7 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
   }
   const idPart = randomAlphanumeric(16);
   const secret = randomAlphanumeric(32);
-  const key = `swl_${idPart}_${secret}`;
+  const key = `${input.scope === "publishable" ? PUBLISHABLE_PREFIX : "swl_"}${idPart}_${secret}`;
   const [row] = await db
     .insert(apiKeys)
     .values({
@@ -174,8 +254,10 @@ export async function createApiKey(db: Db, input: NewApiKey, clock: Clock) {
       scope: input.scope,
       influencerId: input.influencerId ?? null,
       source,
+      allowedOrigins,
       secretHash: sha256Hex(secret),
-      prefix: key.slice(0, 12),
+      // Up to the 8th character of the id part, whatever the key's prefix.
+      prefix: key.slice(0, key.length - secret.length - 1 - 8),
       createdAt: new Date(clock()),
     })
     .returning();

@@ -51,6 +51,10 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
     return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
   }
+  // Behaviour messages (page views and engaged time from sl.js, POST /track/events) are
+  // acknowledged and dropped here until their consumer, which writes them to D1 for the rollup,
+  // replaces this line: it is being written beside it.
+  if (parsed.data.type === "behaviour") return { message, clicks: [], poison: [] };
   // Conversion and refund events are already in D1 (they are published after the write); no
   // consumer needs them yet, so they are acknowledged.
   if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };

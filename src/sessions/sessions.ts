@@ -21,9 +21,10 @@ export type Session = {
   expiresAt: number;
 };
 
-// Only admin and influencer keys sign in to pages; a checkout key has nothing to look at.
+// Only admin and influencer keys sign in to pages; a checkout key has nothing to look at, and a
+// publishable key is public.
 export function sessionScopeOf(principal: Principal): SessionScope | null {
-  return principal.scope === "checkout" ? null : principal.scope;
+  return principal.scope === "admin" || principal.scope === "influencer" ? principal.scope : null;
 }
 
 // A session signed in with the ADMIN_API_KEY secret remembers which secret (a short fingerprint of

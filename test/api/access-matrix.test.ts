@@ -17,8 +17,9 @@ import { type ApiRoute, apiRoutes, fillPath, pathParamValue, tableCounts } from 
 //   admin: admin keys only; checkout: checkout keys (and admin); influencer: influencer keys only
 //   (an admin or checkout key has no "me"); signed: no key at all, a shop's signature instead;
 //   demo: absent (404 to everyone, key or not) unless SWAYLINE_DEMO_IMPORT is "true", which only
-//   `npm run seed` sets; enabled, it is admin only (test/clicks/demo-import.test.ts).
-type RouteScope = "admin" | "checkout" | "influencer" | "signed" | "demo";
+//   `npm run seed` sets; enabled, it is admin only (test/clicks/demo-import.test.ts);
+//   publishable: publishable keys from their allowed origin (and admin).
+type RouteScope = "admin" | "checkout" | "influencer" | "signed" | "demo" | "publishable";
 
 const ROUTE_SCOPES: Record<string, RouteScope> = {
   "post /keys": "admin",
@@ -62,12 +63,24 @@ const ROUTE_SCOPES: Record<string, RouteScope> = {
   "post /redemptions": "checkout",
   "post /conversions": "checkout",
   "post /refunds": "checkout",
+  "post /track/lead": "publishable",
+  "post /track/events": "publishable",
   "post /webhooks/stripe": "signed",
   "post /webhooks/shopify": "signed",
   "post /demo/clicks": "demo",
 };
 
-const PRINCIPALS = ["no key", "revoked key", "checkout", "influencer A", "influencer B", "admin"] as const;
+const PRINCIPALS = [
+  "no key",
+  "revoked key",
+  "checkout",
+  "publishable",
+  "influencer A",
+  "influencer B",
+  "admin",
+] as const;
+// The one origin the publishable key allows; its calls come from there.
+const SHOP_ORIGIN = "https://matrix-shop.example";
 type Principal = (typeof PRINCIPALS)[number];
 type Expectation = 401 | 403 | 404 | "allowed";
 
@@ -77,6 +90,7 @@ function expectation(scope: RouteScope, principal: Principal): Expectation {
   if (scope === "signed" || principal === "no key" || principal === "revoked key") return 401;
   if (principal === "admin") return scope === "influencer" ? 403 : "allowed";
   if (principal === "checkout") return scope === "checkout" ? "allowed" : 403;
+  if (principal === "publishable") return scope === "publishable" ? "allowed" : 403;
   return scope === "influencer" ? "allowed" : 403;
 }
 
@@ -111,6 +125,7 @@ beforeAll(async () => {
     "no key": null,
     "revoked key": revoked.key,
     checkout: (await createKey("checkout")).key,
+    publishable: (await createKey("publishable", { allowed_origins: [SHOP_ORIGIN] })).key,
     "influencer A": (await createKey("influencer", { influencer_id: a.influencer })).key,
     "influencer B": (await createKey("influencer", { influencer_id: b.influencer })).key,
     admin: (await createKey("admin")).key,
@@ -149,6 +164,7 @@ async function call(route: ApiRoute, principal: Principal) {
   const headers: Record<string, string> = { "CF-Connecting-IP": clientAddress() };
   const key = keys[principal];
   if (key) headers.Authorization = `Bearer ${key}`;
+  if (principal === "publishable") headers.Origin = SHOP_ORIGIN;
   // Webhooks are signed, not keyed: every caller here signs wrongly.
   headers["Stripe-Signature"] = `t=${Math.floor(Date.now() / 1000)},v1=${"0".repeat(64)}`;
   headers["X-Shopify-Hmac-Sha256"] = "AAAA";
@@ -203,7 +219,7 @@ describe("access matrix: every route × every kind of caller", () => {
       }
     }
     const after = await tableCounts();
-    // Allowed checkout and influencer calls here are reads, or writes with an empty body (422);
+    // Allowed checkout, publishable and influencer calls here are reads, or writes with an empty body (422);
     // refused redemptions (fraud review) and refused keys (throttling) are kept by design.
     for (const counts of [before, after]) {
       delete counts.redemption_attempts;

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
+import { SHOP_SCRIPT_PATH, VERSIONED_SHOP_SCRIPT_PATH } from "../../workers/shop-script";
 import { ADMIN, BASE, createCampaign, createInfluencer, createKey } from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
@@ -51,6 +52,8 @@ describe("security headers on every HTML page", () => {
       "/favicon.ico",
       "/",
       "/dashboard/campaigns/:id/report.csv",
+      SHOP_SCRIPT_PATH,
+      VERSIONED_SHOP_SCRIPT_PATH,
     ];
     expect(PAGE_ROUTES.filter((r) => !known.includes(r) && !notPages.includes(r))).toEqual([]);
   });

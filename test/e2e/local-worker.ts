@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { ensureDevVars, startWranglerDev, wrangler, wranglerEnv } from "../../scripts/local-dev.mjs";
 
 // The Worker as a user runs it: `wrangler dev` in workerd, with its own empty local D1 migrated
@@ -55,4 +56,15 @@ export async function startLocalWorker(
       rmSync(persistDir, { recursive: true, force: true });
     },
   };
+}
+
+// An admin's POST to the Worker's API that must create something (201): its answer.
+export async function adminPost(worker: LocalWorker, path: string, body: unknown) {
+  const res = await fetch(`${worker.url}/api/v1${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${E2E_ADMIN_KEY}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Record<string, string>;
 }

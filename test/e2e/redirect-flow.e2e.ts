@@ -3,20 +3,12 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { devVar } from "../../scripts/local-dev.mjs";
 import { ARTEFACTS, launchBrowser } from "./browser";
-import { E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
+import { adminPost, type LocalWorker, startLocalWorker } from "./local-worker";
 
 let worker: LocalWorker;
 let browser: Browser;
 
-async function post(path: string, body: unknown) {
-  const res = await fetch(`${worker.url}/api/v1${path}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${E2E_ADMIN_KEY}`, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as Record<string, string>;
-}
+const post = (path: string, body: unknown) => adminPost(worker, path, body);
 
 beforeAll(async () => {
   worker = await startLocalWorker();

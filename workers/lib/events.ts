@@ -1,4 +1,5 @@
 import { isRedemption } from "../../src/conversions/redemptions";
+import type { BehaviourMessage } from "../../src/events/behaviour-event";
 import { EVENT_CONTENT_TYPE } from "../../src/events/events";
 import type { EventSink, RecordedEvent } from "../../src/events/recorded-events";
 import { errorMessage, log } from "../../src/log";
@@ -26,4 +27,10 @@ export function queueEvents(env: Env, ctx: { waitUntil(promise: Promise<unknown>
       }),
     );
   };
+}
+
+// A visit's page views and engaged time (POST /track/events) exist nowhere else: the request waits
+// until the queue has them, so an accepted report (202) is one that was queued.
+export async function sendBehaviour(env: Env, message: BehaviourMessage): Promise<void> {
+  await env.EVENTS.send(message, { contentType: EVENT_CONTENT_TYPE });
 }

@@ -25,7 +25,10 @@ export const keysRouter = createRouter()
       path: "/keys",
       tags,
       summary: "Create an API key",
-      description: "The key is returned once; only its hash is stored.",
+      description:
+        "The key is returned once; only its hash is stored. A publishable key (`swl_pk_…`, with " +
+        "allowed_origins) is meant for the shop's pages (sl.js): it may only call POST /track/lead and POST " +
+        "/track/events, from its origins.",
       security: bearerSecurity,
       middleware: [admin],
       request: jsonBody(createKeyBody),
@@ -40,7 +43,13 @@ export const keysRouter = createRouter()
       const body = c.req.valid("json");
       const { row, key } = await createApiKey(
         db,
-        { scope: body.scope, influencerId: body.influencer_id, source: body.source, name: body.name },
+        {
+          scope: body.scope,
+          influencerId: body.influencer_id,
+          source: body.source,
+          allowedOrigins: body.allowed_origins,
+          name: body.name,
+        },
         clock,
       );
       return c.json({ ...serializeApiKey(row), key }, 201);

@@ -12,6 +12,9 @@ export const apiKeySchema = z
       description:
         "A checkout key's source: the namespace of its order and refund ids. Null for other scopes.",
     }),
+    allowed_origins: z.array(z.string()).nullable().openapi({
+      description: "A publishable key's origins: the only pages it works from. Null for other scopes.",
+    }),
     prefix: z.string().openapi({ description: "The first characters of the key, to tell keys apart." }),
     created_at: z.string(),
     revoked_at: z.string().nullable(),
@@ -35,6 +38,16 @@ export const createKeyBody = z
           "reserved for the webhooks. Order and refund ids are unique per source; keys of one source share them.",
         example: "eu-shop",
       }),
+    allowed_origins: z
+      .array(z.string().max(300))
+      .max(100)
+      .optional()
+      .openapi({
+        description:
+          "Publishable keys only, and required for them: 1 to 20 origins (`https://shop.example`, scheme, host " +
+          "and port) whose pages may use the key. Only those origins are answered, CORS included.",
+        example: ["https://shop.example"],
+      }),
     name: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -47,6 +60,7 @@ export function serializeApiKey(row: typeof apiKeys.$inferSelect): z.infer<typeo
     scope: row.scope,
     influencer_id: row.influencerId,
     source: row.source,
+    allowed_origins: row.allowedOrigins,
     prefix: row.prefix,
     created_at: isoTime(row.createdAt),
     revoked_at: isoTimeOrNull(row.revokedAt),
