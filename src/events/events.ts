@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { clicksMessageSchema } from "../clicks/click-event";
+import { behaviourMessageSchema } from "./behaviour-event";
 import { conversionRecordedSchema, refundRecordedSchema } from "./recorded-events";
 
 // Every message on the EVENTS queue, told apart by `type`. Later kinds (conversions, refunds)
@@ -8,6 +9,7 @@ export const eventSchema = z.discriminatedUnion("type", [
   clicksMessageSchema,
   conversionRecordedSchema,
   refundRecordedSchema,
+  behaviourMessageSchema,
 ]);
 export type SwaylineEvent = z.infer<typeof eventSchema>;
 
