@@ -22,6 +22,11 @@ import type { SourceReport } from "./rollup-runs";
 // so two runs cannot add the same difference twice, and a consumer write lands wholly before the
 // chunk (then rolled) or after it (marked again): no watermark or guard is needed.
 
+// Marked sessions are found through the partial index visitor_sessions_to_roll, which SQLite
+// uses only when the query repeats the index's own condition (to_roll <> 0): without it, every
+// chunk would scan all sessions ever written.
+const marked = (alias: string, mark: 1 | 2) => `${alias}to_roll <> 0 AND ${alias}to_roll = ${mark}`;
+
 // A session's figures as they are now. It counts only once it has a page view (a day); it is
 // engaged with 10 s or more engaged, or 2 or more page views, or a sale through its click (by the
 // click id itself or through the customer's lead that came through it; not by promo code).
@@ -35,12 +40,12 @@ const FIGURES_NOW = `
            EXISTS (SELECT 1 FROM conversions c
                    WHERE c.click_id = s.click_id AND c.type = 'sale' AND c.attribution <> 'code') AS sold
     FROM visitor_sessions s
-    WHERE s.to_roll = 2 AND s.day IS NOT NULL)`;
+    WHERE ${marked("s.", 2)} AND s.day IS NOT NULL)`;
 
 const FIGURES = ["sessions", "engaged_sessions", "returning_sessions", "page_views", "engaged_seconds"];
 
 const TAKE = `UPDATE visitor_sessions SET to_roll = 2
-              WHERE id IN (SELECT id FROM visitor_sessions WHERE to_roll = 1 LIMIT ?1)`;
+              WHERE id IN (SELECT id FROM visitor_sessions WHERE ${marked("", 1)} LIMIT ?1)`;
 
 // Sessions unchanged since they were added (a redelivered message marks them too) add zeros: no
 // row is written for them.
@@ -51,7 +56,7 @@ const ADD_DIFFERENCES = `
     SELECT rolled_day AS day, campaign_id, influencer_id, link_id, -1 AS sessions,
            -rolled_engaged AS engaged_sessions, -rolled_returning AS returning_sessions,
            -rolled_page_views AS page_views, -rolled_engaged_seconds AS engaged_seconds
-    FROM visitor_sessions WHERE to_roll = 2 AND rolled_day IS NOT NULL
+    FROM visitor_sessions WHERE ${marked("", 2)} AND rolled_day IS NOT NULL
     UNION ALL
     SELECT day, campaign_id, influencer_id, link_id, 1, engaged, is_returning, page_views, engaged_seconds
     FROM (${FIGURES_NOW})
@@ -68,7 +73,7 @@ const RECORD_ADDED = `
       rolled_returning = COALESCE(f.is_returning, 0)
   FROM (SELECT t.id, n.day, n.page_views, n.engaged_seconds, n.engaged, n.is_returning
         FROM visitor_sessions t LEFT JOIN (${FIGURES_NOW}) n ON n.id = t.id
-        WHERE t.to_roll = 2) AS f
+        WHERE ${marked("t.", 2)}) AS f
   WHERE s.id = f.id`;
 
 // Marks again the sessions whose click has a sale in a conversions chunk (rows (?1, ?2]): such a
@@ -91,6 +96,7 @@ export async function rollUpSessionChunk(d1: D1Database, size: number, now: numb
   return {
     sessions: results[0]?.meta.changes ?? 0,
     rowsWritten: results[1]?.meta.rows_written ?? 0,
+    rowsRead: results.reduce((n, r) => n + (r.meta.rows_read ?? 0), 0),
     leaseKept: !lease || results.at(-1)?.meta.changes === 1,
   };
 }

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { runRollup } from "../../src/rollup/rollup";
+import { rollUpSessionChunk } from "../../src/rollup/session-rollup";
 import {
   behaviourMessage,
   behaviourOf,
@@ -278,5 +279,19 @@ describe("behaviour figures from the rollup", () => {
       cell("bounce_rate"),
       cell("avg_engaged_seconds"),
     ]).toEqual(["3", "3", "0.0000", "11.0000"]);
+  });
+
+  it("read only the sessions that changed, not those already rolled up", async () => {
+    const { influencers } = await campaignWithLinks("UTC");
+    const link = influencers[0]?.linkId as string;
+    const landedAt = Date.now() - HOUR;
+    const visits = Array.from({ length: 300 }, () => visit(link, landedAt - MINUTE));
+    await deliver(visits.map((v) => behaviourMessage(v, [pageView("view-0001", landedAt)])));
+    while (!(await runRollup(env.DB, Date.now)).caught_up);
+    await deliver([behaviourMessage(visits[0] as Visit, [engagement("view-0001", 30)])]);
+    const chunk = await rollUpSessionChunk(env.DB, 100, Date.now());
+    expect(chunk.sessions).toBe(1);
+    // The session, its page view, a sale looked up, the day's rollup rows: a few dozen rows at most.
+    expect(chunk.rowsRead).toBeLessThan(100);
   });
 });
