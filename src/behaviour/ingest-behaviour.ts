@@ -41,12 +41,14 @@ WHERE visitor_sessions.click_id = excluded.click_id`;
 // A page view is keyed by (session, view). Its path and time are those of its page_view event
 // (the same in every delivery); its engaged seconds the most any report said (they are cumulative).
 // An engagement report that arrives before its page view makes the row without path or time.
+// A session id belongs to the click it first came with (the sessions statement runs first): page
+// views sent under the same session id with another click id are not counted, in neither session.
 const UPSERT_PAGE_VIEWS = `
 WITH rows (v) AS MATERIALIZED (SELECT value FROM json_each(?1))
 INSERT INTO page_views (session_id, view_id, path, viewed_at, engaged_seconds)
 SELECT v ->> 0, v ->> 1, v ->> 2, v ->> 3, v ->> 4
 FROM rows
-WHERE true
+WHERE EXISTS (SELECT 1 FROM visitor_sessions s WHERE s.id = v ->> 0 AND s.click_id = v ->> 5)
 ON CONFLICT (session_id, view_id) DO UPDATE SET
   path = COALESCE(page_views.path, excluded.path),
   viewed_at = COALESCE(page_views.viewed_at, excluded.viewed_at),
@@ -89,7 +91,7 @@ export function behaviourStatements(
     if (!owner) continue;
     let startedAt: number | null = null;
     for (const [viewId, view] of viewsOf(message, now)) {
-      views.push([message.session_id, viewId, view.path, view.at, view.seconds]);
+      views.push([message.session_id, viewId, view.path, view.at, view.seconds, message.click_id]);
       if (view.at !== null && (startedAt === null || view.at < startedAt)) startedAt = view.at;
     }
     const zone = zones.get(owner.campaign_id) ?? DEFAULT_TIME_ZONE;

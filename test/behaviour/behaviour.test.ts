@@ -101,6 +101,31 @@ describe("behaviour messages in the queue consumer", () => {
     expect((await behaviourOf(campaignId)).sessions).toBe(2);
   });
 
+  it("keeps a session id to the click it first came with", async () => {
+    const { campaignId, influencers } = await campaignWithLinks("UTC", 2);
+    const landedAt = Date.now() - HOUR;
+    const first = visit(influencers[0]?.linkId as string, landedAt - MINUTE);
+    const other = {
+      ...visit(influencers[1]?.linkId as string, landedAt - MINUTE),
+      sessionId: first.sessionId,
+    };
+    await deliver([behaviourMessage(first, [pageView("view-0001", landedAt)])]);
+    await rollUp();
+    await deliver([
+      behaviourMessage(other, [pageView("view-0002", landedAt - 1000), engagement("view-0001", 50)]),
+    ]);
+    await rollUp();
+    expect(await sessionRow(first)).toMatchObject({ link_id: first.linkId, started_at: landedAt });
+    expect(await viewRows(first)).toEqual([
+      { view_id: "view-0001", path: "/", viewed_at: landedAt, engaged_seconds: 0 },
+    ]);
+    expect(await behaviourOf(campaignId)).toMatchObject({
+      sessions: 1,
+      pages_per_session: 1,
+      avg_engaged_seconds: 0,
+    });
+  });
+
   it("drops a message whose link does not exist, with a log line, and writes nothing", async () => {
     const warn = vi.spyOn(console, "warn");
     const v = visit("lnk_doesnotexist00", Date.now() - HOUR);
