@@ -1,5 +1,6 @@
 export * from "./api-keys";
 export * from "./auth-failures";
+export * from "./behaviour";
 export * from "./campaigns";
 export * from "./clicks";
 export * from "./codes";

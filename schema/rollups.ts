@@ -15,6 +15,13 @@ const rolledUpFigures = () => ({
   clickConversions: integer().notNull().default(0),
   revenue: integer().notNull().default(0),
   refunds: integer().notNull().default(0),
+  // Visitor behaviour (src/rollup/session-rollup.ts): sessions on the day they started, those
+  // engaged and returning, their page views and engaged seconds.
+  sessions: integer().notNull().default(0),
+  engagedSessions: integer().notNull().default(0),
+  returningSessions: integer().notNull().default(0),
+  pageViews: integer().notNull().default(0),
+  engagedSeconds: integer().notNull().default(0),
 });
 
 // Figures per UTC day × campaign × influencer × link ('' for orders that came by code or customer

@@ -1,9 +1,11 @@
+import { behaviourStatements, type LinkOwners, linkOwners } from "../behaviour/ingest-behaviour";
 import { fixedTimeZones } from "../campaigns/time-zones";
 import { type ClickRow, checkClick, unpackClick } from "../clicks/click-event";
 import { enrichClick } from "../clicks/enrich-click";
 import { clickInsertStatements, type TimeZones } from "../clicks/ingest-clicks";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
+import type { BehaviourMessage } from "./behaviour-event";
 import { eventSchema } from "./events";
 
 export type EventsDeps = { d1: D1Database; clock: Clock };
@@ -39,9 +41,14 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
   return issues.map((i) => `${i.path.map(String).join(".")} ${i.message}`.trim()).join("; ");
 }
 
-// What one message asks to be written: the clicks it carries, and any parts of it that are
-// malformed (poison), which are set aside in dead_letters rather than retried.
-type Plan = { message: Message; clicks: ClickRow[]; poison: D1PreparedStatement[] };
+// What one message asks to be written: the clicks it carries, or the visitor behaviour, and any
+// parts of it that are malformed (poison), which are set aside in dead_letters rather than retried.
+type Plan = {
+  message: Message;
+  clicks: ClickRow[];
+  behaviour: BehaviourMessage[];
+  poison: D1PreparedStatement[];
+};
 
 function plan(message: Message, queue: string, deps: EventsDeps, now: number): Plan {
   const parsed = eventSchema.safeParse(message.body);
@@ -49,15 +56,12 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     const reason = `invalid event: ${describeIssues(parsed.error.issues)}`;
     log.warn("event_poison", { queue, message_id: message.id, reason });
     const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
-    return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
+    return { message, clicks: [], behaviour: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
   }
-  // Behaviour messages (page views and engaged time from sl.js, POST /track/events) are
-  // acknowledged and dropped here until their consumer, which writes them to D1 for the rollup,
-  // replaces this line: it is being written beside it.
-  if (parsed.data.type === "behaviour") return { message, clicks: [], poison: [] };
+  if (parsed.data.type === "behaviour") return { message, clicks: [], behaviour: [parsed.data], poison: [] };
   // Conversion and refund events are already in D1 (they are published after the write); no
   // consumer needs them yet, so they are acknowledged.
-  if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };
+  if (parsed.data.type !== "clicks") return { message, clicks: [], behaviour: [], poison: [] };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
   const event = parsed.data;
@@ -73,24 +77,60 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
       poison.push(deadLetterStatement(deps.d1, entry, now));
     }
   });
-  return { message, clicks, poison };
+  return { message, clicks, behaviour: [], poison };
 }
+
+// What the batch's writes need read first: the time zone of every campaign an event is written
+// for (its local day), and the owners of the links behaviour messages name.
+type Lookups = { zones: TimeZones; owners: LinkOwners };
 
 function statementsFor(
   plans: Plan[],
   deps: EventsDeps,
   now: number,
-  zones: TimeZones,
+  lookups: Lookups,
 ): D1PreparedStatement[] {
   return [
     ...clickInsertStatements(
       deps.d1,
       plans.flatMap((p) => p.clicks),
       now,
-      zones,
+      lookups.zones,
+    ),
+    ...behaviourStatements(
+      deps.d1,
+      plans.flatMap((p) => p.behaviour),
+      lookups.owners,
+      lookups.zones,
+      now,
     ),
     ...plans.flatMap((p) => p.poison),
   ];
+}
+
+// A behaviour message whose link does not exist can never be written: a retry cannot fix it, so it
+// is dropped (acknowledged) with a log line rather than retried into the dead-letter queue.
+async function lookUp(plans: Plan[], deps: EventsDeps, queue: string, now: number): Promise<Lookups> {
+  const owners = await linkOwners(
+    deps.d1,
+    plans.flatMap((p) => p.behaviour.map((b) => b.link_id)),
+  );
+  for (const plan of plans) {
+    for (const b of plan.behaviour) {
+      if (!owners.has(b.link_id)) {
+        log.warn("behaviour_link_unknown", { queue, message_id: plan.message.id, link_id: b.link_id });
+      }
+    }
+  }
+  const zones = await fixedTimeZones(
+    deps.d1,
+    [
+      ...plans.flatMap((p) => p.clicks.map((c) => c.campaign_id)),
+      ...[...owners.values()].map((o) => o.campaign_id),
+    ],
+    now,
+  );
+  return { zones, owners };
 }
 
 // The consumer of the EVENTS queue. A batch is written in one D1 batch (one transaction); every
@@ -98,16 +138,12 @@ function statementsFor(
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDeps): Promise<void> {
   const now = deps.clock();
   const plans = batch.messages.map((message) => plan(message, batch.queue, deps, now));
-  // The local day of a click is its campaign's: each campaign's zone is fixed and read first (a
+  // The local day of an event is its campaign's: each campaign's zone is fixed and read first (a
   // statement only for campaigns this isolate has not seen with events). Should that fail, every
   // message is retried.
-  let zones: TimeZones;
+  let lookups: Lookups;
   try {
-    zones = await fixedTimeZones(
-      deps.d1,
-      plans.flatMap((p) => p.clicks.map((c) => c.campaign_id)),
-      now,
-    );
+    lookups = await lookUp(plans, deps, batch.queue, now);
   } catch (error) {
     log.error("events_batch_failed", {
       queue: batch.queue,
@@ -118,13 +154,14 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
     return;
   }
   try {
-    const statements = statementsFor(plans, deps, now, zones);
+    const statements = statementsFor(plans, deps, now, lookups);
     if (statements.length > 0) await deps.d1.batch(statements);
     for (const { message } of plans) message.ack();
     log.info("events_written", {
       queue: batch.queue,
       messages: plans.length,
       clicks: plans.reduce((n, p) => n + p.clicks.length, 0),
+      behaviour: plans.reduce((n, p) => n + p.behaviour.length, 0),
     });
     return;
   } catch (error) {
@@ -139,7 +176,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
   // the others: those that land are acked, the rest retried with backoff.
   for (const single of plans) {
     try {
-      await deps.d1.batch(statementsFor([single], deps, now, zones));
+      await deps.d1.batch(statementsFor([single], deps, now, lookups));
       single.message.ack();
     } catch (error) {
       const { message } = single;

@@ -19,6 +19,14 @@ export type RawTotals = {
   clicks: number;
   uniqueClicks: number;
   botClicks: number;
+  // Visitor behaviour after the click (the shop's script): sessions on the day they started, those
+  // engaged (10 s or more engaged, 2 or more page views, or a sale through the click) and
+  // returning, and their page views and engaged seconds.
+  sessions: number;
+  engagedSessions: number;
+  returningSessions: number;
+  pageViews: number;
+  engagedSeconds: number;
   leads: number;
   // All sales, and the same split by path: attributed by a promo code, or by a click (its id, or
   // the customer's earliest lead, which came through one).
@@ -82,6 +90,12 @@ export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metric
     unique_clicks: totals.uniqueClicks,
     bot_clicks: totals.botClicks,
     ctr: ratio(totals.clicks, totals.impressions),
+    sessions: totals.sessions,
+    engaged_sessions: totals.engagedSessions,
+    bounce_rate: totals.sessions === 0 ? null : 1 - totals.engagedSessions / totals.sessions,
+    pages_per_session: ratio(totals.pageViews, totals.sessions),
+    avg_engaged_seconds: ratio(totals.engagedSeconds, totals.sessions),
+    returning_sessions: totals.returningSessions,
     leads: totals.leads,
     conversions: totals.conversions,
     code_conversions: totals.codeConversions,

@@ -1,3 +1,13 @@
+// What visitors did on the shop after the click, as its script (sl.js) reports it.
+export const BEHAVIOUR_FIELDS = [
+  "sessions",
+  "engaged_sessions",
+  "bounce_rate",
+  "pages_per_session",
+  "avg_engaged_seconds",
+  "returning_sessions",
+] as const;
+
 // The Metrics fields of the contract, in the order reports show them. Goals name one of these.
 export const METRIC_FIELDS = [
   "impressions",
@@ -11,6 +21,7 @@ export const METRIC_FIELDS = [
   "unique_clicks",
   "bot_clicks",
   "ctr",
+  ...BEHAVIOUR_FIELDS,
   "leads",
   "conversions",
   "code_conversions",
@@ -72,6 +83,10 @@ export const RATIO_FIELDS = [
   "conversion_rate",
   "roi",
   "roas",
+  // Averages per session: quotients too, written like ratios in reports.
+  "bounce_rate",
+  "pages_per_session",
+  "avg_engaged_seconds",
 ] as const satisfies readonly MetricField[];
 export type MetricUnit = "amount" | "ratio" | "count";
 export function metricUnit(field: MetricField): MetricUnit {

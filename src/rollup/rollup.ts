@@ -4,6 +4,7 @@ import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
 import { type Lease, releaseLease, renewLease, takeLease } from "./rollup-lease";
 import { type RollupReport, recordRunEnd, recordRunStart, type SourceReport } from "./rollup-runs";
+import { MARK_SESSIONS_OF_SALES, rollUpSessions } from "./session-rollup";
 
 // Each source is read by rowid ranges; a chunk's sums are added to rollup_daily and
 // rollup_breakdown_daily in the same D1 batch (one transaction) that moves the source's watermark,
@@ -134,6 +135,8 @@ export const SOURCES: Source[] = [
          WHERE v.rowid > ?1 AND v.rowid <= ?2 AND v.type = 'sale'
            AND (${SALE_WITHOUT_CLICK} OR k.rowid <= ${watermarkNow("clicks")})`,
       ),
+      // A sale by click makes its click's visitor sessions engaged: they are rolled up again.
+      MARK_SESSIONS_OF_SALES,
     ],
   },
   {
@@ -329,6 +332,14 @@ async function rollUpSources(
     report.chunks += figures.chunks;
     report.rows += figures.rows;
     report.rows_written += figures.rows_written;
+  }
+  if (leaseKept) {
+    const sessions = await rollUpSessions(d1, clock, options, lease);
+    if (!sessions.leaseKept) log.warn("rollup_lease_lost", { id: lease.holder, source: "sessions" });
+    report.sources.sessions = sessions.report;
+    report.chunks += sessions.report.chunks;
+    report.rows += sessions.report.rows;
+    report.rows_written += sessions.report.rows_written;
   }
   report.caught_up = Object.values(report.sources).every((s) => s.caught_up);
 }

@@ -27,6 +27,11 @@ export const ZERO_SUMS: Sums = {
   clicks: 0,
   uniqueClicks: 0,
   botClicks: 0,
+  sessions: 0,
+  engagedSessions: 0,
+  returningSessions: 0,
+  pageViews: 0,
+  engagedSeconds: 0,
   leads: 0,
   conversions: 0,
   codeConversions: 0,
@@ -75,7 +80,10 @@ export async function rolledUp<K extends Grouping>(
     .prepare(
       `SELECT ${keys}, SUM(clicks) AS clicks, SUM(unique_clicks) AS uniqueClicks, SUM(bot_clicks) AS botClicks,
               SUM(leads) AS leads, SUM(conversions) AS conversions, SUM(code_conversions) AS codeConversions,
-              SUM(click_conversions) AS clickConversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds
+              SUM(click_conversions) AS clickConversions, SUM(revenue) AS revenue, SUM(refunds) AS refunds,
+              SUM(sessions) AS sessions, SUM(engaged_sessions) AS engagedSessions,
+              SUM(returning_sessions) AS returningSessions, SUM(page_views) AS pageViews,
+              SUM(engaged_seconds) AS engagedSeconds
        FROM rollup_influencer_daily r
        WHERE ${where} AND r.day >= ? AND r.day <= ?
        GROUP BY ${keys}`,

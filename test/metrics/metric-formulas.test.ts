@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeMetrics, periodCommission, type RawTotals, spreadShare } from "../../src/metrics/formulas";
+import { NO_SESSIONS } from "../support/behaviour-helpers";
 
 const zero: RawTotals = {
   impressions: 0,
@@ -15,6 +16,11 @@ const zero: RawTotals = {
   clicks: 0,
   uniqueClicks: 0,
   botClicks: 0,
+  sessions: 0,
+  engagedSessions: 0,
+  returningSessions: 0,
+  pageViews: 0,
+  engagedSeconds: 0,
   leads: 0,
   conversions: 0,
   codeConversions: 0,
@@ -71,6 +77,7 @@ describe("metric formulas", () => {
       unique_clicks: 320,
       bot_clicks: 25,
       ctr: 0.02, // 400 / 20,000
+      ...NO_SESSIONS,
       leads: 3,
       conversions: 8,
       code_conversions: 2,
@@ -97,6 +104,9 @@ describe("metric formulas", () => {
       "follower_growth_rate",
       "ctr",
       "conversion_rate",
+      "bounce_rate",
+      "pages_per_session",
+      "avg_engaged_seconds",
       "aov",
       "roi",
       "roas",
@@ -111,6 +121,22 @@ describe("metric formulas", () => {
     // Clicks without impressions reported: CTR unknown, not infinite.
     expect(computeMetrics({ ...zero, clicks: 10 }, 1000).ctr).toBeNull();
     expect(computeMetrics({ ...zero, clicks: 10 }, 1000).emv).toBe(0);
+  });
+
+  it("work out visitor behaviour by hand", () => {
+    // 4 sessions, 3 of them engaged, 1 returning; 10 page views and 90 engaged seconds in all.
+    const m = computeMetrics(
+      { ...zero, sessions: 4, engagedSessions: 3, returningSessions: 1, pageViews: 10, engagedSeconds: 90 },
+      null,
+    );
+    expect(m).toMatchObject({
+      sessions: 4,
+      engaged_sessions: 3,
+      bounce_rate: 0.25,
+      pages_per_session: 2.5,
+      avg_engaged_seconds: 22.5,
+      returning_sessions: 1,
+    });
   });
 
   it("round the commission to whole minor units", () => {

@@ -6,7 +6,7 @@ import { ADMIN, api, BASE, createCampaign, createInfluencer, expectError, unique
 
 const HEADER =
   "influencer_id,handle,currency,impressions,reach,views,engagements,engagement_rate,followers_gained,follower_growth_rate,clicks,unique_clicks,bot_clicks," +
-  "ctr,leads,conversions,code_conversions,click_conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
+  "ctr,sessions,engaged_sessions,bounce_rate,pages_per_session,avg_engaged_seconds,returning_sessions,leads,conversions,code_conversions,click_conversions,conversion_rate,revenue,refunds,net_revenue,aov,cost,roi,roas,cpa,cpl,cpc,emv";
 
 async function report(campaignId: string, query = "") {
   const res = await exports.default.fetch(`${BASE}/api/v1/campaigns/${campaignId}/report.csv${query}`, {
@@ -78,7 +78,7 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(text).toContain(`,'${plus},`);
 
     const rows = parseCsv(text);
-    expect(rows.map((r) => r.length)).toEqual([30, 30, 30, 30, 30]);
+    expect(rows.map((r) => r.length)).toEqual([36, 36, 36, 36, 36]);
     const cells = (r: string[] | undefined) =>
       Object.fromEntries(HEADER.split(",").map((h, i) => [h, r?.[i]]));
     const [first, second, third, total] = rows.slice(1).map(cells);
@@ -98,6 +98,13 @@ describe("GET /campaigns/:id/report.csv", () => {
       unique_clicks: "0",
       bot_clicks: "0",
       ctr: "", // no impressions: null, an empty cell
+      // No visitor sessions: counts 0, their ratios empty.
+      sessions: "0",
+      engaged_sessions: "0",
+      bounce_rate: "",
+      pages_per_session: "",
+      avg_engaged_seconds: "",
+      returning_sessions: "0",
       leads: "0",
       conversions: "1",
       code_conversions: "1",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NO_SESSIONS } from "../support/behaviour-helpers";
 import { api, createInfluencer, createKey, follow, unique, waitForClicks } from "../support/helpers";
 
 const PHONE =
@@ -111,6 +112,7 @@ describe("GET /campaigns/:id/summary", () => {
       unique_clicks: 2,
       bot_clicks: 1,
       ctr: 3 / 10_000,
+      ...NO_SESSIONS,
       leads: 1,
       conversions: 2,
       code_conversions: 0,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NO_SESSIONS } from "../support/behaviour-helpers";
 import { enrol, order, post, promoCode, refund, rollUp, snapshot } from "../support/figure-helpers";
 import {
   api,
@@ -30,6 +31,7 @@ function day(date: string, audience: number, figures: Record<string, number | nu
     unique_clicks: 0,
     bot_clicks: 0,
     ctr: null,
+    ...NO_SESSIONS,
     leads: 0,
     conversions: 0,
     code_conversions: 0,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { NO_SESSIONS } from "../support/behaviour-helpers";
 import { enrol, order, post, promoCode, refund, rollUp, snapshot } from "../support/figure-helpers";
 import { api, createCampaign, createInfluencer, createKey, expectError } from "../support/helpers";
 
@@ -62,6 +63,7 @@ const miaEurRow = () => ({
   unique_clicks: 0,
   bot_clicks: 0,
   ctr: 0,
+  ...NO_SESSIONS,
   leads: 0,
   conversions: 2,
   code_conversions: 2,
@@ -111,6 +113,7 @@ describe("GET /influencers/:id/summary", () => {
       followers_gained: 3_000,
       follower_growth_rate: 3,
       ctr: 0,
+      ...NO_SESSIONS,
       clicks: 0,
       conversion_rate: null,
     });

@@ -8,7 +8,10 @@ const PERCENT: ReadonlySet<MetricField> = new Set([
   "ctr",
   "conversion_rate",
   "roi",
+  "bounce_rate",
 ]);
+// Plain numbers that are averages, shown with their decimals (2.5 pages, not 3).
+const AVERAGES: ReadonlySet<MetricField> = new Set(["pages_per_session", "avg_engaged_seconds"]);
 
 // How a metric's value is written: money in the campaign's currency (minor units stored), a
 // percentage (a fraction stored), a multiple (ROAS), or a plain number. The goal form reads a
@@ -64,7 +67,7 @@ export function formatter(locale: Locale) {
       if (kind === "money") return money(value, currency);
       if (kind === "percent") return percent.format(value);
       if (kind === "multiple") return `${multiple.format(value)}×`;
-      return integer.format(value);
+      return AVERAGES.has(field) ? multiple.format(value) : integer.format(value);
     },
     date: (value: Date | string | number) => date.format(new Date(value)),
     dateTime: (value: Date | string | number) => `${dateTime.format(new Date(value))} UTC`,

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { Metrics } from "../../src/metrics/formulas";
-import type { MetricField } from "../../src/metrics/metric-fields";
+import { BEHAVIOUR_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import type { BreakdownDimension, BreakdownRow } from "../../src/summaries/campaign-breakdown";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
@@ -9,12 +9,17 @@ import { PERIOD_DAYS, type PeriodDays, type ReportView } from "./report-view";
 // The sections of a campaign's report, shared by the dashboard, the shared report and the portal.
 // Each takes plain data, so where the figures come from is the page's business.
 
-const STAGES: { title: "awareness" | "consideration" | "conversion"; fields: MetricField[] }[] = [
+const STAGES: {
+  title: "awareness" | "consideration" | "behaviour" | "conversion";
+  fields: MetricField[];
+}[] = [
   {
     title: "awareness",
     fields: ["impressions", "reach", "followers_gained", "follower_growth_rate", "clicks", "ctr"],
   },
   { title: "consideration", fields: ["unique_clicks", "engagement_rate", "leads"] },
+  // What visitors did on the shop after the click, as its script reports it.
+  { title: "behaviour", fields: [...BEHAVIOUR_FIELDS] },
   {
     title: "conversion",
     // The rate is of orders by click over unique clicks: the split beside it says what it leaves out.

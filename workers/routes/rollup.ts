@@ -12,10 +12,15 @@ import {
 } from "../lib/router";
 
 const sourceReport = z.object({
-  rows: z.number().int().openapi({ description: "Events read (the span of rowids read)." }),
+  rows: z.number().int().openapi({
+    description: "Events read (the span of rowids read); for `sessions`, the visitor sessions added again.",
+  }),
   chunks: z.number().int(),
   rows_written: z.number().int().openapi({ description: "Rows D1 reports the sums wrote." }),
-  watermark: z.number().int().openapi({ description: "The last rowid of the source rolled up." }),
+  watermark: z.number().int().openapi({
+    description:
+      "The last rowid of the source rolled up; 0 for `sessions`, which are taken when they change, not by rowid.",
+  }),
   caught_up: z.boolean(),
 });
 const rollupRun = z

@@ -16,8 +16,24 @@ import {
   periodQuerySchema,
 } from "../lib/router";
 
+// The behaviour figures are the newest and the least obvious: each says what it counts.
+const DESCRIPTIONS: Partial<Record<MetricField, string>> = {
+  sessions:
+    "Visits that landed from a click and ran the shop's script (sl.js), on the local day they started " +
+    "(their first page view).",
+  engaged_sessions:
+    "Sessions with 10 s or more engaged, or 2 or more page views, or a sale through their click " +
+    "(its click id, or the lead that came through it; not by promo code).",
+  bounce_rate: "1 − engaged_sessions ÷ sessions; null without sessions.",
+  pages_per_session: "Page views ÷ sessions; null without sessions.",
+  avg_engaged_seconds: "Engaged seconds (the page visible and in use) ÷ sessions; null without sessions.",
+  returning_sessions: "Sessions of a visitor whose cookie was seen before.",
+};
 const metricShape = Object.fromEntries(
-  METRIC_FIELDS.map((field) => [field, z.number().nullable()]),
+  METRIC_FIELDS.map((field) => {
+    const description = DESCRIPTIONS[field];
+    return [field, description ? z.number().nullable().openapi({ description }) : z.number().nullable()];
+  }),
 ) as Record<MetricField, z.ZodNullable<z.ZodNumber>>;
 const metricsSchema = z.object(metricShape).openapi("Metrics");
 
