@@ -42,9 +42,25 @@ type MetricsRow = typeof postMetrics.$inferSelect;
 export type PostWithMetrics = { post: PostRow; latest: MetricsRow | null };
 
 // The platform defaults to the influencer's own; posting enrols the influencer like a link does.
-export async function createPost(db: Db, input: PostInput, clock: Clock) {
+// The same post (campaign, influencer, address) sent again is the post already recorded, with
+// `created: false`: a form sent twice or a retried request must not count its figures twice.
+export async function createPost(
+  db: Db,
+  input: PostInput,
+  clock: Clock,
+): Promise<PostWithMetrics & { created: boolean }> {
   const url = parseHttpUrl(input.url, "url");
   const { campaign, influencer } = await findCampaignAndInfluencer(db, input.campaignId, input.influencerId);
+  const existing = await db.query.posts.findFirst({
+    where: and(eq(posts.campaignId, campaign.id), eq(posts.influencerId, influencer.id), eq(posts.url, url)),
+  });
+  if (existing) {
+    return {
+      post: existing,
+      latest: (await latestMetrics(db, [existing.id])).get(existing.id) ?? null,
+      created: false,
+    };
+  }
   const now = new Date(clock());
   const [, inserted] = await db.batch([
     ensureEnrolledStatement(db, campaign.id, influencer.id, now),
@@ -64,7 +80,7 @@ export async function createPost(db: Db, input: PostInput, clock: Clock) {
   ]);
   const row = inserted[0];
   if (!row) throw new Error("insert returned no row");
-  return { post: row, latest: null };
+  return { post: row, latest: null, created: true };
 }
 
 // The latest snapshot of each of these posts, in one query whatever the number of posts (their
