@@ -3,6 +3,7 @@ import { goalKey } from "../../src/campaigns/goals";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
 import type { CampaignReport } from "./campaign-report";
+import { CampaignPacing, CampaignPosts, type CampaignViews } from "./campaign-views";
 import { NewInfluencerForm } from "./campaigns-page";
 import {
   CopyButton,
@@ -125,9 +126,11 @@ export const CampaignPage = ({
   newShareUrl,
   state,
   now,
+  views,
 }: {
   ui: Ui;
   report: CampaignReport;
+  views?: CampaignViews | undefined;
   links: LinkItem[];
   codes: CodeItem[];
   influencers: InfluencerOption[];
@@ -159,10 +162,18 @@ export const CampaignPage = ({
           {ui.t.downloadCsv}
         </a>
       </div>
+      <CampaignPacing ui={ui} views={views} />
       <ReportBody ui={ui} report={report} />
       <GoalForms ui={ui} goals={campaign.goals} currency={campaign.currency} base={base} state={state} />
       <LinkList ui={ui} links={links} />
       <CodeList ui={ui} codes={codes} />
+      <CampaignPosts
+        ui={ui}
+        views={views}
+        base={base}
+        state={state}
+        influencers={forInfluencers.influencers}
+      />
       <h2>{ui.t.influencers}</h2>
       <div class="grid2">
         <InfluencerForm

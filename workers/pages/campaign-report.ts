@@ -19,6 +19,9 @@ export type CampaignReport = {
     objective: string;
     timezone: string;
     goals: CampaignGoal[];
+    budget: number | null;
+    startsAt: number | null;
+    endsAt: number | null;
   };
   asOf: string | null;
   totals: Metrics;
@@ -52,6 +55,9 @@ export async function loadCampaignReport(
       objective: campaign.objective,
       timezone: campaign.timezone,
       goals: campaign.goals,
+      budget: campaign.budget,
+      startsAt: campaign.startsAt?.getTime() ?? null,
+      endsAt: campaign.endsAt?.getTime() ?? null,
     },
     asOf: summary.as_of,
     totals: summary.totals,

@@ -1,4 +1,5 @@
 import type { MetricField } from "../../src/metrics/metric-fields";
+import { viewsEn, viewsFr } from "./i18n-views";
 
 // The pages' words in English and French (the seeds' market), in one place. A missing French
 // entry is a type error, not an English word on a French page.
@@ -147,6 +148,7 @@ const en = {
   language: "Language",
   chartAlt: "Table of the same figures",
   date: "Date",
+  views: viewsEn,
   metrics: {
     impressions: "Impressions",
     reach: "Reach",
@@ -325,6 +327,7 @@ const fr: Messages = {
   language: "Langue",
   chartAlt: "Tableau des mêmes chiffres",
   date: "Date",
+  views: viewsFr,
   metrics: {
     impressions: "Impressions",
     reach: "Portée",

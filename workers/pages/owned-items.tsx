@@ -1,3 +1,4 @@
+import { HandleLink } from "./handle-link";
 import { CopyButton, DataTable, QrCode, type Ui } from "./layout";
 
 // Short links and promo codes as the dashboard and the portal show them: each link with a copy
@@ -6,6 +7,7 @@ export type LinkItem = {
   id: string;
   short_url: string;
   destination_url: string;
+  influencer_id?: string | undefined;
   handle?: string | undefined;
   disabled: boolean;
   created_at: string;
@@ -13,6 +15,7 @@ export type LinkItem = {
 export type CodeItem = {
   id: string;
   code: string;
+  influencer_id?: string | undefined;
   handle?: string | undefined;
   redemptions: number;
   max_redemptions: number | null;
@@ -38,7 +41,11 @@ export const LinkList = ({ ui, links }: { ui: Ui; links: LinkItem[] }) => (
                   </a>{" "}
                   <CopyButton ui={ui} text={link.short_url} label={`${ui.t.copy} ${link.short_url}`} />
                 </p>
-                {link.handle ? <p>@{link.handle}</p> : null}
+                {link.handle ? (
+                  <p>
+                    <HandleLink ui={ui} id={link.influencer_id ?? ""} handle={link.handle} />
+                  </p>
+                ) : null}
                 <p class="muted">→ {link.destination_url}</p>
               </td>
             </tr>
@@ -48,6 +55,10 @@ export const LinkList = ({ ui, links }: { ui: Ui; links: LinkItem[] }) => (
     </div>
   </section>
 );
+
+// "12" or "12 / 100": the redemptions, and the limit when there is one.
+export const redemptionsOf = (ui: Ui, code: { redemptions: number; max_redemptions: number | null }) =>
+  `${ui.fmt.integer(code.redemptions)}${code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}`;
 
 export const CodeList = ({ ui, codes }: { ui: Ui; codes: CodeItem[] }) => (
   <section aria-labelledby="codes">
@@ -63,11 +74,10 @@ export const CodeList = ({ ui, codes }: { ui: Ui; codes: CodeItem[] }) => (
               <span class="mono">{code.code}</span>{" "}
               <CopyButton ui={ui} text={code.code} label={`${ui.t.copy} ${code.code}`} />
             </th>
-            <td>{code.handle ? `@${code.handle}` : ""}</td>
-            <td class="num">
-              {ui.fmt.integer(code.redemptions)}
-              {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
+            <td>
+              {code.handle ? <HandleLink ui={ui} id={code.influencer_id ?? ""} handle={code.handle} /> : ""}
             </td>
+            <td class="num">{redemptionsOf(ui, code)}</td>
           </tr>
         ))}
       </DataTable>

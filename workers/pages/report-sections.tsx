@@ -1,6 +1,7 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
 import type { BreakdownRow } from "../../src/summaries/campaign-breakdown";
+import { HandleLink } from "./handle-link";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
 import { PERIOD_DAYS, type PeriodDays } from "./report-view";
@@ -244,7 +245,9 @@ export const Leaderboard = ({
           <tbody>
             {rows.map((row) => (
               <tr data-influencer={row.influencer_id}>
-                <th scope="row">@{row.handle}</th>
+                <th scope="row">
+                  <HandleLink ui={ui} id={row.influencer_id} handle={row.handle} />
+                </th>
                 {LEADERBOARD_COLUMNS.map((field) => (
                   <td class="num">{ui.fmt.metric(field, row[field], currency)}</td>
                 ))}
