@@ -119,7 +119,8 @@ describe("posts on the campaign page", () => {
     await snapshot(post.id, new Date(now - 2 * DAY).toISOString(), { impressions: 1_500, likes: 40 });
 
     const allTime = (await browser.request(`${page}?lang=en`)).text;
-    expect(postCell(allTime, post.id, "impressions")).toEqual({ level: "1,500", growth: "+1,500" });
+    // All time, a post's growth is its level: shown once.
+    expect(postCell(allTime, post.id, "impressions")).toEqual({ level: "1,500", growth: undefined });
     // The last 7 days: the level now, less the level before the period (20 days ago's).
     const week = (await browser.request(`${page}?days=7&lang=en`)).text;
     expect(postCell(week, post.id, "impressions")).toEqual({ level: "1,500", growth: "+500" });
@@ -177,7 +178,7 @@ describe("CSV import of post snapshots", () => {
     expect(again.headers.get("Location")).toBe(`${page}?imported=0-3#posts`);
     expect(await snapshotRows(ids[0] as string)).toHaveLength(2);
     const shown = await browser.request(`${page}?imported=0-3&lang=en`);
-    expect(shown.text).toContain("0 snapshots imported, 3 already there.");
+    expect(shown.text).toContain("Snapshots imported: 0; already there: 3.");
   });
 
   it("stores nothing from a file with a bad line, and says which lines are wrong", async () => {

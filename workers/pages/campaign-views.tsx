@@ -9,7 +9,12 @@ import { type ImportOutcome, PostForms, PostsTable } from "./posts-section";
 
 // What the campaign page shows beside its report: budget and pacing (all time), and the posts
 // with their figures over the page's period.
-export type CampaignViews = { pacing: Pacing; posts: PostFigures[]; imported: ImportOutcome | null };
+export type CampaignViews = {
+  pacing: Pacing;
+  posts: PostFigures[];
+  periodHasStart: boolean;
+  imported: ImportOutcome | null;
+};
 
 // ?imported=<added>-<unchanged>: where an import sends the page back, to say what it did.
 function importedFrom(value: string | undefined): ImportOutcome | null {
@@ -29,7 +34,12 @@ export async function loadCampaignViews(
     loadPacing(db, report.campaign, clock, report.view.days === null ? report.goals : undefined),
     postFigures(db.$client, { campaignId: id }, periodStart(period, timezone), periodEnd(period, timezone)),
   ]);
-  return { pacing, posts, imported: importedFrom(query("imported")) };
+  return {
+    pacing,
+    posts,
+    periodHasStart: period.from !== undefined,
+    imported: importedFrom(query("imported")),
+  };
 }
 
 export const CampaignPacing = ({ ui, views }: { ui: Ui; views: CampaignViews | undefined }) =>
@@ -51,7 +61,7 @@ export const CampaignPosts = ({
   views ? (
     <section aria-labelledby="posts">
       <h2 id="posts">{ui.t.views.posts}</h2>
-      <PostsTable ui={ui} posts={views.posts} by="influencer" />
+      <PostsTable ui={ui} posts={views.posts} by="influencer" growth={views.periodHasStart} />
       <PostForms
         ui={ui}
         base={base}

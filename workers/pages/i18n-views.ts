@@ -42,6 +42,9 @@ export const viewsEn = {
   noPosts: "No posts yet.",
   postsCaption:
     "Each figure is the post's latest snapshot up to the end of the period; below it, its growth within the period.",
+  postsCaptionAllTime: "Each figure is the post's latest snapshot.",
+  perCampaignCaption: "Figures per campaign, and a total per currency",
+  evenPace: "The mark: where spending at an even pace would be today.",
   addPost: "Add a post",
   postUrl: "Post URL",
   publishedOptional: "Published on (optional)",
@@ -74,7 +77,7 @@ export const viewsEn = {
   },
   importRules:
     "A file with a bad line stores nothing. Sending the same file again adds nothing. At most {rows} lines and 64 KB.",
-  imported: "{added} snapshots imported, {unchanged} already there.",
+  imported: "Snapshots imported: {added}; already there: {unchanged}.",
   importRefused: "Nothing was imported. Correct these lines and send the file again:",
   line: "Line {n}",
   csv: {
@@ -140,6 +143,9 @@ export const viewsFr: ViewsMessages = {
   noPosts: "Aucune publication pour l’instant.",
   postsCaption:
     "Chaque chiffre est le dernier relevé de la publication jusqu’à la fin de la période ; en dessous, sa progression pendant la période.",
+  postsCaptionAllTime: "Chaque chiffre est le dernier relevé de la publication.",
+  perCampaignCaption: "Chiffres par campagne, et un total par devise",
+  evenPace: "Le repère : où en serait une dépense à rythme régulier aujourd’hui.",
   addPost: "Ajouter une publication",
   postUrl: "URL de la publication",
   publishedOptional: "Publiée le (facultatif)",
@@ -171,7 +177,7 @@ export const viewsFr: ViewsMessages = {
   },
   importRules:
     "Un fichier avec une ligne erronée n’enregistre rien. Renvoyer le même fichier n’ajoute rien. Au plus {rows} lignes et 64 Ko.",
-  imported: "{added} relevés importés, {unchanged} déjà présents.",
+  imported: "Relevés importés : {added} ; déjà présents : {unchanged}.",
   importRefused: "Rien n’a été importé. Corrigez ces lignes et renvoyez le fichier :",
   line: "Ligne {n}",
   csv: {

@@ -133,7 +133,7 @@ export const InfluencerPage = ({
           <p class="muted">{v.notEnrolled}</p>
         ) : (
           <DataTable
-            caption={v.acrossCampaigns}
+            caption={v.perCampaignCaption}
             columns={[
               { label: v.campaign },
               { label: ui.t.currency },
@@ -236,7 +236,7 @@ export const InfluencerPage = ({
 
       <section aria-labelledby="influencer-posts">
         <h2 id="influencer-posts">{v.posts}</h2>
-        <PostsTable ui={ui} posts={view.posts} by="campaign" />
+        <PostsTable ui={ui} posts={view.posts} by="campaign" growth={false} />
       </section>
 
       <section aria-labelledby="links">

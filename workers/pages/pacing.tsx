@@ -154,6 +154,7 @@ export const PacingSection = ({ ui, pacing }: { ui: Ui; pacing: Pacing }) => {
             {fill(v.spentOf, { spent: money(spent), budget: money(budget), share: ui.fmt.percent(share) })}
           </p>
           <SpendBar ui={ui} share={share} elapsed={pacing.elapsed} />
+          {pacing.elapsed === null ? null : <p class="legend muted">{v.evenPace}</p>}
         </>
       )}
       {pacing.goals.length === 0 ? null : (

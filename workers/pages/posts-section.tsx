@@ -38,16 +38,19 @@ export const PostsTable = ({
   ui,
   posts,
   by,
+  growth,
 }: {
   ui: Ui;
   posts: PostFigures[];
   by: "influencer" | "campaign";
+  // Whether the period has a start: over all time a post's growth is its level.
+  growth: boolean;
 }) => {
   const v = ui.t.views;
   if (posts.length === 0) return <p class="muted">{v.noPosts}</p>;
   return (
     <DataTable
-      caption={v.postsCaption}
+      caption={growth ? v.postsCaption : v.postsCaptionAllTime}
       columns={[
         { label: v.post },
         { label: by === "influencer" ? ui.t.influencer : v.campaign },
@@ -58,7 +61,7 @@ export const PostsTable = ({
       {posts.map((post) => (
         <tr data-post={post.id}>
           <th scope="row">
-            <a href={post.url} rel="noopener noreferrer" class="mono">
+            <a href={post.url} rel="noopener noreferrer" class="mono post-url">
               {post.url}
             </a>
             <span class="muted small">
@@ -74,10 +77,21 @@ export const PostsTable = ({
               <a href={`/dashboard/campaigns/${post.campaign_id}`}>{post.campaign_name}</a>
             )}
           </td>
-          <td>{post.captured_at === null ? v.none : ui.fmt.dateTime(post.captured_at)}</td>
+          <td>
+            {post.captured_at === null ? (
+              v.none
+            ) : (
+              <time
+                datetime={new Date(post.captured_at).toISOString()}
+                title={ui.fmt.dateTime(post.captured_at)}
+              >
+                {ui.fmt.date(post.captured_at)}
+              </time>
+            )}
+          </td>
           {SHOWN.map((field) => (
             <td class="num" data-counter={field}>
-              <Figure ui={ui} level={post.level[field]} growth={post.growth[field]} />
+              <Figure ui={ui} level={post.level[field]} growth={growth ? post.growth[field] : null} />
             </td>
           ))}
         </tr>
