@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { findCampaign } from "../../src/campaigns/campaigns";
 import { listPromoCodes } from "../../src/codes/promo-codes";
+import { DomainError } from "../../src/errors";
 import { addFollowerSnapshot } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
 import { addMetrics, createPost, findPost, METRIC_COUNTERS } from "../../src/posts/posts";
@@ -211,7 +212,12 @@ export const viewsRoutes = new Hono<PageEnv>()
         });
         const postId = form.text("post_id") ?? "";
         // Only a post of this campaign: the form offers no other.
-        const post = postId ? await findPost(db, postId).catch(() => null) : null;
+        const post = postId
+          ? await findPost(db, postId).catch((error: unknown) => {
+              if (error instanceof DomainError && error.code === "post_not_found") return null;
+              throw error;
+            })
+          : null;
         if (post?.post.campaignId !== id) form.errors.post_id = form.words.choose;
         if (!body || !post || post.post.campaignId !== id) return null;
         const { captured_at, ...counters } = body;
