@@ -48,7 +48,7 @@ const shareLinkForm = z.object({
 
 // A page shown again after a form post keeps its own address for its links (language, sort),
 // not the address the form posted to.
-function uiAt(c: PageContext, path: string) {
+export function uiAt(c: PageContext, path: string) {
   const ui = c.get("ui");
   return c.req.method === "GET" ? ui : { ...ui, url: new URL(path, c.req.url) };
 }

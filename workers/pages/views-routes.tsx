@@ -11,9 +11,11 @@ import {
   readSnapshotCsv,
   type SnapshotRow,
 } from "../../src/posts/snapshot-import";
+import { serializePromoCode } from "../schemas/codes";
 import { followersBody } from "../schemas/influencers";
+import { serializeLink } from "../schemas/links";
 import { createPostBody, metricsBody } from "../schemas/posts";
-import { handleForm, showCampaign } from "./dashboard-routes";
+import { handleForm, showCampaign, uiAt } from "./dashboard-routes";
 import type { FormReader } from "./form-input";
 import { fill } from "./i18n";
 import { InfluencerPage, loadInfluencerView } from "./influencer-page";
@@ -32,30 +34,13 @@ async function showInfluencer(c: PageContext, influencerId: string, state?: Form
     listLinks(db, LIST, filter),
     listPromoCodes(db, LIST, filter),
   ]);
-  const base = c.var.ctx.shortLinkBase.replace(/\/+$/, "");
-  const ui = c.get("ui");
   return render(
     c,
     <InfluencerPage
-      ui={
-        c.req.method === "GET"
-          ? ui
-          : { ...ui, url: new URL(`/dashboard/influencers/${influencerId}`, c.req.url) }
-      }
+      ui={uiAt(c, `/dashboard/influencers/${influencerId}`)}
       view={view}
-      links={links.data.map((l) => ({
-        id: l.id,
-        short_url: `${base}/${l.slug}`,
-        destination_url: l.destinationUrl,
-        campaign_id: l.campaignId,
-      }))}
-      codes={codes.data.map((code) => ({
-        id: code.id,
-        code: code.code,
-        campaign_id: code.campaignId,
-        redemptions: code.redemptions,
-        max_redemptions: code.maxRedemptions,
-      }))}
+      links={links.data.map((row) => serializeLink(row, c.var.ctx.shortLinkBase))}
+      codes={codes.data.map(serializePromoCode)}
       state={state}
     />,
     state ? 422 : 200,
