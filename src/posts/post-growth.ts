@@ -12,29 +12,33 @@ const ADD_ON_CONFLICT = METRIC_COUNTERS.map((f) => `${f} = ${f} + excluded.${f}`
 const difference = (a: string, b: string) =>
   METRIC_COUNTERS.map((f) => `COALESCE(${a}.${f}, 0) - COALESCE(${b}.${f}, 0)`).join(", ");
 
-// The snapshot just before / just after `s` of the same post.
-const neighbour = (side: "before" | "after") =>
-  `(SELECT x.id FROM post_metrics x WHERE x.post_id = s.post_id
-      AND (x.captured_at, x.created_at, x.id) ${side === "before" ? "<" : ">"} (s.captured_at, s.created_at, s.id)
-    ORDER BY x.captured_at ${side === "before" ? "DESC" : "ASC"}, x.created_at ${side === "before" ? "DESC" : "ASC"},
-             x.id ${side === "before" ? "DESC" : "ASC"} LIMIT 1)`;
+// The dated snapshot just before / just after `s` of the same post.
+const neighbour = (side: "before" | "after") => {
+  const [op, order] = side === "before" ? ["<", "DESC"] : [">", "ASC"];
+  return `(SELECT x.id FROM post_metrics x WHERE x.post_id = s.post_id AND x.day IS NOT NULL
+      AND (x.captured_at, x.created_at, x.id) ${op} (s.captured_at, s.created_at, s.id)
+    ORDER BY x.captured_at ${order}, x.created_at ${order}, x.id ${order} LIMIT 1)`;
+};
 
-// After snapshot ?1 is inserted, in the same batch (a transaction: a snapshot of the same post
-// written at the same moment cannot slip between the reads and the writes): its growth on its
-// day and, when it landed before a later snapshot, that snapshot's growth shrinks by as much on
-// the later snapshot's day. Written once per snapshot, so a snapshot counts once.
-export function growthOfNewSnapshot(d1: D1Database, snapshotId: string): D1PreparedStatement[] {
+// Dates snapshot ?1 on local day ?2 and books its growth: what it grew since the post's previous
+// dated snapshot, on its day, and, when it lands before a later dated snapshot, as much taken from
+// that one's day. Only an undated snapshot is booked, and the last statement dates it, so the
+// statements count a snapshot once however often they run; post_growth_daily stays the sum over
+// the dated snapshots, whatever order they are dated in. Run them in one batch (a transaction),
+// right after the snapshot's insert: a snapshot of the same post written at the same moment
+// cannot slip between the reads and the writes.
+export function dateSnapshot(d1: D1Database, snapshotId: string, day: string): D1PreparedStatement[] {
   return [
     d1
       .prepare(
         `INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
-         SELECT p.campaign_id, p.influencer_id, s.day, ${difference("s", "prev")}
+         SELECT p.campaign_id, p.influencer_id, ?2, ${difference("s", "prev")}
          FROM post_metrics s JOIN posts p ON p.id = s.post_id
          LEFT JOIN post_metrics prev ON prev.id = ${neighbour("before")}
-         WHERE s.id = ?1 AND s.day IS NOT NULL
+         WHERE s.id = ?1 AND s.day IS NULL
          ON CONFLICT (campaign_id, influencer_id, day) DO UPDATE SET ${ADD_ON_CONFLICT}`,
       )
-      .bind(snapshotId),
+      .bind(snapshotId, day),
     d1
       .prepare(
         `INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
@@ -42,10 +46,11 @@ export function growthOfNewSnapshot(d1: D1Database, snapshotId: string): D1Prepa
          FROM post_metrics s JOIN posts p ON p.id = s.post_id
          JOIN post_metrics next ON next.id = ${neighbour("after")}
          LEFT JOIN post_metrics prev ON prev.id = ${neighbour("before")}
-         WHERE s.id = ?1 AND s.day IS NOT NULL AND next.day IS NOT NULL
+         WHERE s.id = ?1 AND s.day IS NULL
          ON CONFLICT (campaign_id, influencer_id, day) DO UPDATE SET ${ADD_ON_CONFLICT}`,
       )
       .bind(snapshotId),
+    d1.prepare("UPDATE post_metrics SET day = ?2 WHERE id = ?1 AND day IS NULL").bind(snapshotId, day),
   ];
 }
 

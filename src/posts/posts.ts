@@ -18,7 +18,7 @@ import {
 } from "../pagination";
 import type { Clock } from "../time";
 import { METRIC_COUNTERS, type MetricCounter } from "./metric-counters";
-import { growthOfNewSnapshot } from "./post-growth";
+import { dateSnapshot } from "./post-growth";
 
 export type PostInput = {
   campaignId: string;
@@ -36,9 +36,25 @@ type MetricsRow = typeof postMetrics.$inferSelect;
 export type PostWithMetrics = { post: PostRow; latest: MetricsRow | null };
 
 // The platform defaults to the influencer's own; posting enrols the influencer like a link does.
-export async function createPost(db: Db, input: PostInput, clock: Clock) {
+// The same post (campaign, influencer, address) sent again is the post already recorded, with
+// `created: false`: a form sent twice or a retried request must not count its figures twice.
+export async function createPost(
+  db: Db,
+  input: PostInput,
+  clock: Clock,
+): Promise<PostWithMetrics & { created: boolean }> {
   const url = parseHttpUrl(input.url, "url");
   const { campaign, influencer } = await findCampaignAndInfluencer(db, input.campaignId, input.influencerId);
+  const existing = await db.query.posts.findFirst({
+    where: and(eq(posts.campaignId, campaign.id), eq(posts.influencerId, influencer.id), eq(posts.url, url)),
+  });
+  if (existing) {
+    return {
+      post: existing,
+      latest: (await latestMetrics(db, [existing.id])).get(existing.id) ?? null,
+      created: false,
+    };
+  }
   const now = new Date(clock());
   const [, inserted] = await db.batch([
     ensureEnrolledStatement(db, campaign.id, influencer.id, now),
@@ -58,7 +74,7 @@ export async function createPost(db: Db, input: PostInput, clock: Clock) {
   ]);
   const row = inserted[0];
   if (!row) throw new Error("insert returned no row");
-  return { post: row, latest: null };
+  return { post: row, latest: null, created: true };
 }
 
 // The latest snapshot of each of these posts, in one query whatever the number of posts (their
@@ -120,18 +136,17 @@ export async function addMetrics(db: Db, postId: string, input: MetricsInput, cl
   await d1.batch([
     d1
       .prepare(
-        `INSERT INTO post_metrics (id, post_id, captured_at, day, created_at, ${METRIC_COUNTERS.join(", ")})
-         VALUES (?, ?, ?, ?, ?, ${METRIC_COUNTERS.map(() => "?").join(", ")})`,
+        `INSERT INTO post_metrics (id, post_id, captured_at, created_at, ${METRIC_COUNTERS.join(", ")})
+         VALUES (?, ?, ?, ?, ${METRIC_COUNTERS.map(() => "?").join(", ")})`,
       )
       .bind(
         id,
         postId,
         capturedAt.getTime(),
-        localDay(capturedAt.getTime(), timezone),
         now.getTime(),
         ...METRIC_COUNTERS.map((name) => input[name] ?? null),
       ),
-    ...growthOfNewSnapshot(d1, id),
+    ...dateSnapshot(d1, id, localDay(capturedAt.getTime(), timezone)),
   ]);
   const row = await db.query.postMetrics.findFirst({ where: eq(postMetrics.id, id) });
   if (!row) throw new Error("snapshot not found after insert");

@@ -75,10 +75,14 @@ export function goalProgress(
   const quotient = value === null ? null : value / goal.target;
   const progress = quotient !== null && Number.isFinite(quotient) ? quotient : null;
   const due = goal.due ? Date.parse(goal.due) : endsAt;
-  let onTrack: boolean | null = null;
-  if (progress !== null && startsAt !== null && due !== null && due > startsAt) {
-    const elapsed = Math.min(1, Math.max(0, (now - startsAt) / (due - startsAt)));
-    onTrack = progress >= elapsed;
-  }
+  const elapsed = elapsedShare(startsAt, due, now);
+  const onTrack = progress !== null && elapsed !== null ? progress >= elapsed : null;
   return { metric: goal.metric, target: goal.target, value, progress, due: toIso(due), on_track: onTrack };
+}
+
+// The share of the time from `startsAt` to `endsAt` that has passed at `now`, from 0 to 1: what a
+// goal's progress (or a budget's spend) would be by now at an even pace. Null without both ends.
+export function elapsedShare(startsAt: number | null, endsAt: number | null, now: number): number | null {
+  if (startsAt === null || endsAt === null || endsAt <= startsAt) return null;
+  return Math.min(1, Math.max(0, (now - startsAt) / (endsAt - startsAt)));
 }

@@ -381,7 +381,10 @@ describe("hostile query strings on every page", () => {
         : path.startsWith("/portal")
           ? visitors.influencer
           : visitors.anyone;
-      const concrete = path.replace(":id", ids.campaigns).replace(":token", shareToken);
+      const concrete = path
+        .replace("/influencers/:id", `/influencers/${ids.influencers}`)
+        .replace(":id", ids.campaigns)
+        .replace(":token", shareToken);
       const query = queryOf(
         Object.entries(PAGE_QUERY_PARAMS).map(([name, value]) => ({ name, value: value(fixtures) })),
       );

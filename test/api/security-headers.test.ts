@@ -31,6 +31,7 @@ beforeAll(async () => {
     "/login": { path: "/login", client: anonymous },
     "/dashboard": { path: "/dashboard", client: admin },
     "/dashboard/campaigns/:id": { path: page, client: admin },
+    "/dashboard/influencers/:id": { path: `/dashboard/influencers/${influencer.id}`, client: admin },
     "/portal": { path: "/portal", client: portal },
     "/r/:token": { path: share, client: anonymous },
     "/docs": { path: "/docs", client: anonymous },
@@ -44,7 +45,15 @@ beforeAll(async () => {
 
 describe("security headers on every HTML page", () => {
   it("knows every page route (a new one must be added to this test)", () => {
-    const known = ["/login", "/dashboard", "/dashboard/campaigns/:id", "/portal", "/r/:token", "/docs"];
+    const known = [
+      "/login",
+      "/dashboard",
+      "/dashboard/campaigns/:id",
+      "/dashboard/influencers/:id",
+      "/portal",
+      "/r/:token",
+      "/docs",
+    ];
     const notPages = [
       "/healthz",
       "/static/:file",

@@ -176,6 +176,8 @@ describe("dashboard forms", () => {
     expect((await browser.request(page)).text).toContain("Time zone: Europe/Paris");
   });
 
+  // Some twenty full campaign pages (each refused form comes back as the page): more than the
+  // default timeout allows on a busy machine.
   it("words each refusal in the page's language, with bounds written as the field is typed", async () => {
     const browser = await admin();
     const campaign = await createCampaign();
@@ -253,7 +255,7 @@ describe("dashboard forms", () => {
         "enrolment-influencer_id",
       ),
     ).toBe("Choisissez un influenceur dans la liste.");
-  });
+  }, 20_000);
 
   it("sets goals typed as the page shows each metric, refuses bad ones, and removes one by what it says", async () => {
     const browser = await admin();

@@ -27,6 +27,11 @@ const PAGE_SCOPES: Record<string, PageScope> = {
   "POST /dashboard/campaigns/:id/share-links": "admin",
   "POST /dashboard/campaigns/:id/goals": "admin",
   "POST /dashboard/campaigns/:id/goals/remove": "admin",
+  "POST /dashboard/campaigns/:id/posts": "admin",
+  "POST /dashboard/campaigns/:id/post-metrics": "admin",
+  "POST /dashboard/campaigns/:id/post-metrics/import": "admin",
+  "GET /dashboard/influencers/:id": "admin",
+  "POST /dashboard/influencers/:id/followers": "admin",
   "POST /dashboard/share-links/:id/revoke": "admin",
   "POST /dashboard/rollup": "admin",
   "GET /portal": "influencer",
@@ -81,6 +86,7 @@ function pathOf(route: string): string {
   // Ids are influencer B's campaign; a share link or token that does not exist.
   return path
     .replace("/campaigns/:id", `/campaigns/${b.campaign}`)
+    .replace("/influencers/:id", `/influencers/${b.influencer}`)
     .replace("/share-links/:id", "/share-links/shr_missing")
     .replace(":token", "not-a-token");
 }

@@ -90,7 +90,11 @@ describe("CSRF protection on every form", () => {
   });
 
   it("puts the token in every form the pages render that changes something", async () => {
-    for (const path of ["/dashboard", `/dashboard/campaigns/${ids.campaign}`]) {
+    for (const path of [
+      "/dashboard",
+      `/dashboard/campaigns/${ids.campaign}`,
+      `/dashboard/influencers/${ids.influencer}`,
+    ]) {
       const html = (await browser.request(path)).text;
       const forms = html.match(/<form[\s\S]*?<\/form>/g) ?? [];
       expect(forms.length).toBeGreaterThan(0);

@@ -10,6 +10,28 @@ import {
 } from "../support/helpers";
 
 describe("posts and their metrics", () => {
+  it("records the same post once: sent again, it answers 200 with the post already there", async () => {
+    const campaign = await createCampaign();
+    const influencer = await createInfluencer();
+    const body = {
+      campaign_id: campaign.id,
+      influencer_id: influencer.id,
+      url: "https://ig.example/p/twice",
+    };
+    const first = await api("POST", "/posts", { body });
+    expect(first.status).toBe(201);
+    await api("POST", `/posts/${first.body.id}/metrics`, { body: { likes: 7 } });
+    const again = await api("POST", "/posts", { body });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, latest_metrics: { likes: 7 } });
+    expect((await api("GET", `/posts?campaign_id=${campaign.id}`)).body.data).toHaveLength(1);
+    // Another influencer's post at the same address is another post.
+    const other = await createInfluencer();
+    const theirs = await api("POST", "/posts", { body: { ...body, influencer_id: other.id } });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(first.body.id);
+  });
+
   it("records a post (platform defaulting to the influencer's) and keeps the latest snapshot as its figure", async () => {
     const campaign = await createCampaign();
     const influencer = await createInfluencer({ platform: "tiktok" });

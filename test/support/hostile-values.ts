@@ -270,6 +270,8 @@ export const PAGE_QUERY_PARAMS = {
   sort: () => fc.constantFrom("revenue", "clicks", "roi", "conversion_rate"),
   days: () => fc.constantFrom("7", "30", "90"),
   lang: () => fc.constantFrom("en", "fr"),
+  // What an import says it did, on the campaign page it sends back to.
+  imported: () => fc.constantFrom("3-0", "0-3"),
 };
 
 export function uriPart(part: { text: string; raw: boolean }): string {

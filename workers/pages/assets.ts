@@ -1,4 +1,5 @@
 import { sha256Hex } from "../../src/crypto";
+import { VIEWS_CSS } from "./views-styles";
 
 // The pages' one stylesheet and one script, served by the Worker under a name that carries a hash
 // of their content: cached for a year, and a new version is a new name. Nothing inline, so the
@@ -121,7 +122,7 @@ const named = (body: string, ext: string, type: string): Asset => ({
   cache: "public, max-age=31536000, immutable",
 });
 
-export const STYLESHEET = named(CSS, "css", "text/css; charset=utf-8");
+export const STYLESHEET = named(CSS + VIEWS_CSS, "css", "text/css; charset=utf-8");
 export const SCRIPT = named(JS, "js", "text/javascript; charset=utf-8");
 export const ASSETS = [STYLESHEET, SCRIPT];
 

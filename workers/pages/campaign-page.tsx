@@ -3,6 +3,7 @@ import { goalKey } from "../../src/campaigns/goals";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
 import type { CampaignReport } from "./campaign-report";
+import { CampaignPacing, CampaignPosts, type CampaignViews } from "./campaign-views";
 import { NewInfluencerForm } from "./campaigns-page";
 import {
   CopyButton,
@@ -101,9 +102,11 @@ export const CampaignPage = ({
   newShareUrl,
   state,
   now,
+  views,
 }: {
   ui: Ui;
   report: CampaignReport;
+  views?: CampaignViews | undefined;
   links: LinkItem[];
   codes: CodeItem[];
   influencers: InfluencerOption[];
@@ -135,6 +138,7 @@ export const CampaignPage = ({
           {ui.t.downloadCsv}
         </a>
       </div>
+      <CampaignPacing ui={ui} views={views} />
       <ReportBody
         ui={ui}
         report={report}
@@ -148,6 +152,13 @@ export const CampaignPage = ({
       <GoalForm ui={ui} base={base} state={state} />
       <LinkList ui={ui} links={links} hint={ui.t.linkHint} />
       <CodeList ui={ui} codes={codes} hint={ui.t.codeHint} />
+      <CampaignPosts
+        ui={ui}
+        views={views}
+        base={base}
+        state={state}
+        influencers={forInfluencers.influencers}
+      />
       <h2>{ui.t.influencers}</h2>
       <div class="grid2">
         <InfluencerForm

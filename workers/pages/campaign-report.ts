@@ -26,6 +26,7 @@ export type CampaignReport = {
     goals: CampaignGoal[];
     starts_at: string | null;
     ends_at: string | null;
+    budget: number | null;
   };
   asOf: string | null;
   totals: Metrics;
@@ -63,7 +64,8 @@ export async function loadCampaignReport(
   const campaign = await findCampaign(db, campaignId);
   const now = clock();
   const period = viewPeriod(view, now, campaign.timezone);
-  const [summary, timeseries, breakdowns] = await Promise.all([
+  const allTime = period.from === undefined && period.to === undefined;
+  const [summary, timeseries, breakdowns, wholeCampaign] = await Promise.all([
     campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
     campaignTimeseries(
       db,
@@ -72,6 +74,8 @@ export async function loadCampaignReport(
       clock,
     ),
     loadBreakdowns(db, campaignId, period),
+    // A goal is the whole campaign's: its progress is over all time, whatever period is shown.
+    allTime ? undefined : campaignSummary(db, campaignId, {}, {}, clock),
   ]);
   return {
     campaign: {
@@ -83,11 +87,12 @@ export async function loadCampaignReport(
       goals: campaign.goals,
       starts_at: toIso(campaign.startsAt),
       ends_at: toIso(campaign.endsAt),
+      budget: campaign.budget,
     },
     asOf: summary.as_of,
     totals: summary.totals,
     influencers: summary.influencers,
-    goals: summary.goals,
+    goals: (wholeCampaign ?? summary).goals,
     view,
     daily: timeseries.points,
     breakdowns,

@@ -1,4 +1,5 @@
 import { PLATFORMS } from "../../schema";
+import type { CampaignGlance } from "../../src/summaries/campaign-glance";
 import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
 import { Empty } from "./report-sections";
 
@@ -10,6 +11,48 @@ type CampaignListItem = {
   currency: string;
   created_at: string;
 };
+
+// Each campaign's key figures over all time (src/summaries/campaign-glance.ts).
+const GLANCE_COLUMNS = (ui: Ui) => [
+  { label: ui.t.metrics.clicks, num: true },
+  { label: ui.t.metrics.conversions, num: true },
+  { label: ui.t.metrics.revenue, num: true },
+  { label: ui.t.metrics.cost, num: true },
+  { label: ui.t.metrics.roi, num: true },
+  { label: ui.t.views.spendBudget, num: true },
+];
+
+const GlanceCells = ({
+  ui,
+  glance,
+  currency,
+}: {
+  ui: Ui;
+  glance: CampaignGlance | undefined;
+  currency: string;
+}) =>
+  glance ? (
+    <>
+      <td class="num" data-glance="clicks">
+        {ui.fmt.integer(glance.clicks)}
+      </td>
+      <td class="num" data-glance="conversions">
+        {ui.fmt.integer(glance.conversions)}
+      </td>
+      <td class="num" data-glance="revenue">
+        {ui.fmt.money(glance.revenue, currency)}
+      </td>
+      <td class="num" data-glance="cost">
+        {ui.fmt.money(glance.cost, currency)}
+      </td>
+      <td class="num" data-glance="roi">
+        {ui.fmt.metric("roi", glance.roi, currency)}
+      </td>
+      <td class="num" data-glance="spent">
+        {glance.spent_share === null ? "–" : ui.fmt.percent(glance.spent_share)}
+      </td>
+    </>
+  ) : null;
 
 export const NewInfluencerForm = ({
   ui,
@@ -34,11 +77,13 @@ export const NewInfluencerForm = ({
 export const CampaignsPage = ({
   ui,
   campaigns,
+  glances = new Map(),
   nextCursor,
   state,
 }: {
   ui: Ui;
   campaigns: CampaignListItem[];
+  glances?: Map<string, CampaignGlance>;
   nextCursor: string | null;
   state?: FormState | undefined;
 }) => (
@@ -52,7 +97,9 @@ export const CampaignsPage = ({
           { label: ui.t.objective },
           { label: ui.t.currency },
           { label: ui.t.created },
+          ...GLANCE_COLUMNS(ui),
         ]}
+        caption={ui.t.views.keyFigures}
       >
         {campaigns.map((campaign) => (
           <tr>
@@ -62,6 +109,7 @@ export const CampaignsPage = ({
             <td>{ui.t.objectives[campaign.objective]}</td>
             <td>{campaign.currency}</td>
             <td>{ui.fmt.date(campaign.created_at)}</td>
+            <GlanceCells ui={ui} glance={glances.get(campaign.id)} currency={campaign.currency} />
           </tr>
         ))}
       </DataTable>

@@ -17,6 +17,7 @@ import {
   SHARE_LINK_MAX_DAYS,
 } from "../../src/reports/share-links";
 import { runRollup } from "../../src/rollup/rollup";
+import { campaignGlances } from "../../src/summaries/campaign-glance";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { toIso } from "../../src/time";
 import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
@@ -26,6 +27,7 @@ import { createInfluencerBody } from "../schemas/influencers";
 import { createLinkBody, serializeLink } from "../schemas/links";
 import { CampaignPage } from "./campaign-page";
 import { loadCampaignReport } from "./campaign-report";
+import { loadCampaignViews } from "./campaign-views";
 import { CampaignsPage } from "./campaigns-page";
 import { FormReader, formValues } from "./form-input";
 import { metricKind } from "./format";
@@ -45,21 +47,20 @@ const shareLinkForm = z.object({
 
 // A page shown again after a form post keeps its own address for its links (language, sort),
 // not the address the form posted to.
-function uiAt(c: PageContext, path: string) {
+export function uiAt(c: PageContext, path: string) {
   const ui = c.get("ui");
   return c.req.method === "GET" ? ui : { ...ui, url: new URL(path, c.req.url) };
 }
 
 async function showCampaigns(c: PageContext, state?: FormState) {
-  const page = mapPage(
-    await listCampaigns(c.var.ctx.db, { ...LIST, cursor: c.req.query("cursor") }),
-    serializeCampaign,
-  );
+  const rows = await listCampaigns(c.var.ctx.db, { ...LIST, cursor: c.req.query("cursor") });
+  const page = mapPage(rows, serializeCampaign);
   return render(
     c,
     <CampaignsPage
       ui={uiAt(c, "/dashboard")}
       campaigns={page.data}
+      glances={await campaignGlances(c.var.ctx.db.$client, rows.data)}
       nextCursor={page.next_cursor}
       state={state}
     />,
@@ -67,7 +68,7 @@ async function showCampaigns(c: PageContext, state?: FormState) {
   );
 }
 
-async function showCampaign(
+export async function showCampaign(
   c: PageContext,
   campaignId: string,
   extra: { state?: FormState; newShareUrl?: string } = {},
@@ -81,11 +82,12 @@ async function showCampaign(
   );
   const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
   const filter = { campaignId, influencerId: undefined };
-  const [links, codes, influencers, shares] = await Promise.all([
+  const [links, codes, influencers, shares, views] = await Promise.all([
     listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, c.var.ctx.shortLinkBase))),
     listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
     listInfluencers(db, LIST),
     listShareLinks(db, campaignId),
+    loadCampaignViews(db, report, c.var.ctx.clock, (name) => c.req.query(name)),
   ]);
   return render(
     c,
@@ -104,6 +106,7 @@ async function showCampaign(
       newShareUrl={extra.newShareUrl}
       state={extra.state}
       now={c.var.ctx.clock()}
+      views={views}
     />,
     extra.state ? 422 : extra.newShareUrl ? 201 : 200,
   );
@@ -111,7 +114,7 @@ async function showCampaign(
 
 // Runs a form: read it, validate it with the API's schema, call the domain function. On a
 // refusal the page comes back with the message on the field (422), never a 500.
-async function handleForm(
+export async function handleForm(
   c: PageContext,
   form: string,
   act: (reader: FormReader) => Promise<Response | null>,

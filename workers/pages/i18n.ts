@@ -1,4 +1,5 @@
 import type { MetricField } from "../../src/metrics/metric-fields";
+import { viewsEn, viewsFr } from "./i18n-views";
 
 // The pages' words in English and French (the seeds' market), in one place. A missing French
 // entry is a type error, not an English word on a French page.
@@ -200,6 +201,7 @@ const en = {
   rankedBy: "Ranked by ROI, then revenue. Every influencer's figures are in the leaderboard below.",
   printReport: "Print or save as PDF",
   notSet: "not set",
+  views: viewsEn,
   metrics: {
     impressions: "Impressions",
     reach: "Reach",
@@ -437,6 +439,7 @@ const fr: Messages = {
     "Classés par ROI, puis chiffre d’affaires. Les chiffres de chaque influenceur sont dans le classement ci-dessous.",
   printReport: "Imprimer ou enregistrer en PDF",
   notSet: "non renseignées",
+  views: viewsFr,
   metrics: {
     impressions: "Impressions",
     reach: "Portée",

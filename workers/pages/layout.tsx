@@ -80,14 +80,16 @@ export const Layout: FC<
 );
 
 // Every form of the pages goes through here, so none can miss its CSRF token.
-export const Form: FC<PropsWithChildren<{ ui: Ui; action: string; class?: string; label?: string }>> = ({
-  ui,
-  action,
-  class: className,
-  label,
-  children,
-}) => (
-  <form method="post" action={action} class={className ?? "card"} aria-label={label}>
+export const Form: FC<
+  PropsWithChildren<{
+    ui: Ui;
+    action: string;
+    class?: string;
+    label?: string;
+    enctype?: "multipart/form-data";
+  }>
+> = ({ ui, action, class: className, label, enctype, children }) => (
+  <form method="post" action={action} class={className ?? "card"} aria-label={label} enctype={enctype}>
     <input type="hidden" name={CSRF_FIELD} value={ui.csrf} />
     {children}
   </form>
@@ -219,9 +221,14 @@ export const QrCode: FC<{ ui: Ui; text: string }> = ({ ui, text }) => {
 export type Column = { label: Child; num?: boolean };
 
 // A table whose columns have headings, inside a box that scrolls sideways on a narrow screen.
-export const DataTable: FC<PropsWithChildren<{ columns: Column[] }>> = ({ columns, children }) => (
+export const DataTable: FC<PropsWithChildren<{ columns: Column[]; caption?: Child }>> = ({
+  columns,
+  caption,
+  children,
+}) => (
   <div class="table-wrap">
     <table>
+      {caption ? <caption>{caption}</caption> : null}
       <thead>
         <tr>
           {columns.map((column) => (

@@ -1,3 +1,4 @@
+import { HandleLink } from "./handle-link";
 import { type Column, CopyButton, DataTable, QrCode, type Ui } from "./layout";
 import { Empty } from "./report-sections";
 
@@ -8,6 +9,7 @@ export type LinkItem = {
   id: string;
   short_url: string;
   destination_url: string;
+  influencer_id?: string | undefined;
   handle?: string | undefined;
   campaign?: string | undefined;
   disabled: boolean;
@@ -16,6 +18,7 @@ export type LinkItem = {
 export type CodeItem = {
   id: string;
   code: string;
+  influencer_id?: string | undefined;
   handle?: string | undefined;
   campaign?: string | undefined;
   redemptions: number;
@@ -45,7 +48,11 @@ export const LinkList = ({ ui, links, hint }: { ui: Ui; links: LinkItem[]; hint?
                     <CopyButton ui={ui} text={link.short_url} label={`${ui.t.copy} ${link.short_url}`} />
                   </p>
                   {link.campaign ? <p data-link-campaign>{link.campaign}</p> : null}
-                  {link.handle ? <p>@{link.handle}</p> : null}
+                  {link.handle ? (
+                    <p>
+                      <HandleLink ui={ui} id={link.influencer_id ?? ""} handle={link.handle} />
+                    </p>
+                  ) : null}
                   <p class="muted">→ {link.destination_url}</p>
                 </td>
               </tr>
@@ -56,6 +63,10 @@ export const LinkList = ({ ui, links, hint }: { ui: Ui; links: LinkItem[]; hint?
     )}
   </section>
 );
+
+// "12" or "12 / 100": the redemptions, and the limit when there is one.
+export const redemptionsOf = (ui: Ui, code: { redemptions: number; max_redemptions: number | null }) =>
+  `${ui.fmt.integer(code.redemptions)}${code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}`;
 
 // A column only when some code has something for it: no empty column of handles in the portal.
 export const CodeList = ({ ui, codes, hint }: { ui: Ui; codes: CodeItem[]; hint?: string }) => {
@@ -81,11 +92,16 @@ export const CodeList = ({ ui, codes, hint }: { ui: Ui; codes: CodeItem[]; hint?
                 <CopyButton ui={ui} text={code.code} label={`${ui.t.copy} ${code.code}`} />
               </th>
               {withCampaign ? <td>{code.campaign ?? ""}</td> : null}
-              {withHandle ? <td>{code.handle ? `@${code.handle}` : ""}</td> : null}
-              <td class="num">
-                {ui.fmt.integer(code.redemptions)}
-                {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
-              </td>
+              {withHandle ? (
+                <td>
+                  {code.handle ? (
+                    <HandleLink ui={ui} id={code.influencer_id ?? ""} handle={code.handle} />
+                  ) : (
+                    ""
+                  )}
+                </td>
+              ) : null}
+              <td class="num">{redemptionsOf(ui, code)}</td>
             </tr>
           ))}
         </DataTable>

@@ -8,6 +8,7 @@ import { csrfProtection, type PageEnv, pageContext, renderMessage } from "./page
 import { portalRoutes } from "./portal-routes";
 import { reportRoutes } from "./report-routes";
 import { sessionRoutes } from "./session-routes";
+import { viewsRoutes } from "./views-routes";
 
 // Where the pages live. The session, language and CSRF middleware run on all of these, so every
 // form post under them is checked; test/pages/pages-csrf.test.ts fails for a POST route outside them.
@@ -42,6 +43,7 @@ export function createPagesApp() {
   return pages
     .route("/", sessionRoutes)
     .route("/", dashboardRoutes)
+    .route("/", viewsRoutes)
     .route("/", portalRoutes)
     .route("/", reportRoutes);
 }

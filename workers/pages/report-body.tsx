@@ -44,6 +44,7 @@ export const ReportBody = ({
         goals={report.goals}
         currency={currency}
         now={report.now}
+        startsAt={report.campaign.starts_at}
         hint={editing?.goalHint}
         action={editing?.goalAction}
       />

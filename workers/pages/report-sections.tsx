@@ -2,6 +2,8 @@ import type { Child } from "hono/jsx";
 import type { Metrics } from "../../src/metrics/formulas";
 import { BEHAVIOUR_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import type { BreakdownDimension, BreakdownRow } from "../../src/summaries/campaign-breakdown";
+import { elapsedShare } from "../../src/summaries/campaign-summary";
+import { HandleLink } from "./handle-link";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
 import { PERIOD_DAYS, type PeriodDays, type ReportView } from "./report-view";
@@ -126,7 +128,9 @@ export const Leaderboard = ({
             <tbody>
               {rows.map((row) => (
                 <tr data-influencer={row.influencer_id}>
-                  <th scope="row">@{row.handle}</th>
+                  <th scope="row">
+                    <HandleLink ui={ui} id={row.influencer_id} handle={row.handle} />
+                  </th>
                   {LEADERBOARD_COLUMNS.map((field) => (
                     <td class="num">{ui.fmt.metric(field, row[field], currency)}</td>
                   ))}
@@ -269,11 +273,14 @@ export function goalStatus(goal: GoalRow, now: number): GoalStatus {
 }
 
 // Each goal once, with its progress and status; on the dashboard `action` adds its remove button.
+// Each goal over the whole campaign, with the progress an even pace from the campaign's start to
+// the goal's due date would give by now (the time it is judged against).
 export const Goals = ({
   ui,
   goals,
   currency,
   now,
+  startsAt,
   hint,
   action,
 }: {
@@ -281,6 +288,7 @@ export const Goals = ({
   goals: GoalRow[];
   currency: string;
   now: number;
+  startsAt: string | null;
   hint?: string | undefined;
   action?: ((index: number) => Child) | undefined;
 }) => (
@@ -292,6 +300,11 @@ export const Goals = ({
         const field = goal.metric as MetricField;
         const name = ui.t.metrics[field] ?? goal.metric;
         const status = goalStatus(goal, now);
+        const expected = elapsedShare(
+          startsAt === null ? null : Date.parse(startsAt),
+          goal.due ? Date.parse(goal.due) : null,
+          now,
+        );
         const words = {
           met: ui.t.goalMet,
           missed: ui.t.goalMissed,
@@ -308,6 +321,12 @@ export const Goals = ({
               {status === null ? "" : " · "}
               {status === null ? null : (
                 <span class={status === "met" || status === "on_track" ? "ok" : "bad"}>{words[status]}</span>
+              )}
+              {expected === null || status === "met" || status === "missed" ? null : (
+                <span class="muted" data-expected={expected}>
+                  {" "}
+                  ({ui.t.views.expectedByToday} {ui.fmt.percent(expected)})
+                </span>
               )}
             </label>
             <progress id={`goal-${i}`} max={1} value={Math.min(1, goal.progress ?? 0)}>

@@ -30,10 +30,17 @@ export const postsRouter = createRouter()
       path: "/posts",
       tags,
       summary: "Record a post an influencer published for a campaign",
+      description:
+        "Idempotent: the same campaign, influencer and url again answer 200 with the post already recorded.",
       security: bearerSecurity,
       middleware: [admin],
       request: jsonBody(createPostBody),
-      responses: { 201: jsonResponse(postSchema, "The post."), ...errorResponses, ...notFoundResponse },
+      responses: {
+        201: jsonResponse(postSchema, "The post."),
+        200: jsonResponse(postSchema, "The same post, recorded before."),
+        ...errorResponses,
+        ...notFoundResponse,
+      },
     }),
     async (c) => {
       const { db, clock } = c.var.ctx;
@@ -49,7 +56,7 @@ export const postsRouter = createRouter()
         },
         clock,
       );
-      return c.json(serializePost(post), 201);
+      return c.json(serializePost(post), post.created ? 201 : 200);
     },
   )
   .route(

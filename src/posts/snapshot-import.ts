@@ -1,0 +1,250 @@
+import { DEFAULT_TIME_ZONE, localDay } from "../campaigns/time-zones";
+import { sha256Hex } from "../crypto";
+import type { Db } from "../db";
+import { parseHttpUrl } from "../links/urls";
+import type { Clock } from "../time";
+import { METRIC_COUNTERS, type MetricCounter } from "./metric-counters";
+import { dateSnapshot } from "./post-growth";
+
+// Post snapshots from a spreadsheet (influencers send figures as files, not through an API). The
+// whole file is checked before anything is written, and written in one statement: a file with a
+// bad line stores nothing. A snapshot's id is a hash of what it says (post, time, figures), so the
+// same file sent twice adds nothing the second time.
+
+export const MAX_IMPORT_ROWS = 2000;
+export const POST_COLUMNS = ["post_url", "post_id"] as const;
+export const IMPORT_COLUMNS = [...POST_COLUMNS, "captured_at", ...METRIC_COUNTERS] as const;
+type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+export type ImportProblemCode =
+  | "empty"
+  | "too_many"
+  | "unclosed_quote"
+  | "unknown_column"
+  | "duplicate_column"
+  | "no_post_column"
+  | "no_time_column"
+  | "field_count"
+  | "missing_post"
+  | "unknown_post"
+  | "ambiguous_post"
+  | "time"
+  | "number"
+  | "conflict";
+// `line` is the file's line (1 is the header), 0 for the file as a whole.
+export type ImportProblem = {
+  line: number;
+  problem: ImportProblemCode;
+  column?: string;
+  n?: number;
+  expected?: number;
+  other?: number;
+};
+
+// A line of the file as text, by column; captured_at already in ISO form where it was a plain date.
+export type SnapshotLine = { line: number; values: Partial<Record<ImportColumn, string>> };
+
+type CsvRecord = { line: number; fields: string[] };
+
+// RFC 4180, with the separator a spreadsheet chose (a French one writes semicolons): quoted fields
+// may hold separators, doubled quotes and line breaks. Records keep the line they start on.
+function parseCsv(text: string, separator: string): CsvRecord[] | ImportProblem {
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  let touched = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === "\n") line++;
+        field += ch;
+      }
+    } else if (ch === '"') {
+      quoted = true;
+      touched = true;
+    } else if (ch === separator) {
+      fields.push(field);
+      field = "";
+      touched = true;
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      fields.push(field);
+      if (touched || fields.some((f) => f.trim() !== "")) records.push({ line: start, fields });
+      fields = [];
+      field = "";
+      touched = false;
+      line++;
+      start = line;
+    } else {
+      field += ch;
+      touched = true;
+    }
+  }
+  if (quoted) return { line: start, problem: "unclosed_quote" };
+  fields.push(field);
+  if (touched || fields.some((f) => f.trim() !== "")) records.push({ line: start, fields });
+  return records;
+}
+
+// "2026-03-01" is midnight UTC; "2026-03-01 18:00" (a space or a T, no zone) is UTC; anything else
+// is passed on as written for the API's date-time check.
+function isoTime(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  const local = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/.exec(value);
+  if (local) return `${local[1]}T${local[2]}${local[3] ? "" : ":00"}Z`;
+  return value;
+}
+
+// The file's lines by column, or what is wrong with its shape (header, field counts, size).
+export function readSnapshotCsv(text: string): { lines: SnapshotLine[] } | { problems: ImportProblem[] } {
+  const body = text.replace(/^\uFEFF/, "");
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
+  const separator = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
+  const parsed = parseCsv(body, separator);
+  if (!Array.isArray(parsed)) return { problems: [parsed] };
+  const [header, ...rows] = parsed;
+  if (!header) return { problems: [{ line: 0, problem: "empty" }] };
+  if (rows.length > MAX_IMPORT_ROWS)
+    return { problems: [{ line: 0, problem: "too_many", n: MAX_IMPORT_ROWS }] };
+  const columns = header.fields.map((name) => name.trim().toLowerCase());
+  const problems: ImportProblem[] = [];
+  columns.forEach((column, i) => {
+    if (!(IMPORT_COLUMNS as readonly string[]).includes(column)) {
+      problems.push({ line: header.line, problem: "unknown_column", column });
+    } else if (columns.indexOf(column) !== i) {
+      problems.push({ line: header.line, problem: "duplicate_column", column });
+    }
+  });
+  if (!columns.some((c) => (POST_COLUMNS as readonly string[]).includes(c))) {
+    problems.push({ line: header.line, problem: "no_post_column" });
+  }
+  if (!columns.includes("captured_at")) problems.push({ line: header.line, problem: "no_time_column" });
+  if (problems.length > 0) return { problems };
+  const lines: SnapshotLine[] = [];
+  for (const row of rows) {
+    if (row.fields.length !== columns.length) {
+      problems.push({
+        line: row.line,
+        problem: "field_count",
+        n: row.fields.length,
+        expected: columns.length,
+      });
+      continue;
+    }
+    const values: SnapshotLine["values"] = {};
+    columns.forEach((column, i) => {
+      const value = (row.fields[i] ?? "").trim();
+      if (value !== "") values[column as ImportColumn] = column === "captured_at" ? isoTime(value) : value;
+    });
+    lines.push({ line: row.line, values });
+  }
+  return problems.length > 0 ? { problems } : { lines };
+}
+
+// A line once its figures passed the API's checks.
+export type SnapshotRow = {
+  line: number;
+  postUrl?: string | undefined;
+  postId?: string | undefined;
+  capturedAt: Date;
+  counters: Partial<Record<MetricCounter, number>>;
+};
+
+export type ImportResult =
+  | { outcome: "imported"; added: number; unchanged: number }
+  | { outcome: "refused"; problems: ImportProblem[] };
+
+function normalisedUrl(value: string): string | null {
+  try {
+    return parseHttpUrl(value, "post_url");
+  } catch {
+    return null;
+  }
+}
+
+// Finds each line's post among the campaign's, then writes every snapshot or none.
+export async function importSnapshots(
+  db: Db,
+  campaignId: string,
+  rows: SnapshotRow[],
+  clock: Clock,
+): Promise<ImportResult> {
+  const d1 = db.$client;
+  const { results: posts } = await d1
+    .prepare("SELECT id, url FROM posts WHERE campaign_id = ?")
+    .bind(campaignId)
+    .all<{ id: string; url: string }>();
+  const ids = new Set(posts.map((p) => p.id));
+  const byUrl = new Map<string, string[]>();
+  for (const post of posts) byUrl.set(post.url, [...(byUrl.get(post.url) ?? []), post.id]);
+
+  const problems: ImportProblem[] = [];
+  const snapshots = new Map<string, { line: number; id: string; postId: string; row: SnapshotRow }>();
+  for (const row of rows) {
+    let postId: string | undefined;
+    if (row.postId !== undefined) {
+      postId = ids.has(row.postId) ? row.postId : undefined;
+      if (!postId) problems.push({ line: row.line, problem: "unknown_post" });
+    } else if (row.postUrl !== undefined) {
+      const url = normalisedUrl(row.postUrl);
+      const found = url ? (byUrl.get(url) ?? []) : [];
+      if (found.length === 1) postId = found[0];
+      else problems.push({ line: row.line, problem: found.length > 1 ? "ambiguous_post" : "unknown_post" });
+    } else {
+      problems.push({ line: row.line, problem: "missing_post" });
+    }
+    if (!postId) continue;
+    const at = row.capturedAt.getTime();
+    const figures = METRIC_COUNTERS.map((name) => row.counters[name] ?? null);
+    const id = `pms_${sha256Hex(JSON.stringify([postId, at, figures])).slice(0, 24)}`;
+    // Two lines for one post at one instant: the same figures are one snapshot; other figures
+    // leave no way to tell which one counts.
+    const key = `${postId} ${at}`;
+    const seen = snapshots.get(key);
+    if (seen && seen.id !== id) problems.push({ line: row.line, problem: "conflict", other: seen.line });
+    if (!seen) snapshots.set(key, { line: row.line, id, postId, row });
+  }
+  if (problems.length > 0) return { outcome: "refused", problems };
+  if (snapshots.size === 0) return { outcome: "imported", added: 0, unchanged: 0 };
+
+  const now = clock();
+  const payload = [...snapshots.values()].map(({ id, postId, row }) => ({
+    id,
+    post_id: postId,
+    captured_at: row.capturedAt.getTime(),
+    ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, row.counters[name] ?? null])),
+  }));
+  // One batch (a transaction) for the whole file, so it is all written or none of it: the rows
+  // travel as one JSON parameter (D1 allows 100 bound parameters per statement), then each is
+  // dated on the campaign's local day with its growth (a snapshot already there is left as it was).
+  const columns = ["post_id", "captured_at", ...METRIC_COUNTERS];
+  const zone = await d1
+    .prepare("SELECT timezone FROM campaigns WHERE id = ?")
+    .bind(campaignId)
+    .first<{ timezone: string }>();
+  const [inserted] = await d1.batch<{ id: string }>([
+    d1
+      .prepare(
+        `INSERT INTO post_metrics (id, ${columns.join(", ")}, created_at)
+         SELECT json_extract(value, '$.id'), ${columns.map((c) => `json_extract(value, '$.${c}')`).join(", ")}, ?2
+         FROM json_each(?1) WHERE true
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+      )
+      .bind(JSON.stringify(payload), now),
+    ...payload.flatMap(({ id, captured_at }) =>
+      dateSnapshot(d1, id, localDay(captured_at, zone?.timezone ?? DEFAULT_TIME_ZONE)),
+    ),
+  ]);
+  const results = inserted?.results ?? [];
+  return { outcome: "imported", added: results.length, unchanged: payload.length - results.length };
+}
