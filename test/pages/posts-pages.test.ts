@@ -154,7 +154,7 @@ describe("CSV import of post snapshots", () => {
   }
 
   it("imports a spreadsheet's snapshots, and adds nothing when the same file comes again", async () => {
-    const { browser, action, page, urls, ids } = await importCampaign();
+    const { browser, action, page, urls, ids, campaign } = await importCampaign();
     // As a French spreadsheet saves it: a byte-order mark, semicolons, quotes, CRLF, a blank line.
     const csv = [
       "\uFEFFpost_url;captured_at;impressions;likes",
@@ -179,6 +179,14 @@ describe("CSV import of post snapshots", () => {
     expect(await snapshotRows(ids[0] as string)).toHaveLength(2);
     const shown = await browser.request(`${page}?imported=0-3&lang=en`);
     expect(shown.text).toContain("Snapshots imported: 0; already there: 3.");
+    // Each imported snapshot's growth is on its day, once, however often the file came: 1 March
+    // 1,000 + 2,000 impressions, 2 March 3,000 − 1,000.
+    const points = (await api("GET", `/campaigns/${campaign.id}/timeseries?from=2026-03-01&to=2026-03-02`))
+      .body.points as { date: string; impressions: number }[];
+    expect(points.map((p) => [p.date, p.impressions])).toEqual([
+      ["2026-03-01", 3_000],
+      ["2026-03-02", 2_000],
+    ]);
   });
 
   it("stores nothing from a file with a bad line, and says which lines are wrong", async () => {
