@@ -3,6 +3,7 @@ export * from "./auth-failures";
 export * from "./campaigns";
 export * from "./clicks";
 export * from "./codes";
+export * from "./commissions";
 export * from "./conversions";
 export * from "./enrolments";
 export * from "./influencers";

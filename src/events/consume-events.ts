@@ -2,6 +2,7 @@ import { fixedTimeZones } from "../campaigns/time-zones";
 import { type ClickRow, checkClick, unpackClick } from "../clicks/click-event";
 import { enrichClick } from "../clicks/enrich-click";
 import { clickInsertStatements, type TimeZones } from "../clicks/ingest-clicks";
+import { deriveLedger, type LedgerEvents } from "../commissions/ledger";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
 import { eventSchema } from "./events";
@@ -39,9 +40,12 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
   return issues.map((i) => `${i.path.map(String).join(".")} ${i.message}`.trim()).join("; ");
 }
 
-// What one message asks to be written: the clicks it carries, and any parts of it that are
-// malformed (poison), which are set aside in dead_letters rather than retried.
-type Plan = { message: Message; clicks: ClickRow[]; poison: D1PreparedStatement[] };
+// What one message asks to be written: the clicks it carries, the conversion or refund whose
+// commission entries it announces, and any parts of it that are malformed (poison), which are set
+// aside in dead_letters rather than retried.
+type Plan = { message: Message; clicks: ClickRow[]; ledger: LedgerEvents; poison: D1PreparedStatement[] };
+
+const NO_LEDGER: LedgerEvents = { conversionIds: [], refundIds: [] };
 
 function plan(message: Message, queue: string, deps: EventsDeps, now: number): Plan {
   const parsed = eventSchema.safeParse(message.body);
@@ -49,11 +53,24 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     const reason = `invalid event: ${describeIssues(parsed.error.issues)}`;
     log.warn("event_poison", { queue, message_id: message.id, reason });
     const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
-    return { message, clicks: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
+    return { message, clicks: [], ledger: NO_LEDGER, poison: [deadLetterStatement(deps.d1, entry, now)] };
   }
-  // Conversion and refund events are already in D1 (they are published after the write); no
-  // consumer needs them yet, so they are acknowledged.
-  if (parsed.data.type !== "clicks") return { message, clicks: [], poison: [] };
+  // Conversions and refunds are in D1 already (published after the write): the commission ledger
+  // derives its entries from those rows.
+  if (parsed.data.type === "conversion")
+    return {
+      message,
+      clicks: [],
+      ledger: { conversionIds: [parsed.data.record.id], refundIds: [] },
+      poison: [],
+    };
+  if (parsed.data.type === "refund")
+    return {
+      message,
+      clicks: [],
+      ledger: { conversionIds: [], refundIds: [parsed.data.record.id] },
+      poison: [],
+    };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
   const event = parsed.data;
@@ -69,7 +86,7 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
       poison.push(deadLetterStatement(deps.d1, entry, now));
     }
   });
-  return { message, clicks, poison };
+  return { message, clicks, ledger: NO_LEDGER, poison };
 }
 
 function statementsFor(
@@ -89,8 +106,24 @@ function statementsFor(
   ];
 }
 
-// The consumer of the EVENTS queue. A batch is written in one D1 batch (one transaction); every
-// write is idempotent on the click id, so a redelivered batch adds nothing.
+// Everything the plans ask to be written: the clicks (and poison) in one D1 batch, then the
+// ledger's entries. Every write is idempotent (click ids, the ledger's unique keys), so writing a
+// plan again after a partial failure adds nothing twice.
+async function write(plans: Plan[], deps: EventsDeps, now: number, zones: TimeZones) {
+  const statements = statementsFor(plans, deps, now, zones);
+  if (statements.length > 0) await deps.d1.batch(statements);
+  await deriveLedger(
+    deps.d1,
+    {
+      conversionIds: plans.flatMap((p) => p.ledger.conversionIds),
+      refundIds: plans.flatMap((p) => p.ledger.refundIds),
+    },
+    now,
+  );
+}
+
+// The consumer of the EVENTS queue. A batch's clicks are written in one D1 batch (one
+// transaction), and every write is idempotent, so a redelivered batch adds nothing.
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDeps): Promise<void> {
   const now = deps.clock();
   const plans = batch.messages.map((message) => plan(message, batch.queue, deps, now));
@@ -114,8 +147,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
     return;
   }
   try {
-    const statements = statementsFor(plans, deps, now, zones);
-    if (statements.length > 0) await deps.d1.batch(statements);
+    await write(plans, deps, now, zones);
     for (const { message } of plans) message.ack();
     log.info("events_written", {
       queue: batch.queue,
@@ -135,7 +167,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
   // the others: those that land are acked, the rest retried with backoff.
   for (const single of plans) {
     try {
-      await deps.d1.batch(statementsFor([single], deps, now, zones));
+      await write([single], deps, now, zones);
       single.message.ack();
     } catch (error) {
       const { message } = single;

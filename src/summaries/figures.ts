@@ -2,16 +2,9 @@ import { and, desc, eq, type SQL } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
-import {
-  computeMetrics,
-  emvOf,
-  type Metrics,
-  periodCommission,
-  type RawTotals,
-  spreadShare,
-} from "../metrics/formulas";
+import { computeMetrics, emvOf, type Metrics, type RawTotals, spreadShare } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
-import { addDays, daysFrom, toIso } from "../time";
+import { daysFrom, toIso } from "../time";
 import { type AudienceGrowth, followerGrowth } from "./audience";
 import { type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
 
@@ -159,6 +152,24 @@ export async function lastRollupAt(d1: D1Database) {
   return toIso(state?.at ?? null);
 }
 
+// The commission the ledger booked on the period's days, per campaign and influencer: its sale,
+// lead and clawback entries, each on the local day of its conversion or refund. The same entries
+// the influencer is paid from, so the summaries' cost and the payouts cannot tell two stories; fees
+// are not among them (the cost spreads the fee over the campaign's days instead).
+export async function ledgerCommission(d1: D1Database, scope: Scope, days: DayRange) {
+  const { where, params } = scopeSql(scope, "e");
+  const { results } = await d1
+    .prepare(
+      `SELECT e.campaign_id, e.influencer_id, SUM(e.amount) AS commission
+       FROM commission_entries e
+       WHERE ${where} AND e.kind IN ('sale', 'lead', 'clawback') AND e.day >= ? AND e.day <= ?
+       GROUP BY e.campaign_id, e.influencer_id`,
+    )
+    .bind(...params, days.from, days.to)
+    .all<{ campaign_id: string; influencer_id: string; commission: number }>();
+  return results;
+}
+
 // The enrolments in scope, with their campaign and influencer, newest campaign first.
 export async function enrolmentsIn(db: Db, scope: Scope) {
   const conditions: SQL[] = [];
@@ -212,7 +223,8 @@ function periodFixedCost(
 
 // Each enrolment's figures over the period: rollup sums, post growth within it (level at its end
 // minus level just before its start), its cost (fee and other costs spread over the campaign's
-// days, commission on the period's share of the cumulative net revenue) and its influencer's audience.
+// days, plus the ledger's commission on the period's sales, leads and refunds) and its
+// influencer's audience.
 export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Promise<EnrolmentFigures[]> {
   const d1 = db.$client;
   const enrolled = await enrolmentsIn(db, scope);
@@ -224,22 +236,16 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   const perZone = await Promise.all(
     [...new Set(zoneOf.values())].map(async (zone) => {
       const days = periodDays(period, zone);
-      const [rolled, postsAtEnd, postsBefore, rolledBefore] = await Promise.all([
+      const [rolled, postsAtEnd, postsBefore, commission] = await Promise.all([
         rolledUp(d1, scope, days, ["campaign_id", "influencer_id"]),
         postLevels(d1, scope, periodEnd(period, zone)),
         period.from ? postLevels(d1, scope, periodStart(period, zone) - 1) : none(),
-        // What was sold before the period, for the commission's cumulative net revenue.
-        period.from
-          ? rolledUp(d1, scope, { from: "0000-00-00", to: addDays(days.from, -1) }, [
-              "campaign_id",
-              "influencer_id",
-            ])
-          : none(),
+        ledgerCommission(d1, scope, days),
       ]);
       return {
         added: [...rolled, ...postsAtEnd].filter(inZone(zone)),
         taken: postsBefore.filter(inZone(zone)),
-        before: rolledBefore.filter(inZone(zone)),
+        commission: commission.filter(inZone(zone)),
       };
     }),
   );
@@ -254,8 +260,8 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   ]);
   const growthIn = new Map(growthPerZone.map((g) => [g.zone, g.growth]));
   const sumsByPair = new Map<string, Sums>();
-  const netBeforeByPair = new Map<string, number>();
-  for (const { added, taken, before } of perZone) {
+  const commissionByPair = new Map<string, number>();
+  for (const { added, taken, commission } of perZone) {
     for (const [rows, sign] of [
       [added, 1],
       [taken, -1],
@@ -265,24 +271,18 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
         sumsByPair.set(key, addSums(sumsByPair.get(key) ?? ZERO_SUMS, row, sign));
       }
     }
-    for (const row of before) {
-      netBeforeByPair.set(
-        pairKey(row.campaign_id, row.influencer_id),
-        Number(row.revenue ?? 0) - Number(row.refunds ?? 0),
-      );
+    for (const row of commission) {
+      commissionByPair.set(pairKey(row.campaign_id, row.influencer_id), Number(row.commission));
     }
   }
   return enrolled.map((e) => {
     const key = pairKey(e.campaign.id, e.influencer.id);
-    const sums = sumsByPair.get(key) ?? ZERO_SUMS;
-    const netBefore = netBeforeByPair.get(key) ?? 0;
-    const net = sums.revenue - sums.refunds;
     return {
       ...e,
-      sums,
+      sums: sumsByPair.get(key) ?? ZERO_SUMS,
       cost:
         periodFixedCost(e, period, periodDays(period, e.campaign.timezone)) +
-        periodCommission(e.enrolment.commissionRate, netBefore, netBefore + net),
+        (commissionByPair.get(key) ?? 0),
       followers: followers.get(e.influencer.id) ?? 0,
       growth: growthIn.get(e.campaign.timezone)?.get(e.influencer.id) ?? NO_GROWTH,
     };
