@@ -160,12 +160,18 @@ export async function deriveLedger(d1: D1Database, events: LedgerEvents, now: nu
   await deriveClawbacks(d1, events.refundIds, now);
 }
 
-export type CatchUpOptions = { chunkRows: number; maxChunks: number };
-export const DEFAULT_CATCH_UP: CatchUpOptions = { chunkRows: 500, maxChunks: 10 };
+export type CatchUpOptions = Record<"conversions" | "refunds", { chunkRows: number; maxChunks: number }>;
+// Per cron run. Conversions cost one statement a chunk (their entries travel as one JSON text);
+// a refund costs one statement of its own (its cap is read inside it), and a Worker's invocation
+// may run at most 1,000 D1 queries: at most 200 refunds a run.
+export const DEFAULT_CATCH_UP: CatchUpOptions = {
+  conversions: { chunkRows: 500, maxChunks: 10 },
+  refunds: { chunkRows: 50, maxChunks: 4 },
+};
 
 const CATCH_UP_SOURCES = {
-  conversions: (d1: D1Database, ids: string[], now: number) => deriveEarnings(d1, ids, now),
-  refunds: (d1: D1Database, ids: string[], now: number) => deriveClawbacks(d1, ids, now),
+  conversions: deriveEarnings,
+  refunds: deriveClawbacks,
 } as const;
 
 // The cron's catch-up: every conversion and refund past the last one it read, in rowid order, a
@@ -183,10 +189,11 @@ export async function catchUpLedger(d1: D1Database, now: number, options = DEFAU
     let watermark = state?.watermark ?? 0;
     let rows = 0;
     let caughtUp = false;
-    for (let chunk = 0; chunk < options.maxChunks; chunk++) {
+    const { chunkRows, maxChunks } = options[source as keyof typeof CATCH_UP_SOURCES];
+    for (let chunk = 0; chunk < maxChunks; chunk++) {
       const { results } = await d1
         .prepare(`SELECT rowid AS n, id FROM ${source} WHERE rowid > ?1 ORDER BY rowid LIMIT ?2`)
-        .bind(watermark, options.chunkRows)
+        .bind(watermark, chunkRows)
         .all<{ n: number; id: string }>();
       const last = results.at(-1);
       if (!last) {
@@ -208,7 +215,7 @@ export async function catchUpLedger(d1: D1Database, now: number, options = DEFAU
         )
         .bind(source, watermark, now)
         .run();
-      if (results.length < options.chunkRows) {
+      if (results.length < chunkRows) {
         caughtUp = true;
         break;
       }

@@ -2,6 +2,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newClickId } from "../../src/clicks/click-id";
+import { catchUpLedger } from "../../src/commissions/ledger";
 import worker from "../../workers/index";
 import { enrol, promoCode } from "../support/figure-helpers";
 import { api, createCampaign, createInfluencer } from "../support/helpers";
@@ -172,5 +173,21 @@ describe("the commission ledger, derived from the queue's events", () => {
       ["sale", 200],
       ["clawback", -100],
     ]);
+  });
+
+  it("catches up a chunk at a time, each entry once however the runs are cut", async () => {
+    const { influencer, code } = await enrolled({ commission_per_sale: 100, holding_days: 0 });
+    const queue = heldQueue();
+    for (let n = 0; n < 5; n++) await heldSale(queue, code, 1_000, "2026-11-02T10:00:00Z");
+    queue.take();
+    const small = { conversions: { chunkRows: 2, maxChunks: 1 }, refunds: { chunkRows: 2, maxChunks: 1 } };
+    let runs = 0;
+    while (runs < 20) {
+      runs += 1;
+      const report = await catchUpLedger(env.DB, Date.now(), small);
+      if (report.conversions?.caught_up && report.refunds?.caught_up) break;
+    }
+    expect(runs).toBeGreaterThan(2);
+    expect(amounts(await entriesOf(influencer))).toEqual(Array.from({ length: 5 }, () => ["sale", 100]));
   });
 });
