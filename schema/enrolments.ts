@@ -3,8 +3,9 @@ import { campaigns } from "./campaigns";
 import { createdAt, updatedAt } from "./columns";
 import { influencers } from "./influencers";
 
-// What an influencer costs in one campaign: flat fee and other costs in minor units,
-// plus a commission on net revenue.
+// What an influencer costs in one campaign, the terms the commission ledger applies: flat fee and
+// other costs in minor units, a commission on sales (a share and a fixed amount) and per lead,
+// held for holding_days after the conversion before it is payable.
 export const enrolments = sqliteTable(
   "enrolments",
   {
@@ -17,6 +18,9 @@ export const enrolments = sqliteTable(
     fee: integer().notNull().default(0),
     commissionRate: real().notNull().default(0),
     otherCosts: integer().notNull().default(0),
+    commissionPerSale: integer().notNull().default(0),
+    commissionPerLead: integer().notNull().default(0),
+    holdingDays: integer().notNull().default(30),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

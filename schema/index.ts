@@ -4,6 +4,7 @@ export * from "./behaviour";
 export * from "./campaigns";
 export * from "./clicks";
 export * from "./codes";
+export * from "./commissions";
 export * from "./conversions";
 export * from "./enrolments";
 export * from "./influencers";

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "code_not_found",
   "order_not_found",
   "post_not_found",
+  "payout_not_found",
   "slug_taken",
   "influencer_taken",
   "code_taken",
@@ -32,6 +33,8 @@ export const ERROR_CODES = [
   "unattributed",
   "invalid_click_id",
   "timezone_locked",
+  "nothing_payable",
+  "idempotency_conflict",
   "rate_limited",
   "internal_error",
 ] as const;

@@ -13,7 +13,9 @@ export type IdPrefix =
   | "rfd"
   | "post"
   | "pms"
-  | "shr";
+  | "shr"
+  | "com"
+  | "po";
 
 const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 // 248 = 4 × 62: bytes from 248 up are skipped, so every character is equally likely.

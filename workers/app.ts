@@ -14,6 +14,7 @@ import { createPagesApp } from "./pages/pages-app";
 import { breakdownsRouter } from "./routes/breakdowns";
 import { campaignsRouter } from "./routes/campaigns";
 import { codesRouter } from "./routes/codes";
+import { commissionsRouter } from "./routes/commissions";
 import { conversionsRouter } from "./routes/conversions";
 import { demoRouter } from "./routes/demo";
 import { influencersRouter } from "./routes/influencers";
@@ -44,6 +45,7 @@ export function createApiRouter() {
     .route("/", rollupRouter)
     .route("/", summariesRouter)
     .route("/", breakdownsRouter)
+    .route("/", commissionsRouter)
     .route("/", redemptionsRouter)
     .route("/", conversionsRouter)
     .route("/", refundsRouter)

@@ -1,3 +1,4 @@
+import { catchUpLedger } from "../src/commissions/ledger";
 import { DEFAULT_REHASH_OPTIONS, rehashStoredEmails } from "../src/customers/rehash-emails";
 import { runScheduledTasks, type ScheduledTask } from "../src/jobs/scheduled-jobs";
 import { dateUndatedSnapshots } from "../src/posts/post-growth";
@@ -14,6 +15,12 @@ export const scheduledTasks = (env: Env): ScheduledTask[] => [
     run: async (d1, run) => ({
       ...(await runRollup(d1, systemClock, { trigger: "cron", scheduledTime: run.scheduledTime })),
     }),
+  },
+  {
+    // The commission ledger's catch-up (see catchUpLedger): after the rollup, so the summaries'
+    // commission is derived for at least what their revenue counts.
+    name: "commissions",
+    run: async (d1) => ({ ...(await catchUpLedger(d1, systemClock())) }),
   },
   {
     name: "retention",

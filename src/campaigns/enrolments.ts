@@ -2,15 +2,49 @@ import { and, eq } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
 import { notFound } from "../errors";
+import { newId } from "../ids";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 import { findCampaign } from "./campaigns";
+import { localDay } from "./time-zones";
 
+// The terms of an enrolment: what the influencer costs, and what the commission ledger applies.
 export type EnrolmentCosts = {
   fee?: number | undefined;
   commissionRate?: number | undefined;
   otherCosts?: number | undefined;
+  commissionPerSale?: number | undefined;
+  commissionPerLead?: number | undefined;
+  holdingDays?: number | undefined;
 };
+
+export const DEFAULT_HOLDING_DAYS = 30;
+export const MAX_HOLDING_DAYS = 365;
+
+// The fee's ledger entry, in the same batch as the enrolment's write: the fee now, less what the
+// fee entries already hold, as the next revision. Computed by SQL from what is stored, so a PUT
+// repeated with the same fee adds nothing, and two PUTs at once leave the entries summing to the
+// fee that stands. Payable at once.
+function feeEntryStatement(
+  d1: D1Database,
+  campaignId: string,
+  influencerId: string,
+  day: string,
+  at: number,
+) {
+  return d1
+    .prepare(
+      `INSERT INTO commission_entries
+         (id, campaign_id, influencer_id, kind, fee_revision, amount, currency, day, payable_at, created_at)
+       SELECT ?1, e.campaign_id, e.influencer_id, 'fee', f.revisions + 1, e.fee - f.booked, c.currency, ?4, ?5, ?5
+       FROM enrolments e
+       JOIN campaigns c ON c.id = e.campaign_id,
+       (SELECT COUNT(*) AS revisions, COALESCE(SUM(amount), 0) AS booked FROM commission_entries
+        WHERE kind = 'fee' AND campaign_id = ?2 AND influencer_id = ?3) f
+       WHERE e.campaign_id = ?2 AND e.influencer_id = ?3 AND e.fee <> f.booked`,
+    )
+    .bind(newId("com"), campaignId, influencerId, day, at);
+}
 
 // The campaign and the influencer that an enrolment, a link, a code or a post is for, read in one
 // D1 round trip; a missing campaign is reported before a missing influencer.
@@ -24,8 +58,9 @@ export async function findCampaignAndInfluencer(db: Db, campaignId: string, infl
   return { campaign, influencer };
 }
 
-// PUT semantics: the costs given replace the stored ones; costs not given keep their value
-// (zero for a new enrolment).
+// PUT semantics: the terms given replace the stored ones; terms not given keep their value
+// (zero, and 30 holding days, for a new enrolment). New terms apply to what the ledger derives
+// from then on; entries already written keep theirs.
 export async function enrol(
   db: Db,
   campaignId: string,
@@ -33,20 +68,33 @@ export async function enrol(
   costs: EnrolmentCosts,
   clock: Clock,
 ) {
-  await findCampaignAndInfluencer(db, campaignId, influencerId);
+  const { campaign } = await findCampaignAndInfluencer(db, campaignId, influencerId);
   const now = new Date(clock());
-  const set = {
-    ...(costs.fee === undefined ? {} : { fee: costs.fee }),
-    ...(costs.commissionRate === undefined ? {} : { commissionRate: costs.commissionRate }),
-    ...(costs.otherCosts === undefined ? {} : { otherCosts: costs.otherCosts }),
-    updatedAt: now,
-  };
-  const [row] = await db
+  const given = Object.fromEntries(Object.entries(costs).filter(([, value]) => value !== undefined));
+  const set = { ...given, updatedAt: now };
+  // The upsert as drizzle writes it, in one D1 batch (one transaction) with the fee's entry.
+  const upsert = db
     .insert(enrolments)
-    .values({ campaignId, influencerId, fee: 0, commissionRate: 0, otherCosts: 0, ...set, createdAt: now })
+    .values({ campaignId, influencerId, ...set, createdAt: now })
     .onConflictDoUpdate({ target: [enrolments.campaignId, enrolments.influencerId], set })
-    .returning();
-  if (!row) throw new Error("upsert returned no row");
+    .toSQL();
+  const d1 = db.$client;
+  await d1.batch([
+    d1.prepare(upsert.sql).bind(...upsert.params),
+    feeEntryStatement(
+      d1,
+      campaignId,
+      influencerId,
+      localDay(now.getTime(), campaign.timezone),
+      now.getTime(),
+    ),
+  ]);
+  const [row] = await db
+    .select()
+    .from(enrolments)
+    .where(and(eq(enrolments.campaignId, campaignId), eq(enrolments.influencerId, influencerId)))
+    .limit(1);
+  if (!row) throw new Error("upsert left no row");
   return row;
 }
 

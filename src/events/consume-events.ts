@@ -3,6 +3,7 @@ import { fixedTimeZones } from "../campaigns/time-zones";
 import { type ClickRow, checkClick, unpackClick } from "../clicks/click-event";
 import { enrichClick } from "../clicks/enrich-click";
 import { clickInsertStatements, type TimeZones } from "../clicks/ingest-clicks";
+import { deriveLedger, type LedgerEvents } from "../commissions/ledger";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
 import type { BehaviourMessage } from "./behaviour-event";
@@ -41,14 +42,18 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
   return issues.map((i) => `${i.path.map(String).join(".")} ${i.message}`.trim()).join("; ");
 }
 
-// What one message asks to be written: the clicks it carries, or the visitor behaviour, and any
-// parts of it that are malformed (poison), which are set aside in dead_letters rather than retried.
+// What one message asks to be written: the clicks it carries, or the visitor behaviour, the
+// conversion or refund whose commission entries it announces, and any parts of it that are
+// malformed (poison), which are set aside in dead_letters rather than retried.
 type Plan = {
   message: Message;
   clicks: ClickRow[];
   behaviour: BehaviourMessage[];
+  ledger: LedgerEvents;
   poison: D1PreparedStatement[];
 };
+
+const NO_LEDGER: LedgerEvents = { conversionIds: [], refundIds: [] };
 
 function plan(message: Message, queue: string, deps: EventsDeps, now: number): Plan {
   const parsed = eventSchema.safeParse(message.body);
@@ -56,12 +61,34 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
     const reason = `invalid event: ${describeIssues(parsed.error.issues)}`;
     log.warn("event_poison", { queue, message_id: message.id, reason });
     const entry = { id: message.id, queue, body: message.body, reason, attempts: message.attempts };
-    return { message, clicks: [], behaviour: [], poison: [deadLetterStatement(deps.d1, entry, now)] };
+    return {
+      message,
+      clicks: [],
+      behaviour: [],
+      ledger: NO_LEDGER,
+      poison: [deadLetterStatement(deps.d1, entry, now)],
+    };
   }
-  if (parsed.data.type === "behaviour") return { message, clicks: [], behaviour: [parsed.data], poison: [] };
-  // Conversion and refund events are already in D1 (they are published after the write); no
-  // consumer needs them yet, so they are acknowledged.
-  if (parsed.data.type !== "clicks") return { message, clicks: [], behaviour: [], poison: [] };
+  if (parsed.data.type === "behaviour")
+    return { message, clicks: [], behaviour: [parsed.data], ledger: NO_LEDGER, poison: [] };
+  // Conversions and refunds are in D1 already (published after the write): the commission ledger
+  // derives its entries from those rows.
+  if (parsed.data.type === "conversion")
+    return {
+      message,
+      clicks: [],
+      behaviour: [],
+      ledger: { conversionIds: [parsed.data.record.id], refundIds: [] },
+      poison: [],
+    };
+  if (parsed.data.type === "refund")
+    return {
+      message,
+      clicks: [],
+      behaviour: [],
+      ledger: { conversionIds: [], refundIds: [parsed.data.record.id] },
+      poison: [],
+    };
   const clicks: ClickRow[] = [];
   const poison: D1PreparedStatement[] = [];
   const event = parsed.data;
@@ -77,7 +104,7 @@ function plan(message: Message, queue: string, deps: EventsDeps, now: number): P
       poison.push(deadLetterStatement(deps.d1, entry, now));
     }
   });
-  return { message, clicks, behaviour: [], poison };
+  return { message, clicks, behaviour: [], ledger: NO_LEDGER, poison };
 }
 
 // What the batch's writes need read first: the time zone of every campaign an event is written
@@ -133,8 +160,24 @@ async function lookUp(plans: Plan[], deps: EventsDeps, queue: string, now: numbe
   return { zones, owners };
 }
 
-// The consumer of the EVENTS queue. A batch is written in one D1 batch (one transaction); every
-// write is idempotent on the click id, so a redelivered batch adds nothing.
+// Everything the plans ask to be written: the clicks, behaviour (and poison) in one D1 batch, then
+// the ledger's entries. Every write is idempotent (click ids, sessions and page views, the
+// ledger's unique keys), so writing a plan again after a partial failure adds nothing twice.
+async function write(plans: Plan[], deps: EventsDeps, now: number, lookups: Lookups) {
+  const statements = statementsFor(plans, deps, now, lookups);
+  if (statements.length > 0) await deps.d1.batch(statements);
+  await deriveLedger(
+    deps.d1,
+    {
+      conversionIds: plans.flatMap((p) => p.ledger.conversionIds),
+      refundIds: plans.flatMap((p) => p.ledger.refundIds),
+    },
+    now,
+  );
+}
+
+// The consumer of the EVENTS queue. A batch's clicks and behaviour are written in one D1 batch
+// (one transaction), and every write is idempotent, so a redelivered batch adds nothing.
 export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDeps): Promise<void> {
   const now = deps.clock();
   const plans = batch.messages.map((message) => plan(message, batch.queue, deps, now));
@@ -154,8 +197,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
     return;
   }
   try {
-    const statements = statementsFor(plans, deps, now, lookups);
-    if (statements.length > 0) await deps.d1.batch(statements);
+    await write(plans, deps, now, lookups);
     for (const { message } of plans) message.ack();
     log.info("events_written", {
       queue: batch.queue,
@@ -176,7 +218,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, deps: EventsDe
   // the others: those that land are acked, the rest retried with backoff.
   for (const single of plans) {
     try {
-      await deps.d1.batch(statementsFor([single], deps, now, lookups));
+      await write([single], deps, now, lookups);
       single.message.ack();
     } catch (error) {
       const { message } = single;

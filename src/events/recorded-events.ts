@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { conversions, refunds } from "../../schema";
 
-// Published on the EVENTS queue when a conversion or refund is first recorded, so later consumers
-// (the rollup's freshness, outgoing webhooks) can react without polling. They carry the record as
+// Published on the EVENTS queue when a conversion or refund is first recorded, so consumers (the
+// commission ledger; later, outgoing webhooks) can react without polling. They carry the record as
 // the API answered it; consumers must stay idempotent on its id (delivery is at least once).
 export const conversionRecordedSchema = z.object({
   type: z.literal("conversion"),

@@ -35,8 +35,9 @@ export type RawTotals = {
   clickConversions: number;
   revenue: number;
   refunds: number;
-  // What the influencer(s) cost (spreadShare and periodCommission): summed per influencer, since each has its
-  // own commission rate. null where no cost can be told; then every figure made from it is null too.
+  // What the influencer(s) cost (fee and other costs by spreadShare, and the commission ledger's
+  // entries): summed per influencer, since each has their own terms. null where no cost can be
+  // told; then every figure made from it is null too.
   cost: number | null;
 };
 
@@ -62,12 +63,6 @@ export function spreadShare(total: number, start: number, end: number, days: num
   const [s, e] = [clamp(start), clamp(end)];
   return e <= s ? 0 : spreadThrough(total, e, days) - spreadThrough(total, s, days);
 }
-
-// The commission of a period: on the cumulative net revenue to its end, less that on the
-// cumulative net revenue before its start, each rounded to the nearest minor unit (money is whole
-// cents), so periods telescope to the all-time commission, round(rate × total net revenue).
-export const periodCommission = (commissionRate: number, netBefore: number, netThroughEnd: number) =>
-  Math.round(commissionRate * netThroughEnd) - Math.round(commissionRate * netBefore);
 
 // Earned media value: impressions ÷ 1000 × the campaign's emv_cpm, in its minor units (rounded);
 // null when the campaign has no emv_cpm.

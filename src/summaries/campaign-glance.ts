@@ -1,5 +1,5 @@
 import type { campaigns } from "../../schema";
-import { computeMetrics, periodCommission, ratio } from "../metrics/formulas";
+import { computeMetrics, ratio } from "../metrics/formulas";
 import { ZERO_SUMS } from "./figures";
 
 // A campaign's key figures over all time, as the campaign list shows them: the same sums and costs
@@ -18,8 +18,8 @@ type CampaignFacts = Pick<typeof campaigns.$inferSelect, "id" | "budget">;
 
 // One row per enrolment with its all-time rollup sums. The ids travel as one JSON parameter (D1
 // allows 100 bound parameters; a page holds 100 campaigns). All time, an enrolment costs its fee
-// and other costs whole, plus the commission on its net revenue rounded once: what the summary's
-// spread and telescoping commission add up to over the whole campaign.
+// and other costs whole, plus the commission ledger's entries: what the summary's spread and
+// commission add up to over the whole campaign.
 export async function campaignGlances(
   d1: D1Database,
   list: CampaignFacts[],
@@ -28,7 +28,10 @@ export async function campaignGlances(
   if (list.length === 0) return glances;
   const { results } = await d1
     .prepare(
-      `SELECT e.campaign_id, e.fee, e.other_costs, e.commission_rate,
+      `SELECT e.campaign_id, e.fee, e.other_costs,
+              (SELECT COALESCE(SUM(c.amount), 0) FROM commission_entries c
+               WHERE c.campaign_id = e.campaign_id AND c.influencer_id = e.influencer_id
+                 AND c.kind IN ('sale', 'lead', 'clawback')) AS commission,
               COALESCE(SUM(r.clicks), 0) AS clicks, COALESCE(SUM(r.conversions), 0) AS conversions,
               COALESCE(SUM(r.revenue), 0) AS revenue, COALESCE(SUM(r.refunds), 0) AS refunds
        FROM enrolments e
@@ -41,7 +44,7 @@ export async function campaignGlances(
       campaign_id: string;
       fee: number;
       other_costs: number;
-      commission_rate: number;
+      commission: number;
       clicks: number;
       conversions: number;
       revenue: number;
@@ -57,8 +60,7 @@ export async function campaignGlances(
     sum.conversions += row.conversions;
     sum.revenue += row.revenue;
     sum.refunds += row.refunds;
-    sum.cost +=
-      row.fee + row.other_costs + periodCommission(row.commission_rate, 0, row.revenue - row.refunds);
+    sum.cost += row.fee + row.other_costs + row.commission;
     sums.set(row.campaign_id, sum);
   }
   for (const campaign of list) {

@@ -6,19 +6,19 @@ import { findInfluencer } from "../influencers/influencers";
 import { computeMetrics } from "../metrics/formulas";
 import { addDays, type Clock, daysFrom } from "../time";
 import { followerGrowthByInterval } from "./audience";
-import { costOfDays, type Sold } from "./costs";
+import { fixedCostSpread } from "./costs";
 import {
   addSums,
   enrolmentsIn,
   followersOf,
   lastRollupAt,
-  NOTHING_SOLD,
+  ledgerCommission,
   postGrowthByDay,
   rolledUp,
   type Sums,
   ZERO_SUMS,
 } from "./figures";
-import { BEFORE_ALL_DAYS, checkPeriod, type DayRange, type Period, periodDays } from "./periods";
+import { checkPeriod, type DayRange, type Period, periodDays } from "./periods";
 
 export const MAX_TIMESERIES_DAYS = 366;
 
@@ -72,11 +72,6 @@ async function chartDays(
   return { from, to };
 }
 
-const addSold = (a: Sold | undefined, b: Partial<Sold>): Sold => ({
-  revenue: (a?.revenue ?? 0) + Number(b.revenue ?? 0),
-  refunds: (a?.refunds ?? 0) + Number(b.refunds ?? 0),
-});
-
 function eachDay(range: DayRange): string[] {
   const days: string[] = [];
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
@@ -90,8 +85,8 @@ function eachDay(range: DayRange): string[] {
 // computed from those sums, never averaged. Post figures are the growth within the interval (see
 // postGrowthByDay), so ctr and emv are per interval too, and so are followers gained (see
 // followerGrowthByInterval). The audience (for engagement_rate) is the current one. Cost is the
-// interval's as the summary counts a period's (see costs.ts), so the points' costs add up to the
-// summary's over the same days, to the cent.
+// interval's as the summary counts a period's (fees spread by costs.ts, the ledger's commission on
+// its days), so the points' costs add up to the summary's over the same days, to the cent.
 export async function campaignTimeseries(
   db: Db,
   campaignId: string,
@@ -112,10 +107,9 @@ export async function campaignTimeseries(
   const days = await chartDays(d1, campaign, period, clock);
   const influencerIds = enrolled.map((e) => e.influencer.id);
   const intervalOf = (day: string) => intervalStart(day, interval);
-  const [rolled, soldBefore, growth, followers, audienceGrowth] = await Promise.all([
-    rolledUp(d1, scope, days, ["influencer_id", "day"]),
-    // What each influencer sold before the range, for the commission's cumulative net revenue.
-    rolledUp(d1, scope, { from: BEFORE_ALL_DAYS, to: addDays(days.from, -1) }, ["influencer_id"]),
+  const [rolled, commission, growth, followers, audienceGrowth] = await Promise.all([
+    rolledUp(d1, scope, days, ["day"]),
+    ledgerCommission(d1, scope, days, ["day"]),
     postGrowthByDay(d1, scope, days),
     followersOf(d1, influencerIds),
     followerGrowthByInterval(
@@ -129,38 +123,22 @@ export async function campaignTimeseries(
   ]);
   const audience = [...followers.values()].reduce((a, b) => a + b, 0);
   const growthByDay = new Map(growth.map((row) => [row.day, row]));
-  const rolledByDay = new Map<string, typeof rolled>();
-  for (const row of rolled) rolledByDay.set(row.day, [...(rolledByDay.get(row.day) ?? []), row]);
-  // Each interval's sums and its days within the range.
-  const intervals = new Map<string, { sums: Sums; days: DayRange; sold: Map<string, Sold> }>();
+  const rolledByDay = new Map(rolled.map((row) => [row.day, row]));
+  const commissionByDay = new Map(commission.map((row) => [row.day, Number(row.commission)]));
+  // Each interval's sums, its days within the range and the ledger's commission on them.
+  const intervals = new Map<string, { sums: Sums; days: DayRange; commission: number }>();
   for (const day of eachDay(days)) {
     const start = intervalOf(day);
-    const current = intervals.get(start) ?? {
-      sums: ZERO_SUMS,
-      days: { from: day, to: day },
-      sold: new Map(),
-    };
+    const current = intervals.get(start) ?? { sums: ZERO_SUMS, days: { from: day, to: day }, commission: 0 };
     current.days.to = day;
-    current.sums = addSums(current.sums, growthByDay.get(day));
-    for (const row of rolledByDay.get(day) ?? []) {
-      current.sums = addSums(current.sums, row);
-      current.sold.set(row.influencer_id, addSold(current.sold.get(row.influencer_id), row));
-    }
+    current.sums = addSums(addSums(current.sums, growthByDay.get(day)), rolledByDay.get(day));
+    current.commission += commissionByDay.get(day) ?? 0;
     intervals.set(start, current);
   }
-  // Costs per enrolment, interval after interval, carrying what was sold so far.
-  const soldSoFar = new Map(soldBefore.map((row) => [row.influencer_id, addSold(undefined, row)]));
-  const costByInterval = new Map<string, number>();
-  for (const [start, { days: span, sold }] of intervals) {
-    let cost = 0;
-    for (const e of enrolled) {
-      const before = soldSoFar.get(e.influencer.id) ?? NOTHING_SOLD;
-      const during = sold.get(e.influencer.id) ?? NOTHING_SOLD;
-      cost += costOfDays(e, span, before, during);
-      soldSoFar.set(e.influencer.id, addSold(before, during));
-    }
-    costByInterval.set(start, cost);
-  }
+  // Fee and other costs of each interval's days, enrolment by enrolment, plus its commission.
+  const spreads = enrolled.map(fixedCostSpread);
+  const costOf = ({ days: span, commission: earned }: { days: DayRange; commission: number }) =>
+    spreads.reduce((total, spread) => total + spread(span), earned);
   return {
     campaign_id: campaign.id,
     currency: campaign.currency,
@@ -168,14 +146,15 @@ export async function campaignTimeseries(
     as_of: asOf,
     from: days.from,
     to: days.to,
-    points: [...intervals].map(([date, { sums }]) => {
+    points: [...intervals].map(([date, interval]) => {
+      const { sums } = interval;
       const grown = audienceGrowth.get(date);
       return {
         date,
         ...computeMetrics(
           {
             ...sums,
-            cost: costByInterval.get(date) ?? 0,
+            cost: costOf(interval),
             followers: audience,
             followersGained: grown?.gained ?? 0,
             followersAtStart: grown?.atStart ?? 0,

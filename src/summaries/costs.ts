@@ -1,43 +1,34 @@
 import type { campaigns, enrolments } from "../../schema";
 import { localDay } from "../campaigns/time-zones";
-import { periodCommission, spreadShare } from "../metrics/formulas";
+import { spreadShare } from "../metrics/formulas";
 import { daysFrom } from "../time";
 import { BEFORE_ALL_DAYS, type DayRange, PAST_ALL_DAYS } from "./periods";
 
-// What an influencer costs over some of a campaign's local days: the summaries' periods and the
-// timeseries' points read it from here, so that they agree and any partition adds up.
+// Fee and other costs over some of a campaign's local days: the summaries' periods and the
+// timeseries' points read them from here, so that they agree and any partition adds up. (The
+// commission is the ledger's entries on those days: see ledgerCommission.)
 
 type Costed = {
   campaign: Pick<typeof campaigns.$inferSelect, "timezone" | "startsAt" | "endsAt">;
-  enrolment: Pick<typeof enrolments.$inferSelect, "fee" | "otherCosts" | "commissionRate" | "createdAt">;
+  enrolment: Pick<typeof enrolments.$inferSelect, "fee" | "otherCosts" | "createdAt">;
 };
-// What was sold: revenue and refunds in minor units.
-export type Sold = { revenue: number; refunds: number };
 
-// Fee and other costs booked on the local days `days` (open ends as BEFORE_ALL_DAYS and
-// PAST_ALL_DAYS). Spread over the campaign's local days from starts_at's to ends_at's, both
-// included, so that any partition of those days adds up to the whole exactly; without both
-// dates, all on the local day the influencer was enrolled.
-export function fixedCost({ campaign, enrolment }: Costed, days: DayRange): number {
+// How an enrolment's fee and other costs are laid on the campaign's local days: spread over the
+// days from starts_at's to ends_at's, both included, so that any partition of those days adds up
+// to the whole exactly; without both dates, all on the local day the influencer was enrolled.
+// Worked out once per enrolment (local days cost an Intl call each), then asked per period.
+export function fixedCostSpread({ campaign, enrolment }: Costed): (days: DayRange) => number {
   const total = enrolment.fee + enrolment.otherCosts;
   const zone = campaign.timezone;
   if (!campaign.startsAt || !campaign.endsAt) {
     const enrolled = localDay(enrolment.createdAt.getTime(), zone);
-    return enrolled >= days.from && enrolled <= days.to ? total : 0;
+    return (days) => (enrolled >= days.from && enrolled <= days.to ? total : 0);
   }
   const first = localDay(campaign.startsAt.getTime(), zone);
   const n = Math.max(1, daysFrom(first, localDay(campaign.endsAt.getTime(), zone)) + 1);
-  const start = days.from === BEFORE_ALL_DAYS ? 0 : daysFrom(first, days.from);
-  const end = days.to === PAST_ALL_DAYS ? n : daysFrom(first, days.to) + 1;
-  return spreadShare(total, start, end, n);
-}
-
-// The cost of the days: fixed costs spread onto them, and the commission on what was sold in
-// them (`before`: everything sold before them, which the commission's rounding telescopes over).
-export function costOfDays(costed: Costed, days: DayRange, before: Sold, during: Sold): number {
-  const netBefore = before.revenue - before.refunds;
-  const net = during.revenue - during.refunds;
-  return (
-    fixedCost(costed, days) + periodCommission(costed.enrolment.commissionRate, netBefore, netBefore + net)
-  );
+  return (days) => {
+    const start = days.from === BEFORE_ALL_DAYS ? 0 : daysFrom(first, days.from);
+    const end = days.to === PAST_ALL_DAYS ? n : daysFrom(first, days.to) + 1;
+    return spreadShare(total, start, end, n);
+  };
 }

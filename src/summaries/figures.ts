@@ -4,10 +4,10 @@ import type { Db } from "../db";
 import { computeMetrics, emvOf, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { METRIC_COUNTERS } from "../posts/metric-counters";
-import { addDays, toIso } from "../time";
+import { toIso } from "../time";
 import { type AudienceGrowth, followerGrowth } from "./audience";
-import { costOfDays, type Sold } from "./costs";
-import { BEFORE_ALL_DAYS, type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
+import { fixedCostSpread } from "./costs";
+import { type DayRange, type Period, periodDays, periodEnd, periodStart } from "./periods";
 
 // What every summary reads, one loader per concern: the rollup's sums, the posts' latest
 // snapshots, the audience, the enrolments' costs. Summaries read the rollup, never raw clicks.
@@ -149,6 +149,30 @@ export async function lastRollupAt(d1: D1Database) {
   return toIso(state?.at ?? null);
 }
 
+// The commission the ledger booked on the period's days, per campaign and influencer: its sale,
+// lead and clawback entries, each on the local day of its conversion or refund. The same entries
+// the influencer is paid from, so the summaries' cost and the payouts cannot tell two stories; fees
+// are not among them (the cost spreads the fee over the campaign's days instead).
+export async function ledgerCommission<K extends Grouping>(
+  d1: D1Database,
+  scope: Scope,
+  days: DayRange,
+  by: K[],
+): Promise<(Record<K, string> & { commission: number })[]> {
+  const { where, params } = scopeSql(scope, "e");
+  const keys = by.map((k) => `e.${k}`).join(", ");
+  const { results } = await d1
+    .prepare(
+      `SELECT ${keys}, SUM(e.amount) AS commission
+       FROM commission_entries e
+       WHERE ${where} AND e.kind IN ('sale', 'lead', 'clawback') AND e.day >= ? AND e.day <= ?
+       GROUP BY ${keys}`,
+    )
+    .bind(...params, days.from, days.to)
+    .all<Record<K, string> & { commission: number }>();
+  return results;
+}
+
 // The enrolments in scope, with their campaign and influencer, newest campaign first.
 export async function enrolmentsIn(db: Db, scope: Scope) {
   const conditions: SQL[] = [];
@@ -172,13 +196,13 @@ export type EnrolmentFigures = Awaited<ReturnType<typeof enrolmentsIn>>[number] 
 };
 
 const NO_GROWTH: AudienceGrowth = { gained: 0, atStart: 0 };
-export const NOTHING_SOLD: Sold = { revenue: 0, refunds: 0 };
 
 const pairKey = (campaignId: string, influencerId: string) => `${campaignId} ${influencerId}`;
 
 // Each enrolment's figures over the period: rollup sums, post growth within it (level at its end
 // minus level just before its start), its cost (fee and other costs spread over the campaign's
-// days, commission on the period's share of the cumulative net revenue) and its influencer's audience.
+// days, plus the ledger's commission on the period's sales, leads and refunds) and its
+// influencer's audience.
 export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Promise<EnrolmentFigures[]> {
   const d1 = db.$client;
   const enrolled = await enrolmentsIn(db, scope);
@@ -190,22 +214,16 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   const perZone = await Promise.all(
     [...new Set(zoneOf.values())].map(async (zone) => {
       const days = periodDays(period, zone);
-      const [rolled, postsAtEnd, postsBefore, rolledBefore] = await Promise.all([
+      const [rolled, postsAtEnd, postsBefore, commission] = await Promise.all([
         rolledUp(d1, scope, days, ["campaign_id", "influencer_id"]),
         postLevels(d1, scope, periodEnd(period, zone)),
         period.from ? postLevels(d1, scope, periodStart(period, zone) - 1) : none(),
-        // What was sold before the period, for the commission's cumulative net revenue.
-        period.from
-          ? rolledUp(d1, scope, { from: BEFORE_ALL_DAYS, to: addDays(days.from, -1) }, [
-              "campaign_id",
-              "influencer_id",
-            ])
-          : none(),
+        ledgerCommission(d1, scope, days, ["campaign_id", "influencer_id"]),
       ]);
       return {
         added: [...rolled, ...postsAtEnd].filter(inZone(zone)),
         taken: postsBefore.filter(inZone(zone)),
-        before: rolledBefore.filter(inZone(zone)),
+        commission: commission.filter(inZone(zone)),
       };
     }),
   );
@@ -220,8 +238,8 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
   ]);
   const growthIn = new Map(growthPerZone.map((g) => [g.zone, g.growth]));
   const sumsByPair = new Map<string, Sums>();
-  const soldBeforeByPair = new Map<string, Sold>();
-  for (const { added, taken, before } of perZone) {
+  const commissionByPair = new Map<string, number>();
+  for (const { added, taken, commission } of perZone) {
     for (const [rows, sign] of [
       [added, 1],
       [taken, -1],
@@ -231,25 +249,16 @@ export async function enrolmentFigures(db: Db, scope: Scope, period: Period): Pr
         sumsByPair.set(key, addSums(sumsByPair.get(key) ?? ZERO_SUMS, row, sign));
       }
     }
-    for (const row of before) {
-      soldBeforeByPair.set(pairKey(row.campaign_id, row.influencer_id), {
-        revenue: Number(row.revenue ?? 0),
-        refunds: Number(row.refunds ?? 0),
-      });
+    for (const row of commission) {
+      commissionByPair.set(pairKey(row.campaign_id, row.influencer_id), Number(row.commission));
     }
   }
   return enrolled.map((e) => {
     const key = pairKey(e.campaign.id, e.influencer.id);
-    const sums = sumsByPair.get(key) ?? ZERO_SUMS;
     return {
       ...e,
-      sums,
-      cost: costOfDays(
-        e,
-        periodDays(period, e.campaign.timezone),
-        soldBeforeByPair.get(key) ?? NOTHING_SOLD,
-        sums,
-      ),
+      sums: sumsByPair.get(key) ?? ZERO_SUMS,
+      cost: fixedCostSpread(e)(periodDays(period, e.campaign.timezone)) + (commissionByPair.get(key) ?? 0),
       followers: followers.get(e.influencer.id) ?? 0,
       growth: growthIn.get(e.campaign.timezone)?.get(e.influencer.id) ?? NO_GROWTH,
     };

@@ -56,10 +56,19 @@ const ROUTE_SCOPES: Record<string, RouteScope> = {
   "post /posts/{id}/metrics": "admin",
   "post /rollup": "admin",
   "get /rollup/runs": "admin",
+  "get /commissions": "admin",
+  "get /influencers/{id}/balance": "admin",
+  "post /payouts": "admin",
+  "get /payouts": "admin",
+  "get /payouts/{id}": "admin",
+  "get /payouts/{id}/lines.csv": "admin",
+  "post /payouts/{id}/paid": "admin",
   "get /me": "influencer",
   "get /me/links": "influencer",
   "get /me/codes": "influencer",
   "get /me/summary": "influencer",
+  "get /me/commissions": "influencer",
+  "get /me/balance": "influencer",
   "post /redemptions": "checkout",
   "post /conversions": "checkout",
   "post /refunds": "checkout",
@@ -94,7 +103,14 @@ function expectation(scope: RouteScope, principal: Principal): Expectation {
   return scope === "influencer" ? "allowed" : 403;
 }
 
-type Owned = { influencer: string; campaign: string; link: string; code: string; post: string };
+type Owned = {
+  influencer: string;
+  campaign: string;
+  link: string;
+  code: string;
+  post: string;
+  payout: string;
+};
 
 async function ownedBy(label: string): Promise<Owned> {
   const campaign = (await createCampaign({ name: `${label} campaign` })).id as string;
@@ -103,8 +119,22 @@ async function ownedBy(label: string): Promise<Owned> {
   const link = await api("POST", "/links", { body: { ...owner, url: "https://shop.example/x" } });
   const code = await api("POST", "/codes", { body: { ...owner, code: unique(label).toUpperCase() } });
   const post = await api("POST", "/posts", { body: { ...owner, url: "https://instagram.com/p/x" } });
-  expect([link.status, code.status, post.status]).toEqual([201, 201, 201]);
-  return { influencer, campaign, link: link.body.id, code: code.body.id, post: post.body.id };
+  // A fee (payable at once) in a currency of this owner's own, and the payout that pays it.
+  const currency = label === "a" ? "CHF" : "GBP";
+  const paid = (await createCampaign({ name: `${label} paid campaign`, currency })).id as string;
+  const fee = await api("PUT", `/campaigns/${paid}/influencers/${influencer}`, { body: { fee: 5_000 } });
+  const payout = await api("POST", "/payouts", { body: { currency } });
+  expect([link.status, code.status, post.status, fee.status, payout.status]).toEqual([
+    201, 201, 201, 200, 201,
+  ]);
+  return {
+    influencer,
+    campaign,
+    link: link.body.id,
+    code: code.body.id,
+    post: post.body.id,
+    payout: payout.body.id,
+  };
 }
 
 let routes: ApiRoute[];
@@ -142,6 +172,7 @@ function pathValue(route: ApiRoute) {
     codes: b.code,
     posts: b.post,
     keys: victimKey.id,
+    payouts: b.payout,
   };
   return (param: string) => pathParamValue(route, param, ids);
 }
@@ -240,8 +271,8 @@ describe("access matrix: every route × every kind of caller", () => {
     );
   }, 30_000);
 
-  it("lets influencer A see only A's own links, codes and figures, whatever it asks for", async () => {
-    const mine = (o: Owned) => [o.influencer, o.link, o.code, o.post, o.campaign];
+  it("lets influencer A see only A's own links, codes, figures and earnings, whatever it asks for", async () => {
+    const mine = (o: Owned) => [o.influencer, o.link, o.code, o.post, o.campaign, o.payout];
     const me = routes.filter((r) => ROUTE_SCOPES[r.key] === "influencer");
     for (const [self, other, principal] of [
       [a, b, "influencer A"],
@@ -262,6 +293,18 @@ describe("access matrix: every route × every kind of caller", () => {
       expect(links.body.data.map((l: { id: string }) => l.id)).toEqual([self.link]);
       expect(codes.body.data.map((c: { id: string }) => c.id)).toEqual([self.code]);
       expect(profile.body.influencer.id).toBe(self.influencer);
+      // The fee each was paid is in their own ledger, and only theirs.
+      const earned = await api("GET", "/me/commissions", { key: keys[principal] });
+      expect(earned.body.data).toMatchObject([
+        { influencer_id: self.influencer, kind: "fee", amount: 5_000, payout_id: self.payout },
+      ]);
+      const balance = await api("GET", "/me/balance", { key: keys[principal] });
+      // The admin's sweep marks B's payout paid (POST /payouts/{id}/paid); A's stays a draft.
+      const payout = await api("GET", `/payouts/${self.payout}`);
+      const paid = payout.body.status === "paid" ? 5_000 : 0;
+      expect(balance.body.balances).toEqual([
+        { currency: self === a ? "CHF" : "GBP", pending: 0, payable: 5_000 - paid, paid },
+      ]);
     }
   });
 });

@@ -72,6 +72,12 @@ beforeAll(async () => {
     body: { code: code.body.code, order_id: order, amount: 5000, currency: "EUR" },
   });
   expect([code.status, post.status, sale.status]).toEqual([201, 201, 201]);
+  // A payout to name: the influencer's fee is payable at once.
+  await api("PUT", `/campaigns/${link.campaign_id}/influencers/${link.influencer_id}`, {
+    body: { fee: 900 },
+  });
+  const payout = await api("POST", "/payouts", { body: { currency: "EUR" } });
+  expect(payout.status, JSON.stringify(payout.body)).toBe(201);
   ids = {
     campaigns: link.campaign_id,
     influencers: link.influencer_id,
@@ -79,6 +85,7 @@ beforeAll(async () => {
     codes: code.body.id,
     posts: post.body.id,
     keys: spareKey.id,
+    payouts: payout.body.id,
   };
   const page = await api("GET", "/keys?limit=1");
   const forged = (position: unknown) => btoa(JSON.stringify(position)).replaceAll("=", "");
@@ -120,6 +127,7 @@ beforeAll(async () => {
     env.DB.prepare("SELECT * FROM posts WHERE id = ?").bind(ids.posts),
     env.DB.prepare("SELECT * FROM enrolments WHERE campaign_id = ?").bind(ids.campaigns),
     env.DB.prepare("SELECT id, revoked_at FROM api_keys WHERE id = ?").bind(ids.keys),
+    env.DB.prepare("SELECT * FROM payouts WHERE id = ?").bind(ids.payouts),
   ];
 });
 

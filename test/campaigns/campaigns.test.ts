@@ -81,9 +81,33 @@ describe("campaigns", () => {
     const path = `/campaigns/${campaign.id}/influencers/${influencer.id}`;
     const first = await api("PUT", path, { body: { fee: 150000, commission_rate: 0.1 } });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ fee: 150000, commission_rate: 0.1, other_costs: 0 });
-    const second = await api("PUT", path, { body: { other_costs: 2500 } });
-    expect(second.body).toMatchObject({ fee: 150000, commission_rate: 0.1, other_costs: 2500 });
+    expect(first.body).toMatchObject({
+      fee: 150000,
+      commission_rate: 0.1,
+      other_costs: 0,
+      commission_per_sale: 0,
+      commission_per_lead: 0,
+      holding_days: 30,
+    });
+    const second = await api("PUT", path, {
+      body: { other_costs: 2500, commission_per_sale: 300, commission_per_lead: 75, holding_days: 0 },
+    });
+    expect(second.body).toMatchObject({
+      fee: 150000,
+      commission_rate: 0.1,
+      other_costs: 2500,
+      commission_per_sale: 300,
+      commission_per_lead: 75,
+      holding_days: 0,
+    });
+    for (const bad of [
+      { holding_days: 366 },
+      { holding_days: -1 },
+      { holding_days: 1.5 },
+      { commission_per_sale: -1 },
+    ]) {
+      expectError(await api("PUT", path, { body: bad }), 422, "validation_failed");
+    }
     expectError(await api("PUT", path, { body: { commission_rate: 1.5 } }), 422, "validation_failed");
     expectError(await api("PUT", path, { body: { fee: -1 } }), 422, "validation_failed");
     expectError(

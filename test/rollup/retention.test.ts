@@ -175,7 +175,13 @@ describe("click retention", () => {
     const [okRun, failedRun] = runs.results;
     expect(okRun?.status).toBe("ok");
     const okDetail = JSON.parse(okRun?.detail ?? "{}");
-    expect(Object.keys(okDetail)).toEqual(["rollup", "retention", "customer_emails", "post_snapshot_days"]);
+    expect(Object.keys(okDetail)).toEqual([
+      "rollup",
+      "commissions",
+      "retention",
+      "customer_emails",
+      "post_snapshot_days",
+    ]);
     expect(okDetail.retention).toMatchObject({
       retention_days: 400,
       clicks: { deleted: expect.any(Number) },

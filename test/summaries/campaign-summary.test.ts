@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NO_SESSIONS } from "../support/behaviour-helpers";
+import { settleLedger } from "../support/figure-helpers";
 import { api, createInfluencer, createKey, follow, unique, waitForClicks } from "../support/helpers";
 
 const PHONE =
@@ -91,11 +92,12 @@ describe("GET /campaigns/:id/summary", () => {
     });
 
     await api("POST", "/rollup");
+    await settleLedger();
     const res = await api("GET", `/campaigns/${campaign.id}/summary`);
     expect(res.status).toBe(200);
     expect(res.body.as_of).toEqual(expect.any(String));
 
-    const anaCost = 10_000 + 700; // fee + 10 % of 70.00 net
+    const anaCost = 10_000 + 700; // fee + 10 % of each sale (5.00 + 3.00) less 10 % of the 10.00 refunded
     const [first, second] = res.body.influencers;
     expect(first).toEqual({
       influencer_id: ana.id,

@@ -3,14 +3,24 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { newClickId } from "../../src/clicks/click-id";
 import { runRollup } from "../../src/rollup/rollup";
-import { enrol, order, ownDay, post, promoCode, refund, snapshot } from "../support/figure-helpers";
+import {
+  enrol,
+  order,
+  ownDay,
+  post,
+  promoCode,
+  refund,
+  settleLedger,
+  snapshot,
+} from "../support/figure-helpers";
 import { api, createInfluencer, createLink } from "../support/helpers";
 import { capturedClick, clicksMessage, deliver } from "../support/queue-helpers";
 import { DAILY_FIGURES } from "../support/rollup-recompute";
 
 // Random small campaigns cut into random consecutive periods of local days: every additive figure
 // of the periods adds up to the whole campaign's, to the cent, and each period's cost is what this
-// file works out from what it sent, by its own floor arithmetic (src/metrics is not consulted).
+// file works out from what it sent, by its own floor arithmetic and its own commission per sale and
+// per refund (src/metrics and src/commissions are not consulted).
 const DAY_MS = 86_400_000;
 const RUNS = 15;
 const WINDOW_DAYS = 10;
@@ -30,7 +40,9 @@ const ADDITIVE = [
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
-type Terms = { fee: number; otherCosts: number; rate: number };
+type Terms = { fee: number; otherCosts: number; permille: number };
+// A share of an amount in minor units, rounded half up, as the ledger books each sale and refund.
+const share = (permille: number, amount: number) => Math.floor((2 * permille * amount + 1000) / 2000);
 // Hours back from the test's start: events fall anywhere within the window.
 const hoursAgo = fc.integer({ min: 1, max: WINDOW_DAYS * 24 });
 const scenario = fc.record({
@@ -43,7 +55,8 @@ const scenario = fc.record({
     fc.record({
       fee: fc.integer({ min: 0, max: 1_000_000 }),
       otherCosts: fc.integer({ min: 0, max: 99_999 }),
-      rate: fc.constantFrom(0, 0.1, 0.075, 0.137, 0.333),
+      // Thousandths, so this file's rounding is integer arithmetic: 0.075 is 75.
+      permille: fc.constantFrom(0, 100, 75, 137, 333),
     }),
     { minLength: INFLUENCERS, maxLength: INFLUENCERS },
   ),
@@ -114,17 +127,18 @@ describe("summaries over periods of local days", () => {
           await enrol(campaign.id, id, {
             fee: terms.fee,
             other_costs: terms.otherCosts,
-            commission_rate: terms.rate,
+            commission_rate: terms.permille / 1000,
           });
           links.push((await createLink({ campaign_id: campaign.id, influencer_id: id })).id);
           codes.push(await promoCode(campaign.id, id));
           posts.push(await post(campaign.id, id));
         }
-        // Net revenue per influencer per local day, as this file books it.
-        const net = ids.map(() => new Map<string, number>());
+        // Commission per influencer per local day, as this file books it: each sale's share on
+        // its day, each refund's (one per sale, never past the sale's) taken back on the refund's.
+        const commission = ids.map(() => new Map<string, number>());
         const book = (influencer: number, ms: number, amount: number) => {
           const day = ownDay(ms, s.zone);
-          const days = net[influencer] as Map<string, number>;
+          const days = commission[influencer] as Map<string, number>;
           days.set(day, (days.get(day) ?? 0) + amount);
         };
         for (const sale of s.sales) {
@@ -134,12 +148,13 @@ describe("summaries over periods of local days", () => {
             sale.amount,
             new Date(soldAt).toISOString(),
           );
-          book(sale.influencer, soldAt, sale.amount);
+          const permille = (s.terms[sale.influencer] as Terms).permille;
+          book(sale.influencer, soldAt, share(permille, sale.amount));
           if (!sale.refund) continue;
           const refundedAt = Math.min(now, soldAt + sale.refund.after * 3_600_000);
           const amount = sale.refund.full ? sale.amount : Math.max(1, Math.floor(sale.amount / 2));
           await refund(orderId, amount, new Date(refundedAt).toISOString());
-          book(sale.influencer, refundedAt, -amount);
+          book(sale.influencer, refundedAt, -share(permille, amount));
         }
         for (const [n, click] of s.clicks.entries()) {
           const clickedAt = at(click.hoursAgo) - n;
@@ -171,6 +186,7 @@ describe("summaries over periods of local days", () => {
           expect(res.status, JSON.stringify(res.body)).toBe(201);
         }
         while (!(await runRollup(env.DB, Date.now, { chunkRows: 50, maxChunks: 50 })).caught_up);
+        await settleLedger();
 
         // Consecutive periods covering every day: the first open at the start, the last at the end.
         const first = dayNumber(ownDay(now - WINDOW_DAYS * DAY_MS, s.zone));
@@ -195,14 +211,11 @@ describe("summaries over periods of local days", () => {
             const b = Math.min(e, clamp(from === null ? 0 : from - d0));
             fixed = Math.floor((total * e) / days) - Math.floor((total * b) / days);
           }
-          let before = 0;
-          let through = 0;
-          for (const [day, amount] of net[influencer] as Map<string, number>) {
-            const n = dayNumber(day);
-            if (to === null || n <= to) through += amount;
-            if (from !== null && n < from) before += amount;
+          let booked = 0;
+          for (const [day, amount] of commission[influencer] as Map<string, number>) {
+            if (inPeriod(dayNumber(day))) booked += amount;
           }
-          return fixed + Math.round(terms.rate * through) - Math.round(terms.rate * before);
+          return fixed + booked;
         };
 
         const query = (p: { from: number | null; to: number | null }) =>

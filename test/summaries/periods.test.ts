@@ -3,8 +3,8 @@ import { enrol, order, post, promoCode, rollUp, snapshot } from "../support/figu
 import { api, createCampaign, createInfluencer } from "../support/helpers";
 
 // A three-day campaign worked out by hand: a fee of 1.00 spread as 0.33, 0.33, 0.34; a commission
-// of half the net revenue, 3 sold on each of the first two days (round(1.5) = 2, then
-// round(3) - 2 = 1); an impressions counter read at noon each day (100, 250, 400).
+// of half of each sale, 3 sold on each of the first two days (each sale's entry rounds 1.5 half up
+// to 2, booked on its own day); an impressions counter read at noon each day (100, 250, 400).
 describe("a summary over a period of days", () => {
   it("books the period's share of the fee, its commission, and its posts' growth", async () => {
     const campaign = await createCampaign({
@@ -25,11 +25,11 @@ describe("a summary over a period of days", () => {
     const totals = async (query: string) =>
       (await api("GET", `/campaigns/${campaign.id}/summary${query}`)).body.totals;
     expect(await totals("?from=2026-03-01&to=2026-03-01")).toMatchObject({ cost: 33 + 2, impressions: 100 });
-    expect(await totals("?from=2026-03-02&to=2026-03-02")).toMatchObject({ cost: 33 + 1, impressions: 150 });
+    expect(await totals("?from=2026-03-02&to=2026-03-02")).toMatchObject({ cost: 33 + 2, impressions: 150 });
     expect(await totals("?from=2026-03-03")).toMatchObject({ cost: 34, impressions: 150 });
-    expect(await totals("?to=2026-03-02")).toMatchObject({ cost: 66 + 3, impressions: 250 });
+    expect(await totals("?to=2026-03-02")).toMatchObject({ cost: 66 + 4, impressions: 250 });
     // Days outside the campaign book no fee; all time, everything.
     expect(await totals("?from=2026-04-01")).toMatchObject({ cost: 0, impressions: 0 });
-    expect(await totals("")).toMatchObject({ cost: 100 + 3, impressions: 400 });
+    expect(await totals("")).toMatchObject({ cost: 100 + 4, impressions: 400 });
   });
 });

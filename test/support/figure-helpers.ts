@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { catchUpLedger } from "../../src/commissions/ledger";
 import { api, createKey, unique } from "./helpers";
 
 // Figures at chosen instants, through the real routes: orders by promo code (POST /redemptions,
@@ -60,8 +62,18 @@ export async function snapshot(postId: string, at: string, figures: Record<strin
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
+// The figures as a cron tick leaves them: the rollup, then the commission ledger's catch-up (the
+// queue usually derived the entries already; this makes sure, whatever the queue's timing).
 export async function rollUp() {
   expect((await api("POST", "/rollup")).status).toBe(200);
+  await settleLedger();
+}
+
+export async function settleLedger() {
+  for (;;) {
+    const report = await catchUpLedger(env.DB, Date.now());
+    if (Object.values(report).every((source) => source.caught_up)) return;
+  }
 }
 
 // The test's own local day of an instant: Intl's en-CA format is YYYY-MM-DD.

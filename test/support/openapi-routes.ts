@@ -118,7 +118,10 @@ export function countsOf(results: D1Result[]): Record<string, number> {
 
 // Real ids for a route's path parameters: `{id}` is of the kind its first segment names,
 // `{influencer_id}` an influencer. A parameter nobody foresaw fails loudly, naming the route.
-export type ResourceIds = Record<"campaigns" | "influencers" | "links" | "codes" | "posts" | "keys", string>;
+export type ResourceIds = Record<
+  "campaigns" | "influencers" | "links" | "codes" | "posts" | "keys" | "payouts",
+  string
+>;
 
 export function pathParamValue(route: ApiRoute, param: string, ids: ResourceIds): string {
   const resource = route.path.split("/")[1] as keyof ResourceIds;

@@ -17,6 +17,7 @@ const STATUS_BY_CODE = {
   code_not_found: 404,
   order_not_found: 404,
   post_not_found: 404,
+  payout_not_found: 404,
   slug_taken: 409,
   influencer_taken: 409,
   code_taken: 409,
@@ -37,6 +38,8 @@ const STATUS_BY_CODE = {
   unattributed: 422,
   invalid_click_id: 422,
   timezone_locked: 422,
+  nothing_payable: 422,
+  idempotency_conflict: 409,
   rate_limited: 429,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;

@@ -115,8 +115,11 @@ export const campaignsRouter = createRouter()
       method: "put",
       path: "/campaigns/{id}/influencers/{influencer_id}",
       tags,
-      summary: "Enrol an influencer and set their costs",
-      description: "Costs given replace the stored ones; costs not given keep their value (0 when new).",
+      summary: "Enrol an influencer and set their terms",
+      description:
+        "Terms given replace the stored ones; terms not given keep their value (0 when new, holding_days 30). " +
+        "A fee, or a change of it, adds a fee entry (the difference) to the commission ledger, payable at once. " +
+        "Rates and fixed commissions apply to the sales and leads derived from then on.",
       security: bearerSecurity,
       middleware: [admin],
       request: {
@@ -146,7 +149,14 @@ export const campaignsRouter = createRouter()
         db,
         id,
         influencer_id,
-        { fee: body.fee, commissionRate: body.commission_rate, otherCosts: body.other_costs },
+        {
+          fee: body.fee,
+          commissionRate: body.commission_rate,
+          otherCosts: body.other_costs,
+          commissionPerSale: body.commission_per_sale,
+          commissionPerLead: body.commission_per_lead,
+          holdingDays: body.holding_days,
+        },
         clock,
       );
       return c.json(serializeEnrolment(row), 200);

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { listPromoCodes } from "../../src/codes/promo-codes";
+import { balanceOf, listEntries } from "../../src/commissions/entries";
 import { DomainError } from "../../src/errors";
 import { findInfluencer } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
@@ -17,8 +18,16 @@ import {
   pageQuerySchema,
 } from "../lib/router";
 import { promoCodeSchema, serializePromoCode } from "../schemas/codes";
+import {
+  balanceSchema,
+  commissionListQuery,
+  commissionSchema,
+  serializeBalance,
+  serializeCommission,
+} from "../schemas/commissions";
 import { influencerSchema, serializeInfluencer } from "../schemas/influencers";
 import { linkSchema, serializeLink } from "../schemas/links";
+import { LEDGER } from "./commissions";
 import { INFLUENCER_SUMMARY, influencerSummaryQuery, influencerSummarySchema } from "./summaries";
 
 // The influencer a key belongs to. /me is an influencer's own view: other keys have no "me".
@@ -120,5 +129,49 @@ export const meRouter = createRouter()
         await influencerSummary(c.var.ctx.db, me(c), { campaignId: campaign_id }, { from, to }),
         200,
       );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/commissions",
+      tags,
+      summary: "This influencer's commission entries",
+      description: `The ledger's entries of the key's own influencer, and nobody else's. ${LEDGER}`,
+      security: bearerSecurity,
+      middleware: [influencerOnly],
+      request: { query: commissionListQuery.omit({ influencer_id: true }) },
+      responses: {
+        200: jsonResponse(listOf(commissionSchema), "A page of entries, newest first."),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { db, clock } = c.var.ctx;
+      const { campaign_id, status, ...page } = c.req.valid("query");
+      const filter = { campaignId: campaign_id, influencerId: me(c), status };
+      const now = clock();
+      return c.json(
+        mapPage(await listEntries(db, filter, page, () => now), (row) => serializeCommission(row, now)),
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/balance",
+      tags,
+      summary: "What this influencer is owed, per currency",
+      security: bearerSecurity,
+      middleware: [influencerOnly],
+      responses: {
+        200: jsonResponse(balanceSchema, "Sums of the influencer's entries by status."),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { db, clock } = c.var.ctx;
+      return c.json(serializeBalance(await balanceOf(db, me(c), clock)), 200);
     },
   );

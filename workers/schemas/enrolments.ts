@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { enrolments } from "../../schema";
+import { DEFAULT_HOLDING_DAYS, MAX_HOLDING_DAYS } from "../../src/campaigns/enrolments";
 import { money } from "../lib/router";
 import { isoTime } from "./shared";
 
@@ -10,6 +11,9 @@ export const enrolmentSchema = z
     fee: z.number().int(),
     commission_rate: z.number(),
     other_costs: z.number().int(),
+    commission_per_sale: z.number().int(),
+    commission_per_lead: z.number().int(),
+    holding_days: z.number().int(),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -23,8 +27,23 @@ export const enrolBody = z
       .min(0)
       .max(1)
       .optional()
-      .openapi({ description: "Share of net revenue, 0 to 1." }),
+      .openapi({ description: "Share of each sale's amount, 0 to 1 (refunds take it back)." }),
     other_costs: money.optional().openapi({ description: "Minor units." }),
+    commission_per_sale: money
+      .optional()
+      .openapi({ description: "A fixed commission per sale, minor units, on top of the rate's share." }),
+    commission_per_lead: money
+      .optional()
+      .openapi({ description: "A fixed commission per lead, minor units." }),
+    holding_days: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_HOLDING_DAYS)
+      .optional()
+      .openapi({
+        description: `Days a sale's or lead's commission stays pending before it is payable (default ${DEFAULT_HOLDING_DAYS}).`,
+      }),
   })
   .strict();
 
@@ -35,6 +54,9 @@ export function serializeEnrolment(row: typeof enrolments.$inferSelect): z.infer
     fee: row.fee,
     commission_rate: row.commissionRate,
     other_costs: row.otherCosts,
+    commission_per_sale: row.commissionPerSale,
+    commission_per_lead: row.commissionPerLead,
+    holding_days: row.holdingDays,
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };
