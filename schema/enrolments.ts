@@ -1,6 +1,6 @@
 import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { campaigns } from "./campaigns";
-import { createdAt, updatedAt } from "./columns";
+import { createdAt, timestampMs, updatedAt } from "./columns";
 import { influencers } from "./influencers";
 
 // What an influencer costs in one campaign: flat fee and other costs in minor units,
@@ -17,6 +17,7 @@ export const enrolments = sqliteTable(
     fee: integer().notNull().default(0),
     commissionRate: real().notNull().default(0),
     otherCosts: integer().notNull().default(0),
+    archivedAt: timestampMs(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,8 +1,9 @@
-import { and, eq, isNull, or } from "drizzle-orm";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { type CampaignGoal, type CampaignObjective, campaigns } from "../../schema";
 import type { Db } from "../db";
 import { DomainError, notFound } from "../errors";
 import { newId } from "../ids";
+import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 import { DEFAULT_TIME_ZONE } from "./time-zones";
@@ -24,7 +25,7 @@ export type CampaignInput = {
   // A name canonicalTimeZone has resolved.
   timezone?: string | undefined;
 };
-export type CampaignPatch = Partial<Omit<CampaignInput, "currency">>;
+export type CampaignPatch = Partial<Omit<CampaignInput, "currency">> & { archived?: boolean | undefined };
 
 export async function createCampaign(db: Db, input: CampaignInput, clock: Clock) {
   const now = new Date(clock());
@@ -56,12 +57,18 @@ export async function findCampaign(db: Db, id: string) {
   return row;
 }
 
-export async function listCampaigns(db: Db, page: Page) {
+export async function listCampaigns(db: Db, page: Page, filter: ListFilter = {}) {
   const q = pageQuery(campaigns, page);
   const rows = await db
     .select()
     .from(campaigns)
-    .where(q.after)
+    .where(
+      and(
+        q.after,
+        archivedCondition(campaigns.archivedAt, filter.archived),
+        searchCondition([sql`${campaigns.name}`], filter.q),
+      ),
+    )
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(rows, page);
@@ -75,9 +82,11 @@ export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, c
     patch.timezone === undefined
       ? undefined
       : or(isNull(campaigns.firstEventAt), eq(campaigns.timezone, patch.timezone));
+  const { archived, ...fields } = patch;
+  const now = new Date(clock());
   const [row] = await db
     .update(campaigns)
-    .set({ ...patch, updatedAt: new Date(clock()) })
+    .set({ ...fields, ...archiveSet(campaigns.archivedAt, archived, now), updatedAt: now })
     .where(and(eq(campaigns.id, id), zoneFree))
     .returning();
   if (row) return row;

@@ -2,6 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
 import { notFound } from "../errors";
+import { ownerSearch } from "../influencers/influencers";
+import { archivedCondition, archiveSet, type ListFilter } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 import { findCampaign } from "./campaigns";
@@ -11,6 +13,7 @@ export type EnrolmentCosts = {
   commissionRate?: number | undefined;
   otherCosts?: number | undefined;
 };
+export type EnrolmentChange = EnrolmentCosts & { archived?: boolean | undefined };
 
 // The campaign and the influencer that an enrolment, a link, a code or a post is for, read in one
 // D1 round trip; a missing campaign is reported before a missing influencer.
@@ -25,16 +28,17 @@ export async function findCampaignAndInfluencer(db: Db, campaignId: string, infl
 }
 
 // PUT semantics: the costs given replace the stored ones; costs not given keep their value
-// (zero for a new enrolment).
+// (zero for a new enrolment). Archiving keeps the costs: the figures still count them.
 export async function enrol(
   db: Db,
   campaignId: string,
   influencerId: string,
-  costs: EnrolmentCosts,
+  change: EnrolmentChange,
   clock: Clock,
 ) {
   await findCampaignAndInfluencer(db, campaignId, influencerId);
   const now = new Date(clock());
+  const { archived, ...costs } = change;
   const set = {
     ...(costs.fee === undefined ? {} : { fee: costs.fee }),
     ...(costs.commissionRate === undefined ? {} : { commissionRate: costs.commissionRate }),
@@ -43,8 +47,20 @@ export async function enrol(
   };
   const [row] = await db
     .insert(enrolments)
-    .values({ campaignId, influencerId, fee: 0, commissionRate: 0, otherCosts: 0, ...set, createdAt: now })
-    .onConflictDoUpdate({ target: [enrolments.campaignId, enrolments.influencerId], set })
+    .values({
+      campaignId,
+      influencerId,
+      fee: 0,
+      commissionRate: 0,
+      otherCosts: 0,
+      ...set,
+      archivedAt: archived ? now : null,
+      createdAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [enrolments.campaignId, enrolments.influencerId],
+      set: { ...set, ...archiveSet(enrolments.archivedAt, archived, now) },
+    })
     .returning();
   if (!row) throw new Error("upsert returned no row");
   return row;
@@ -61,13 +77,20 @@ export function ensureEnrolledStatement(db: Db, campaignId: string, influencerId
 
 // A campaign's enrolments, a page at a time like every list. An enrolment has no id of its own
 // (it is the campaign and the influencer): within a campaign the influencer's id breaks ties.
-export async function listEnrolments(db: Db, campaignId: string, page: Page) {
+export async function listEnrolments(db: Db, campaignId: string, page: Page, filter: ListFilter = {}) {
   await findCampaign(db, campaignId);
   const q = pageQuery({ createdAt: enrolments.createdAt, id: enrolments.influencerId }, page);
   const rows = await db
     .select()
     .from(enrolments)
-    .where(and(eq(enrolments.campaignId, campaignId), q.after))
+    .where(
+      and(
+        eq(enrolments.campaignId, campaignId),
+        q.after,
+        archivedCondition(enrolments.archivedAt, filter.archived),
+        ownerSearch(enrolments.influencerId, filter.q),
+      ),
+    )
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(

@@ -1,8 +1,10 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { followerSnapshots, influencers, type Platform } from "../../schema";
 import type { Db } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
+import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 
@@ -50,9 +52,30 @@ export async function findInfluencer(db: Db, id: string) {
   return row;
 }
 
-export async function listInfluencers(db: Db, page: Page, filter: { platform?: Platform | undefined } = {}) {
+// An influencer is searched by handle (typed with or without its @) or name.
+export function influencerSearch(q: string | undefined): SQL | undefined {
+  return searchCondition([sql`${influencers.handle}`, sql`${influencers.name}`], q?.trim().replace(/^@/, ""));
+}
+
+// Rows of another table (links, codes, enrolments) whose influencer matches the search.
+export function ownerSearch(influencerId: SQLiteColumn, q: string | undefined): SQL | undefined {
+  const match = influencerSearch(q);
+  return match
+    ? sql`${influencerId} IN (SELECT ${influencers.id} FROM ${influencers} WHERE ${match})`
+    : undefined;
+}
+
+export async function listInfluencers(
+  db: Db,
+  page: Page,
+  filter: ListFilter & { platform?: Platform | undefined } = {},
+) {
   const q = pageQuery(influencers, page);
-  const where: (SQL | undefined)[] = [q.after];
+  const where: (SQL | undefined)[] = [
+    q.after,
+    archivedCondition(influencers.archivedAt, filter.archived),
+    influencerSearch(filter.q),
+  ];
   if (filter.platform) where.push(eq(influencers.platform, filter.platform));
   const rows = await db
     .select()
@@ -63,12 +86,16 @@ export async function listInfluencers(db: Db, page: Page, filter: { platform?: P
   return toPage(rows, page);
 }
 
-export async function updateInfluencer(db: Db, id: string, patch: Partial<InfluencerInput>, clock: Clock) {
+export type InfluencerPatch = Partial<InfluencerInput> & { archived?: boolean | undefined };
+
+export async function updateInfluencer(db: Db, id: string, patch: InfluencerPatch, clock: Clock) {
   const current = await findInfluencer(db, id);
+  const { archived, ...fields } = patch;
+  const now = new Date(clock());
   try {
     const [row] = await db
       .update(influencers)
-      .set({ ...patch, updatedAt: new Date(clock()) })
+      .set({ ...fields, ...archiveSet(influencers.archivedAt, archived, now), updatedAt: now })
       .where(eq(influencers.id, id))
       .returning();
     return row ?? current;

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { enrolments } from "../../schema";
 import { money } from "../lib/router";
-import { isoTime } from "./shared";
+import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const enrolmentSchema = z
   .object({
@@ -10,6 +10,7 @@ export const enrolmentSchema = z
     fee: z.number().int(),
     commission_rate: z.number(),
     other_costs: z.number().int(),
+    archived_at: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -25,6 +26,7 @@ export const enrolBody = z
       .optional()
       .openapi({ description: "Share of net revenue, 0 to 1." }),
     other_costs: money.optional().openapi({ description: "Minor units." }),
+    archived: z.boolean().optional().openapi({ description: archivedDescription }),
   })
   .strict();
 
@@ -35,6 +37,7 @@ export function serializeEnrolment(row: typeof enrolments.$inferSelect): z.infer
     fee: row.fee,
     commission_rate: row.commissionRate,
     other_costs: row.otherCosts,
+    archived_at: isoTimeOrNull(row.archivedAt),
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };
