@@ -14,17 +14,19 @@ export function archivedCondition(column: SQLiteColumn, archived: ArchivedFilter
 }
 
 // "%", "_" and "\" typed in a search are letters, not LIKE's wildcards: handles are full of "_".
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-// Rows where any of the columns contains the text. SQLite's LIKE ignores case for ASCII letters
-// only (D1 has no ICU): "lea" finds "Lea" and "LEA", not "Léa".
-export function searchCondition(columns: SQL[], q: string | undefined): SQL | undefined {
+// SQLite's LIKE ignores case for ASCII letters only (D1 has no ICU): "lea" finds "Lea" and "LEA",
+// not "Léa".
+export const like = (column: SQL | SQLiteColumn, pattern: string) =>
+  sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+export const likeText = (column: SQL | SQLiteColumn, text: string) => like(column, escapeLike(text));
+
+// Rows where any of the columns contains the text, in any case.
+export function searchCondition(columns: (SQL | SQLiteColumn)[], q: string | undefined): SQL | undefined {
   const text = q?.trim();
   if (!text) return undefined;
-  const pattern = likePattern(text);
-  return or(...columns.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`));
+  return or(...columns.map((column) => like(column, `%${escapeLike(text)}%`)));
 }
 
 // archived: true stamps the row once (archiving again keeps the first time, so a repeated request

@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { type CampaignGoal, type CampaignObjective, campaigns } from "../../schema";
 import type { Db } from "../db";
 import { DomainError, notFound } from "../errors";
@@ -66,7 +66,7 @@ export async function listCampaigns(db: Db, page: Page, filter: ListFilter = {})
       and(
         q.after,
         archivedCondition(campaigns.archivedAt, filter.archived),
-        searchCondition([sql`${campaigns.name}`], filter.q),
+        searchCondition([campaigns.name], filter.q),
       ),
     )
     .orderBy(...q.orderBy)

@@ -1,8 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, notExists, sql } from "drizzle-orm";
 import { campaigns, enrolments, influencers } from "../../schema";
 import type { Db } from "../db";
 import { notFound } from "../errors";
-import { ownerSearch } from "../influencers/influencers";
+import { influencerSearch, ownerSearch } from "../influencers/influencers";
 import { archivedCondition, archiveSet, type ListFilter } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -66,6 +66,14 @@ export async function enrol(
   return row;
 }
 
+export async function findEnrolment(db: Db, campaignId: string, influencerId: string) {
+  const row = await db.query.enrolments.findFirst({
+    where: and(eq(enrolments.campaignId, campaignId), eq(enrolments.influencerId, influencerId)),
+  });
+  if (!row) throw notFound("not_found", "enrolment of influencer", `${influencerId} in ${campaignId}`);
+  return row;
+}
+
 // Issuing a link or code enrols the influencer at zero cost when not enrolled yet; an existing
 // enrolment is left as it is.
 export function ensureEnrolledStatement(db: Db, campaignId: string, influencerId: string, now: Date) {
@@ -97,4 +105,46 @@ export async function listEnrolments(db: Db, campaignId: string, page: Page, fil
     rows.map((row) => ({ ...row, id: row.influencerId })),
     page,
   );
+}
+
+export type PickedInfluencer = typeof influencers.$inferSelect & { enrolled: boolean };
+
+// What an influencer picker offers for a search: the campaign's enrolled influencers first (by
+// handle), then the others, newest first; archived ones (influencer or enrolment) are not offered.
+export async function pickInfluencers(
+  db: Db,
+  input: { campaignId?: string | undefined; q?: string | undefined; limit: number },
+): Promise<PickedInfluencer[]> {
+  const match = and(isNull(influencers.archivedAt), influencerSearch(input.q));
+  const enrolledIn = (campaignId: string) =>
+    and(eq(enrolments.campaignId, campaignId), eq(enrolments.influencerId, influencers.id));
+  const [enrolled, others] = await db.batch([
+    db
+      .select({ influencer: influencers })
+      .from(influencers)
+      .innerJoin(enrolments, enrolledIn(input.campaignId ?? ""))
+      .where(and(match, isNull(enrolments.archivedAt)))
+      .orderBy(asc(influencers.handle), asc(influencers.platform))
+      .limit(input.limit),
+    db
+      .select({ influencer: influencers })
+      .from(influencers)
+      .where(
+        and(
+          match,
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(enrolments)
+              .where(and(enrolledIn(input.campaignId ?? ""), isNull(enrolments.archivedAt))),
+          ),
+        ),
+      )
+      .orderBy(desc(influencers.createdAt), desc(influencers.id))
+      .limit(input.limit),
+  ]);
+  return [
+    ...enrolled.map((row) => ({ ...row.influencer, enrolled: true })),
+    ...others.map((row) => ({ ...row.influencer, enrolled: false })),
+  ].slice(0, input.limit);
 }

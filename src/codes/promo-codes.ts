@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import { promoCodes } from "../../schema";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
@@ -87,10 +87,7 @@ export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter & L
         ...ownerConditions(promoCodes, filter),
         archivedCondition(promoCodes.archivedAt, filter.archived),
         search
-          ? or(
-              searchCondition([sql`${promoCodes.code}`], search),
-              ownerSearch(promoCodes.influencerId, search),
-            )
+          ? or(searchCondition([promoCodes.code], search), ownerSearch(promoCodes.influencerId, search))
           : undefined,
       ),
     )

@@ -1,10 +1,10 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { followerSnapshots, influencers, type Platform } from "../../schema";
+import { followerSnapshots, influencers, PLATFORMS, type Platform } from "../../schema";
 import type { Db } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
-import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
+import { archivedCondition, archiveSet, type ListFilter, likeText, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 
@@ -54,7 +54,7 @@ export async function findInfluencer(db: Db, id: string) {
 
 // An influencer is searched by handle (typed with or without its @) or name.
 export function influencerSearch(q: string | undefined): SQL | undefined {
-  return searchCondition([sql`${influencers.handle}`, sql`${influencers.name}`], q?.trim().replace(/^@/, ""));
+  return searchCondition([influencers.handle, influencers.name], q?.trim().replace(/^@/, ""));
 }
 
 // Rows of another table (links, codes, enrolments) whose influencer matches the search.
@@ -63,6 +63,33 @@ export function ownerSearch(influencerId: SQLiteColumn, q: string | undefined): 
   return match
     ? sql`${influencerId} IN (SELECT ${influencers.id} FROM ${influencers} WHERE ${match})`
     : undefined;
+}
+
+// The influencers a handle names: one per platform at most; `platform` narrows to one. Handles are
+// compared as SQLite's LIKE compares (ASCII letters in any case), with no wildcard.
+export async function findInfluencersByHandle(db: Db, handle: string, platform?: Platform) {
+  return db
+    .select()
+    .from(influencers)
+    .where(
+      and(likeText(influencers.handle, handle), platform ? eq(influencers.platform, platform) : undefined),
+    )
+    .limit(PLATFORMS.length);
+}
+
+// D1 binds at most 100 parameters per statement: the ids go in slices, in one batch.
+const IDS_PER_STATEMENT = 90;
+
+export async function findInfluencersById(db: Db, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const [first, ...rest] = Array.from({ length: Math.ceil(unique.length / IDS_PER_STATEMENT) }, (_, i) =>
+    db
+      .select()
+      .from(influencers)
+      .where(inArray(influencers.id, unique.slice(i * IDS_PER_STATEMENT, (i + 1) * IDS_PER_STATEMENT))),
+  );
+  if (!first) return [];
+  return (await db.batch([first, ...rest])).flat();
 }
 
 export async function listInfluencers(

@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import { links } from "../../schema";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
@@ -117,7 +117,7 @@ export async function listLinks(db: Db, page: Page, filter: OwnerFilter & ListFi
         ...ownerConditions(links, filter),
         archivedCondition(links.archivedAt, filter.archived),
         search
-          ? or(searchCondition([sql`${links.slug}`], search), ownerSearch(links.influencerId, search))
+          ? or(searchCondition([links.slug], search), ownerSearch(links.influencerId, search))
           : undefined,
       ),
     )

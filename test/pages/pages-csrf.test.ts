@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
-import { ADMIN, createCampaign, createInfluencer } from "../support/helpers";
+import { ADMIN, api, createCampaign, createInfluencer, createLink, unique } from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // Every POST route that is not the JSON API is a form: taken from the app's own route table, so
@@ -13,12 +13,20 @@ const FORM_ROUTES = [
   ),
 ];
 
-let ids: { campaign: string; influencer: string; share: string };
+let ids: { campaign: string; influencer: string; share: string; link: string; code: string };
 const browser = new PageClient();
 
 beforeAll(async () => {
   const campaign = await createCampaign({ name: "CSRF target" });
   const influencer = await createInfluencer();
+  const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
+  const code = await api("POST", "/codes", {
+    body: {
+      code: unique("CSRF").replaceAll(".", "").slice(0, 32),
+      campaign_id: campaign.id,
+      influencer_id: influencer.id,
+    },
+  });
   await browser.signIn(ADMIN);
   const shared = await browser.post(
     `/dashboard/campaigns/${campaign.id}/share-links`,
@@ -26,11 +34,27 @@ beforeAll(async () => {
     `/dashboard/campaigns/${campaign.id}`,
   );
   const shareId = /data-share-link="([^"]+)"/.exec(shared.text)?.[1] as string;
-  ids = { campaign: campaign.id, influencer: influencer.id, share: shareId };
+  ids = {
+    campaign: campaign.id,
+    influencer: influencer.id,
+    share: shareId,
+    link: link.id,
+    code: code.body.id,
+  };
 });
 
-const concrete = (path: string) =>
-  path.replace(":id", path.startsWith("/dashboard/share-links") ? ids.share : ids.campaign);
+// Each form's path with real ids, so that a refusal is the CSRF check's and not a 404's.
+const OWNER_OF_ID: [string, keyof typeof ids][] = [
+  ["/dashboard/share-links", "share"],
+  ["/dashboard/influencers", "influencer"],
+  ["/dashboard/links", "link"],
+  ["/dashboard/codes", "code"],
+  ["/dashboard/campaigns", "campaign"],
+];
+const concrete = (path: string) => {
+  const [, owner = "campaign"] = OWNER_OF_ID.find(([prefix]) => path.startsWith(prefix)) ?? [];
+  return path.replace(":id", ids[owner]).replace(":influencer_id", ids.influencer);
+};
 
 describe("CSRF protection on every form", () => {
   it("finds the forms: sign-in, sign-out and the dashboard's", () => {
@@ -90,9 +114,20 @@ describe("CSRF protection on every form", () => {
   });
 
   it("puts the token in every form the pages render", async () => {
-    for (const path of ["/dashboard", `/dashboard/campaigns/${ids.campaign}`]) {
+    const pages = [
+      "/dashboard",
+      "/dashboard/influencers",
+      `/dashboard/campaigns/${ids.campaign}`,
+      `/dashboard/campaigns/${ids.campaign}/edit`,
+      `/dashboard/campaigns/${ids.campaign}/enrolments/${ids.influencer}/edit`,
+      `/dashboard/influencers/${ids.influencer}/edit`,
+      `/dashboard/links/${ids.link}/edit`,
+      `/dashboard/codes/${ids.code}/edit`,
+    ];
+    for (const path of pages) {
       const html = (await browser.request(path)).text;
-      const forms = html.match(/<form[\s\S]*?<\/form>/g) ?? [];
+      // (Search boxes are GET forms: they change nothing, and carry no token.)
+      const forms = html.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
       expect(forms.length).toBeGreaterThan(0);
       for (const form of forms) expect(form).toMatch(/name="_csrf" value="[0-9a-f]{64}"/);
     }

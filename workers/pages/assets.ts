@@ -1,4 +1,5 @@
 import { sha256Hex } from "../../src/crypto";
+import { PICKER_JS } from "./picker-script";
 
 // The pages' one stylesheet and one script, served by the Worker under a name that carries a hash
 // of their content: cached for a year, and a new version is a new name. Nothing inline, so the
@@ -53,6 +54,13 @@ main.docs { max-width: 60rem; }
 main.docs section { border-top: 1px solid var(--line); padding: .5rem 0; }
 main.docs table { width: auto; }
 main.message { max-width: 32rem; margin-top: 3rem; }
+label small { display: block; }
+form.search { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: flex-end; margin: .5rem 0; }
+form.search label { margin: 0; } form.search input, form.search select { width: auto; }
+.pager { display: flex; gap: 1rem; margin: .5rem 0; }
+.actions { display: flex; flex-wrap: wrap; gap: .35rem; align-items: center; }
+.badge { display: inline-block; font-size: .8rem; padding: 0 .4rem; border-radius: 3px; background: var(--soft); border: 1px solid var(--line); color: var(--muted); }
+label.check { display: flex; gap: .5rem; align-items: center; } label.check input { width: auto; }
 @media (max-width: 40rem) {
   main { padding: .6rem; }
   th, td { padding-right: .35rem; font-size: .9rem; }
@@ -84,7 +92,8 @@ const named = (body: string, ext: string, type: string) => ({
 
 export const STYLESHEET = named(CSS, "css", "text/css; charset=utf-8");
 export const SCRIPT = named(JS, "js", "text/javascript; charset=utf-8");
-export const ASSETS = [STYLESHEET, SCRIPT];
+export const PICKER_SCRIPT = named(PICKER_JS, "js", "text/javascript; charset=utf-8");
+export const ASSETS = [STYLESHEET, SCRIPT, PICKER_SCRIPT];
 
 export function assetResponse(path: string): Response | null {
   const asset = ASSETS.find((a) => a.path === path);

@@ -2,8 +2,12 @@ import type { CampaignGoal } from "../../schema";
 import { goalKey } from "../../src/campaigns/goals";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
+import type { CampaignLists } from "./campaign-lists";
+import { CampaignManageBar, codeActions, EnrolmentList, linkActions } from "./campaign-manage";
 import type { CampaignReport } from "./campaign-report";
 import { NewInfluencerForm } from "./campaigns-page";
+import { enrolmentFields } from "./edit-pages";
+import { InfluencerPicker, type PickerOption } from "./influencer-picker";
 import {
   CopyButton,
   DataTable,
@@ -14,10 +18,10 @@ import {
   type FormState,
   Layout,
   Select,
-  type SelectOption,
   type Ui,
 } from "./layout";
-import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
+import { ListSearch, Pager } from "./list-controls";
+import { CodeList, LinkList } from "./owned-items";
 import { ReportBody } from "./report-body";
 import { AsOf } from "./report-sections";
 
@@ -84,7 +88,8 @@ const InfluencerForm = ({
   action,
   title,
   submit,
-  influencers,
+  campaignId,
+  picker,
   fields,
 }: {
   ui: Ui;
@@ -93,13 +98,14 @@ const InfluencerForm = ({
   action: string;
   title: string;
   submit: string;
-  influencers: SelectOption[];
+  campaignId: string;
+  picker: PickerOption[];
   fields: Omit<FieldProps, "form" | "state">[];
 }) => (
   <Form ui={ui} action={action} label={title}>
     <h3>{title}</h3>
     <FormMessage ui={ui} state={state} form={form} />
-    <Select form={form} state={state} name="influencer_id" label={ui.t.influencer} options={influencers} />
+    <InfluencerPicker ui={ui} form={form} state={state} campaignId={campaignId} options={picker} />
     {fields.map((field) => (
       <Field form={form} state={state} {...field} />
     ))}
@@ -113,14 +119,12 @@ export type ShareLinkItem = {
   expires_at: string;
   revoked_at: string | null;
 };
-type InfluencerOption = { id: string; handle: string; platform: string };
 
 export const CampaignPage = ({
   ui,
   report,
-  links,
-  codes,
-  influencers,
+  lists,
+  picker,
   shareLinks,
   newShareUrl,
   state,
@@ -128,9 +132,8 @@ export const CampaignPage = ({
 }: {
   ui: Ui;
   report: CampaignReport;
-  links: LinkItem[];
-  codes: CodeItem[];
-  influencers: InfluencerOption[];
+  lists: CampaignLists;
+  picker: PickerOption[];
   shareLinks: ShareLinkItem[];
   newShareUrl?: string | undefined;
   state?: FormState | undefined;
@@ -138,14 +141,12 @@ export const CampaignPage = ({
 }) => {
   const { campaign } = report;
   const base = `/dashboard/campaigns/${campaign.id}`;
-  const forInfluencers = {
-    ui,
-    state,
-    influencers: influencers.map((i) => ({ value: i.id, label: `@${i.handle} (${i.platform})` })),
-  };
+  const forInfluencers = { ui, state, campaignId: campaign.id, picker };
+  const { views } = lists;
   return (
     <Layout ui={ui} title={campaign.name} nav={<a href="/dashboard">{ui.t.campaigns}</a>}>
       <h1>{campaign.name}</h1>
+      <CampaignManageBar ui={ui} campaign={campaign} />
       <p class="muted">
         {ui.t.timeZone}: {campaign.timezone}
       </p>
@@ -161,8 +162,46 @@ export const CampaignPage = ({
       </div>
       <ReportBody ui={ui} report={report} />
       <GoalForms ui={ui} goals={campaign.goals} currency={campaign.currency} base={base} state={state} />
-      <LinkList ui={ui} links={links} />
-      <CodeList ui={ui} codes={codes} />
+      <EnrolmentList
+        ui={ui}
+        campaignId={campaign.id}
+        currency={campaign.currency}
+        enrolments={lists.enrolments.data}
+        view={views.enrolments}
+        nextCursor={lists.enrolments.next_cursor}
+      />
+      <LinkList
+        ui={ui}
+        links={lists.links.data}
+        actions={linkActions(ui)}
+        controls={<ListSearch ui={ui} view={views.links} label={ui.t.links} anchor="links" />}
+        pager={
+          <Pager
+            ui={ui}
+            view={views.links}
+            label={ui.t.links}
+            nextCursor={lists.links.next_cursor}
+            empty={lists.links.data.length === 0}
+            anchor="links"
+          />
+        }
+      />
+      <CodeList
+        ui={ui}
+        codes={lists.codes.data}
+        actions={codeActions(ui)}
+        controls={<ListSearch ui={ui} view={views.codes} label={ui.t.codes} anchor="codes" />}
+        pager={
+          <Pager
+            ui={ui}
+            view={views.codes}
+            label={ui.t.codes}
+            nextCursor={lists.codes.next_cursor}
+            empty={lists.codes.data.length === 0}
+            anchor="codes"
+          />
+        }
+      />
       <h2>{ui.t.influencers}</h2>
       <div class="grid2">
         <InfluencerForm
@@ -193,26 +232,7 @@ export const CampaignPage = ({
           action={`${base}/enrolments`}
           title={ui.t.enrol}
           submit={ui.t.save}
-          fields={[
-            {
-              name: "fee",
-              label: `${ui.t.fee} (${campaign.currency})`,
-              placeholder: ui.fmt.typedAmount(50_000, campaign.currency),
-            },
-            {
-              name: "commission_rate",
-              label: ui.t.commissionRate,
-              type: "number",
-              min: "0",
-              max: "100",
-              step: "0.1",
-            },
-            {
-              name: "other_costs",
-              label: `${ui.t.otherCosts} (${campaign.currency})`,
-              placeholder: ui.fmt.typedAmount(0, campaign.currency),
-            },
-          ]}
+          fields={enrolmentFields(ui, campaign.currency)}
         />
         <NewInfluencerForm ui={ui} state={state} action={`${base}/influencers`} />
       </div>

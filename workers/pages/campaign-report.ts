@@ -6,7 +6,7 @@ import { campaignBreakdown } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries } from "../../src/summaries/campaign-timeseries";
 import { lastDays } from "../../src/summaries/periods";
-import type { Clock } from "../../src/time";
+import { type Clock, toIso } from "../../src/time";
 import type { BreakdownRow, DailyPoint, GoalRow, LeaderboardRow } from "./report-sections";
 import type { ReportView } from "./report-view";
 
@@ -19,6 +19,7 @@ export type CampaignReport = {
     objective: string;
     timezone: string;
     goals: CampaignGoal[];
+    archived_at: string | null;
   };
   asOf: string | null;
   totals: Metrics;
@@ -52,6 +53,7 @@ export async function loadCampaignReport(
       objective: campaign.objective,
       timezone: campaign.timezone,
       goals: campaign.goals,
+      archived_at: toIso(campaign.archivedAt),
     },
     asOf: summary.as_of,
     totals: summary.totals,

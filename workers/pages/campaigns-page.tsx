@@ -1,5 +1,6 @@
 import { PLATFORMS } from "../../schema";
 import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
+import { ArchiveButton, here, ListSearch, type ListView, Pager } from "./list-controls";
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
 type CampaignListItem = {
@@ -8,6 +9,7 @@ type CampaignListItem = {
   objective: (typeof OBJECTIVES)[number];
   currency: string;
   created_at: string;
+  archived_at: string | null;
 };
 
 export const NewInfluencerForm = ({
@@ -33,17 +35,20 @@ export const NewInfluencerForm = ({
 export const CampaignsPage = ({
   ui,
   campaigns,
+  view,
   nextCursor,
   state,
 }: {
   ui: Ui;
   campaigns: CampaignListItem[];
+  view: ListView;
   nextCursor: string | null;
   state?: FormState | undefined;
 }) => (
-  <Layout ui={ui} title={ui.t.campaigns}>
+  <Layout ui={ui} title={ui.t.campaigns} nav={<a href="/dashboard/influencers">{ui.t.influencers}</a>}>
     <h1>{ui.t.campaigns}</h1>
-    {campaigns.length === 0 ? <p class="muted">{ui.t.noCampaigns}</p> : null}
+    <ListSearch ui={ui} view={view} label={ui.t.campaigns} />
+    {campaigns.length === 0 && !view.q && !view.archived ? <p class="muted">{ui.t.noCampaigns}</p> : null}
     {campaigns.length > 0 ? (
       <DataTable
         columns={[
@@ -51,6 +56,7 @@ export const CampaignsPage = ({
           { label: ui.t.objective },
           { label: ui.t.currency },
           { label: ui.t.created },
+          ...(view.archived ? [{ label: ui.t.manage.status }] : []),
         ]}
       >
         {campaigns.map((campaign) => (
@@ -61,15 +67,28 @@ export const CampaignsPage = ({
             <td>{ui.t.objectives[campaign.objective]}</td>
             <td>{campaign.currency}</td>
             <td>{ui.fmt.date(campaign.created_at)}</td>
+            {view.archived ? (
+              <td>
+                <ArchiveButton
+                  ui={ui}
+                  action={`/dashboard/campaigns/${campaign.id}/archive`}
+                  archived={campaign.archived_at !== null}
+                  back={here(ui)}
+                  label={campaign.name}
+                />
+              </td>
+            ) : null}
           </tr>
         ))}
       </DataTable>
     ) : null}
-    {nextCursor ? (
-      <p>
-        <a href={`/dashboard?cursor=${encodeURIComponent(nextCursor)}`}>→</a>
-      </p>
-    ) : null}
+    <Pager
+      ui={ui}
+      view={view}
+      label={ui.t.campaigns}
+      nextCursor={nextCursor}
+      empty={campaigns.length === 0}
+    />
     <div class="grid2">
       <Form ui={ui} action="/dashboard/campaigns" label={ui.t.newCampaign}>
         <h2>{ui.t.newCampaign}</h2>

@@ -3,10 +3,9 @@ import { Hono } from "hono";
 import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol } from "../../src/campaigns/enrolments";
 import { addGoal, MAX_GOALS, removeGoal } from "../../src/campaigns/goals";
-import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
-import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
+import { createPromoCode } from "../../src/codes/promo-codes";
+import { createInfluencer } from "../../src/influencers/influencers";
 import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
-import { listLinks } from "../../src/links/links";
 import { isMetricField } from "../../src/metrics/metric-fields";
 import { mapPage } from "../../src/pagination";
 import {
@@ -21,17 +20,21 @@ import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { lastDays } from "../../src/summaries/periods";
 import { toIso } from "../../src/time";
 import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
-import { createCodeBody, serializePromoCode } from "../schemas/codes";
+import { createCodeBody } from "../schemas/codes";
 import { enrolBody } from "../schemas/enrolments";
 import { createInfluencerBody } from "../schemas/influencers";
-import { createLinkBody, serializeLink } from "../schemas/links";
+import { createLinkBody } from "../schemas/links";
+import { loadCampaignLists } from "./campaign-lists";
 import { CampaignPage } from "./campaign-page";
 import { loadCampaignReport } from "./campaign-report";
 import { CampaignsPage } from "./campaigns-page";
+import { enrolmentFromForm } from "./edit-pages";
 import { FormReader, formValues } from "./form-input";
 import { metricKind } from "./format";
 import { fill } from "./i18n";
+import { influencerFromForm, PICKER_OPTIONS, pickerOptions } from "./influencer-picker";
 import type { FormState } from "./layout";
+import { filterOf, listView } from "./list-controls";
 import { type PageContext, type PageEnv, render, requireSession } from "./page-context";
 import { reportView } from "./report-view";
 
@@ -46,14 +49,15 @@ const shareLinkForm = z.object({
 
 // A page shown again after a form post keeps its own address for its links (language, sort),
 // not the address the form posted to.
-function uiAt(c: PageContext, path: string) {
+export function uiAt(c: PageContext, path: string) {
   const ui = c.get("ui");
   return c.req.method === "GET" ? ui : { ...ui, url: new URL(path, c.req.url) };
 }
 
 async function showCampaigns(c: PageContext, state?: FormState) {
+  const view = listView((name) => c.req.query(name));
   const page = mapPage(
-    await listCampaigns(c.var.ctx.db, { ...LIST, cursor: c.req.query("cursor") }),
+    await listCampaigns(c.var.ctx.db, { ...LIST, cursor: view.cursor }, filterOf(view)),
     serializeCampaign,
   );
   return render(
@@ -61,6 +65,7 @@ async function showCampaigns(c: PageContext, state?: FormState) {
     <CampaignsPage
       ui={uiAt(c, "/dashboard")}
       campaigns={page.data}
+      view={view}
       nextCursor={page.next_cursor}
       state={state}
     />,
@@ -80,22 +85,19 @@ async function showCampaign(
     reportView((name) => c.req.query(name)),
     c.var.ctx.clock,
   );
-  const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
-  const filter = { campaignId, influencerId: undefined };
-  const [links, codes, influencers, shares] = await Promise.all([
-    listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, c.var.ctx.shortLinkBase))),
-    listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
-    listInfluencers(db, LIST),
+  const ui = uiAt(c, `/dashboard/campaigns/${campaignId}`);
+  const [lists, picker, shares] = await Promise.all([
+    loadCampaignLists(db, campaignId, (name) => c.req.query(name), c.var.ctx.shortLinkBase),
+    pickerOptions(db, ui, { campaignId, limit: PICKER_OPTIONS }),
     listShareLinks(db, campaignId),
   ]);
   return render(
     c,
     <CampaignPage
-      ui={uiAt(c, `/dashboard/campaigns/${campaignId}`)}
+      ui={ui}
       report={report}
-      links={links.data.map((l) => ({ ...l, handle: handles.get(l.influencer_id) }))}
-      codes={codes.data.map((code) => ({ ...code, handle: handles.get(code.influencer_id) }))}
-      influencers={influencers.data}
+      lists={lists}
+      picker={picker}
       shareLinks={shares.map((s) => ({
         id: s.id,
         label: s.label,
@@ -112,7 +114,7 @@ async function showCampaign(
 
 // Runs a form: read it, validate it with the API's schema, call the domain function. On a
 // refusal the page comes back with the message on the field (422), never a 500.
-async function handleForm(
+export async function handleForm(
   c: PageContext,
   form: string,
   act: (reader: FormReader) => Promise<Response | null>,
@@ -196,13 +198,9 @@ export const dashboardRoutes = new Hono<PageEnv>()
       "enrolment",
       async (form) => {
         const campaign = await findCampaign(c.var.ctx.db, id);
-        const body = form.parse(enrolBody, {
-          fee: form.money("fee", campaign.currency),
-          commission_rate: form.percent("commission_rate"),
-          other_costs: form.money("other_costs", campaign.currency),
-        });
-        const influencerId = form.text("influencer_id") ?? "";
-        if (!body) return null;
+        const influencerId = await influencerFromForm(c.var.ctx.db, form);
+        const body = form.parse(enrolBody, enrolmentFromForm(form, campaign.currency));
+        if (!body || !influencerId) return null;
         await enrol(
           c.var.ctx.db,
           id,
@@ -223,7 +221,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
       async (form) => {
         const body = form.parse(createLinkBody, {
           campaign_id: id,
-          influencer_id: form.text("influencer_id"),
+          influencer_id: await influencerFromForm(c.var.ctx.db, form),
           url: form.text("url"),
           slug: form.text("slug"),
         });
@@ -248,7 +246,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
         const body = form.parse(createCodeBody, {
           code: form.text("code"),
           campaign_id: id,
-          influencer_id: form.text("influencer_id"),
+          influencer_id: await influencerFromForm(c.var.ctx.db, form),
           max_redemptions: form.number("max_redemptions"),
         });
         if (!body) return null;

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { CopyButton, DataTable, QrCode, type Ui } from "./layout";
 
 // Short links and promo codes as the dashboard and the portal show them: each link with a copy
@@ -8,6 +9,7 @@ export type LinkItem = {
   destination_url: string;
   handle?: string | undefined;
   disabled: boolean;
+  archived_at?: string | null;
   created_at: string;
 };
 export type CodeItem = {
@@ -17,12 +19,24 @@ export type CodeItem = {
   redemptions: number;
   max_redemptions: number | null;
   active: boolean;
+  archived_at?: string | null;
 };
 
-export const LinkList = ({ ui, links }: { ui: Ui; links: LinkItem[] }) => (
+// On the dashboard, `actions` puts each item's edit and pause buttons in its row, and `controls`
+// (search, pages) go above the list.
+type Managed<T> = { actions?: ((item: T) => Child) | undefined; controls?: Child; pager?: Child };
+
+export const LinkList = ({
+  ui,
+  links,
+  actions,
+  controls,
+  pager,
+}: { ui: Ui; links: LinkItem[] } & Managed<LinkItem>) => (
   <section aria-labelledby="links">
     <h2 id="links">{ui.t.links}</h2>
-    {links.length === 0 ? <p class="muted">{ui.t.noLinks}</p> : null}
+    {controls}
+    {links.length === 0 && !controls ? <p class="muted">{ui.t.noLinks}</p> : null}
     <div class="table-wrap">
       <table class="links">
         <tbody>
@@ -40,22 +54,36 @@ export const LinkList = ({ ui, links }: { ui: Ui; links: LinkItem[] }) => (
                 </p>
                 {link.handle ? <p>@{link.handle}</p> : null}
                 <p class="muted">→ {link.destination_url}</p>
+                {actions ? actions(link) : null}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+    {pager}
   </section>
 );
 
-export const CodeList = ({ ui, codes }: { ui: Ui; codes: CodeItem[] }) => (
+export const CodeList = ({
+  ui,
+  codes,
+  actions,
+  controls,
+  pager,
+}: { ui: Ui; codes: CodeItem[] } & Managed<CodeItem>) => (
   <section aria-labelledby="codes">
     <h2 id="codes">{ui.t.codes}</h2>
-    {codes.length === 0 ? <p class="muted">{ui.t.noCodes}</p> : null}
+    {controls}
+    {codes.length === 0 && !controls ? <p class="muted">{ui.t.noCodes}</p> : null}
     {codes.length > 0 ? (
       <DataTable
-        columns={[{ label: ui.t.code }, { label: ui.t.influencer }, { label: ui.t.redemptions, num: true }]}
+        columns={[
+          { label: ui.t.code },
+          { label: ui.t.influencer },
+          { label: ui.t.redemptions, num: true },
+          ...(actions ? [{ label: ui.t.manage.status }] : []),
+        ]}
       >
         {codes.map((code) => (
           <tr data-code={code.id}>
@@ -68,9 +96,11 @@ export const CodeList = ({ ui, codes }: { ui: Ui; codes: CodeItem[] }) => (
               {ui.fmt.integer(code.redemptions)}
               {code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}
             </td>
+            {actions ? <td>{actions(code)}</td> : null}
           </tr>
         ))}
       </DataTable>
     ) : null}
+    {pager}
   </section>
 );
