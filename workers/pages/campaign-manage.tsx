@@ -4,7 +4,7 @@ import type { enrolmentSchema } from "../schemas/enrolments";
 import { StatusBadge } from "./edit-pages";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
-import { ArchiveButton, here, ListSearch, type ListView, Pager, SetButton } from "./list-controls";
+import { ArchiveButton, about, here, ListSearch, type ListView, Pager, SetButton } from "./list-controls";
 import type { CodeItem, LinkItem } from "./owned-items";
 
 // What the campaign page adds to manage the campaign: its edit link and archived state, the
@@ -70,7 +70,7 @@ export const EnrolmentList: FC<{
                 <td>
                   <div class="actions">
                     {e.archived_at ? <StatusBadge text={m.archived} /> : null}
-                    <a href={`${edit}/edit`} aria-label={`${m.edit}: @${e.handle}`}>
+                    <a href={`${edit}/edit`} aria-label={about(ui, m.edit, `@${e.handle}`)}>
                       {m.edit}
                     </a>
                     <ArchiveButton
@@ -109,7 +109,7 @@ export function linkActions(ui: Ui) {
       <div class="actions">
         {link.disabled ? <StatusBadge text={m.disabled} /> : null}
         {link.archived_at ? <StatusBadge text={m.archived} /> : null}
-        <a href={`${action}/edit`} aria-label={`${m.edit}: ${name}`}>
+        <a href={`${action}/edit`} aria-label={about(ui, m.edit, name)}>
           {m.edit}
         </a>
         <SetButton
@@ -142,7 +142,7 @@ export function codeActions(ui: Ui) {
       <div class="actions">
         <StatusBadge text={code.active ? m.live : m.paused} />
         {code.archived_at ? <StatusBadge text={m.archived} /> : null}
-        <a href={`${action}/edit`} aria-label={`${m.edit}: ${code.code}`}>
+        <a href={`${action}/edit`} aria-label={about(ui, m.edit, code.code)}>
           {m.edit}
         </a>
         <SetButton

@@ -11,6 +11,7 @@ import { fill } from "./i18n";
 import {
   control,
   Field,
+  FieldError,
   type FieldProps,
   Form,
   FormMessage,
@@ -19,7 +20,7 @@ import {
   Select,
   type Ui,
 } from "./layout";
-import { ArchiveButton } from "./list-controls";
+import { ArchiveButton, about } from "./list-controls";
 
 // The dashboard's edit pages: one per kind of thing, each its form pre-filled from the API's own
 // serialization and validated by the API's PATCH schema, then archive or restore.
@@ -98,7 +99,7 @@ export const CampaignEditPage: FC<{
   return (
     <EditLayout
       ui={ui}
-      title={`${m.editCampaign}: ${campaign.name}`}
+      title={about(ui, m.editCampaign, campaign.name)}
       back={{ href: base, label: campaign.name }}
       archivedAt={campaign.archived_at}
       archive={{ action: `${base}/archive`, hint: m.archiveHint, label: campaign.name }}
@@ -119,6 +120,8 @@ export const CampaignEditPage: FC<{
         {zoneLocked ? (
           <p class="muted" data-zone-locked>
             {ui.t.timeZone}: {campaign.timezone} ({m.timezoneFixed})
+            {/* A zone sent by a form shown before the first event: its refusal. */}
+            <FieldError id={`${f.form}-timezone`} error={control(f.form, state, "timezone").error} />
           </p>
         ) : (
           <Field {...f} name="timezone" label={ui.t.timeZone} value={campaign.timezone} required />
@@ -165,7 +168,7 @@ export const InfluencerEditPage: FC<{ ui: Ui; influencer: Influencer; state?: Fo
   return (
     <EditLayout
       ui={ui}
-      title={`${m.editInfluencer}: ${handle}`}
+      title={about(ui, m.editInfluencer, handle)}
       back={{ href: "/dashboard/influencers", label: m.allInfluencers }}
       archivedAt={influencer.archived_at}
       archive={{
@@ -255,7 +258,7 @@ export const EnrolmentEditPage: FC<{
   return (
     <EditLayout
       ui={ui}
-      title={`${m.editEnrolment}: ${handle} · ${campaign.name}`}
+      title={about(ui, m.editEnrolment, `${handle} · ${campaign.name}`)}
       back={{ href: `/dashboard/campaigns/${campaign.id}#enrolments`, label: campaign.name }}
       archivedAt={enrolment.archived_at}
       archive={{ action: `${base}/archive`, hint: m.archiveHint, label: handle }}
@@ -282,7 +285,7 @@ export const LinkEditPage: FC<{
   return (
     <EditLayout
       ui={ui}
-      title={`${m.editLink}: ${link.slug}`}
+      title={about(ui, m.editLink, link.slug)}
       back={{ href: `/dashboard/campaigns/${link.campaign_id}#links`, label: campaignName }}
       archivedAt={link.archived_at}
       archive={{ action: `/dashboard/links/${link.id}/archive`, hint: m.linkArchiveHint, label: link.slug }}
@@ -311,7 +314,7 @@ export const CodeEditPage: FC<{
   return (
     <EditLayout
       ui={ui}
-      title={`${m.editCode}: ${code.code}`}
+      title={about(ui, m.editCode, code.code)}
       back={{ href: `/dashboard/campaigns/${code.campaign_id}#codes`, label: campaignName }}
       archivedAt={code.archived_at}
       archive={{ action: `/dashboard/codes/${code.id}/archive`, hint: m.codeArchiveHint, label: code.code }}

@@ -180,6 +180,8 @@ const en = {
   } satisfies Record<MetricField, string>,
   // Editing, archiving, searching and paging the dashboard's lists.
   manage: {
+    // A title or label naming what it is about ("Edit link: spring-sale").
+    about: "{what}: {name}",
     edit: "Edit",
     editCampaign: "Edit campaign",
     editInfluencer: "Edit influencer",
@@ -404,6 +406,7 @@ const fr: Messages = {
     emv: "EMV",
   },
   manage: {
+    about: "{what} : {name}",
     edit: "Modifier",
     editCampaign: "Modifier la campagne",
     editInfluencer: "Modifier l’influenceur",

@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import type { influencerSchema } from "../schemas/influencers";
 import { StatusBadge } from "./edit-pages";
 import { DataTable, Layout, type Ui } from "./layout";
-import { ArchiveButton, here, ListSearch, type ListView, Pager } from "./list-controls";
+import { ArchiveButton, about, here, ListSearch, type ListView, Pager } from "./list-controls";
 
 // Every influencer, searched and paged like the API's list, each to edit or archive.
 export const InfluencersPage: FC<{
@@ -42,7 +42,7 @@ export const InfluencersPage: FC<{
                 <td>
                   <div class="actions">
                     {influencer.archived_at ? <StatusBadge text={m.archived} /> : null}
-                    <a href={`${base}/edit`} aria-label={`${m.edit}: ${handle}`}>
+                    <a href={`${base}/edit`} aria-label={about(ui, m.edit, handle)}>
                       {m.edit}
                     </a>
                     <ArchiveButton

@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ListFilter } from "../../src/list-filters";
 import { MAX_SEARCH_LENGTH } from "../../src/list-filters";
+import { fill } from "./i18n";
 import { Form, type Ui } from "./layout";
 
 // How a dashboard list is viewed, from the page's address: its search, current or archived rows,
@@ -54,7 +55,7 @@ export const ListSearch: FC<{ ui: Ui; view: ListView; label: string; anchor?: st
       method="get"
       action={`${ui.url.pathname}${anchor ? `#${anchor}` : ""}`}
       class="search"
-      aria-label={`${m.search}: ${label}`}
+      aria-label={about(ui, m.search, label)}
     >
       {kept.map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
@@ -119,7 +120,7 @@ export const SetButton: FC<{
   <Form ui={ui} action={action} class="inline">
     <input type="hidden" name={field} value={value} />
     <input type="hidden" name="back" value={back} />
-    <button type="submit" class="secondary" aria-label={label ? `${text}: ${label}` : undefined}>
+    <button type="submit" class="secondary" aria-label={label ? about(ui, text, label) : undefined}>
       {text}
     </button>
   </Form>
@@ -142,6 +143,8 @@ export const ArchiveButton: FC<{
     label={label}
   />
 );
+
+export const about = (ui: Ui, what: string, name: string) => fill(ui.t.manage.about, { what, name });
 
 // Where a page is, to come back to after a button: its path, query and an anchor.
 export const here = (ui: Ui, anchor?: string) =>
