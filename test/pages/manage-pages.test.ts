@@ -1,7 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { enrol } from "../support/figure-helpers";
-import { ADMIN, api, createCampaign, createInfluencer, createLink, follow, unique } from "../support/helpers";
+import {
+  ADMIN,
+  api,
+  createCampaign,
+  createCode,
+  createInfluencer,
+  createLink,
+  follow,
+  unique,
+} from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // Editing, pausing and archiving from the dashboard, its lists' search and pages, and the
@@ -223,14 +232,7 @@ describe("edit pages", () => {
   it("edits a code's limits, dates and state, and pauses it from its button", async () => {
     const browser = await admin();
     const link = await createLink();
-    const created = await api("POST", "/codes", {
-      body: {
-        code: unique("ED").replaceAll(".", "").slice(0, 32),
-        campaign_id: link.campaign_id,
-        influencer_id: link.influencer_id,
-      },
-    });
-    const code = created.body;
+    const code = await createCode({ campaign_id: link.campaign_id, influencer_id: link.influencer_id });
     const edit = `/dashboard/codes/${code.id}/edit`;
     expect((await browser.request(edit)).text).toMatch(/id="code-edit-active"[^>]*checked/);
     const saved = await browser.post(edit, {

@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPagesApp } from "../../workers/pages/pages-app";
-import { ADMIN, api, createKey, createLink, expectDecisionForEveryRoute, unique } from "../support/helpers";
+import {
+  ADMIN,
+  api,
+  createCode,
+  createKey,
+  createLink,
+  expectDecisionForEveryRoute,
+} from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // The pages' access matrix, like the API's (test/api/access-matrix.test.ts): the routes come from the
@@ -79,19 +86,13 @@ const TOKEN_PAGE: Record<Visitor, string> = {
 
 async function owned(): Promise<Owned> {
   const link = await createLink();
-  const code = await api("POST", "/codes", {
-    body: {
-      code: unique("MX").replaceAll(".", "").slice(0, 32),
-      campaign_id: link.campaign_id,
-      influencer_id: link.influencer_id,
-    },
-  });
+  const code = await createCode({ campaign_id: link.campaign_id, influencer_id: link.influencer_id });
   return {
     campaign: link.campaign_id,
     influencer: link.influencer_id,
     slug: link.slug,
     link: link.id,
-    code: code.body.id,
+    code: code.id,
   };
 }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
-import { ADMIN, api, createCampaign, createInfluencer, createLink, unique } from "../support/helpers";
+import { ADMIN, createCampaign, createCode, createInfluencer, createLink } from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // Every POST route that is not the JSON API is a form: taken from the app's own route table, so
@@ -20,13 +20,7 @@ beforeAll(async () => {
   const campaign = await createCampaign({ name: "CSRF target" });
   const influencer = await createInfluencer();
   const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
-  const code = await api("POST", "/codes", {
-    body: {
-      code: unique("CSRF").replaceAll(".", "").slice(0, 32),
-      campaign_id: campaign.id,
-      influencer_id: influencer.id,
-    },
-  });
+  const code = await createCode({ campaign_id: campaign.id, influencer_id: influencer.id });
   await browser.signIn(ADMIN);
   const shared = await browser.post(
     `/dashboard/campaigns/${campaign.id}/share-links`,
@@ -39,7 +33,7 @@ beforeAll(async () => {
     influencer: influencer.id,
     share: shareId,
     link: link.id,
-    code: code.body.id,
+    code: code.id,
   };
 });
 
