@@ -42,7 +42,8 @@ export const Layout: FC<
       <title>{`${title} · Swayline`}</title>
       <link rel="stylesheet" href={STYLESHEET.path} />
       <script src={SCRIPT.path} defer />
-      <script src={PICKER_SCRIPT.path} defer />
+      {/* The influencer pickers are the dashboard's alone. */}
+      {ui.session?.scope === "admin" ? <script src={PICKER_SCRIPT.path} defer /> : null}
     </head>
     <body>
       <header class="top">
