@@ -21,6 +21,8 @@ export const campaigns = sqliteTable("campaigns", {
   // local day stored with each event (computed once, at write time) never goes stale. Set by the
   // writers before they read the zone, so none can write a day in a zone that then changes.
   firstEventAt: timestampMs(),
+  // Archived: out of the lists (unless asked for), its figures still counted everywhere.
+  archivedAt: timestampMs(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

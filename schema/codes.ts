@@ -22,6 +22,7 @@ export const promoCodes = sqliteTable(
     startsAt: timestampMs(),
     endsAt: timestampMs(),
     active: integer({ mode: "boolean" }).notNull().default(true),
+    archivedAt: timestampMs(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,6 +1,6 @@
 import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { campaigns } from "./campaigns";
-import { createdAt, updatedAt } from "./columns";
+import { createdAt, timestampMs, updatedAt } from "./columns";
 import { influencers } from "./influencers";
 
 // What an influencer costs in one campaign, the terms the commission ledger applies: flat fee and
@@ -21,6 +21,7 @@ export const enrolments = sqliteTable(
     commissionPerSale: integer().notNull().default(0),
     commissionPerLead: integer().notNull().default(0),
     holdingDays: integer().notNull().default(30),
+    archivedAt: timestampMs(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -23,6 +23,7 @@ export const influencers = sqliteTable(
     platform: text().$type<Platform>().notNull(),
     name: text(),
     followers: integer(),
+    archivedAt: timestampMs(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -23,6 +23,7 @@ export const links = sqliteTable(
     expiresAt: timestampMs(),
     expiredUrl: text(),
     disabled: integer({ mode: "boolean" }).notNull().default(false),
+    archivedAt: timestampMs(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

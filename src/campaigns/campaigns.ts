@@ -3,6 +3,7 @@ import { type CampaignGoal, type CampaignObjective, campaigns } from "../../sche
 import type { Db } from "../db";
 import { DomainError, notFound } from "../errors";
 import { newId } from "../ids";
+import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { rebuildPostGrowth } from "../posts/post-growth";
 import type { Clock } from "../time";
@@ -25,7 +26,7 @@ export type CampaignInput = {
   // A name canonicalTimeZone has resolved.
   timezone?: string | undefined;
 };
-export type CampaignPatch = Partial<Omit<CampaignInput, "currency">>;
+export type CampaignPatch = Partial<Omit<CampaignInput, "currency">> & { archived?: boolean | undefined };
 
 export async function createCampaign(db: Db, input: CampaignInput, clock: Clock) {
   const now = new Date(clock());
@@ -57,12 +58,18 @@ export async function findCampaign(db: Db, id: string) {
   return row;
 }
 
-export async function listCampaigns(db: Db, page: Page) {
+export async function listCampaigns(db: Db, page: Page, filter: ListFilter = {}) {
   const q = pageQuery(campaigns, page);
   const rows = await db
     .select()
     .from(campaigns)
-    .where(q.after)
+    .where(
+      and(
+        q.after,
+        archivedCondition(campaigns.archivedAt, filter.archived),
+        searchCondition([campaigns.name], filter.q),
+      ),
+    )
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(rows, page);
@@ -76,9 +83,11 @@ export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, c
     patch.timezone === undefined
       ? undefined
       : or(isNull(campaigns.firstEventAt), eq(campaigns.timezone, patch.timezone));
+  const { archived, ...fields } = patch;
+  const now = new Date(clock());
   const [row] = await db
     .update(campaigns)
-    .set({ ...patch, updatedAt: new Date(clock()) })
+    .set({ ...fields, ...archiveSet(campaigns.archivedAt, archived, now), updatedAt: now })
     .where(and(eq(campaigns.id, id), zoneFree))
     .returning();
   // Post snapshots are dated in the zone when written: date them again in the new one.

@@ -1,9 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import { promoCodes } from "../../schema";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
+import { ownerSearch } from "../influencers/influencers";
+import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 
@@ -23,7 +25,10 @@ export type PromoCodeInput = {
 export type PromoCodePatch = {
   active?: boolean | undefined;
   maxRedemptions?: number | null | undefined;
+  startsAt?: Date | null | undefined;
   endsAt?: Date | null | undefined;
+  // Archiving only hides the code from the lists: it stays redeemable until it is turned off.
+  archived?: boolean | undefined;
 };
 
 type PromoCodeRow = typeof promoCodes.$inferSelect;
@@ -69,12 +74,23 @@ export async function findPromoCode(db: Db, id: string): Promise<PromoCodeRow> {
   return row;
 }
 
-export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter) {
+// Searched by its code or its influencer's handle or name.
+export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter & ListFilter) {
   const q = pageQuery(promoCodes, page);
+  const search = filter.q?.trim();
   const rows = await db
     .select()
     .from(promoCodes)
-    .where(and(q.after, ...ownerConditions(promoCodes, filter)))
+    .where(
+      and(
+        q.after,
+        ...ownerConditions(promoCodes, filter),
+        archivedCondition(promoCodes.archivedAt, filter.archived),
+        search
+          ? or(searchCondition([promoCodes.code], search), ownerSearch(promoCodes.influencerId, search))
+          : undefined,
+      ),
+    )
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(rows, page);
@@ -82,9 +98,11 @@ export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter) {
 
 export async function updatePromoCode(db: Db, id: string, patch: PromoCodePatch, clock: Clock) {
   await findPromoCode(db, id);
+  const { archived, ...fields } = patch;
+  const now = new Date(clock());
   const [row] = await db
     .update(promoCodes)
-    .set({ ...patch, updatedAt: new Date(clock()) })
+    .set({ ...fields, ...archiveSet(promoCodes.archivedAt, archived, now), updatedAt: now })
     .where(eq(promoCodes.id, id))
     .returning();
   if (!row) throw notFound("code_not_found", "promo code", id);

@@ -1,8 +1,10 @@
-import { and, eq, type SQL } from "drizzle-orm";
-import { followerSnapshots, influencers, type Platform } from "../../schema";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { followerSnapshots, influencers, PLATFORMS, type Platform } from "../../schema";
 import type { Db } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
+import { archivedCondition, archiveSet, type ListFilter, likeText, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 
@@ -50,9 +52,57 @@ export async function findInfluencer(db: Db, id: string) {
   return row;
 }
 
-export async function listInfluencers(db: Db, page: Page, filter: { platform?: Platform | undefined } = {}) {
+// An influencer is searched by handle (typed with or without its @) or name.
+export function influencerSearch(q: string | undefined): SQL | undefined {
+  return searchCondition([influencers.handle, influencers.name], q?.trim().replace(/^@/, ""));
+}
+
+// Rows of another table (links, codes, enrolments) whose influencer matches the search.
+export function ownerSearch(influencerId: SQLiteColumn, q: string | undefined): SQL | undefined {
+  const match = influencerSearch(q);
+  return match
+    ? sql`${influencerId} IN (SELECT ${influencers.id} FROM ${influencers} WHERE ${match})`
+    : undefined;
+}
+
+// The influencers a handle names: one per platform at most; `platform` narrows to one. Handles are
+// compared as SQLite's LIKE compares (ASCII letters in any case), with no wildcard.
+export async function findInfluencersByHandle(db: Db, handle: string, platform?: Platform) {
+  return db
+    .select()
+    .from(influencers)
+    .where(
+      and(likeText(influencers.handle, handle), platform ? eq(influencers.platform, platform) : undefined),
+    )
+    .limit(PLATFORMS.length);
+}
+
+// D1 binds at most 100 parameters per statement: the ids go in slices, in one batch.
+const IDS_PER_STATEMENT = 90;
+
+export async function findInfluencersById(db: Db, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const [first, ...rest] = Array.from({ length: Math.ceil(unique.length / IDS_PER_STATEMENT) }, (_, i) =>
+    db
+      .select()
+      .from(influencers)
+      .where(inArray(influencers.id, unique.slice(i * IDS_PER_STATEMENT, (i + 1) * IDS_PER_STATEMENT))),
+  );
+  if (!first) return [];
+  return (await db.batch([first, ...rest])).flat();
+}
+
+export async function listInfluencers(
+  db: Db,
+  page: Page,
+  filter: ListFilter & { platform?: Platform | undefined } = {},
+) {
   const q = pageQuery(influencers, page);
-  const where: (SQL | undefined)[] = [q.after];
+  const where: (SQL | undefined)[] = [
+    q.after,
+    archivedCondition(influencers.archivedAt, filter.archived),
+    influencerSearch(filter.q),
+  ];
   if (filter.platform) where.push(eq(influencers.platform, filter.platform));
   const rows = await db
     .select()
@@ -63,12 +113,16 @@ export async function listInfluencers(db: Db, page: Page, filter: { platform?: P
   return toPage(rows, page);
 }
 
-export async function updateInfluencer(db: Db, id: string, patch: Partial<InfluencerInput>, clock: Clock) {
+export type InfluencerPatch = Partial<InfluencerInput> & { archived?: boolean | undefined };
+
+export async function updateInfluencer(db: Db, id: string, patch: InfluencerPatch, clock: Clock) {
   const current = await findInfluencer(db, id);
+  const { archived, ...fields } = patch;
+  const now = new Date(clock());
   try {
     const [row] = await db
       .update(influencers)
-      .set({ ...patch, updatedAt: new Date(clock()) })
+      .set({ ...fields, ...archiveSet(influencers.archivedAt, archived, now), updatedAt: now })
       .where(eq(influencers.id, id))
       .returning();
     return row ?? current;

@@ -1,9 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import { links } from "../../schema";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { newId } from "../ids";
+import { ownerSearch } from "../influencers/influencers";
+import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type OwnerFilter, ownerConditions, type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
 import type { RedirectLink } from "./link-cache";
@@ -26,6 +28,7 @@ export type LinkPatch = {
   expiresAt?: Date | null | undefined;
   expiredUrl?: string | null | undefined;
   disabled?: boolean | undefined;
+  archived?: boolean | undefined;
 };
 
 type LinkRow = typeof links.$inferSelect;
@@ -101,12 +104,23 @@ export async function findLink(db: Db, id: string): Promise<LinkRow> {
   return row;
 }
 
-export async function listLinks(db: Db, page: Page, filter: OwnerFilter) {
+// Searched by its slug or its influencer's handle or name.
+export async function listLinks(db: Db, page: Page, filter: OwnerFilter & ListFilter) {
   const q = pageQuery(links, page);
+  const search = filter.q?.trim();
   const rows = await db
     .select()
     .from(links)
-    .where(and(q.after, ...ownerConditions(links, filter)))
+    .where(
+      and(
+        q.after,
+        ...ownerConditions(links, filter),
+        archivedCondition(links.archivedAt, filter.archived),
+        search
+          ? or(searchCondition([links.slug], search), ownerSearch(links.influencerId, search))
+          : undefined,
+      ),
+    )
     .orderBy(...q.orderBy)
     .limit(q.limit);
   return toPage(rows, page);
@@ -114,7 +128,8 @@ export async function listLinks(db: Db, page: Page, filter: OwnerFilter) {
 
 export async function updateLink(db: Db, id: string, patch: LinkPatch, clock: Clock): Promise<LinkRow> {
   const current = await findLink(db, id);
-  const set: Partial<LinkRow> = { updatedAt: new Date(clock()) };
+  const now = new Date(clock());
+  const set: Partial<LinkRow> = { updatedAt: now };
   if (patch.url !== undefined) {
     set.url = parseHttpUrl(patch.url, "url");
     set.destinationUrl = applyUtm(set.url, current.utm);
@@ -124,7 +139,12 @@ export async function updateLink(db: Db, id: string, patch: LinkPatch, clock: Cl
   }
   if (patch.expiresAt !== undefined) set.expiresAt = patch.expiresAt;
   if (patch.disabled !== undefined) set.disabled = patch.disabled;
-  const [row] = await db.update(links).set(set).where(eq(links.id, id)).returning();
+  // Archiving only hides the link from the lists: it keeps redirecting until it is disabled.
+  const [row] = await db
+    .update(links)
+    .set({ ...set, ...archiveSet(links.archivedAt, patch.archived, now) })
+    .where(eq(links.id, id))
+    .returning();
   if (!row) throw notFound("link_not_found", "link", id);
   return row;
 }

@@ -389,9 +389,13 @@ describe("hostile query strings on every page", () => {
         : path.startsWith("/portal")
           ? visitors.influencer
           : visitors.anyone;
+      // Each id its own kind's (an influencer's, a link's…), else the campaign's.
+      const kind = (["influencers", "links", "codes"] as const).find((k) =>
+        path.startsWith(`/dashboard/${k}/`),
+      );
       const concrete = path
-        .replace("/influencers/:id", `/influencers/${ids.influencers}`)
-        .replace(":id", ids.campaigns)
+        .replace(":id", ids[kind ?? "campaigns"] as string)
+        .replace(":influencer_id", ids.influencers as string)
         .replace(":token", shareToken);
       const query = queryOf(
         Object.entries(PAGE_QUERY_PARAMS).map(([name, value]) => ({ name, value: value(fixtures) })),

@@ -2,7 +2,15 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
 import { SHOP_SCRIPT_PATH, VERSIONED_SHOP_SCRIPT_PATH } from "../../workers/shop-script";
-import { ADMIN, BASE, createCampaign, createInfluencer, createKey } from "../support/helpers";
+import {
+  ADMIN,
+  BASE,
+  createCampaign,
+  createCode,
+  createInfluencer,
+  createKey,
+  createLink,
+} from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // Every GET route of the app that is not the JSON API, from the app's own route table.
@@ -26,12 +34,26 @@ beforeAll(async () => {
   const page = `/dashboard/campaigns/${campaign.id}`;
   const shared = await admin.post(`${page}/share-links`, {}, page);
   const share = new URL(/data-share-url[^>]*>([^<]+)</.exec(shared.text)?.[1] as string).pathname;
+  const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
+  const code = await createCode({ campaign_id: campaign.id, influencer_id: influencer.id });
   const anonymous = new PageClient();
   const concrete: Record<string, { path: string; client: PageClient }> = {
     "/login": { path: "/login", client: anonymous },
     "/dashboard": { path: "/dashboard", client: admin },
     "/dashboard/campaigns/:id": { path: page, client: admin },
     "/dashboard/influencers/:id": { path: `/dashboard/influencers/${influencer.id}`, client: admin },
+    "/dashboard/influencers": { path: "/dashboard/influencers", client: admin },
+    "/dashboard/campaigns/:id/edit": { path: `${page}/edit`, client: admin },
+    "/dashboard/influencers/:id/edit": {
+      path: `/dashboard/influencers/${influencer.id}/edit`,
+      client: admin,
+    },
+    "/dashboard/campaigns/:id/enrolments/:influencer_id/edit": {
+      path: `${page}/enrolments/${influencer.id}/edit`,
+      client: admin,
+    },
+    "/dashboard/links/:id/edit": { path: `/dashboard/links/${link.id}/edit`, client: admin },
+    "/dashboard/codes/:id/edit": { path: `/dashboard/codes/${code.id}/edit`, client: admin },
     "/portal": { path: "/portal", client: portal },
     "/r/:token": { path: share, client: anonymous },
     "/docs": { path: "/docs", client: anonymous },
@@ -50,6 +72,12 @@ describe("security headers on every HTML page", () => {
       "/dashboard",
       "/dashboard/campaigns/:id",
       "/dashboard/influencers/:id",
+      "/dashboard/influencers",
+      "/dashboard/campaigns/:id/edit",
+      "/dashboard/influencers/:id/edit",
+      "/dashboard/campaigns/:id/enrolments/:influencer_id/edit",
+      "/dashboard/links/:id/edit",
+      "/dashboard/codes/:id/edit",
       "/portal",
       "/r/:token",
       "/docs",
@@ -63,6 +91,7 @@ describe("security headers on every HTML page", () => {
       "/dashboard/campaigns/:id/report.csv",
       SHOP_SCRIPT_PATH,
       VERSIONED_SHOP_SCRIPT_PATH,
+      "/dashboard/influencers.json",
     ];
     expect(PAGE_ROUTES.filter((r) => !known.includes(r) && !notPages.includes(r))).toEqual([]);
   });
@@ -89,6 +118,12 @@ describe("security headers on every HTML page", () => {
     const html = (await new PageClient().request("/login")).text;
     const assets = [...html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1] as string);
     expect(assets).toHaveLength(2);
+    // The dashboard's pages have the influencer pickers' script too.
+    const admin = new PageClient();
+    await admin.signIn(ADMIN);
+    const dashboard = (await admin.request("/dashboard")).text;
+    assets.push(...[...dashboard.matchAll(/src="(\/static\/[^"]+)"/g)].map((m) => m[1] as string));
+    expect(new Set(assets).size).toBe(3);
     for (const asset of assets) {
       expect(asset).toMatch(/^\/static\/app\.[0-9a-f]{12}\.(css|js)$/);
       const res = await exports.default.fetch(`${BASE}${asset}`);

@@ -62,7 +62,7 @@ describe("dashboard forms", () => {
     expect(influencer).toBeDefined();
     const enrolled = await browser.post(
       `${page}/enrolments`,
-      { influencer_id: influencer.id, fee: "250", commission_rate: "10", other_costs: "12,50" },
+      { influencer: influencer.id, fee: "250", commission_rate: "10", other_costs: "12,50" },
       page,
     );
     expect(enrolled.status).toBe(303);
@@ -84,14 +84,13 @@ describe("dashboard forms", () => {
       (
         await browser.post(
           `${page}/links`,
-          { influencer_id: influencer.id, url: "https://shop.example/x", slug },
+          { influencer: influencer.id, url: "https://shop.example/x", slug },
           page,
         )
       ).status,
     ).toBe(303);
     expect(
-      (await browser.post(`${page}/codes`, { influencer_id: influencer.id, code: unique("FORM") }, page))
-        .status,
+      (await browser.post(`${page}/codes`, { influencer: influencer.id, code: unique("FORM") }, page)).status,
     ).toBe(303);
 
     const html = (await browser.request(page)).text;
@@ -108,7 +107,7 @@ describe("dashboard forms", () => {
     const page = `/dashboard/campaigns/${campaign.id}`;
     const badUrl = await browser.post(
       `${page}/links`,
-      { influencer_id: influencer.id, url: "javascript:alert(1)" },
+      { influencer: influencer.id, url: "javascript:alert(1)" },
       page,
     );
     expect(badUrl.status).toBe(422);
@@ -118,7 +117,7 @@ describe("dashboard forms", () => {
 
     const reserved = await browser.post(
       `${page}/links`,
-      { influencer_id: influencer.id, url: "https://a.example", slug: "dashboard" },
+      { influencer: influencer.id, url: "https://a.example", slug: "dashboard" },
       page,
     );
     expect(reserved.status).toBe(422);
@@ -126,14 +125,14 @@ describe("dashboard forms", () => {
     expect(fieldError(reserved.text, "link-slug")).toBe("Reserved: Swayline uses this path itself.");
     const malformed = await browser.post(
       `${page}/links`,
-      { influencer_id: influencer.id, url: "https://a.example", slug: "a b" },
+      { influencer: influencer.id, url: "https://a.example", slug: "a b" },
       page,
     );
     expect(fieldError(malformed.text, "link-slug")).toBe("3 to 64 letters, digits, _ or -.");
 
     const code = unique("DUP");
-    await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
-    const taken = await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
+    await browser.post(`${page}/codes`, { influencer: influencer.id, code }, page);
+    const taken = await browser.post(`${page}/codes`, { influencer: influencer.id, code }, page);
     expect(taken.status).toBe(422);
     expect(fieldError(taken.text, "code-code")).toBe("Already taken.");
     expect(taken.text).toMatch(/id="code-code"[^>]*aria-invalid="true"/);
@@ -197,14 +196,10 @@ describe("dashboard forms", () => {
       // A commission typed in % (the API takes 0–1): its bound is shown in % too.
       enrolment: await browser.post(
         `${page}/enrolments`,
-        { influencer_id: influencer.id, fee: "12.345", commission_rate: "150" },
+        { influencer: influencer.id, fee: "12.345", commission_rate: "150" },
         page,
       ),
-      link: await browser.post(
-        `${page}/links`,
-        { influencer_id: influencer.id, url: "data:text/html,x" },
-        page,
-      ),
+      link: await browser.post(`${page}/links`, { influencer: influencer.id, url: "data:text/html,x" }, page),
       share: await browser.post(`${page}/share-links`, { days: "91" }, page),
     });
 
@@ -246,15 +241,17 @@ describe("dashboard forms", () => {
     expect(fieldError(french.link.text, "link-url")).toBe("Une adresse commençant par http:// ou https://.");
     expect(fieldError(french.share.text, "share-days")).toBe("Au plus 90.");
     const code = unique("FR");
-    await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
-    const taken = await browser.post(`${page}/codes`, { influencer_id: influencer.id, code }, page);
+    await browser.post(`${page}/codes`, { influencer: influencer.id, code }, page);
+    const taken = await browser.post(`${page}/codes`, { influencer: influencer.id, code }, page);
     expect(fieldError(taken.text, "code-code")).toBe("Déjà pris.");
     expect(
       fieldError(
-        (await browser.post(`${page}/enrolments`, { influencer_id: "inf_nope", fee: "1" }, page)).text,
-        "enrolment-influencer_id",
+        (await browser.post(`${page}/enrolments`, { influencer: "inf_nope", fee: "1" }, page)).text,
+        "enrolment-influencer",
       ),
     ).toBe("Choisissez un influenceur dans la liste.");
+    // Some twenty pages, each with its figures, lists and pickers: more than the default 5 s
+    // when other tests share the machine.
   }, 20_000);
 
   it("sets goals typed as the page shows each metric, refuses bad ones, and removes one by what it says", async () => {
@@ -301,7 +298,8 @@ describe("dashboard forms", () => {
       expect((await browser.post(`${page}/goals/remove`, { goal: ctr }, page)).status).toBe(303);
     }
     expect((await goals()).map((g: { metric: string }) => g.metric)).toEqual(["revenue", "conversions"]);
-  });
+    // Some twenty pages again: see above.
+  }, 20_000);
 
   it("answers nonsense in every form with a page, never a 500", async () => {
     const browser = await admin();
@@ -315,7 +313,7 @@ describe("dashboard forms", () => {
       handle: " ",
       platform: "myspace",
       followers: "1e999",
-      influencer_id: "inf_nobody",
+      influencer: "inf_nobody",
       url: "ftp://x",
       slug: "a b",
       code: "!",

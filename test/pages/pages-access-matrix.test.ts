@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPagesApp } from "../../workers/pages/pages-app";
-import { ADMIN, api, createKey, createLink, expectDecisionForEveryRoute } from "../support/helpers";
+import {
+  ADMIN,
+  api,
+  createCode,
+  createKey,
+  createLink,
+  expectDecisionForEveryRoute,
+} from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // The pages' access matrix, like the API's (test/api/access-matrix.test.ts): the routes come from the
@@ -34,6 +41,25 @@ const PAGE_SCOPES: Record<string, PageScope> = {
   "POST /dashboard/influencers/:id/followers": "admin",
   "POST /dashboard/share-links/:id/revoke": "admin",
   "POST /dashboard/rollup": "admin",
+  "GET /dashboard/influencers": "admin",
+  "GET /dashboard/influencers.json": "admin",
+  "GET /dashboard/influencers/:id/edit": "admin",
+  "POST /dashboard/influencers/:id/edit": "admin",
+  "POST /dashboard/influencers/:id/archive": "admin",
+  "GET /dashboard/campaigns/:id/edit": "admin",
+  "POST /dashboard/campaigns/:id/edit": "admin",
+  "POST /dashboard/campaigns/:id/archive": "admin",
+  "GET /dashboard/campaigns/:id/enrolments/:influencer_id/edit": "admin",
+  "POST /dashboard/campaigns/:id/enrolments/:influencer_id/edit": "admin",
+  "POST /dashboard/campaigns/:id/enrolments/:influencer_id/archive": "admin",
+  "GET /dashboard/links/:id/edit": "admin",
+  "POST /dashboard/links/:id/edit": "admin",
+  "POST /dashboard/links/:id/archive": "admin",
+  "POST /dashboard/links/:id/disabled": "admin",
+  "GET /dashboard/codes/:id/edit": "admin",
+  "POST /dashboard/codes/:id/edit": "admin",
+  "POST /dashboard/codes/:id/archive": "admin",
+  "POST /dashboard/codes/:id/active": "admin",
   "GET /portal": "influencer",
   "GET /r/:token": "shared",
 };
@@ -49,7 +75,7 @@ const routes = [
   ),
 ];
 
-type Owned = { campaign: string; influencer: string; slug: string };
+type Owned = { campaign: string; influencer: string; slug: string; link: string; code: string };
 let a: Owned;
 let b: Owned;
 const clients = {} as Record<Visitor, PageClient>;
@@ -65,7 +91,14 @@ const TOKEN_PAGE: Record<Visitor, string> = {
 
 async function owned(): Promise<Owned> {
   const link = await createLink();
-  return { campaign: link.campaign_id, influencer: link.influencer_id, slug: link.slug };
+  const code = await createCode({ campaign_id: link.campaign_id, influencer_id: link.influencer_id });
+  return {
+    campaign: link.campaign_id,
+    influencer: link.influencer_id,
+    slug: link.slug,
+    link: link.id,
+    code: code.id,
+  };
 }
 
 beforeAll(async () => {
@@ -83,10 +116,14 @@ beforeAll(async () => {
 
 function pathOf(route: string): string {
   const path = route.split(" ")[1] as string;
-  // Ids are influencer B's campaign; a share link or token that does not exist.
+  // Ids are influencer B's campaign, influencer, link and code; a share link or token that does
+  // not exist.
   return path
     .replace("/campaigns/:id", `/campaigns/${b.campaign}`)
     .replace("/influencers/:id", `/influencers/${b.influencer}`)
+    .replace(":influencer_id", b.influencer)
+    .replace("/links/:id", `/links/${b.link}`)
+    .replace("/codes/:id", `/codes/${b.code}`)
     .replace("/share-links/:id", "/share-links/shr_missing")
     .replace(":token", "not-a-token");
 }

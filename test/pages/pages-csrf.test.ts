@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
-import { ADMIN, createCampaign, createInfluencer } from "../support/helpers";
+import { ADMIN, createCampaign, createCode, createInfluencer, createLink } from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // Every POST route that is not the JSON API is a form: taken from the app's own route table, so
@@ -13,12 +13,14 @@ const FORM_ROUTES = [
   ),
 ];
 
-let ids: { campaign: string; influencer: string; share: string };
+let ids: { campaign: string; influencer: string; share: string; link: string; code: string };
 const browser = new PageClient();
 
 beforeAll(async () => {
   const campaign = await createCampaign({ name: "CSRF target" });
   const influencer = await createInfluencer();
+  const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
+  const code = await createCode({ campaign_id: campaign.id, influencer_id: influencer.id });
   await browser.signIn(ADMIN);
   const shared = await browser.post(
     `/dashboard/campaigns/${campaign.id}/share-links`,
@@ -26,11 +28,27 @@ beforeAll(async () => {
     `/dashboard/campaigns/${campaign.id}`,
   );
   const shareId = /data-share-link="([^"]+)"/.exec(shared.text)?.[1] as string;
-  ids = { campaign: campaign.id, influencer: influencer.id, share: shareId };
+  ids = {
+    campaign: campaign.id,
+    influencer: influencer.id,
+    share: shareId,
+    link: link.id,
+    code: code.id,
+  };
 });
 
-const concrete = (path: string) =>
-  path.replace(":id", path.startsWith("/dashboard/share-links") ? ids.share : ids.campaign);
+// Each form's path with real ids, so that a refusal is the CSRF check's and not a 404's.
+const OWNER_OF_ID: [string, keyof typeof ids][] = [
+  ["/dashboard/share-links", "share"],
+  ["/dashboard/influencers", "influencer"],
+  ["/dashboard/links", "link"],
+  ["/dashboard/codes", "code"],
+  ["/dashboard/campaigns", "campaign"],
+];
+const concrete = (path: string) => {
+  const [, owner = "campaign"] = OWNER_OF_ID.find(([prefix]) => path.startsWith(prefix)) ?? [];
+  return path.replace(":id", ids[owner]).replace(":influencer_id", ids.influencer);
+};
 
 describe("CSRF protection on every form", () => {
   it("finds the forms: sign-in, sign-out and the dashboard's", () => {
@@ -90,13 +108,21 @@ describe("CSRF protection on every form", () => {
   });
 
   it("puts the token in every form the pages render that changes something", async () => {
-    for (const path of [
+    const pages = [
       "/dashboard",
+      "/dashboard/influencers",
       `/dashboard/campaigns/${ids.campaign}`,
       `/dashboard/influencers/${ids.influencer}`,
-    ]) {
+      `/dashboard/campaigns/${ids.campaign}/edit`,
+      `/dashboard/campaigns/${ids.campaign}/enrolments/${ids.influencer}/edit`,
+      `/dashboard/influencers/${ids.influencer}/edit`,
+      `/dashboard/links/${ids.link}/edit`,
+      `/dashboard/codes/${ids.code}/edit`,
+    ];
+    for (const path of pages) {
       const html = (await browser.request(path)).text;
-      const forms = html.match(/<form[\s\S]*?<\/form>/g) ?? [];
+      // (Search boxes are GET forms: they change nothing, and carry no token.)
+      const forms = html.match(/<form method="post"[\s\S]*?<\/form>/g) ?? [];
       expect(forms.length).toBeGreaterThan(0);
       for (const form of forms) {
         // Only a form that reads (the period's range) may go without: it is a GET and changes nothing.

@@ -76,6 +76,15 @@ export async function createLink(overrides: Json = {}) {
   return res.body;
 }
 
+// A promo code of the link's (or given) campaign and influencer.
+export async function createCode(owner: { campaign_id: string; influencer_id: string }) {
+  const res = await api("POST", "/codes", {
+    body: { code: unique("CODE").replaceAll(".", "").slice(0, 32), ...owner },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
 export async function createKey(scope: string, extra: Json = {}) {
   const res = await api("POST", "/keys", { body: { scope, ...extra } });
   expect(res.status).toBe(201);

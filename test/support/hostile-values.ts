@@ -272,6 +272,14 @@ export const PAGE_QUERY_PARAMS = {
   lang: () => fc.constantFrom("en", "fr"),
   // What an import says it did, on the campaign page it sends back to.
   imported: () => fc.constantFrom("3-0", "0-3"),
+  // The dashboard's lists: a search, the archived view, and the campaign page's own per list.
+  q: () => fc.constantFrom("lea", "@ana", "%_", "ANA"),
+  archived: () => fc.constantFrom("1", ""),
+  links_q: () => fc.constantFrom("spring", "@ana"),
+  links_cursor: (fixtures: Fixtures) => fixtures.cursor as fc.Arbitrary<string>,
+  codes_archived: () => fc.constantFrom("1", ""),
+  enrolments_q: () => fc.constantFrom("ana", "_"),
+  campaign_id: (fixtures: Fixtures) => fixtures.campaign_id as fc.Arbitrary<string>,
 };
 
 export function uriPart(part: { text: string; raw: boolean }): string {

@@ -1,5 +1,6 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Db } from "../../src/db";
+import type { ListFilter } from "../../src/list-filters";
 import { mapPage, type OwnerFilter, type Page, type PageResult } from "../../src/pagination";
 import type { RequestContext } from "./app-env";
 import { requireScope } from "./auth";
@@ -7,8 +8,10 @@ import {
   bearerSecurity,
   createRouter,
   errorResponses,
+  filteredPageQuerySchema,
   idParam,
   jsonResponse,
+  listFilterOf,
   listOf,
   notFoundResponse,
   ownedListQuery,
@@ -24,7 +27,9 @@ export type OwnedResource<Row, S extends z.ZodType> = {
   list: {
     summary: string;
     description: string;
-    rows: (db: Db, page: Page, filter: OwnerFilter) => Promise<PageResult<Row>>;
+    rows: (db: Db, page: Page, filter: OwnerFilter & ListFilter) => Promise<PageResult<Row>>;
+    // Archivable and searchable (links, codes): the list takes ?q= and ?include_archived=.
+    filtered?: boolean;
   };
   get: { summary: string; description: string; row: (db: Db, id: string) => Promise<Row> };
   serialize: (row: Row, ctx: RequestContext) => z.infer<S>;
@@ -43,14 +48,23 @@ export function ownedListAndGet<Row, S extends z.ZodType>(resource: OwnedResourc
         summary: list.summary,
         security: bearerSecurity,
         middleware: [admin],
-        request: { query: ownedListQuerySchema },
+        request: {
+          query: list.filtered
+            ? ownedListQuerySchema.extend(filteredPageQuerySchema.omit({ limit: true, cursor: true }).shape)
+            : ownedListQuerySchema,
+        },
         responses: { 200: jsonResponse(listOf(schema), list.description), ...errorResponses },
       }),
       async (c) => {
         const { ctx } = c.var;
-        const { page, filter } = ownedListQuery(c.req.valid("query"));
+        const { q, include_archived, ...query } = c.req.valid("query") as z.infer<
+          typeof filteredPageQuerySchema
+        > &
+          z.infer<typeof ownedListQuerySchema>;
+        const { page, filter } = ownedListQuery(query);
+        const more = list.filtered ? listFilterOf({ q, include_archived }) : {};
         return c.json(
-          mapPage(await list.rows(ctx.db, page, filter), (row) => serialize(row, ctx)),
+          mapPage(await list.rows(ctx.db, page, { ...filter, ...more }), (row) => serialize(row, ctx)),
           200,
         );
       },

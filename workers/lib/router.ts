@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { type ListFilter, MAX_SEARCH_LENGTH } from "../../src/list-filters";
 import { MAX_FIGURE } from "../../src/money";
 import { storableDate } from "../../src/time";
 import type { AppEnv } from "./app-env";
@@ -64,6 +65,28 @@ export const pageQuerySchema = z.object({
     .openapi({ description: "1 to 100, default 50." }),
   cursor: z.string().max(200).optional().openapi({ description: "next_cursor of the previous page." }),
 });
+
+// Lists of things that can be archived and searched: archived ones are left out unless asked for.
+const listFilterFields = {
+  q: z
+    .string()
+    .max(MAX_SEARCH_LENGTH)
+    .optional()
+    .openapi({ description: "Only those whose text contains this (ASCII letters in any case)." }),
+  include_archived: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ description: "true: archived ones too (left out by default)." }),
+};
+export const filteredPageQuerySchema = pageQuerySchema.extend(listFilterFields);
+
+export function listFilterOf(query: {
+  q?: string | undefined;
+  include_archived?: "true" | "false" | undefined;
+}) {
+  const filter: ListFilter = { q: query.q, archived: query.include_archived === "true" ? "include" : "hide" };
+  return filter;
+}
 
 // Lists of things that belong to an influencer in a campaign (links, codes, posts): the page, and
 // either owner as a filter.

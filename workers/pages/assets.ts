@@ -1,4 +1,5 @@
 import { sha256Hex } from "../../src/crypto";
+import { PICKER_JS } from "./picker-script";
 import { VIEWS_CSS } from "./views-styles";
 
 // The pages' one stylesheet and one script, served by the Worker under a name that carries a hash
@@ -82,6 +83,13 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
   a { color: inherit; text-decoration: none; }
   main a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: var(--muted); word-break: break-all; }
 }
+label small { display: block; }
+form.search { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: flex-end; margin: .5rem 0; }
+form.search label { margin: 0; } form.search input, form.search select { width: auto; }
+.pager { display: flex; gap: 1rem; margin: .5rem 0; }
+.actions { display: flex; flex-wrap: wrap; gap: .35rem; align-items: center; }
+.badge { display: inline-block; font-size: .8rem; padding: 0 .4rem; border-radius: 3px; background: var(--soft); border: 1px solid var(--line); color: var(--muted); }
+label.check { display: flex; gap: .5rem; align-items: center; } label.check input { width: auto; }
 @media (max-width: 40rem) {
   main { padding: .6rem; }
   /* A phone draws the 480-unit chart at about 360 px: larger text keeps it readable. */
@@ -124,7 +132,8 @@ const named = (body: string, ext: string, type: string): Asset => ({
 
 export const STYLESHEET = named(CSS + VIEWS_CSS, "css", "text/css; charset=utf-8");
 export const SCRIPT = named(JS, "js", "text/javascript; charset=utf-8");
-export const ASSETS = [STYLESHEET, SCRIPT];
+export const PICKER_SCRIPT = named(PICKER_JS, "js", "text/javascript; charset=utf-8");
+export const ASSETS = [STYLESHEET, SCRIPT, PICKER_SCRIPT];
 
 // The tab's icon: a browser asks every page for one, at /favicon.ico unless a page names another,
 // so both addresses answer (a 404 on every page otherwise). An SVG: one small text, no binary.

@@ -2,9 +2,13 @@ import type { CampaignGoal } from "../../schema";
 import { goalKey } from "../../src/campaigns/goals";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
+import type { CampaignLists } from "./campaign-lists";
+import { CampaignManageBar, codeActions, EnrolmentList, linkActions } from "./campaign-manage";
 import type { CampaignReport } from "./campaign-report";
 import { CampaignPacing, CampaignPosts, type CampaignViews } from "./campaign-views";
 import { NewInfluencerForm } from "./campaigns-page";
+import { enrolmentFields } from "./edit-pages";
+import { InfluencerPicker, type PickerOption } from "./influencer-picker";
 import {
   CopyButton,
   DataTable,
@@ -15,10 +19,10 @@ import {
   type FormState,
   Layout,
   Select,
-  type SelectOption,
   type Ui,
 } from "./layout";
-import { type CodeItem, CodeList, type LinkItem, LinkList } from "./owned-items";
+import { ListSearch, Pager } from "./list-controls";
+import { CodeList, LinkList } from "./owned-items";
 import { ReportBody } from "./report-body";
 import { AsOf, Empty } from "./report-sections";
 
@@ -61,7 +65,8 @@ const InfluencerForm = ({
   action,
   title,
   submit,
-  influencers,
+  campaignId,
+  picker,
   fields,
 }: {
   ui: Ui;
@@ -70,13 +75,14 @@ const InfluencerForm = ({
   action: string;
   title: string;
   submit: string;
-  influencers: SelectOption[];
+  campaignId: string;
+  picker: PickerOption[];
   fields: Omit<FieldProps, "form" | "state">[];
 }) => (
   <Form ui={ui} action={action} label={title}>
     <h3>{title}</h3>
     <FormMessage ui={ui} state={state} form={form} />
-    <Select form={form} state={state} name="influencer_id" label={ui.t.influencer} options={influencers} />
+    <InfluencerPicker ui={ui} form={form} state={state} campaignId={campaignId} options={picker} />
     {fields.map((field) => (
       <Field form={form} state={state} {...field} />
     ))}
@@ -90,14 +96,12 @@ export type ShareLinkItem = {
   expires_at: string;
   revoked_at: string | null;
 };
-type InfluencerOption = { id: string; handle: string; platform: string };
 
 export const CampaignPage = ({
   ui,
   report,
-  links,
-  codes,
-  influencers,
+  lists,
+  picker,
   shareLinks,
   newShareUrl,
   state,
@@ -107,9 +111,8 @@ export const CampaignPage = ({
   ui: Ui;
   report: CampaignReport;
   views?: CampaignViews | undefined;
-  links: LinkItem[];
-  codes: CodeItem[];
-  influencers: InfluencerOption[];
+  lists: CampaignLists;
+  picker: PickerOption[];
   shareLinks: ShareLinkItem[];
   newShareUrl?: string | undefined;
   state?: FormState | undefined;
@@ -117,14 +120,12 @@ export const CampaignPage = ({
 }) => {
   const { campaign } = report;
   const base = `/dashboard/campaigns/${campaign.id}`;
-  const forInfluencers = {
-    ui,
-    state,
-    influencers: influencers.map((i) => ({ value: i.id, label: `@${i.handle} (${i.platform})` })),
-  };
+  const forInfluencers = { ui, state, campaignId: campaign.id, picker };
+  const { views: listViews } = lists;
   return (
     <Layout ui={ui} title={campaign.name} nav={<a href="/dashboard">{ui.t.campaigns}</a>}>
       <h1>{campaign.name}</h1>
+      <CampaignManageBar ui={ui} campaign={campaign} />
       <p class="muted">
         {ui.t.timeZone}: {campaign.timezone}
       </p>
@@ -150,14 +151,56 @@ export const CampaignPage = ({
         }}
       />
       <GoalForm ui={ui} base={base} state={state} />
-      <LinkList ui={ui} links={links} hint={ui.t.linkHint} />
-      <CodeList ui={ui} codes={codes} hint={ui.t.codeHint} />
+      <EnrolmentList
+        ui={ui}
+        campaignId={campaign.id}
+        currency={campaign.currency}
+        enrolments={lists.enrolments.data}
+        view={listViews.enrolments}
+        nextCursor={lists.enrolments.next_cursor}
+      />
+      <LinkList
+        ui={ui}
+        links={lists.links.data}
+        hint={ui.t.linkHint}
+        filtered={Boolean(listViews.links.q || listViews.links.archived)}
+        actions={linkActions(ui)}
+        controls={<ListSearch ui={ui} view={listViews.links} label={ui.t.links} anchor="links" />}
+        pager={
+          <Pager
+            ui={ui}
+            view={listViews.links}
+            label={ui.t.links}
+            nextCursor={lists.links.next_cursor}
+            empty={lists.links.data.length === 0}
+            anchor="links"
+          />
+        }
+      />
+      <CodeList
+        ui={ui}
+        codes={lists.codes.data}
+        hint={ui.t.codeHint}
+        filtered={Boolean(listViews.codes.q || listViews.codes.archived)}
+        actions={codeActions(ui)}
+        controls={<ListSearch ui={ui} view={listViews.codes} label={ui.t.codes} anchor="codes" />}
+        pager={
+          <Pager
+            ui={ui}
+            view={listViews.codes}
+            label={ui.t.codes}
+            nextCursor={lists.codes.next_cursor}
+            empty={lists.codes.data.length === 0}
+            anchor="codes"
+          />
+        }
+      />
       <CampaignPosts
         ui={ui}
         views={views}
         base={base}
         state={state}
-        influencers={forInfluencers.influencers}
+        influencers={picker.map((option) => ({ value: option.id, label: option.value }))}
       />
       <h2>{ui.t.influencers}</h2>
       <div class="grid2">
@@ -189,26 +232,7 @@ export const CampaignPage = ({
           action={`${base}/enrolments`}
           title={ui.t.enrol}
           submit={ui.t.save}
-          fields={[
-            {
-              name: "fee",
-              label: `${ui.t.fee} (${campaign.currency})`,
-              placeholder: ui.fmt.typedAmount(50_000, campaign.currency),
-            },
-            {
-              name: "commission_rate",
-              label: ui.t.commissionRate,
-              type: "number",
-              min: "0",
-              max: "100",
-              step: "0.1",
-            },
-            {
-              name: "other_costs",
-              label: `${ui.t.otherCosts} (${campaign.currency})`,
-              placeholder: ui.fmt.typedAmount(0, campaign.currency),
-            },
-          ]}
+          fields={enrolmentFields(ui, campaign.currency)}
         />
         <NewInfluencerForm ui={ui} state={state} action={`${base}/influencers`} />
       </div>

@@ -27,6 +27,7 @@ export type CampaignReport = {
     starts_at: string | null;
     ends_at: string | null;
     budget: number | null;
+    archived_at: string | null;
   };
   asOf: string | null;
   totals: Metrics;
@@ -88,6 +89,7 @@ export async function loadCampaignReport(
       starts_at: toIso(campaign.startsAt),
       ends_at: toIso(campaign.endsAt),
       budget: campaign.budget,
+      archived_at: toIso(campaign.archivedAt),
     },
     asOf: summary.as_of,
     totals: summary.totals,

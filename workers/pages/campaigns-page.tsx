@@ -1,6 +1,7 @@
 import { PLATFORMS } from "../../schema";
 import type { CampaignGlance } from "../../src/summaries/campaign-glance";
 import { DataTable, Field, Form, FormMessage, type FormState, Layout, Select, type Ui } from "./layout";
+import { ArchiveButton, here, ListSearch, type ListView, Pager } from "./list-controls";
 import { Empty } from "./report-sections";
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
@@ -10,6 +11,7 @@ type CampaignListItem = {
   objective: (typeof OBJECTIVES)[number];
   currency: string;
   created_at: string;
+  archived_at: string | null;
 };
 
 // Each campaign's key figures over all time (src/summaries/campaign-glance.ts).
@@ -78,18 +80,23 @@ export const CampaignsPage = ({
   ui,
   campaigns,
   glances = new Map(),
+  view,
   nextCursor,
   state,
 }: {
   ui: Ui;
   campaigns: CampaignListItem[];
   glances?: Map<string, CampaignGlance>;
+  view: ListView;
   nextCursor: string | null;
   state?: FormState | undefined;
 }) => (
-  <Layout ui={ui} title={ui.t.campaigns}>
+  <Layout ui={ui} title={ui.t.campaigns} nav={<a href="/dashboard/influencers">{ui.t.influencers}</a>}>
     <h1>{ui.t.campaigns}</h1>
-    {campaigns.length === 0 ? <Empty message={ui.t.noCampaigns} hint={ui.t.campaignHint} /> : null}
+    <ListSearch ui={ui} view={view} label={ui.t.campaigns} />
+    {campaigns.length === 0 && !view.q && !view.archived ? (
+      <Empty message={ui.t.noCampaigns} hint={ui.t.campaignHint} />
+    ) : null}
     {campaigns.length > 0 ? (
       <DataTable
         columns={[
@@ -98,6 +105,7 @@ export const CampaignsPage = ({
           { label: ui.t.currency },
           { label: ui.t.created },
           ...GLANCE_COLUMNS(ui),
+          ...(view.archived ? [{ label: ui.t.manage.status }] : []),
         ]}
         caption={ui.t.views.keyFigures}
       >
@@ -110,15 +118,28 @@ export const CampaignsPage = ({
             <td>{campaign.currency}</td>
             <td>{ui.fmt.date(campaign.created_at)}</td>
             <GlanceCells ui={ui} glance={glances.get(campaign.id)} currency={campaign.currency} />
+            {view.archived ? (
+              <td>
+                <ArchiveButton
+                  ui={ui}
+                  action={`/dashboard/campaigns/${campaign.id}/archive`}
+                  archived={campaign.archived_at !== null}
+                  back={here(ui)}
+                  label={campaign.name}
+                />
+              </td>
+            ) : null}
           </tr>
         ))}
       </DataTable>
     ) : null}
-    {nextCursor ? (
-      <p>
-        <a href={`/dashboard?cursor=${encodeURIComponent(nextCursor)}`}>→</a>
-      </p>
-    ) : null}
+    <Pager
+      ui={ui}
+      view={view}
+      label={ui.t.campaigns}
+      nextCursor={nextCursor}
+      empty={campaigns.length === 0}
+    />
     <div class="grid2">
       <Form ui={ui} action="/dashboard/campaigns" label={ui.t.newCampaign}>
         <h2>{ui.t.newCampaign}</h2>

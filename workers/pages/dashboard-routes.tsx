@@ -3,10 +3,9 @@ import { Hono } from "hono";
 import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol } from "../../src/campaigns/enrolments";
 import { addGoal, MAX_GOALS, removeGoal } from "../../src/campaigns/goals";
-import { createPromoCode, listPromoCodes } from "../../src/codes/promo-codes";
-import { createInfluencer, listInfluencers } from "../../src/influencers/influencers";
+import { createPromoCode } from "../../src/codes/promo-codes";
+import { createInfluencer } from "../../src/influencers/influencers";
 import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
-import { listLinks } from "../../src/links/links";
 import { isMetricField } from "../../src/metrics/metric-fields";
 import { mapPage } from "../../src/pagination";
 import {
@@ -21,18 +20,22 @@ import { campaignGlances } from "../../src/summaries/campaign-glance";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { toIso } from "../../src/time";
 import { createCampaignBody, goalSchema, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
-import { createCodeBody, serializePromoCode } from "../schemas/codes";
-import { enrolBody } from "../schemas/enrolments";
+import { createCodeBody } from "../schemas/codes";
+import { enrolBody, enrolmentTerms } from "../schemas/enrolments";
 import { createInfluencerBody } from "../schemas/influencers";
-import { createLinkBody, serializeLink } from "../schemas/links";
+import { createLinkBody } from "../schemas/links";
+import { loadCampaignLists } from "./campaign-lists";
 import { CampaignPage } from "./campaign-page";
 import { loadCampaignReport } from "./campaign-report";
 import { loadCampaignViews } from "./campaign-views";
 import { CampaignsPage } from "./campaigns-page";
+import { enrolmentFromForm } from "./edit-pages";
 import { FormReader, formValues } from "./form-input";
 import { metricKind } from "./format";
 import { fill } from "./i18n";
+import { influencerFromForm, PICKER_OPTIONS, pickerOptions } from "./influencer-picker";
 import type { FormState } from "./layout";
+import { filterOf, listView } from "./list-controls";
 import { type PageContext, type PageEnv, render, requireSession } from "./page-context";
 import { reportView, viewPeriod } from "./report-view";
 
@@ -53,7 +56,8 @@ export function uiAt(c: PageContext, path: string) {
 }
 
 async function showCampaigns(c: PageContext, state?: FormState) {
-  const rows = await listCampaigns(c.var.ctx.db, { ...LIST, cursor: c.req.query("cursor") });
+  const view = listView((name) => c.req.query(name));
+  const rows = await listCampaigns(c.var.ctx.db, { ...LIST, cursor: view.cursor }, filterOf(view));
   const page = mapPage(rows, serializeCampaign);
   return render(
     c,
@@ -61,6 +65,7 @@ async function showCampaigns(c: PageContext, state?: FormState) {
       ui={uiAt(c, "/dashboard")}
       campaigns={page.data}
       glances={await campaignGlances(c.var.ctx.db.$client, rows.data)}
+      view={view}
       nextCursor={page.next_cursor}
       state={state}
     />,
@@ -80,23 +85,20 @@ export async function showCampaign(
     reportView((name) => c.req.query(name)),
     c.var.ctx.clock,
   );
-  const handles = new Map(report.influencers.map((i) => [i.influencer_id, i.handle]));
-  const filter = { campaignId, influencerId: undefined };
-  const [links, codes, influencers, shares, views] = await Promise.all([
-    listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, c.var.ctx.shortLinkBase))),
-    listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
-    listInfluencers(db, LIST),
+  const ui = uiAt(c, `/dashboard/campaigns/${campaignId}`);
+  const [lists, picker, shares, views] = await Promise.all([
+    loadCampaignLists(db, campaignId, (name) => c.req.query(name), c.var.ctx.shortLinkBase),
+    pickerOptions(db, ui, { campaignId, limit: PICKER_OPTIONS }),
     listShareLinks(db, campaignId),
     loadCampaignViews(db, report, c.var.ctx.clock, (name) => c.req.query(name)),
   ]);
   return render(
     c,
     <CampaignPage
-      ui={uiAt(c, `/dashboard/campaigns/${campaignId}`)}
+      ui={ui}
       report={report}
-      links={links.data.map((l) => ({ ...l, handle: handles.get(l.influencer_id) }))}
-      codes={codes.data.map((code) => ({ ...code, handle: handles.get(code.influencer_id) }))}
-      influencers={influencers.data}
+      lists={lists}
+      picker={picker}
       shareLinks={shares.map((s) => ({
         id: s.id,
         label: s.label,
@@ -198,20 +200,10 @@ export const dashboardRoutes = new Hono<PageEnv>()
       "enrolment",
       async (form) => {
         const campaign = await findCampaign(c.var.ctx.db, id);
-        const body = form.parse(enrolBody, {
-          fee: form.money("fee", campaign.currency),
-          commission_rate: form.percent("commission_rate"),
-          other_costs: form.money("other_costs", campaign.currency),
-        });
-        const influencerId = form.text("influencer_id") ?? "";
-        if (!body) return null;
-        await enrol(
-          c.var.ctx.db,
-          id,
-          influencerId,
-          { fee: body.fee, commissionRate: body.commission_rate, otherCosts: body.other_costs },
-          c.var.ctx.clock,
-        );
+        const influencerId = await influencerFromForm(c.var.ctx.db, form);
+        const body = form.parse(enrolBody, enrolmentFromForm(form, campaign.currency));
+        if (!body || !influencerId) return null;
+        await enrol(c.var.ctx.db, id, influencerId, enrolmentTerms(body), c.var.ctx.clock);
         return c.redirect(`/dashboard/campaigns/${id}#leaderboard`, 303);
       },
       (state) => showCampaign(c, id, { state }),
@@ -225,7 +217,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
       async (form) => {
         const body = form.parse(createLinkBody, {
           campaign_id: id,
-          influencer_id: form.text("influencer_id"),
+          influencer_id: await influencerFromForm(c.var.ctx.db, form),
           url: form.text("url"),
           slug: form.text("slug"),
         });
@@ -250,7 +242,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
         const body = form.parse(createCodeBody, {
           code: form.text("code"),
           campaign_id: id,
-          influencer_id: form.text("influencer_id"),
+          influencer_id: await influencerFromForm(c.var.ctx.db, form),
           max_redemptions: form.number("max_redemptions"),
         });
         if (!body) return null;

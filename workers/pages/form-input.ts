@@ -22,7 +22,8 @@ const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
   slug_taken: { field: "slug", words: (w) => w.taken },
   code_taken: { field: "code", words: (w) => w.taken },
   influencer_taken: { field: "handle", words: (w) => w.influencerTaken },
-  influencer_not_found: { field: "influencer_id", words: (w) => w.unknownInfluencer },
+  influencer_not_found: { field: "influencer", words: (w) => w.unknownInfluencer },
+  timezone_locked: { field: "timezone", words: (w) => w.timezoneLocked },
 };
 
 // The pages' forms feed the API's own request schemas and the same domain functions, so a form

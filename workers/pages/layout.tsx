@@ -1,7 +1,7 @@
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import { encode } from "uqr";
 import type { Session } from "../../src/sessions/sessions";
-import { SCRIPT, STYLESHEET } from "./assets";
+import { PICKER_SCRIPT, SCRIPT, STYLESHEET } from "./assets";
 import type { Formatter } from "./format";
 import { LOCALES, type Locale, type Messages } from "./i18n";
 
@@ -43,6 +43,8 @@ export const Layout: FC<
       <link rel="stylesheet" href={STYLESHEET.path} />
       <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
       <script src={SCRIPT.path} defer />
+      {/* The influencer pickers are the dashboard's alone. */}
+      {ui.session?.scope === "admin" ? <script src={PICKER_SCRIPT.path} defer /> : null}
     </head>
     <body>
       <header class="top">
@@ -108,7 +110,7 @@ export const FormMessage: FC<{ ui: Ui; state: FormState | undefined; form: strin
 
 // What a form control shows of the last submission of its form: the value typed, the refusal,
 // and the attributes that tie the refusal to the control for screen readers.
-function control(form: string, state: FormState | undefined, name: string) {
+export function control(form: string, state: FormState | undefined, name: string) {
   const mine = state?.form === form ? state : undefined;
   const error = mine?.errors[name];
   const id = `${form}-${name}`;
@@ -123,7 +125,7 @@ function control(form: string, state: FormState | undefined, name: string) {
   };
 }
 
-const FieldError: FC<{ id: string; error: string | undefined }> = ({ id, error }) =>
+export const FieldError: FC<{ id: string; error: string | undefined }> = ({ id, error }) =>
   error ? (
     <span class="field-error" id={`${id}-error`}>
       {error}

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { HandleLink } from "./handle-link";
 import { type Column, CopyButton, DataTable, QrCode, type Ui } from "./layout";
 import { Empty } from "./report-sections";
@@ -13,6 +14,7 @@ export type LinkItem = {
   handle?: string | undefined;
   campaign?: string | undefined;
   disabled: boolean;
+  archived_at?: string | null;
   created_at: string;
 };
 export type CodeItem = {
@@ -24,13 +26,36 @@ export type CodeItem = {
   redemptions: number;
   max_redemptions: number | null;
   active: boolean;
+  archived_at?: string | null;
 };
 
-export const LinkList = ({ ui, links, hint }: { ui: Ui; links: LinkItem[]; hint?: string }) => (
+// On the dashboard, `actions` puts each item's edit and pause buttons in its row, and `controls`
+// (search, pages) go above the list; `hint` says which form fills an empty list, unless the list
+// is `filtered` (a search or the archived view: then the pager says nothing matched).
+type Managed<T> = {
+  hint?: string | undefined;
+  filtered?: boolean | undefined;
+  actions?: ((item: T) => Child) | undefined;
+  controls?: Child;
+  pager?: Child;
+};
+
+export const LinkList = ({
+  ui,
+  links,
+  hint,
+  filtered,
+  actions,
+  controls,
+  pager,
+}: { ui: Ui; links: LinkItem[] } & Managed<LinkItem>) => (
   <section aria-labelledby="links">
     <h2 id="links">{ui.t.links}</h2>
+    {controls}
     {links.length === 0 ? (
-      <Empty message={ui.t.noLinks} hint={hint} />
+      filtered ? null : (
+        <Empty message={ui.t.noLinks} hint={hint} />
+      )
     ) : (
       <div class="table-wrap">
         <table class="links">
@@ -54,6 +79,7 @@ export const LinkList = ({ ui, links, hint }: { ui: Ui; links: LinkItem[]; hint?
                     </p>
                   ) : null}
                   <p class="muted">→ {link.destination_url}</p>
+                  {actions ? actions(link) : null}
                 </td>
               </tr>
             ))}
@@ -61,6 +87,7 @@ export const LinkList = ({ ui, links, hint }: { ui: Ui; links: LinkItem[]; hint?
         </table>
       </div>
     )}
+    {pager}
   </section>
 );
 
@@ -69,7 +96,15 @@ export const redemptionsOf = (ui: Ui, code: { redemptions: number; max_redemptio
   `${ui.fmt.integer(code.redemptions)}${code.max_redemptions === null ? "" : ` / ${ui.fmt.integer(code.max_redemptions)}`}`;
 
 // A column only when some code has something for it: no empty column of handles in the portal.
-export const CodeList = ({ ui, codes, hint }: { ui: Ui; codes: CodeItem[]; hint?: string }) => {
+export const CodeList = ({
+  ui,
+  codes,
+  hint,
+  filtered,
+  actions,
+  controls,
+  pager,
+}: { ui: Ui; codes: CodeItem[] } & Managed<CodeItem>) => {
   const withCampaign = codes.some((code) => code.campaign);
   const withHandle = codes.some((code) => code.handle);
   const columns: Column[] = [
@@ -77,12 +112,16 @@ export const CodeList = ({ ui, codes, hint }: { ui: Ui; codes: CodeItem[]; hint?
     ...(withCampaign ? [{ label: ui.t.campaign }] : []),
     ...(withHandle ? [{ label: ui.t.influencer }] : []),
     { label: ui.t.redemptions, num: true },
+    ...(actions ? [{ label: ui.t.manage.status }] : []),
   ];
   return (
     <section aria-labelledby="codes">
       <h2 id="codes">{ui.t.codes}</h2>
+      {controls}
       {codes.length === 0 ? (
-        <Empty message={ui.t.noCodes} hint={hint} />
+        filtered ? null : (
+          <Empty message={ui.t.noCodes} hint={hint} />
+        )
       ) : (
         <DataTable columns={columns}>
           {codes.map((code) => (
@@ -102,10 +141,12 @@ export const CodeList = ({ ui, codes, hint }: { ui: Ui; codes: CodeItem[]; hint?
                 </td>
               ) : null}
               <td class="num">{redemptionsOf(ui, code)}</td>
+              {actions ? <td>{actions(code)}</td> : null}
             </tr>
           ))}
         </DataTable>
       )}
+      {pager}
     </section>
   );
 };

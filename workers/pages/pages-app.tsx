@@ -4,6 +4,7 @@ import { DomainError } from "../../src/errors";
 import { errorMessage, log } from "../../src/log";
 import { statusOf } from "../lib/errors";
 import { dashboardRoutes } from "./dashboard-routes";
+import { manageRoutes } from "./manage-routes";
 import { csrfProtection, type PageEnv, pageContext, renderMessage } from "./page-context";
 import { portalRoutes } from "./portal-routes";
 import { reportRoutes } from "./report-routes";
@@ -44,6 +45,7 @@ export function createPagesApp() {
     .route("/", sessionRoutes)
     .route("/", dashboardRoutes)
     .route("/", viewsRoutes)
+    .route("/", manageRoutes)
     .route("/", portalRoutes)
     .route("/", reportRoutes);
 }

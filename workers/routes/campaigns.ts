@@ -7,12 +7,13 @@ import {
   bearerSecurity,
   createRouter,
   errorResponses,
+  filteredPageQuerySchema,
   idParam,
   jsonBody,
   jsonResponse,
+  listFilterOf,
   listOf,
   notFoundResponse,
-  pageQuerySchema,
 } from "../lib/router";
 import {
   campaignSchema,
@@ -21,7 +22,7 @@ import {
   serializeCampaign,
   toCampaignInput,
 } from "../schemas/campaigns";
-import { enrolBody, enrolmentSchema, serializeEnrolment } from "../schemas/enrolments";
+import { enrolBody, enrolmentSchema, enrolmentTerms, serializeEnrolment } from "../schemas/enrolments";
 
 const tags = ["Campaigns"];
 const admin = requireScope("admin");
@@ -57,14 +58,20 @@ export const campaignsRouter = createRouter()
       summary: "List campaigns",
       security: bearerSecurity,
       middleware: [admin],
-      request: { query: pageQuerySchema },
+      request: { query: filteredPageQuerySchema },
       responses: {
-        200: jsonResponse(listOf(campaignSchema), "A page of campaigns, newest first."),
+        200: jsonResponse(
+          listOf(campaignSchema),
+          "A page of campaigns, newest first; `q` searches the name.",
+        ),
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(mapPage(await listCampaigns(c.var.ctx.db, c.req.valid("query")), serializeCampaign), 200),
+    async (c) => {
+      const { q, include_archived, ...page } = c.req.valid("query");
+      const rows = await listCampaigns(c.var.ctx.db, page, listFilterOf({ q, include_archived }));
+      return c.json(mapPage(rows, serializeCampaign), 200);
+    },
   )
   .openapi(
     createRoute({
@@ -101,10 +108,11 @@ export const campaignsRouter = createRouter()
     }),
     async (c) => {
       const { db, clock } = c.var.ctx;
+      const { archived, ...fields } = c.req.valid("json");
       const row = await updateCampaign(
         db,
         c.req.valid("param").id,
-        toCampaignInput(c.req.valid("json")),
+        { ...toCampaignInput(fields), archived },
         clock,
       );
       return c.json(serializeCampaign(row), 200);
@@ -145,20 +153,7 @@ export const campaignsRouter = createRouter()
       const { db, clock } = c.var.ctx;
       const { id, influencer_id } = c.req.valid("param");
       const body = c.req.valid("json");
-      const row = await enrol(
-        db,
-        id,
-        influencer_id,
-        {
-          fee: body.fee,
-          commissionRate: body.commission_rate,
-          otherCosts: body.other_costs,
-          commissionPerSale: body.commission_per_sale,
-          commissionPerLead: body.commission_per_lead,
-          holdingDays: body.holding_days,
-        },
-        clock,
-      );
+      const row = await enrol(db, id, influencer_id, enrolmentTerms(body), clock);
       return c.json(serializeEnrolment(row), 200);
     },
   )
@@ -170,15 +165,24 @@ export const campaignsRouter = createRouter()
       summary: "List a campaign's enrolled influencers and their costs",
       security: bearerSecurity,
       middleware: [admin],
-      request: { params: idParam, query: pageQuerySchema },
+      request: { params: idParam, query: filteredPageQuerySchema },
       responses: {
-        200: jsonResponse(listOf(enrolmentSchema), "The campaign's enrolments, newest first."),
+        200: jsonResponse(
+          listOf(enrolmentSchema),
+          "The campaign's enrolments, newest first; `q` searches the influencer's handle and name.",
+        ),
         ...errorResponses,
         ...notFoundResponse,
       },
     }),
     async (c) => {
-      const page = await listEnrolments(c.var.ctx.db, c.req.valid("param").id, c.req.valid("query"));
+      const { q, include_archived, ...query } = c.req.valid("query");
+      const page = await listEnrolments(
+        c.var.ctx.db,
+        c.req.valid("param").id,
+        query,
+        listFilterOf({ q, include_archived }),
+      );
       return c.json(mapPage(page, serializeEnrolment), 200);
     },
   );

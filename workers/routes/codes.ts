@@ -62,8 +62,10 @@ export const codesRouter = createRouter()
       schema: promoCodeSchema,
       list: {
         summary: "List promo codes",
-        description: "A page of codes, newest first.",
+        description:
+          "A page of codes, newest first; `q` searches the code and the influencer's handle and name.",
         rows: listPromoCodes,
+        filtered: true,
       },
       get: { summary: "Get a promo code", description: "The code.", row: findPromoCode },
       serialize: serializePromoCode,
@@ -86,7 +88,13 @@ export const codesRouter = createRouter()
       const row = await updatePromoCode(
         db,
         c.req.valid("param").id,
-        { active: body.active, maxRedemptions: body.max_redemptions, endsAt: body.ends_at },
+        {
+          active: body.active,
+          maxRedemptions: body.max_redemptions,
+          startsAt: body.starts_at,
+          endsAt: body.ends_at,
+          archived: body.archived,
+        },
         clock,
       );
       return c.json(serializePromoCode(row), 200);

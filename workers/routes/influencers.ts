@@ -15,9 +15,11 @@ import {
   conflictResponse,
   createRouter,
   errorResponses,
+  filteredPageQuerySchema,
   idParam,
   jsonBody,
   jsonResponse,
+  listFilterOf,
   listOf,
   notFoundResponse,
   pageQuerySchema,
@@ -66,18 +68,19 @@ export const influencersRouter = createRouter()
       summary: "List influencers",
       security: bearerSecurity,
       middleware: [admin],
-      request: { query: pageQuerySchema.extend({ platform: z.enum(PLATFORMS).optional() }) },
+      request: { query: filteredPageQuerySchema.extend({ platform: z.enum(PLATFORMS).optional() }) },
       responses: {
-        200: jsonResponse(listOf(influencerSchema), "A page of influencers, newest first."),
+        200: jsonResponse(
+          listOf(influencerSchema),
+          "A page of influencers, newest first; `q` searches the handle (with or without @) and the name.",
+        ),
         ...errorResponses,
       },
     }),
     async (c) => {
-      const { platform, ...page } = c.req.valid("query");
-      return c.json(
-        mapPage(await listInfluencers(c.var.ctx.db, page, { platform }), serializeInfluencer),
-        200,
-      );
+      const { platform, q, include_archived, ...page } = c.req.valid("query");
+      const filter = { platform, ...listFilterOf({ q, include_archived }) };
+      return c.json(mapPage(await listInfluencers(c.var.ctx.db, page, filter), serializeInfluencer), 200);
     },
   )
   .openapi(

@@ -64,7 +64,13 @@ export const linksRouter = createRouter()
       path: "/links",
       tags,
       schema: linkSchema,
-      list: { summary: "List links", description: "A page of links, newest first.", rows: listLinks },
+      list: {
+        summary: "List links",
+        description:
+          "A page of links, newest first; `q` searches the slug and the influencer's handle and name.",
+        rows: listLinks,
+        filtered: true,
+      },
       get: { summary: "Get a link", description: "The link.", row: findLink },
       serialize: (row, ctx) => serializeLink(row, ctx.shortLinkBase),
     }),
@@ -87,7 +93,13 @@ export const linksRouter = createRouter()
       const row = await updateLink(
         db,
         c.req.valid("param").id,
-        { url: body.url, expiresAt: body.expires_at, expiredUrl: body.expired_url, disabled: body.disabled },
+        {
+          url: body.url,
+          expiresAt: body.expires_at,
+          expiredUrl: body.expired_url,
+          disabled: body.disabled,
+          archived: body.archived,
+        },
         clock,
       );
       linkCache(c.env).delete(row.slug);

@@ -5,7 +5,7 @@ import { MAX_GOALS } from "../../src/campaigns/goals";
 import { canonicalTimeZone } from "../../src/campaigns/time-zones";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { currency, isoDateTime, money } from "../lib/router";
-import { isoTime, isoTimeOrNull } from "./shared";
+import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const goalSchema = z.object({
   metric: z.enum(METRIC_FIELDS),
@@ -30,6 +30,7 @@ export const campaignSchema = z
     emv_cpm: z.number().int().nullable(),
     goals: z.array(z.object({ metric: z.string(), target: z.number(), due: z.string().nullable() })),
     timezone: z.string().openapi({ example: "Europe/Paris" }),
+    archived_at: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -75,7 +76,10 @@ const campaignFields = {
 
 export const createCampaignBody = z.object({ ...campaignFields, currency }).strict();
 // The currency is fixed once money may have been recorded in it.
-export const patchCampaignBody = z.object(campaignFields).partial().strict();
+export const patchCampaignBody = z
+  .object({ ...campaignFields, archived: z.boolean().openapi({ description: archivedDescription }) })
+  .partial()
+  .strict();
 
 function toGoals(goals: z.infer<typeof goalSchema>[] | undefined) {
   return goals?.map((g) => ({ metric: g.metric, target: g.target, due: g.due ?? null }));
@@ -110,6 +114,7 @@ export function serializeCampaign(row: typeof campaigns.$inferSelect): z.infer<t
     emv_cpm: row.emvCpm,
     goals: row.goals,
     timezone: row.timezone,
+    archived_at: isoTimeOrNull(row.archivedAt),
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { promoCodes } from "../../schema";
 import { CODE_PATTERN } from "../../src/codes/promo-codes";
 import { isoDateTime } from "../lib/router";
-import { isoTime, isoTimeOrNull } from "./shared";
+import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const promoCodeSchema = z
   .object({
@@ -15,6 +15,7 @@ export const promoCodeSchema = z
     starts_at: z.string().nullable(),
     ends_at: z.string().nullable(),
     active: z.boolean(),
+    archived_at: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -40,7 +41,14 @@ export const patchCodeBody = z
   .object({
     active: z.boolean().optional(),
     max_redemptions: maxRedemptions.nullable().optional(),
+    starts_at: isoDateTime.nullable().optional(),
     ends_at: isoDateTime.nullable().optional(),
+    archived: z
+      .boolean()
+      .optional()
+      .openapi({
+        description: `${archivedDescription} It stays redeemable until turned off (active: false).`,
+      }),
   })
   .strict();
 
@@ -55,6 +63,7 @@ export function serializePromoCode(row: typeof promoCodes.$inferSelect): z.infer
     starts_at: isoTimeOrNull(row.startsAt),
     ends_at: isoTimeOrNull(row.endsAt),
     active: row.active,
+    archived_at: isoTimeOrNull(row.archivedAt),
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { enrolments } from "../../schema";
-import { DEFAULT_HOLDING_DAYS, MAX_HOLDING_DAYS } from "../../src/campaigns/enrolments";
+import { DEFAULT_HOLDING_DAYS, type EnrolmentChange, MAX_HOLDING_DAYS } from "../../src/campaigns/enrolments";
 import { money } from "../lib/router";
-import { isoTime } from "./shared";
+import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const enrolmentSchema = z
   .object({
@@ -14,6 +14,7 @@ export const enrolmentSchema = z
     commission_per_sale: z.number().int(),
     commission_per_lead: z.number().int(),
     holding_days: z.number().int(),
+    archived_at: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -44,8 +45,22 @@ export const enrolBody = z
       .openapi({
         description: `Days a sale's or lead's commission stays pending before it is payable (default ${DEFAULT_HOLDING_DAYS}).`,
       }),
+    archived: z.boolean().optional().openapi({ description: archivedDescription }),
   })
   .strict();
+
+// The PUT body (or the form that validates with it) as the domain's enrolment change.
+export function enrolmentTerms(body: z.infer<typeof enrolBody>): EnrolmentChange {
+  return {
+    fee: body.fee,
+    commissionRate: body.commission_rate,
+    otherCosts: body.other_costs,
+    commissionPerSale: body.commission_per_sale,
+    commissionPerLead: body.commission_per_lead,
+    holdingDays: body.holding_days,
+    archived: body.archived,
+  };
+}
 
 export function serializeEnrolment(row: typeof enrolments.$inferSelect): z.infer<typeof enrolmentSchema> {
   return {
@@ -57,6 +72,7 @@ export function serializeEnrolment(row: typeof enrolments.$inferSelect): z.infer
     commission_per_sale: row.commissionPerSale,
     commission_per_lead: row.commissionPerLead,
     holding_days: row.holdingDays,
+    archived_at: isoTimeOrNull(row.archivedAt),
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };

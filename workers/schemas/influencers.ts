@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type followerSnapshots, type influencers, PLATFORMS } from "../../schema";
 import { count, isoDateTime } from "../lib/router";
-import { isoTime } from "./shared";
+import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const influencerSchema = z
   .object({
@@ -10,6 +10,7 @@ export const influencerSchema = z
     platform: z.enum(PLATFORMS),
     name: z.string().nullable(),
     followers: z.number().int().nullable(),
+    archived_at: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -37,7 +38,10 @@ const influencerFields = {
   followers: count.nullable().optional(),
 };
 export const createInfluencerBody = z.object(influencerFields).strict();
-export const patchInfluencerBody = z.object(influencerFields).partial().strict();
+export const patchInfluencerBody = z
+  .object({ ...influencerFields, archived: z.boolean().openapi({ description: archivedDescription }) })
+  .partial()
+  .strict();
 export const followersBody = z.object({ count, captured_at: isoDateTime.optional() }).strict();
 
 export function serializeInfluencer(row: typeof influencers.$inferSelect): z.infer<typeof influencerSchema> {
@@ -47,6 +51,7 @@ export function serializeInfluencer(row: typeof influencers.$inferSelect): z.inf
     platform: row.platform,
     name: row.name,
     followers: row.followers,
+    archived_at: isoTimeOrNull(row.archivedAt),
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };

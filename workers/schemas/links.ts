@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { links } from "../../schema";
 import { MAX_URL_LENGTH } from "../../src/links/urls";
 import { isoDateTime } from "../lib/router";
-import { isoTime, isoTimeOrNull } from "./shared";
+import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 const utmSchema = z.object({
   source: z.string(),
@@ -25,6 +25,7 @@ export const linkSchema = z
     expires_at: z.string().nullable(),
     expired_url: z.string().nullable(),
     disabled: z.boolean(),
+    archived_at: z.string().nullable().openapi({ description: "When it was archived; null when it is not." }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -65,6 +66,10 @@ export const patchLinkBody = z
     expires_at: isoDateTime.nullable().optional(),
     expired_url: url.nullable().optional(),
     disabled: z.boolean().optional(),
+    archived: z
+      .boolean()
+      .optional()
+      .openapi({ description: `${archivedDescription} It keeps redirecting until disabled.` }),
   })
   .strict();
 
@@ -85,6 +90,7 @@ export function serializeLink(
     expires_at: isoTimeOrNull(row.expiresAt),
     expired_url: row.expiredUrl,
     disabled: row.disabled,
+    archived_at: isoTimeOrNull(row.archivedAt),
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
   };
