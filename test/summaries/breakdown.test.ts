@@ -2,8 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CapturedClick } from "../../src/clicks/click-event";
 import { newClickId } from "../../src/clicks/click-id";
+import { createDb } from "../../src/db";
 import { rollUpChunk, runRollup, sourceNamed } from "../../src/rollup/rollup";
-import type { BreakdownRow } from "../../src/summaries/campaign-breakdown";
+import { type BreakdownRow, campaignBreakdowns } from "../../src/summaries/campaign-breakdown";
 import {
   api,
   createCampaign,
@@ -250,6 +251,18 @@ describe("breakdown rollup", () => {
     expect(Date.parse(body.as_of)).toBeGreaterThan(Date.now() - 60_000);
     expect(await allBreakdowns(campaign.id)).toEqual(EXPECTED);
     for (const by of DIMENSIONS) expect(EXPECTED[by]).toEqual(await fromRawEvents(campaign.id, by, sent));
+    // The report pages read all five dimensions in one query: the same rows, for one influencer too.
+    expect(await campaignBreakdowns(createDb(env.DB), campaign.id, DIMENSIONS, {})).toEqual(EXPECTED);
+    const anaOnly = await campaignBreakdowns(
+      createDb(env.DB),
+      campaign.id,
+      ["country"],
+      {},
+      { influencerId: ana.id },
+    );
+    expect(anaOnly.country).toEqual(
+      (await breakdown(campaign.id, "country", `&influencer_id=${ana.id}`)).rows,
+    );
 
     expect((await breakdown(campaign.id, "country", `&influencer_id=${ana.id}`)).rows).toEqual([
       row("DE", 2, 1, 0, 0),

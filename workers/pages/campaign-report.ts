@@ -6,7 +6,7 @@ import type { Metrics } from "../../src/metrics/formulas";
 import {
   BREAKDOWN_DIMENSIONS,
   type BreakdownDimension,
-  campaignBreakdown,
+  campaignBreakdowns,
 } from "../../src/summaries/campaign-breakdown";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
 import { campaignTimeseries, MAX_TIMESERIES_DAYS } from "../../src/summaries/campaign-timeseries";
@@ -49,10 +49,7 @@ export async function loadBreakdowns(
   period: Period,
   filter: { influencerId?: string | undefined } = {},
 ): Promise<Breakdowns> {
-  const answers = await Promise.all(
-    BREAKDOWN_DIMENSIONS.map((by) => campaignBreakdown(db, campaignId, by, period, filter)),
-  );
-  return Object.fromEntries(answers.map((answer) => [answer.by, answer.rows])) as Breakdowns;
+  return campaignBreakdowns(db, campaignId, BREAKDOWN_DIMENSIONS, period, filter);
 }
 
 // A campaign's report from the same functions the API's figures come from.

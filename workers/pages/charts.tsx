@@ -180,7 +180,7 @@ export const DailyCharts = ({ ui, points, id = "daily" }: { ui: Ui; points: Dail
 // and leads do not pass through these steps, so they are written under the funnel, not in it.
 const FUNNEL: MetricField[] = ["impressions", "clicks", "unique_clicks", "click_conversions"];
 
-const F = { labelW: 112, barW: 208, figureW: 84, axisH: 18, rowH: 26, rateH: 18 };
+const F = { labelW: 132, barW: 196, figureW: 84, axisH: 18, rowH: 26, rateH: 18 };
 
 // Bars on a logarithmic scale (each gridline ten times the one before): 1.6 million impressions
 // and 200 orders both get a bar one can see. The figure is written beside each bar and the rate
