@@ -15,7 +15,7 @@ import type { SourceReport } from "./rollup-runs";
 // Why not roll a session only once it is over (say 30 minutes after its last event)? A page view
 // or engagement report can come later than any such wait (a beacon retried, a tab left open), and a
 // sale can make a session engaged days later: a closed session would be counted wrong for good.
-// And figures would lag by the wait. The difference costs three integers a session.
+// And figures would lag by the wait. The difference costs a few columns a session.
 //
 // The chunk is one D1 batch (one transaction): it marks the sessions it takes (to_roll = 2), adds
 // their differences, records what it added and unmarks them. D1 runs transactions one at a time,
