@@ -6,8 +6,8 @@ import { newId } from "../ids";
 import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { rebuildPostGrowth } from "../posts/post-growth";
-import type { Clock } from "../time";
-import { DEFAULT_TIME_ZONE } from "./time-zones";
+import { addDays, type Clock } from "../time";
+import { DEFAULT_TIME_ZONE, startOfLocalDay } from "./time-zones";
 
 // The longest attribution window a campaign may have: a sale by click id can name a click at most
 // this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
@@ -18,8 +18,10 @@ export type CampaignInput = {
   objective: CampaignObjective;
   currency: string;
   budget?: number | null | undefined;
-  startsAt?: Date | null | undefined;
-  endsAt?: Date | null | undefined;
+  // An instant, or a day (YYYY-MM-DD) of the campaign's zone: its start for startsAt, its last
+  // instant for endsAt.
+  startsAt?: CampaignBound | null | undefined;
+  endsAt?: CampaignBound | null | undefined;
   attributionWindowDays?: number | undefined;
   emvCpm?: number | null | undefined;
   goals?: CampaignGoal[] | undefined;
@@ -28,8 +30,41 @@ export type CampaignInput = {
 };
 export type CampaignPatch = Partial<Omit<CampaignInput, "currency">> & { archived?: boolean | undefined };
 
+export type CampaignBound = Date | string;
+
+const startOf = (bound: CampaignBound, zone: string) =>
+  typeof bound === "string" ? new Date(startOfLocalDay(bound, zone)) : bound;
+const endOf = (bound: CampaignBound, zone: string) =>
+  typeof bound === "string" ? new Date(startOfLocalDay(addDays(bound, 1), zone) - 1) : bound;
+
+// The campaign's dates as stored: days resolved in its zone; an end before the start is refused.
+function campaignDates(
+  startsAt: CampaignBound | null | undefined,
+  endsAt: CampaignBound | null | undefined,
+  zone: string,
+) {
+  return {
+    startsAt: startsAt == null ? startsAt : startOf(startsAt, zone),
+    endsAt: endsAt == null ? endsAt : endOf(endsAt, zone),
+  };
+}
+
+function checkOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
+  if (startsAt && endsAt && endsAt < startsAt) {
+    throw new DomainError("validation_failed", "ends_at must not be before starts_at.", [
+      { path: "ends_at", message: "Before starts_at." },
+    ]);
+  }
+}
+
 export async function createCampaign(db: Db, input: CampaignInput, clock: Clock) {
   const now = new Date(clock());
+  const { startsAt, endsAt } = campaignDates(
+    input.startsAt,
+    input.endsAt,
+    input.timezone ?? DEFAULT_TIME_ZONE,
+  );
+  checkOrder(startsAt, endsAt);
   const [row] = await db
     .insert(campaigns)
     .values({
@@ -38,8 +73,8 @@ export async function createCampaign(db: Db, input: CampaignInput, clock: Clock)
       objective: input.objective,
       currency: input.currency,
       budget: input.budget ?? null,
-      startsAt: input.startsAt ?? null,
-      endsAt: input.endsAt ?? null,
+      startsAt: startsAt ?? null,
+      endsAt: endsAt ?? null,
       attributionWindowDays: input.attributionWindowDays ?? 30,
       emvCpm: input.emvCpm ?? null,
       goals: input.goals ?? [],
@@ -83,11 +118,24 @@ export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, c
     patch.timezone === undefined
       ? undefined
       : or(isNull(campaigns.firstEventAt), eq(campaigns.timezone, patch.timezone));
-  const { archived, ...fields } = patch;
+  const { archived, startsAt, endsAt, ...fields } = patch;
+  const dates: { startsAt?: Date | null; endsAt?: Date | null } = {};
+  if (startsAt !== undefined || endsAt !== undefined) {
+    // Days are the campaign's (its new zone when the patch changes it), and the new dates are
+    // checked against each other and against the one kept.
+    const stored = await findCampaign(db, id);
+    const resolved = campaignDates(startsAt, endsAt, patch.timezone ?? stored.timezone);
+    checkOrder(
+      resolved.startsAt === undefined ? stored.startsAt : resolved.startsAt,
+      resolved.endsAt === undefined ? stored.endsAt : resolved.endsAt,
+    );
+    if (resolved.startsAt !== undefined) dates.startsAt = resolved.startsAt;
+    if (resolved.endsAt !== undefined) dates.endsAt = resolved.endsAt;
+  }
   const now = new Date(clock());
   const [row] = await db
     .update(campaigns)
-    .set({ ...fields, ...archiveSet(campaigns.archivedAt, archived, now), updatedAt: now })
+    .set({ ...fields, ...dates, ...archiveSet(campaigns.archivedAt, archived, now), updatedAt: now })
     .where(and(eq(campaigns.id, id), zoneFree))
     .returning();
   // Post snapshots are dated in the zone when written: date them again in the new one.

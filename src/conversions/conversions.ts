@@ -8,6 +8,7 @@ import type { Db } from "../db";
 import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import { type Clock, DAY_MS } from "../time";
+import { occurredAtOrNow } from "./occurred-at";
 import { type RecordResult, refused } from "./results";
 
 export type ConversionInput = {
@@ -167,7 +168,7 @@ export async function recordConversion(
   const hash = requestHash(input);
   const hashes = input.customerIdAsSent ? [hash, requestHash(input, input.customerIdAsSent)] : [hash];
   const now = clock();
-  const at = input.occurredAt?.getTime() ?? now;
+  const at = occurredAtOrNow(input.occurredAt, now).getTime();
 
   const earlyExisting = await findExisting(db, input, by.source, null);
   if (earlyExisting) return answerExisting(earlyExisting, hashes);

@@ -12,6 +12,7 @@ import { newId } from "../ids";
 import { addressBucket, limitingFailure, rateLimited, secondsBlocked, type Throttle } from "../throttle";
 import type { Clock } from "../time";
 import { type ConversionRow, findOrder } from "./conversions";
+import { occurredAtOrNow } from "./occurred-at";
 import { type RecordResult, type Refused, refused } from "./results";
 
 export type RedemptionInput = {
@@ -187,7 +188,7 @@ export async function redeem(
     return refusal("code_exhausted");
   }
 
-  const occurredAt = input.occurredAt ?? new Date(now);
+  const occurredAt = occurredAtOrNow(input.occurredAt, now);
   const row: RedemptionRow = {
     id: newId("red"),
     type: "sale",

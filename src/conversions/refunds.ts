@@ -8,6 +8,7 @@ import { type EventSink, noEvents } from "../events/recorded-events";
 import { newId } from "../ids";
 import type { Clock } from "../time";
 import { findOrder } from "./conversions";
+import { occurredAtOrNow } from "./occurred-at";
 import { type RecordResult, refused } from "./results";
 
 export type RefundInput = {
@@ -94,7 +95,7 @@ export async function recordRefund(
     );
   }
   const now = clock();
-  const occurredAt = input.occurredAt ?? new Date(now);
+  const occurredAt = occurredAtOrNow(input.occurredAt, now);
   const row: RefundRow = {
     id: newId("rfd"),
     source: by.source,

@@ -27,6 +27,57 @@ describe("campaigns", () => {
     expect((await api("GET", `/campaigns/${res.body.id}`)).body).toEqual(res.body);
   });
 
+  it("reads starts_at and ends_at given as days as the campaign's own days, and refuses an end before the start", async () => {
+    // New York is UTC-5 until 8 March, UTC-4 after: 1 March starts at 05:00 UTC, 10 March ends
+    // at 03:59:59.999 UTC on the 11th.
+    const res = await api("POST", "/campaigns", {
+      body: {
+        name: "Days",
+        objective: "sales",
+        currency: "USD",
+        timezone: "America/New_York",
+        starts_at: "2026-03-01",
+        ends_at: "2026-03-10",
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      starts_at: "2026-03-01T05:00:00.000Z",
+      ends_at: "2026-03-11T03:59:59.999Z",
+    });
+    // A patch's day is read in the zone the campaign has (or the one the patch gives it).
+    const moved = await api("PATCH", `/campaigns/${res.body.id}`, {
+      body: { ends_at: "2026-03-20", timezone: "Europe/Paris" },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.ends_at).toBe("2026-03-20T22:59:59.999Z");
+    // An end before the start: in one body, or against the start already stored.
+    const backwards = await api("POST", "/campaigns", {
+      body: {
+        name: "Back",
+        objective: "sales",
+        currency: "EUR",
+        starts_at: "2026-03-10",
+        ends_at: "2026-03-01",
+      },
+    });
+    expectError(backwards, 422, "validation_failed");
+    expect(backwards.body.error.details).toEqual([{ path: "ends_at", message: "Before starts_at." }]);
+    expectError(
+      await api("PATCH", `/campaigns/${res.body.id}`, { body: { ends_at: "2026-02-01" } }),
+      422,
+      "validation_failed",
+    );
+    // Nothing was changed by the refused patch.
+    expect((await api("GET", `/campaigns/${res.body.id}`)).body.ends_at).toBe("2026-03-20T22:59:59.999Z");
+    // A made-up currency has the shape of a code but is none.
+    expectError(
+      await api("POST", "/campaigns", { body: { name: "X", objective: "sales", currency: "ABC" } }),
+      422,
+      "validation_failed",
+    );
+  });
+
   it("takes budget, window, EMV CPM and goals on metrics it knows", async () => {
     const campaign = await createCampaign({
       budget: 500000,

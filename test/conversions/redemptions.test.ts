@@ -107,6 +107,41 @@ describe("POST /redemptions", () => {
     expect((await api("GET", `/codes/${code.id}`)).body.redemptions).toBe(1);
   });
 
+  it("refuses an order dated before 2000 or more than a day ahead, and takes one a little ahead", async () => {
+    const { code, checkout } = await setup();
+    const hour = 3_600_000;
+    for (const at of [
+      "1970-01-01T00:00:00Z",
+      "1999-12-31T23:59:59Z",
+      new Date(Date.now() + 25 * hour).toISOString(),
+    ]) {
+      const body = order(code.code, { occurred_at: at });
+      expectError(await api("POST", "/redemptions", { key: checkout, body }), 422, "validation_failed");
+      expect(await countOrders(body.order_id)).toBe(0);
+    }
+    // A shop's clock an hour fast is still an order.
+    const fast = order(code.code, { occurred_at: new Date(Date.now() + hour).toISOString() });
+    expect((await api("POST", "/redemptions", { key: checkout, body: fast })).status).toBe(201);
+    // The same rule for a sale by click id and a refund.
+    const late = { occurred_at: new Date(Date.now() + 48 * hour).toISOString() };
+    expectError(
+      await api("POST", "/refunds", {
+        key: checkout,
+        body: { order_id: fast.order_id, refund_id: "r1", amount: 1, ...late },
+      }),
+      422,
+      "validation_failed",
+    );
+    expectError(
+      await api("POST", "/conversions", {
+        key: checkout,
+        body: { type: "lead", customer_id: "c1", click_id: null, ...late },
+      }),
+      422,
+      "validation_failed",
+    );
+  });
+
   it("answers a replay with 200 and the same body, counted once; a different body is 409", async () => {
     const { code, checkout } = await setup();
     const body = order(code.code);

@@ -106,7 +106,7 @@ describe("the funnel", () => {
     const funnel = await html(FunnelChart({ ui: ui(), totals }));
     const rates = [...funnel.matchAll(/data-rate="\w+">↓ ([^<]+)</g)].map((m) => m[1]);
     expect(rates).toEqual(["0.2% of impressions", "88.9% of clicks", "1.7% of unique clicks"]);
-    expect(funnel).toContain("168 orders by promo code (no click) and 71 leads");
+    expect(funnel).toContain("orders by promo code (no click): 168; leads: 71");
     const french = await html(FunnelChart({ ui: ui("fr"), totals }));
     expect(french).toMatch(/↓ 88,9\s%\sdes clics</);
   });

@@ -173,6 +173,55 @@ describe("dashboard forms", () => {
     const id = page.split("/").at(-1) as string;
     expect((await api("GET", `/campaigns/${id}`)).body.timezone).toBe("Europe/Paris");
     expect((await browser.request(page)).text).toContain("Time zone: Europe/Paris");
+    expect((await browser.request(`${page}?lang=fr`)).text).toContain("Fuseau horaire : Europe/Paris");
+  });
+
+  it("reads and shows a campaign's dates as days of its time zone, and keeps them when saved unchanged", async () => {
+    const browser = await admin();
+    const created = await browser.post(
+      "/dashboard/campaigns",
+      {
+        name: "New York days",
+        objective: "sales",
+        currency: "USD",
+        timezone: "America/New_York",
+        starts_at: "2026-03-01",
+        ends_at: "2026-03-10",
+      },
+      "/dashboard",
+    );
+    expect(created.status).toBe(303);
+    const id = (created.headers.get("Location") as string).split("/").at(-1) as string;
+    const stored = (await api("GET", `/campaigns/${id}`)).body;
+    expect([stored.starts_at, stored.ends_at]).toEqual([
+      "2026-03-01T05:00:00.000Z",
+      "2026-03-11T03:59:59.999Z",
+    ]);
+    // The edit form shows the days as typed, not the UTC dates of those instants.
+    const edit = (await browser.request(`/dashboard/campaigns/${id}/edit`)).text;
+    expect(edit).toMatch(/name="starts_at"[^>]*value="2026-03-01"/);
+    expect(edit).toMatch(/name="ends_at"[^>]*value="2026-03-10"/);
+    // Saving the form with only the budget changed leaves the dates as they were.
+    const saved = await browser.post(
+      `/dashboard/campaigns/${id}/edit`,
+      {
+        name: "New York days",
+        objective: "sales",
+        timezone: "America/New_York",
+        budget: "500.00",
+        starts_at: "2026-03-01",
+        ends_at: "2026-03-10",
+        attribution_window_days: "30",
+      },
+      `/dashboard/campaigns/${id}/edit`,
+    );
+    expect(saved.status, saved.text.slice(0, 500)).toBe(303);
+    const after = (await api("GET", `/campaigns/${id}`)).body;
+    expect([after.budget, after.starts_at, after.ends_at]).toEqual([
+      50_000,
+      "2026-03-01T05:00:00.000Z",
+      "2026-03-11T03:59:59.999Z",
+    ]);
   });
 
   // Some twenty full campaign pages (each refused form comes back as the page): more than the

@@ -56,8 +56,9 @@ describe("edit pages", () => {
       name: "Renamed",
       objective: "leads",
       budget: null,
-      starts_at: "2026-11-02T00:00:00.000Z",
-      ends_at: "2026-12-24T00:00:00.000Z",
+      // Days of Paris (UTC+1 in winter): the start of the first, the last instant of the last.
+      starts_at: "2026-11-01T23:00:00.000Z",
+      ends_at: "2026-12-24T22:59:59.999Z",
       attribution_window_days: 7,
       emv_cpm: 1250,
       timezone: "Europe/Paris",

@@ -118,6 +118,12 @@ export const isoDateTime = z.iso
   .transform((value) => new Date(value))
   .openapi({ type: "string", format: "date-time", example: "2026-12-01T00:00:00Z" });
 
+// When an order or a refund happened: not before 2000 (the domain refuses one far ahead of its
+// clock, see occurredAtOrNow).
+export const occurredAt = isoDateTime.refine((at) => at.getTime() >= Date.UTC(2000, 0, 1), {
+  message: "Not before 2000.",
+});
+
 // A day of the campaign's time zone, YYYY-MM-DD, that exists on the calendar.
 const localDate = z
   .string()
@@ -139,6 +145,15 @@ const periodBound = z.union([localDate, isoDateTime]).optional().openapi({
   description: "YYYY-MM-DD in the campaign's time zone, or an ISO instant (its local day); `to` included.",
 });
 export const periodQuerySchema = z.object({ from: periodBound, to: periodBound });
+
+// A campaign's start or end: a day of its time zone (the start of that day, or for an end its
+// last instant) or an instant.
+export const campaignBound = z.union([localDate, isoDateTime]).openapi({
+  type: "string",
+  example: "2026-12-01",
+  description:
+    "YYYY-MM-DD in the campaign's time zone (starts_at: the start of that day; ends_at: its end), or an ISO instant.",
+});
 export const asOfSchema = z
   .string()
   .nullable()
@@ -147,10 +162,13 @@ export const asOfSchema = z
 export const money = z.number().int().min(0).max(MAX_FIGURE);
 // Counts users report (views, followers): whole numbers, as large as money may be.
 export const count = z.number().int().min(0).max(MAX_FIGURE);
+// The currencies Intl knows (ISO 4217): "ABC" has the shape of a code but is none.
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 export const currency = z
   .string()
   .regex(/^[A-Za-z]{3}$/, "An ISO-4217 code such as EUR.")
   .transform((value) => value.toUpperCase())
+  .refine((code) => CURRENCIES.has(code), "Not an ISO-4217 currency code (EUR, USD, GBP…).")
   .openapi({ type: "string", example: "EUR" });
 
 export const bearerSecurity = [{ bearerAuth: [] }];

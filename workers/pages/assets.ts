@@ -77,7 +77,7 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
   thead { display: table-header-group; }
   .table-wrap { overflow: visible; }
   .grid2 { display: block; }
-  .tiles { grid-template-columns: repeat(5, 1fr); } .tile dd { font-size: 1rem; }
+  .tiles { grid-template-columns: repeat(4, minmax(0, 1fr)); } .tile { min-width: 0; overflow-wrap: anywhere; } .tile dd { font-size: 1rem; }
   .chart { max-height: 12rem; }
   details { display: none !important; }
   a { color: inherit; text-decoration: none; }

@@ -127,7 +127,9 @@ export const CampaignPage = ({
       <h1>{campaign.name}</h1>
       <CampaignManageBar ui={ui} campaign={campaign} />
       <p class="muted">
-        {ui.t.timeZone}: {campaign.timezone}
+        {ui.t.timeZone}
+        {ui.t.colon}
+        {campaign.timezone}
       </p>
       <div class="row">
         <AsOf ui={ui} asOf={report.asOf} />

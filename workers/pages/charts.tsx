@@ -97,7 +97,7 @@ export const LineChart = ({
         </g>
         <path class={`s-${series}`} d={d} />
         {points.map((p, i) => {
-          const label = `${ui.fmt.date(dayOf(p.date))}, ${axisLabel}: ${format(p.value)}`;
+          const label = `${ui.fmt.date(dayOf(p.date))}, ${axisLabel}${ui.t.colon}${format(p.value)}`;
           return (
             // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: a data point, focusable so that a keyboard shows its value; to assistive technology it is an image with that value as its name.
             <g class="pt" tabindex="0" role="img" aria-label={label}>
@@ -110,7 +110,7 @@ export const LineChart = ({
               />
               <circle class={`d-${series}`} cx={x(i)} cy={y(p.value)} r={2.5} />
               <text class="tip" x={x(i)} y={Math.max(PAD.top + 10, y(p.value) - 8)} text-anchor={anchor(i)}>
-                {`${day.format(dayOf(p.date))}: ${format(p.value)}`}
+                {`${day.format(dayOf(p.date))}${ui.t.colon}${format(p.value)}`}
               </text>
             </g>
           );
@@ -237,7 +237,7 @@ export const FunnelChart = ({ ui, totals }: { ui: Ui; totals: Metrics }) => {
               {ui.t.metrics[s.field]}
             </text>
             <rect class="bar" x={F.labelW} y={rowY(i) + 4} height={F.rowH - 8} width={barW(s.value)} rx={2}>
-              <title>{`${ui.t.metrics[s.field]}: ${ui.fmt.integer(s.value)}`}</title>
+              <title>{`${ui.t.metrics[s.field]}${ui.t.colon}${ui.fmt.integer(s.value)}`}</title>
             </rect>
             <text class="bar-label" x={F.labelW + barW(s.value) + 6} y={rowY(i) + 17}>
               {ui.fmt.integer(s.value)}

@@ -152,8 +152,9 @@ export const dashboardRoutes = new Hono<PageEnv>()
           objective: form.text("objective"),
           currency: form.text("currency"),
           budget: form.money("budget", currency),
-          starts_at: form.date("starts_at"),
-          ends_at: form.date("ends_at"),
+          // Days of the campaign's zone (the form's time zone field).
+          starts_at: form.day("starts_at"),
+          ends_at: form.day("ends_at"),
           emv_cpm: form.money("emv_cpm", currency),
           timezone: form.text("timezone"),
         });

@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import { PLATFORMS } from "../../schema";
 import { DEFAULT_HOLDING_DAYS, MAX_HOLDING_DAYS } from "../../src/campaigns/enrolments";
+import { localDay } from "../../src/campaigns/time-zones";
 import type { campaignSchema } from "../schemas/campaigns";
 import type { promoCodeSchema } from "../schemas/codes";
 import type { enrolmentSchema } from "../schemas/enrolments";
@@ -34,6 +35,8 @@ type Code = z.infer<typeof promoCodeSchema>;
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
+// A campaign's dates are days of its zone.
+const localDayOf = (iso: string | null, zone: string) => (iso ? localDay(Date.parse(iso), zone) : "");
 
 // A checkbox that shows what was sent after a refusal, else the stored value.
 const Check: FC<{
@@ -120,7 +123,9 @@ export const CampaignEditPage: FC<{
         </p>
         {zoneLocked ? (
           <p class="muted" data-zone-locked>
-            {ui.t.timeZone}: {campaign.timezone} ({m.timezoneFixed})
+            {ui.t.timeZone}
+            {ui.t.colon}
+            {campaign.timezone} ({m.timezoneFixed})
             {/* A zone sent by a form shown before the first event: its refusal. */}
             <FieldError id={`${f.form}-timezone`} error={control(f.form, state, "timezone").error} />
           </p>
@@ -134,8 +139,20 @@ export const CampaignEditPage: FC<{
           value={amount(campaign.budget)}
           placeholder={ui.fmt.typedAmount(500_000, campaign.currency)}
         />
-        <Field {...f} name="starts_at" label={ui.t.startsAt} type="date" value={day(campaign.starts_at)} />
-        <Field {...f} name="ends_at" label={ui.t.endsAt} type="date" value={day(campaign.ends_at)} />
+        <Field
+          {...f}
+          name="starts_at"
+          label={ui.t.startsAt}
+          type="date"
+          value={localDayOf(campaign.starts_at, campaign.timezone)}
+        />
+        <Field
+          {...f}
+          name="ends_at"
+          label={ui.t.endsAt}
+          type="date"
+          value={localDayOf(campaign.ends_at, campaign.timezone)}
+        />
         <Field
           {...f}
           name="attribution_window_days"

@@ -79,13 +79,19 @@ export class FormReader {
 
   // <input type="date"> gives YYYY-MM-DD: the start of that UTC day.
   date(name: string): string | undefined {
+    const value = this.day(name);
+    return value === undefined ? undefined : `${value}T00:00:00Z`;
+  }
+
+  // A date field as the day it says (YYYY-MM-DD), for the API to read in the campaign's zone.
+  day(name: string): string | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
       this.errors[name] = this.words.date;
       return undefined;
     }
-    return `${value}T00:00:00Z`;
+    return value;
   }
 
   // Parses with the API's schema. Field errors land on this reader; null when there are any.

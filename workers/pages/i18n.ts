@@ -163,7 +163,9 @@ const en = {
   rateOf: "{rate} of {of}",
   logScale:
     "Bars on a logarithmic scale: each gridline is ten times the one before. The arrows give each step's share of the step above.",
-  outsideFunnel: "Not in the funnel: {codes} orders by promo code (no click) and {leads} leads.",
+  outsideFunnel: "Not in the funnel: orders by promo code (no click): {codes}; leads: {leads}.",
+  // Between a label and its value (French sets a space before the colon).
+  colon: ": ",
   byBrowser: "By browser",
   byOs: "By operating system",
   byReferrer: "By referrer",
@@ -452,7 +454,8 @@ const fr: Messages = {
   rateOf: "{rate} des {of}",
   logScale:
     "Barres sur une échelle logarithmique : chaque graduation vaut dix fois la précédente. Les flèches donnent la part de chaque étape dans la précédente.",
-  outsideFunnel: "Hors entonnoir : {codes} commandes par code promo (sans clic) et {leads} prospects.",
+  outsideFunnel: "Hors entonnoir : commandes par code promo (sans clic) : {codes} ; prospects : {leads}.",
+  colon: " : ",
   byBrowser: "Par navigateur",
   byOs: "Par système d’exploitation",
   byReferrer: "Par site d’origine",

@@ -226,8 +226,9 @@ export const manageRoutes = new Hono<PageEnv>()
           name: form.text("name"),
           objective: form.text("objective"),
           budget: form.money("budget", currency) ?? null,
-          starts_at: form.date("starts_at") ?? null,
-          ends_at: form.date("ends_at") ?? null,
+          // Days of the campaign's zone, as the page shows them.
+          starts_at: form.day("starts_at") ?? null,
+          ends_at: form.day("ends_at") ?? null,
           attribution_window_days: form.number("attribution_window_days"),
           emv_cpm: form.money("emv_cpm", currency) ?? null,
           timezone: form.text("timezone"),

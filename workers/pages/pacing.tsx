@@ -1,3 +1,4 @@
+import { localDay } from "../../src/campaigns/time-zones";
 import type { Db } from "../../src/db";
 import { campaignGlances } from "../../src/summaries/campaign-glance";
 import { elapsedShare } from "../../src/summaries/campaign-summary";
@@ -12,6 +13,8 @@ export type Pacing = {
   spent: number;
   startsAt: number | null;
   endsAt: number | null;
+  // The campaign's zone, whose days its dates are.
+  timezone: string;
   // The share of the campaign's time that has passed (null without both dates).
   elapsed: number | null;
   now: number;
@@ -27,6 +30,7 @@ export async function loadPacing(
     budget: number | null;
     startsAt: number | null;
     endsAt: number | null;
+    timezone: string;
   },
   clock: Clock,
 ): Promise<Pacing> {
@@ -39,6 +43,7 @@ export async function loadPacing(
     spent: glances.get(campaign.id)?.cost ?? 0,
     startsAt,
     endsAt,
+    timezone: campaign.timezone,
     elapsed: elapsedShare(startsAt, endsAt, now),
     now,
   };
@@ -72,12 +77,13 @@ const dayNumber = (start: number, at: number) => Math.floor((at - start) / 86_40
 
 const TimeLine = ({ ui, pacing }: { ui: Ui; pacing: Pacing }) => {
   const { startsAt, endsAt, now, elapsed } = pacing;
+  const date = (at: number) => ui.fmt.date(`${localDay(at, pacing.timezone)}T00:00:00Z`);
   if (startsAt === null || endsAt === null || elapsed === null)
     return <p class="muted">{ui.t.views.noDates}</p>;
   const days = dayNumber(startsAt, endsAt);
   let text: string;
-  if (now < startsAt) text = fill(ui.t.views.notStarted, { date: ui.fmt.date(startsAt) });
-  else if (now > endsAt) text = fill(ui.t.views.ended, { date: ui.fmt.date(endsAt) });
+  if (now < startsAt) text = fill(ui.t.views.notStarted, { date: date(startsAt) });
+  else if (now > endsAt) text = fill(ui.t.views.ended, { date: date(endsAt) });
   else text = fill(ui.t.views.dayOf, { day: String(dayNumber(startsAt, now)), days: String(days) });
   return (
     <div class="tile" data-pacing="time">

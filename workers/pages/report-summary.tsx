@@ -1,3 +1,4 @@
+import { localDay } from "../../src/campaigns/time-zones";
 import type { CampaignReport } from "./campaign-report";
 import { fill } from "./i18n";
 import type { Ui } from "./layout";
@@ -56,8 +57,11 @@ export const ReportSummary = ({ ui, report }: { ui: Ui; report: CampaignReport }
         <dd>
           {campaign.starts_at || campaign.ends_at
             ? fill(ui.t.periodRange, {
-                from: campaign.starts_at ? day(campaign.starts_at) : "–",
-                to: campaign.ends_at ? day(campaign.ends_at) : "–",
+                // The campaign's dates are days of its zone.
+                from: campaign.starts_at
+                  ? day(localDay(Date.parse(campaign.starts_at), campaign.timezone))
+                  : "–",
+                to: campaign.ends_at ? day(localDay(Date.parse(campaign.ends_at), campaign.timezone)) : "–",
               })
             : ui.t.notSet}
         </dd>

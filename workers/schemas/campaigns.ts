@@ -4,7 +4,7 @@ import { MAX_ATTRIBUTION_WINDOW_DAYS } from "../../src/campaigns/campaigns";
 import { MAX_GOALS } from "../../src/campaigns/goals";
 import { canonicalTimeZone } from "../../src/campaigns/time-zones";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
-import { currency, isoDateTime, money } from "../lib/router";
+import { campaignBound, currency, isoDateTime, money } from "../lib/router";
 import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const goalSchema = z.object({
@@ -40,8 +40,8 @@ const campaignFields = {
   name: z.string().trim().min(1).max(200),
   objective: z.enum(["awareness", "leads", "sales"]),
   budget: money.nullable().optional().openapi({ description: "Minor units." }),
-  starts_at: isoDateTime.nullable().optional(),
-  ends_at: isoDateTime.nullable().optional(),
+  starts_at: campaignBound.nullable().optional(),
+  ends_at: campaignBound.nullable().optional(),
   attribution_window_days: z
     .number()
     .int()

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { conversions } from "../../schema";
 import { CUSTOMER_ID } from "../../src/customers/customer-id";
-import { currency, isoDateTime, money } from "../lib/router";
+import { currency, money, occurredAt } from "../lib/router";
 import { externalId, isoTime } from "./shared";
 
 export const conversionSchema = z
@@ -37,7 +37,7 @@ export const conversionBody = z
     order_id: externalId.optional(),
     amount: money.optional(),
     currency: currency.optional(),
-    occurred_at: isoDateTime.optional(),
+    occurred_at: occurredAt.optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { RedemptionRow } from "../../src/conversions/redemptions";
 import { CUSTOMER_ID } from "../../src/customers/customer-id";
-import { currency, isoDateTime, money } from "../lib/router";
+import { currency, money, occurredAt } from "../lib/router";
 import { externalId, isoTime } from "./shared";
 
 export const redemptionSchema = z
@@ -35,7 +35,7 @@ export const redemptionBody = z
       description:
         "The sl_cid the visitor arrived with, kept with the order; one the redirect did not issue is 422.",
     }),
-    occurred_at: isoDateTime.optional(),
+    occurred_at: occurredAt.optional(),
     client_ip: z
       .union([z.ipv4(), z.ipv6()])
       .optional()

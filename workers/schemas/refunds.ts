@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { refunds } from "../../schema";
-import { isoDateTime, money } from "../lib/router";
+import { money, occurredAt } from "../lib/router";
 import { externalId, isoTime } from "./shared";
 
 export const refundSchema = z
@@ -28,7 +28,7 @@ export const refundBody = z
       description: "The shop's id for this refund: replays with it count once.",
     }),
     amount: money.min(1).openapi({ description: "Minor units." }),
-    occurred_at: isoDateTime.optional(),
+    occurred_at: occurredAt.optional(),
   })
   .strict();
 
