@@ -179,9 +179,13 @@ async function seed(api, baseUrl, plan) {
     );
   const checkoutCall = (path) => (body) => api.call("POST", path, body, { key: shopKey });
   await inPool("leads and sales by click", fromClicks, 6, checkoutCall("/conversions"));
-  await inPool("orders with a promo code", plan.codeOrders, 6, (order) =>
-    checkoutCall("/redemptions")({ ...order.body, occurred_at: new Date(order.at).toISOString() }),
-  );
+  await inPool("orders with a promo code", plan.codeOrders, 6, async (order) => {
+    const res = await checkoutCall("/redemptions")({
+      ...order.body,
+      occurred_at: new Date(order.at).toISOString(),
+    });
+    if (order === plan.paidThenRefunded) ids.paidThenRefunded = res.body.id;
+  });
   // Sign-ups who came back days later and bought without the link: attributed by customer.
   const later = clicks
     .filter((click) => click.outcome?.later && click.at !== undefined)
@@ -197,7 +201,53 @@ async function seed(api, baseUrl, plan) {
     }));
   await inPool("returning customers' sales", later, 6, checkoutCall("/conversions"));
   await inPool("refunds", plan.refunds, 4, checkoutCall("/refunds"));
-  return { ids, clicks };
+  const payout = await payOutThenClawBack(api, plan, ids, checkoutCall("/refunds"));
+  return { ids, clicks, payout };
+}
+
+// Waits (a little) until the ledger holds an entry the test accepts: entries are derived from the
+// queue's events, within seconds of the sale or refund.
+async function untilEntry(api, influencerId, what, test) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const entry = (await api.all(`/commissions?influencer_id=${influencerId}`)).find(test);
+    if (entry) return entry;
+    if (Date.now() > deadline) fail(`\nThe ledger did not derive ${what} within a minute.`);
+    await sleep(500);
+  }
+}
+
+// The commission program's history: a payout of everything payable, marked paid, then a refund
+// of a sale that payout paid, whose clawback comes off the influencer's next payout.
+async function payOutThenClawBack(api, plan, ids, refund) {
+  const sale = plan.paidThenRefunded;
+  const influencerId = ids.influencer[sale.influencer];
+  await untilEntry(
+    api,
+    influencerId,
+    "the sale's commission",
+    (e) => e.conversion_id === ids.paidThenRefunded,
+  );
+  const made = await api.call(
+    "POST",
+    "/payouts",
+    { currency: "EUR" },
+    { headers: { "Idempotency-Key": "demo-payout-1" } },
+  );
+  const payout = (await api.call("POST", `/payouts/${made.body.id}/paid`, { reference: "VIR-DEMO-0001" }))
+    .body;
+  const refunded = await refund({
+    order_id: sale.body.order_id,
+    refund_id: `RF-${sale.body.order_id}`,
+    amount: sale.body.amount,
+  });
+  const clawback = await untilEntry(
+    api,
+    influencerId,
+    "the clawback",
+    (e) => e.refund_id === refunded.body.id,
+  );
+  return { payout, clawback };
 }
 
 // The queue writes clicks a little after they are sent: roll up until every demo click is
@@ -294,7 +344,7 @@ async function main() {
         `${plan.pastClicks.length + plan.todayClicks.length} clicks, ${plan.codeOrders.length} orders with a code, ` +
         `${plan.refunds.length} refunds (scale ${scale}).`,
     );
-    const { ids, clicks } = await seed(api, baseUrl, plan);
+    const { ids, clicks, payout } = await seed(api, baseUrl, plan);
     const summaries = await rollUpWhenDrained(api, plan, ids, clicks);
 
     console.log(`\nDone in ${Math.round((Date.now() - started) / 1000)} s.`);
@@ -306,6 +356,10 @@ async function main() {
           `refunds ${euros(t.refunds)}, ROI ${t.roi === null ? "n/a" : `${Math.round(t.roi * 100)} %`}`,
       );
     }
+    console.log(
+      `  Payout ${payout.payout.id}: ${euros(payout.payout.total)} to ${payout.payout.lines.length} influencers, paid; ` +
+        `then a refund of a sale it paid took back ${euros(-payout.clawback.amount)} (a clawback, off the next payout).`,
+    );
     const url = worker ? seedUrl : baseUrl;
     console.log(
       `\nSee it at ${url}/dashboard${worker ? " once `npm start` runs" : ""}, signed in with the admin key, or:`,

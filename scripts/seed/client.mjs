@@ -11,6 +11,7 @@ export function apiClient(baseUrl, key) {
         headers: {
           Authorization: `Bearer ${options.key ?? key}`,
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          ...options.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

@@ -12,6 +12,8 @@ import {
 } from "./cast.mjs";
 
 const HOUR = 3_600_000;
+// The demo's commissions are held two weeks: the first weeks' are paid out, the last's pending.
+export const HOLDING_DAYS = 14;
 const DAY = 24 * HOUR;
 
 // mulberry32: a tiny seeded PRNG, plenty for demo data.
@@ -219,7 +221,12 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
       enrolments.push({
         campaign: campaign.key,
         influencer: inf.key,
-        body: { fee: deal.fee, commission_rate: deal.commission_rate, other_costs: deal.other_costs },
+        body: {
+          fee: deal.fee,
+          commission_rate: deal.commission_rate,
+          other_costs: deal.other_costs,
+          holding_days: HOLDING_DAYS,
+        },
       });
       const link = `${campaign.key}:${inf.key}`;
       links.push({
@@ -319,6 +326,23 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
   }
   pastClicks.sort((a, b) => a.at - b.at);
 
+  // A sale with the first influencer's code, old enough to be in the demo's payout, refunded in
+  // full after the payout was paid: the clawback comes off that influencer's next payout.
+  const [first] = codes;
+  const paidThenRefunded = {
+    code: first.body.code,
+    influencer: first.influencer,
+    at: timeOn(-(HOLDING_DAYS + 11)),
+    body: {
+      code: first.body.code,
+      order_id: nextOrder(),
+      amount: basket(rng, true),
+      currency: "EUR",
+      customer_id: nextCustomer(),
+    },
+  };
+  codeOrders.push(paidThenRefunded);
+
   // Refunds: a few orders from more than a week ago come back, most in full; at least one.
   const refundable = [
     ...codeOrders.map((o) => ({ order_id: o.body.order_id, amount: o.body.amount, at: o.at })),
@@ -326,7 +350,7 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
       .filter((c) => c.outcome?.type === "sale")
       .map((c) => ({ order_id: c.outcome.order_id, amount: c.outcome.amount, at: c.at + c.outcome.after })),
   ]
-    .filter((o) => o.at < now - 7 * DAY)
+    .filter((o) => o.at < now - 7 * DAY && o.order_id !== paidThenRefunded.body.order_id)
     .sort((a, b) => a.at - b.at);
   const refunds = [];
   refundable.forEach((order, index) => {
@@ -353,5 +377,6 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
     todayClicks,
     codeOrders,
     refunds,
+    paidThenRefunded,
   };
 }

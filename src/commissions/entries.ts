@@ -1,5 +1,5 @@
 import { and, eq, gt, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
-import { commissionEntries } from "../../schema";
+import { commissionEntries, influencers } from "../../schema";
 import type { Db } from "../db";
 import { type Page, pageQuery, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -49,21 +49,41 @@ export async function listEntries(db: Db, filter: EntryFilter, page: Page, clock
 }
 
 export type Balance = { currency: string; pending: number; payable: number; paid: number };
+export type InfluencerBalance = Balance & { influencerId: string; handle: string };
 
-// What an influencer has earned, per currency: still held, payable (clawbacks taken off, and
-// whether or not a draft payout holds it), and paid.
-export async function balanceOf(db: Db, influencerId: string, clock: Clock): Promise<Balance[]> {
+// What influencers have earned, per influencer and currency: still held, payable (clawbacks taken
+// off, and whether or not a draft payout holds it), and paid. Of one influencer, or of everyone
+// in one campaign (its page shows each influencer's earnings there).
+export async function balancesOf(
+  db: Db,
+  filter: { influencerId?: string | undefined; campaignId?: string | undefined },
+  clock: Clock,
+): Promise<InfluencerBalance[]> {
   const now = clock();
   const e = commissionEntries;
   return db
     .select({
+      influencerId: e.influencerId,
+      handle: influencers.handle,
       currency: e.currency,
       pending: sql<number>`COALESCE(SUM(CASE WHEN ${e.paidAt} IS NULL AND ${e.payableAt} > ${now} THEN ${e.amount} END), 0)`,
       payable: sql<number>`COALESCE(SUM(CASE WHEN ${e.paidAt} IS NULL AND ${e.payableAt} <= ${now} THEN ${e.amount} END), 0)`,
       paid: sql<number>`COALESCE(SUM(CASE WHEN ${e.paidAt} IS NOT NULL THEN ${e.amount} END), 0)`,
     })
     .from(e)
-    .where(eq(e.influencerId, influencerId))
-    .groupBy(e.currency)
-    .orderBy(e.currency);
+    .innerJoin(influencers, eq(influencers.id, e.influencerId))
+    .where(
+      and(
+        filter.influencerId ? eq(e.influencerId, filter.influencerId) : undefined,
+        filter.campaignId ? eq(e.campaignId, filter.campaignId) : undefined,
+      ),
+    )
+    .groupBy(e.influencerId, e.currency)
+    .orderBy(influencers.handle, e.influencerId, e.currency);
+}
+
+// One influencer's balance, per currency (GET /influencers/:id/balance, /me/balance).
+export async function balanceOf(db: Db, influencerId: string, clock: Clock): Promise<Balance[]> {
+  const rows = await balancesOf(db, { influencerId }, clock);
+  return rows.map(({ currency, pending, payable, paid }) => ({ currency, pending, payable, paid }));
 }

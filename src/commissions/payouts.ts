@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { commissionEntries, influencers, payouts } from "../../schema";
 import type { Db } from "../db";
 import { DomainError, notFound } from "../errors";
@@ -14,6 +14,12 @@ export type Payout = PayoutRow & { lines: PayoutLine[]; total: number };
 
 export type PayoutRequest = { currency: string; minAmount: number; idempotencyKey?: string | undefined };
 
+// A line's figures: the sum of its entries and how many they are.
+const lineSums = {
+  amount: sql<number>`SUM(${commissionEntries.amount})`,
+  entries: sql<number>`COUNT(*)`,
+};
+
 // The lines of payouts, one per influencer: the sums of the entries each payout claimed.
 async function linesOf(db: Db, ids: string[]): Promise<Map<string, PayoutLine[]>> {
   const lines = new Map<string, PayoutLine[]>(ids.map((id) => [id, []]));
@@ -24,8 +30,7 @@ async function linesOf(db: Db, ids: string[]): Promise<Map<string, PayoutLine[]>
       payoutId: sql<string>`${e.payoutId}`,
       influencerId: e.influencerId,
       handle: influencers.handle,
-      amount: sql<number>`SUM(${e.amount})`,
-      entries: sql<number>`COUNT(*)`,
+      ...lineSums,
     })
     .from(e)
     .innerJoin(influencers, eq(influencers.id, e.influencerId))
@@ -173,4 +178,60 @@ export async function payoutLinesCsv(db: Db, id: string): Promise<string> {
     ]),
   ];
   return toCsv(rows);
+}
+
+export type PayableLine = {
+  currency: string;
+  influencerId: string;
+  handle: string;
+  amount: number;
+  entries: number;
+};
+
+// What a payout made now would hold before its minimum: per currency and influencer, the payable
+// entries no payout has claimed yet (the same condition createPayout claims with).
+export async function payableNow(db: Db, clock: Clock): Promise<PayableLine[]> {
+  const e = commissionEntries;
+  return db
+    .select({
+      currency: e.currency,
+      influencerId: e.influencerId,
+      handle: influencers.handle,
+      ...lineSums,
+    })
+    .from(e)
+    .innerJoin(influencers, eq(influencers.id, e.influencerId))
+    .where(and(isNull(e.payoutId), isNull(e.paidAt), lte(e.payableAt, new Date(clock()))))
+    .groupBy(e.currency, e.influencerId)
+    .orderBy(e.currency, influencers.handle, e.influencerId);
+}
+
+export type OwnPayout = Pick<
+  PayoutRow,
+  "id" | "currency" | "status" | "reference" | "paidAt" | "createdAt"
+> & {
+  amount: number;
+  entries: number;
+};
+
+// The payouts that hold some of one influencer's entries, newest first, with only that
+// influencer's line: a payout's other lines are other influencers' earnings.
+export async function payoutsOfInfluencer(db: Db, influencerId: string, limit = 100): Promise<OwnPayout[]> {
+  const e = commissionEntries;
+  return db
+    .select({
+      id: payouts.id,
+      currency: payouts.currency,
+      status: payouts.status,
+      reference: payouts.reference,
+      paidAt: payouts.paidAt,
+      createdAt: payouts.createdAt,
+      ...lineSums,
+    })
+    .from(e)
+    .innerJoin(payouts, eq(payouts.id, e.payoutId))
+    .where(eq(e.influencerId, influencerId))
+    .groupBy(payouts.id)
+    .orderBy(desc(payouts.createdAt), desc(payouts.id))
+    .limit(limit);
 }

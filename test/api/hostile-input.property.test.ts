@@ -390,7 +390,7 @@ describe("hostile query strings on every page", () => {
           ? visitors.influencer
           : visitors.anyone;
       // Each id its own kind's (an influencer's, a link's…), else the campaign's.
-      const kind = (["influencers", "links", "codes"] as const).find((k) =>
+      const kind = (["influencers", "links", "codes", "payouts"] as const).find((k) =>
         path.startsWith(`/dashboard/${k}/`),
       );
       const concrete = path

@@ -4,6 +4,7 @@ import { createApp } from "../../workers/app";
 import { SHOP_SCRIPT_PATH, VERSIONED_SHOP_SCRIPT_PATH } from "../../workers/shop-script";
 import {
   ADMIN,
+  api,
   BASE,
   createCampaign,
   createCode,
@@ -36,6 +37,8 @@ beforeAll(async () => {
   const share = new URL(/data-share-url[^>]*>([^<]+)</.exec(shared.text)?.[1] as string).pathname;
   const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
   const code = await createCode({ campaign_id: campaign.id, influencer_id: influencer.id });
+  await api("PUT", `/campaigns/${campaign.id}/influencers/${influencer.id}`, { body: { fee: 500 } });
+  const payout = await api("POST", "/payouts", { body: { currency: "EUR" } });
   const anonymous = new PageClient();
   const concrete: Record<string, { path: string; client: PageClient }> = {
     "/login": { path: "/login", client: anonymous },
@@ -54,6 +57,8 @@ beforeAll(async () => {
     },
     "/dashboard/links/:id/edit": { path: `/dashboard/links/${link.id}/edit`, client: admin },
     "/dashboard/codes/:id/edit": { path: `/dashboard/codes/${code.id}/edit`, client: admin },
+    "/dashboard/payouts": { path: "/dashboard/payouts", client: admin },
+    "/dashboard/payouts/:id": { path: `/dashboard/payouts/${payout.body.id}`, client: admin },
     "/portal": { path: "/portal", client: portal },
     "/r/:token": { path: share, client: anonymous },
     "/docs": { path: "/docs", client: anonymous },
@@ -78,6 +83,8 @@ describe("security headers on every HTML page", () => {
       "/dashboard/campaigns/:id/enrolments/:influencer_id/edit",
       "/dashboard/links/:id/edit",
       "/dashboard/codes/:id/edit",
+      "/dashboard/payouts",
+      "/dashboard/payouts/:id",
       "/portal",
       "/r/:token",
       "/docs",
@@ -92,6 +99,7 @@ describe("security headers on every HTML page", () => {
       SHOP_SCRIPT_PATH,
       VERSIONED_SHOP_SCRIPT_PATH,
       "/dashboard/influencers.json",
+      "/dashboard/payouts/:id/lines.csv",
     ];
     expect(PAGE_ROUTES.filter((r) => !known.includes(r) && !notPages.includes(r))).toEqual([]);
   });

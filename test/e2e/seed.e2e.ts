@@ -32,6 +32,28 @@ async function get(path: string) {
   return (await res.json()) as any;
 }
 
+type Entry = {
+  kind: string;
+  status: string;
+  amount: number;
+  conversion_id: string;
+  influencer_id: string;
+  payout_id: string | null;
+  created_at: string;
+};
+
+// Every item of a list, page by page.
+async function all(path: string) {
+  const items = [];
+  let cursor: string | null = null;
+  do {
+    const page = await get(`${path}?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+    items.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
 // The raw rows of a campaign, counted in one `wrangler d1 execute` (each call costs seconds).
 function rawCounts(campaignId: string) {
   const where = `campaign_id = '${campaignId}'`;
@@ -77,6 +99,34 @@ describe("npm run seed, against wrangler dev", () => {
     expect(raw.click_days).toBeGreaterThan(20);
     expect(raw.countries).toBeGreaterThan(3);
     expect(raw.posts).toBeGreaterThan(5);
+
+    // The commission program: one payout, paid, and after it the clawback of a sale it paid.
+    const payouts = (await get("/payouts")).data;
+    expect(payouts).toHaveLength(1);
+    const [payout] = payouts;
+    expect(payout).toMatchObject({ status: "paid", reference: "VIR-DEMO-0001", currency: "EUR" });
+    expect(payout.lines.length).toBeGreaterThan(1);
+    const entries = await all("/commissions");
+    const clawbacks = entries.filter((e: Entry) => e.kind === "clawback" && e.payout_id === null);
+    const paidSales = new Map(
+      entries
+        .filter((e: Entry) => e.kind === "sale" && e.payout_id === payout.id && e.status === "paid")
+        .map((e: Entry) => [e.conversion_id, e]),
+    );
+    const after = clawbacks.filter(
+      (e: Entry) => paidSales.has(e.conversion_id) && e.created_at > payout.paid_at,
+    );
+    expect(after.length).toBeGreaterThan(0);
+    const [clawback] = after;
+    // Payable at once (its sale was), capped by what the sale earned; it comes off the next payout.
+    expect(clawback.status).toBe("payable");
+    expect(-clawback.amount).toBeLessThanOrEqual(paidSales.get(clawback.conversion_id)?.amount ?? 0);
+    const balance = await get(`/influencers/${clawback.influencer_id}/balance`);
+    const line = payout.lines.find(
+      (l: { influencer_id: string }) => l.influencer_id === clawback.influencer_id,
+    );
+    expect(balance.balances[0].paid).toBe(line.amount);
+    expect(stdout).toContain(`Payout ${payout.id}`);
 
     const again = await seed();
     expect(again.stdout).toContain("Already seeded");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enrol, order, promoCode, refund, rollUp, snapshot } from "../support/figure-helpers";
 import { ADMIN, api, createCampaign, createInfluencer, createKey, unique } from "../support/helpers";
-import { PageClient } from "../support/page-client";
+import { PageClient, rowOf } from "../support/page-client";
 
 const DAY = 86_400_000;
 
@@ -15,16 +15,6 @@ async function admin() {
 function textOf(html: string, attribute: string): string | undefined {
   const match = new RegExp(`<(\\w+)[^>]*${attribute}[^>]*>([\\s\\S]*?)</\\1>`).exec(html);
   return match?.[2]?.replace(/<[^>]+>/g, "").trim();
-}
-
-// The table row that holds `needle` (in its tag or in a cell).
-function rowOf(html: string, needle: string): string {
-  return (
-    html
-      .split("<tr")
-      .find((row) => row.includes(needle))
-      ?.split("</tr>")[0] ?? ""
-  );
 }
 
 // A campaign worked out by hand: Ana (fee 300.00, 10 % commission) sells 200.00 and 100.00, of
@@ -177,8 +167,8 @@ describe("the influencer page", () => {
     const href = `href="/dashboard/influencers/${ana.id}"`;
     const browser = await admin();
     const html = (await browser.request(`/dashboard/campaigns/${campaign.id}`)).text;
-    // The leaderboard, the link and the code.
-    expect(html.split(href).length - 1).toBe(3);
+    // The leaderboard, the link, the code and the earnings.
+    expect(html.split(href).length - 1).toBe(4);
 
     const portal = new PageClient();
     await portal.signIn((await createKey("influencer", { influencer_id: ana.id })).key);

@@ -60,6 +60,11 @@ const PAGE_SCOPES: Record<string, PageScope> = {
   "POST /dashboard/codes/:id/edit": "admin",
   "POST /dashboard/codes/:id/archive": "admin",
   "POST /dashboard/codes/:id/active": "admin",
+  "GET /dashboard/payouts": "admin",
+  "POST /dashboard/payouts": "admin",
+  "GET /dashboard/payouts/:id": "admin",
+  "GET /dashboard/payouts/:id/lines.csv": "admin",
+  "POST /dashboard/payouts/:id/paid": "admin",
   "GET /portal": "influencer",
   "GET /r/:token": "shared",
 };
@@ -75,9 +80,17 @@ const routes = [
   ),
 ];
 
-type Owned = { campaign: string; influencer: string; slug: string; link: string; code: string };
+type Owned = {
+  campaign: string;
+  influencer: string;
+  slug: string;
+  link: string;
+  code: string;
+  fee: number;
+};
 let a: Owned;
 let b: Owned;
+let payout: string;
 const clients = {} as Record<Visitor, PageClient>;
 // Where each visitor finds a form, for the CSRF token its posts must carry (the token is
 // checked before the session, so without it every post is a 403 that proves nothing).
@@ -89,10 +102,16 @@ const TOKEN_PAGE: Record<Visitor, string> = {
   admin: "/dashboard",
 };
 
-async function owned(): Promise<Owned> {
+// Each with a fee (payable at once), in one payout made after both are enrolled.
+async function owned(fee: number): Promise<Owned> {
   const link = await createLink();
   const code = await createCode({ campaign_id: link.campaign_id, influencer_id: link.influencer_id });
+  const enrolled = await api("PUT", `/campaigns/${link.campaign_id}/influencers/${link.influencer_id}`, {
+    body: { fee },
+  });
+  expect(enrolled.status).toBe(200);
   return {
+    fee,
     campaign: link.campaign_id,
     influencer: link.influencer_id,
     slug: link.slug,
@@ -102,8 +121,11 @@ async function owned(): Promise<Owned> {
 }
 
 beforeAll(async () => {
-  a = await owned();
-  b = await owned();
+  a = await owned(11_111);
+  b = await owned(22_222);
+  const made = await api("POST", "/payouts", { body: { currency: "EUR" } });
+  expect(made.status).toBe(201);
+  payout = made.body.id;
   for (const visitor of VISITORS) clients[visitor] = new PageClient();
   await clients.admin.signIn(ADMIN);
   await clients["influencer A"].signIn((await createKey("influencer", { influencer_id: a.influencer })).key);
@@ -125,6 +147,7 @@ function pathOf(route: string): string {
     .replace("/links/:id", `/links/${b.link}`)
     .replace("/codes/:id", `/codes/${b.code}`)
     .replace("/share-links/:id", "/share-links/shr_missing")
+    .replace("/payouts/:id", `/payouts/${payout}`)
     .replace(":token", "not-a-token");
 }
 
@@ -206,6 +229,13 @@ describe("pages access matrix: every page route × every kind of visitor", () =>
       expect(page.text).not.toContain(other.slug);
       expect(portal.text).not.toContain(other.slug);
       expect(portal.text).not.toContain(other.influencer);
+      // The payout holds both: each sees only their own line of it, not the other's or the total.
+      expect(portal.text).toContain(`data-own-payout="${payout}"`);
+      const money = (minor: number) =>
+        new Intl.NumberFormat("en", { style: "currency", currency: "EUR" }).format(minor / 100);
+      expect(portal.text).toContain(money(self.fee));
+      expect(portal.text).not.toContain(money(other.fee));
+      expect(portal.text).not.toContain(money(a.fee + b.fee));
     }
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/app";
-import { ADMIN, createCampaign, createCode, createInfluencer, createLink } from "../support/helpers";
+import { ADMIN, api, createCampaign, createCode, createInfluencer, createLink } from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 // Every POST route that is not the JSON API is a form: taken from the app's own route table, so
@@ -13,7 +13,14 @@ const FORM_ROUTES = [
   ),
 ];
 
-let ids: { campaign: string; influencer: string; share: string; link: string; code: string };
+let ids: {
+  campaign: string;
+  influencer: string;
+  share: string;
+  link: string;
+  code: string;
+  payout: string;
+};
 const browser = new PageClient();
 
 beforeAll(async () => {
@@ -28,18 +35,22 @@ beforeAll(async () => {
     `/dashboard/campaigns/${campaign.id}`,
   );
   const shareId = /data-share-link="([^"]+)"/.exec(shared.text)?.[1] as string;
+  await api("PUT", `/campaigns/${campaign.id}/influencers/${influencer.id}`, { body: { fee: 500 } });
+  const payout = await api("POST", "/payouts", { body: { currency: "EUR" } });
   ids = {
     campaign: campaign.id,
     influencer: influencer.id,
     share: shareId,
     link: link.id,
     code: code.id,
+    payout: payout.body.id,
   };
 });
 
 // Each form's path with real ids, so that a refusal is the CSRF check's and not a 404's.
 const OWNER_OF_ID: [string, keyof typeof ids][] = [
   ["/dashboard/share-links", "share"],
+  ["/dashboard/payouts", "payout"],
   ["/dashboard/influencers", "influencer"],
   ["/dashboard/links", "link"],
   ["/dashboard/codes", "code"],
@@ -118,6 +129,8 @@ describe("CSRF protection on every form", () => {
       `/dashboard/influencers/${ids.influencer}/edit`,
       `/dashboard/links/${ids.link}/edit`,
       `/dashboard/codes/${ids.code}/edit`,
+      "/dashboard/payouts",
+      `/dashboard/payouts/${ids.payout}`,
     ];
     for (const path of pages) {
       const html = (await browser.request(path)).text;

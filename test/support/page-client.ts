@@ -77,3 +77,13 @@ export class PageClient {
     return res;
   }
 }
+
+// The table row of a page that holds `needle` (in its tag or in a cell).
+export function rowOf(html: string, needle: string): string {
+  return (
+    html
+      .split("<tr")
+      .find((row) => row.includes(needle))
+      ?.split("</tr>")[0] ?? ""
+  );
+}

@@ -1,5 +1,6 @@
 import type { CampaignGoal } from "../../schema";
 import { goalKey } from "../../src/campaigns/goals";
+import type { InfluencerBalance } from "../../src/commissions/entries";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
 import { SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS } from "../../src/reports/share-links";
 import type { CampaignLists } from "./campaign-lists";
@@ -7,6 +8,7 @@ import { CampaignManageBar, codeActions, EnrolmentList, linkActions } from "./ca
 import type { CampaignReport } from "./campaign-report";
 import { CampaignPacing, CampaignPosts, type CampaignViews } from "./campaign-views";
 import { NewInfluencerForm } from "./campaigns-page";
+import { EarningsSection } from "./earnings";
 import { enrolmentFields } from "./edit-pages";
 import { InfluencerPicker, type PickerOption } from "./influencer-picker";
 import {
@@ -107,6 +109,7 @@ export const CampaignPage = ({
   state,
   now,
   views,
+  earnings,
 }: {
   ui: Ui;
   report: CampaignReport;
@@ -117,6 +120,8 @@ export const CampaignPage = ({
   newShareUrl?: string | undefined;
   state?: FormState | undefined;
   now: number;
+  // Each influencer's earnings in this campaign (the commission ledger's balances).
+  earnings?: InfluencerBalance[] | undefined;
 }) => {
   const { campaign } = report;
   const base = `/dashboard/campaigns/${campaign.id}`;
@@ -161,6 +166,7 @@ export const CampaignPage = ({
         view={listViews.enrolments}
         nextCursor={lists.enrolments.next_cursor}
       />
+      {earnings ? <EarningsSection ui={ui} rows={earnings} /> : null}
       <LinkList
         ui={ui}
         links={lists.links.data}

@@ -91,7 +91,16 @@ export const CampaignsPage = ({
   nextCursor: string | null;
   state?: FormState | undefined;
 }) => (
-  <Layout ui={ui} title={ui.t.campaigns} nav={<a href="/dashboard/influencers">{ui.t.influencers}</a>}>
+  <Layout
+    ui={ui}
+    title={ui.t.campaigns}
+    nav={
+      <>
+        <a href="/dashboard/influencers">{ui.t.influencers}</a>
+        <a href="/dashboard/payouts">{ui.t.earnings.payouts}</a>
+      </>
+    }
+  >
     <h1>{ui.t.campaigns}</h1>
     <ListSearch ui={ui} view={view} label={ui.t.campaigns} />
     {campaigns.length === 0 && !view.q && !view.archived ? (

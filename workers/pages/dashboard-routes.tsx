@@ -4,6 +4,7 @@ import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../
 import { enrol } from "../../src/campaigns/enrolments";
 import { addGoal, MAX_GOALS, removeGoal } from "../../src/campaigns/goals";
 import { createPromoCode } from "../../src/codes/promo-codes";
+import { balancesOf } from "../../src/commissions/entries";
 import { createInfluencer } from "../../src/influencers/influencers";
 import { createLinkAndRefreshCache } from "../../src/links/link-cache-instance";
 import { isMetricField } from "../../src/metrics/metric-fields";
@@ -86,11 +87,12 @@ export async function showCampaign(
     c.var.ctx.clock,
   );
   const ui = uiAt(c, `/dashboard/campaigns/${campaignId}`);
-  const [lists, picker, shares, views] = await Promise.all([
+  const [lists, picker, shares, views, earnings] = await Promise.all([
     loadCampaignLists(db, campaignId, (name) => c.req.query(name), c.var.ctx.shortLinkBase),
     pickerOptions(db, ui, { campaignId, limit: PICKER_OPTIONS }),
     listShareLinks(db, campaignId),
     loadCampaignViews(db, report, c.var.ctx.clock, (name) => c.req.query(name)),
+    balancesOf(db, { campaignId }, c.var.ctx.clock),
   ]);
   return render(
     c,
@@ -109,6 +111,7 @@ export async function showCampaign(
       state={extra.state}
       now={c.var.ctx.clock()}
       views={views}
+      earnings={earnings}
     />,
     extra.state ? 422 : extra.newShareUrl ? 201 : 200,
   );

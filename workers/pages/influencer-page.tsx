@@ -112,7 +112,7 @@ export const InfluencerPage = ({
   links: InfluencerLink[];
   codes: InfluencerCode[];
   state?: FormState | undefined;
-  // The influencer's earnings (commissions), once the ledger exists: shown after the costs.
+  // The influencer's earnings (the commission ledger's balance): shown after the costs.
   earnings?: Child;
 }) => {
   const v = ui.t.views;
@@ -194,7 +194,6 @@ export const InfluencerPage = ({
         )}
       </section>
 
-      {/* Earnings (commissions) go here when the ledger lands. */}
       {earnings ?? null}
 
       <section aria-labelledby="followers">

@@ -6,6 +6,7 @@ import { statusOf } from "../lib/errors";
 import { dashboardRoutes } from "./dashboard-routes";
 import { manageRoutes } from "./manage-routes";
 import { csrfProtection, type PageEnv, pageContext, renderMessage } from "./page-context";
+import { payoutsRoutes } from "./payouts-routes";
 import { portalRoutes } from "./portal-routes";
 import { reportRoutes } from "./report-routes";
 import { sessionRoutes } from "./session-routes";
@@ -46,6 +47,7 @@ export function createPagesApp() {
     .route("/", dashboardRoutes)
     .route("/", viewsRoutes)
     .route("/", manageRoutes)
+    .route("/", payoutsRoutes)
     .route("/", portalRoutes)
     .route("/", reportRoutes);
 }

@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { findCampaign } from "../../src/campaigns/campaigns";
 import { localDay } from "../../src/campaigns/time-zones";
 import { listPromoCodes } from "../../src/codes/promo-codes";
+import { balanceOf } from "../../src/commissions/entries";
+import { payoutsOfInfluencer } from "../../src/commissions/payouts";
 import type { Db } from "../../src/db";
 import { findInfluencer } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
@@ -13,6 +15,7 @@ import { serializePromoCode } from "../schemas/codes";
 import { serializeLink } from "../schemas/links";
 import { loadBreakdowns } from "./campaign-report";
 import { DailyCharts } from "./charts";
+import { EarningsSection, OwnPayouts } from "./earnings";
 import { Layout } from "./layout";
 import { CodeList, LinkList } from "./owned-items";
 import { type PageEnv, render, requireSession } from "./page-context";
@@ -55,11 +58,13 @@ export const portalRoutes = new Hono<PageEnv>()
     const base = c.var.ctx.shortLinkBase;
     const filter = { influencerId, campaignId: undefined };
     const view = reportView((name) => c.req.query(name));
-    const [influencer, links, codes, figures] = await Promise.all([
+    const [influencer, links, codes, figures, earnings, payouts] = await Promise.all([
       findInfluencer(db, influencerId),
       listLinks(db, LIST, filter).then((p) => mapPage(p, (row) => serializeLink(row, base))),
       listPromoCodes(db, LIST, filter).then((p) => mapPage(p, serializePromoCode)),
       ownFigures(db, c.var.ctx.clock, influencerId, view),
+      balanceOf(db, influencerId, c.var.ctx.clock),
+      payoutsOfInfluencer(db, influencerId),
     ]);
     // Each link and code says its campaign: an influencer may be in several.
     const names = new Map(figures.map(({ row }) => [row.campaign_id, row.name]));
@@ -79,6 +84,8 @@ export const portalRoutes = new Hono<PageEnv>()
           codes={codes.data.map((code) => ({ ...code, campaign: names.get(code.campaign_id) }))}
           hint={ui.t.portalHint}
         />
+        <EarningsSection ui={ui} rows={earnings} title={ui.t.earnings.yours} />
+        <OwnPayouts ui={ui} payouts={payouts} />
         <h2>{ui.t.yourFigures}</h2>
         <PeriodNav ui={ui} view={view} />
         {figures.map(({ row, asOf, daily, breakdowns }) => (

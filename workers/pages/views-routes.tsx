@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { findCampaign } from "../../src/campaigns/campaigns";
 import { listPromoCodes } from "../../src/codes/promo-codes";
+import { balanceOf } from "../../src/commissions/entries";
 import { DomainError } from "../../src/errors";
 import { addFollowerSnapshot } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
@@ -17,6 +18,7 @@ import { followersBody } from "../schemas/influencers";
 import { serializeLink } from "../schemas/links";
 import { createPostBody, metricsBody } from "../schemas/posts";
 import { handleForm, showCampaign, uiAt } from "./dashboard-routes";
+import { EarningsSection } from "./earnings";
 import type { FormReader } from "./form-input";
 import { fill } from "./i18n";
 import { InfluencerPage, loadInfluencerView } from "./influencer-page";
@@ -30,19 +32,22 @@ const LIST = { limit: 100 };
 async function showInfluencer(c: PageContext, influencerId: string, state?: FormState) {
   const db = c.var.ctx.db;
   const filter = { campaignId: undefined, influencerId };
-  const [view, links, codes] = await Promise.all([
+  const [view, links, codes, earnings] = await Promise.all([
     loadInfluencerView(db, influencerId),
     listLinks(db, LIST, filter),
     listPromoCodes(db, LIST, filter),
+    balanceOf(db, influencerId, c.var.ctx.clock),
   ]);
+  const ui = uiAt(c, `/dashboard/influencers/${influencerId}`);
   return render(
     c,
     <InfluencerPage
-      ui={uiAt(c, `/dashboard/influencers/${influencerId}`)}
+      ui={ui}
       view={view}
       links={links.data.map((row) => serializeLink(row, c.var.ctx.shortLinkBase))}
       codes={codes.data.map(serializePromoCode)}
       state={state}
+      earnings={<EarningsSection ui={ui} rows={earnings} />}
     />,
     state ? 422 : 200,
   );
