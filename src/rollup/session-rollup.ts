@@ -12,7 +12,8 @@ import type { SourceReport } from "./rollup-runs";
 // and the rollup adds the difference between the session's figures now and what it added before:
 // minus the old figures on the old day, plus the new ones on the new day (the day moves when an
 // earlier page view arrives late). However often and late it changes, a session ends counted once,
-// with its final figures, on the day it started.
+// with its final figures, on the day it started. Its breakdown rows move the same way, from the
+// values it was added under to its click's values now.
 //
 // Why not roll a session only once it is over (say 30 minutes after its last event)? A page view
 // or engagement report can come later than any such wait (a beacon retried, a tab left open), and a

@@ -179,3 +179,52 @@ describe("visitor sessions in the breakdowns", () => {
     await expectRowsAddUpToSummary(campaignId);
   });
 });
+
+// The hand-written statements of the migration that gave breakdowns their session figures, as
+// wrangler applies them.
+function backfillStatements() {
+  const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("session_breakdowns"));
+  expect(migration, "the migration").toBeDefined();
+  return (migration?.queries ?? [])
+    .map((q) =>
+      q
+        .split("\n")
+        .filter((line) => !line.trimStart().startsWith("--"))
+        .join("\n")
+        .trim(),
+    )
+    .filter((q) => /^(UPDATE|INSERT)\b/i.test(q));
+}
+
+describe("sessions rolled up before breakdowns had them", () => {
+  it("are added under unknown by the migration, then moved to their click's values by the next run", async () => {
+    const { campaignId, influencers } = await campaignWithLinks("UTC");
+    const { id: influencerId, linkId } = influencers[0] as { id: string; linkId: string };
+    const landedAt = Date.now() - 2 * HOUR;
+    const v = visit(linkId, landedAt - MINUTE);
+    await deliver([clickOf(v, campaignId, influencerId, "NL", "l.instagram.com")]);
+    await deliver([behaviourMessage(v, [pageView("view-0001", landedAt), engagement("view-0001", 11)])]);
+    await rollUpAll();
+    const summary = await behaviourOf(campaignId);
+    // As the rollup left things before this change: no session in a breakdown row, no copy.
+    await env.DB.batch([
+      env.DB.prepare(
+        `UPDATE rollup_breakdown_daily SET sessions = 0, engaged_sessions = 0, returning_sessions = 0,
+                page_views = 0, engaged_seconds = 0 WHERE campaign_id = ?`,
+      ).bind(campaignId),
+      env.DB.prepare(
+        "UPDATE visitor_sessions SET country = NULL, device = NULL, browser = NULL, os = NULL, referer_host = NULL WHERE id = ?",
+      ).bind(v.sessionId),
+    ]);
+    expect(await sessionsBy(campaignId, "country")).toEqual({});
+
+    await env.DB.batch(backfillStatements().map((q) => env.DB.prepare(q)));
+    expect(await sessionsBy(campaignId, "country")).toEqual({ unknown: [1, 1, 0, 1, 11] });
+    await expectRowsAddUpToSummary(campaignId);
+    await rollUpAll();
+    expect(await sessionsBy(campaignId, "country")).toEqual({ NL: [1, 1, 0, 1, 11] });
+    expect(await sessionsBy(campaignId, "referer")).toEqual({ "l.instagram.com": [1, 1, 0, 1, 11] });
+    expect(await behaviourOf(campaignId)).toEqual(summary);
+    await expectRowsAddUpToSummary(campaignId);
+  });
+});
