@@ -34,6 +34,16 @@ export const visitorSessions = sqliteTable(
     rolledEngagedSeconds: integer().notNull().default(0),
     rolledEngaged: integer().notNull().default(0),
     rolledReturning: integer().notNull().default(0),
+    // The breakdown values of the session's click (as rollup_breakdown_daily stores them: "unknown"
+    // for a field the click lacks), copied by the rollup the first time it sees the click row, and
+    // then kept: the click may arrive after the session was first rolled up, and is pruned after
+    // CLICK_RETENTION_DAYS. All null while the click row has not been seen: the session counts
+    // under "unknown" until then, and is rolled again (moved) when its click is rolled up.
+    country: text(),
+    device: text(),
+    browser: text(),
+    os: text(),
+    refererHost: text(),
   },
   (t) => [
     // Partial: a rolled-up session leaves the index, so the rollup finds the changed ones only.

@@ -103,6 +103,13 @@ export const rollupBreakdownDaily = sqliteTable(
     uniqueClicks: integer().notNull().default(0),
     conversions: integer().notNull().default(0),
     revenue: integer().notNull().default(0),
+    // Visitor sessions under their click's values, added by difference like rollup_daily's
+    // (src/rollup/session-rollup.ts).
+    sessions: integer().notNull().default(0),
+    engagedSessions: integer().notNull().default(0),
+    returningSessions: integer().notNull().default(0),
+    pageViews: integer().notNull().default(0),
+    engagedSeconds: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.dimension, t.day, t.influencerId, t.value] })],
 );

@@ -2,9 +2,15 @@ import { catchUpLedger } from "../src/commissions/ledger";
 import { DEFAULT_REHASH_OPTIONS, rehashStoredEmails } from "../src/customers/rehash-emails";
 import { runScheduledTasks, type ScheduledTask } from "../src/jobs/scheduled-jobs";
 import { dateUndatedSnapshots } from "../src/posts/post-growth";
-import { DEFAULT_RETENTION_BATCHES, pruneRolledUpClicks, retentionDaysFrom } from "../src/rollup/retention";
+import {
+  DEFAULT_RETENTION_BATCHES,
+  pruneRolledUpClicks,
+  pruneRolledUpSessions,
+  retentionDaysFrom,
+} from "../src/rollup/retention";
 import { runRollup } from "../src/rollup/rollup";
 import { systemClock } from "../src/time";
+import { pruneTrackRequests } from "../src/track/track-throttle";
 import { signingSecret } from "./lib/secrets";
 
 // The tasks each cron tick runs, in order; each one's report is kept in job_runs. Retention comes
@@ -24,12 +30,21 @@ export const scheduledTasks = (env: Env): ScheduledTask[] => [
   },
   {
     name: "retention",
-    run: async (d1) => ({
-      ...(await pruneRolledUpClicks(d1, systemClock, {
+    run: async (d1) => {
+      const options = {
         retentionDays: retentionDaysFrom(env.CLICK_RETENTION_DAYS),
         ...DEFAULT_RETENTION_BATCHES,
-      })),
-    }),
+      };
+      return {
+        ...(await pruneRolledUpClicks(d1, systemClock, options)),
+        ...(await pruneRolledUpSessions(d1, systemClock, options)),
+      };
+    },
+  },
+  {
+    // The throttle's rows once out of every window: not tied to the retention setting.
+    name: "track_requests",
+    run: async (d1) => ({ ...(await pruneTrackRequests(d1, systemClock(), DEFAULT_RETENTION_BATCHES)) }),
   },
   {
     // Emails stored before they were hashed (see rehash-emails.ts).

@@ -69,6 +69,21 @@ export function spreadShare(total: number, start: number, end: number, days: num
 export const emvOf = (impressions: number, emvCpm: number | null): number | null =>
   emvCpm === null ? null : Math.round((impressions / 1000) * emvCpm);
 
+export type BehaviourSums = Pick<
+  RawTotals,
+  "sessions" | "engagedSessions" | "returningSessions" | "pageViews" | "engagedSeconds"
+>;
+
+// The behaviour figures of some sessions' sums: a summary's, a breakdown row's.
+export const behaviourMetrics = (sums: BehaviourSums) => ({
+  sessions: sums.sessions,
+  engaged_sessions: sums.engagedSessions,
+  bounce_rate: sums.sessions === 0 ? null : 1 - sums.engagedSessions / sums.sessions,
+  pages_per_session: ratio(sums.pageViews, sums.sessions),
+  avg_engaged_seconds: ratio(sums.engagedSeconds, sums.sessions),
+  returning_sessions: sums.returningSessions,
+});
+
 export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metrics {
   const engagements = totals.likes + totals.comments + totals.shares + totals.saves;
   const netRevenue = totals.revenue - totals.refunds;
@@ -85,12 +100,7 @@ export function computeMetrics(totals: RawTotals, emvCpm: number | null): Metric
     unique_clicks: totals.uniqueClicks,
     bot_clicks: totals.botClicks,
     ctr: ratio(totals.clicks, totals.impressions),
-    sessions: totals.sessions,
-    engaged_sessions: totals.engagedSessions,
-    bounce_rate: totals.sessions === 0 ? null : 1 - totals.engagedSessions / totals.sessions,
-    pages_per_session: ratio(totals.pageViews, totals.sessions),
-    avg_engaged_seconds: ratio(totals.engagedSeconds, totals.sessions),
-    returning_sessions: totals.returningSessions,
+    ...behaviourMetrics(totals),
     leads: totals.leads,
     conversions: totals.conversions,
     code_conversions: totals.codeConversions,

@@ -113,3 +113,54 @@ export async function pruneRolledUpClicks(
   });
   return report;
 }
+
+// Visitor sessions and their page views are kept as long as clicks, then pruned: a session goes
+// once the rollup has added it as it is (to_roll = 0, so all it counts is in the rollup tables) and
+// its day (the first page view's; the click's UTC day for a session without one) is older than the
+// retention age. Its page views go in the same batch. Like clicks, a batch looks only at the
+// oldest `batchRows` sessions by rowid (the order they arrived in), so a run reads a bounded number
+// of rows however big the table is.
+//
+// What pruning gives up: a session is final once pruned. A report for it arriving later would
+// start it again, and a sale through its click no longer makes it engaged; neither happens inside
+// the retention age (at least the longest attribution window plus a day; queue messages live 14
+// days). Its breakdown values were copied onto the session (src/rollup/session-rollup.ts), so no
+// figure needs its click either.
+const PRUNABLE_SESSIONS = `
+  SELECT id FROM visitor_sessions
+  WHERE rowid IN (SELECT rowid FROM visitor_sessions ORDER BY rowid LIMIT ?1)
+    AND to_roll = 0 AND COALESCE(day, strftime('%Y-%m-%d', clicked_at / 1000, 'unixepoch')) < ?2`;
+
+export type SessionPrune = TablePrune & { page_views: number };
+
+export async function pruneRolledUpSessions(
+  d1: D1Database,
+  clock: Clock,
+  options: RetentionOptions,
+): Promise<{ visitor_sessions: SessionPrune }> {
+  const beforeDay = utcDay(clock() - options.retentionDays * DAY_MS);
+  const report: SessionPrune = { deleted: 0, batches: 0, caught_up: false, page_views: 0 };
+  while (report.batches < options.maxBatches) {
+    const [views, sessions] = await d1.batch([
+      d1
+        .prepare(`DELETE FROM page_views WHERE session_id IN (${PRUNABLE_SESSIONS})`)
+        .bind(options.batchRows, beforeDay),
+      d1
+        .prepare(`DELETE FROM visitor_sessions WHERE id IN (${PRUNABLE_SESSIONS})`)
+        .bind(options.batchRows, beforeDay),
+    ]);
+    report.batches += 1;
+    report.page_views += views?.meta.changes ?? 0;
+    report.deleted += sessions?.meta.changes ?? 0;
+    if ((sessions?.meta.changes ?? 0) === 0) {
+      report.caught_up = true;
+      break;
+    }
+  }
+  log.info("sessions_pruned", {
+    before_day: beforeDay,
+    sessions: report.deleted,
+    page_views: report.page_views,
+  });
+  return { visitor_sessions: report };
+}

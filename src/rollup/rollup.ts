@@ -1,10 +1,11 @@
-import { BREAKDOWN_DIMENSIONS, NO_CLICK_VALUE, type RollupTrigger, UNKNOWN_VALUE } from "../../schema";
+import { NO_CLICK_VALUE, type RollupTrigger } from "../../schema";
 import { randomAlphanumeric } from "../ids";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
+import { DIMENSIONS, dimensionValue } from "./dimensions";
 import { type Lease, releaseLease, renewLease, takeLease } from "./rollup-lease";
 import { type RollupReport, recordRunEnd, recordRunStart, type SourceReport } from "./rollup-runs";
-import { MARK_SESSIONS_OF_SALES, rollUpSessions } from "./session-rollup";
+import { MARK_SESSIONS_OF_CLICKS, MARK_SESSIONS_OF_SALES, rollUpSessions } from "./session-rollup";
 
 // Each source is read by rowid ranges; a chunk's sums are added to rollup_daily and
 // rollup_breakdown_daily in the same D1 batch (one transaction) that moves the source's watermark,
@@ -13,20 +14,6 @@ import { MARK_SESSIONS_OF_SALES, rollUpSessions } from "./session-rollup";
 // fails the guard and rolls back.
 // Every event's day is the campaign's local day, stored with the event when it was written (a
 // zone Intl knows and SQLite does not; see docs/architecture.md): the rollup only groups by it.
-
-// Breakdowns: each event counts once under each dimension, so it is joined with the list of
-// dimension names and its value picked per name (NULL, a field the click lacks, is UNKNOWN_VALUE;
-// so is an empty one, which would otherwise be NO_CLICK_VALUE).
-const CLICK_COLUMN = {
-  country: "country",
-  device: "device",
-  browser: "browser",
-  os: "os",
-  referer: "referer_host",
-} as const;
-const DIMENSIONS = `(${BREAKDOWN_DIMENSIONS.map((d) => `SELECT '${d}' AS dimension`).join(" UNION ALL ")}) d`;
-const dimensionValue = (click: string) =>
-  `COALESCE(NULLIF(CASE d.dimension ${BREAKDOWN_DIMENSIONS.map((d) => `WHEN '${d}' THEN ${click}.${CLICK_COLUMN[d]}`).join(" ")} END, ''), '${UNKNOWN_VALUE}')`;
 
 // select: day, campaign_id, influencer_id, dimension, value, then the figures, in that order.
 function breakdownSum(figures: string[], select: string) {
@@ -81,6 +68,8 @@ export const SOURCES: Source[] = [
          WHERE k.rowid > ?1 AND k.rowid <= ?2 AND ${SALE_THROUGH_CLICK}
            AND v.rowid <= ${watermarkNow("conversions")}`,
       ),
+      // Sessions rolled up before their click arrived take its values now.
+      MARK_SESSIONS_OF_CLICKS,
     ],
   },
   {

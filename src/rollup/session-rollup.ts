@@ -1,5 +1,7 @@
+import { UNKNOWN_VALUE } from "../../schema";
 import { errorMessage, log } from "../log";
 import type { Clock } from "../time";
+import { CLICK_COLUMNS, DIMENSIONS, dimensionValue } from "./dimensions";
 import { type Lease, renewLease } from "./rollup-lease";
 import type { SourceReport } from "./rollup-runs";
 
@@ -10,7 +12,8 @@ import type { SourceReport } from "./rollup-runs";
 // and the rollup adds the difference between the session's figures now and what it added before:
 // minus the old figures on the old day, plus the new ones on the new day (the day moves when an
 // earlier page view arrives late). However often and late it changes, a session ends counted once,
-// with its final figures, on the day it started.
+// with its final figures, on the day it started. Its breakdown rows move the same way, from the
+// values it was added under to its click's values now.
 //
 // Why not roll a session only once it is over (say 30 minutes after its last event)? A page view
 // or engagement report can come later than any such wait (a beacon retried, a tab left open), and a
@@ -27,6 +30,15 @@ import type { SourceReport } from "./rollup-runs";
 // chunk would scan all sessions ever written.
 const marked = (alias: string, mark: 1 | 2) => `${alias}to_roll <> 0 AND ${alias}to_roll = ${mark}`;
 
+// The session's click's breakdown values once its row has been seen: the session's copy, else the
+// click row's (each as its breakdown value), else null (not seen yet; counted under "unknown").
+// The copy is kept, so a session rolled again after its click was pruned keeps its values.
+const knownValues = (session: string) =>
+  CLICK_COLUMNS.map(
+    (c) =>
+      `COALESCE(${session}.${c}, CASE WHEN k.id IS NOT NULL THEN COALESCE(NULLIF(k.${c}, ''), '${UNKNOWN_VALUE}') END) AS ${c}`,
+  ).join(", ");
+
 // A session's figures as they are now. It counts only once it has a page view (a day); it is
 // engaged with 10 s or more engaged, or 2 or more page views, or a sale through its click (by the
 // click id itself or through the customer's lead that came through it; not by promo code).
@@ -38,8 +50,9 @@ const FIGURES_NOW = `
            (SELECT COALESCE(SUM(p.engaged_seconds), 0) FROM page_views p WHERE p.session_id = s.id)
              AS engaged_seconds,
            EXISTS (SELECT 1 FROM conversions c
-                   WHERE c.click_id = s.click_id AND c.type = 'sale' AND c.attribution <> 'code') AS sold
-    FROM visitor_sessions s
+                   WHERE c.click_id = s.click_id AND c.type = 'sale' AND c.attribution <> 'code') AS sold,
+           ${knownValues("s")}
+    FROM visitor_sessions s LEFT JOIN clicks k ON k.id = s.click_id
     WHERE ${marked("s.", 2)} AND s.day IS NOT NULL)`;
 
 const FIGURES = ["sessions", "engaged_sessions", "returning_sessions", "page_views", "engaged_seconds"];
@@ -65,16 +78,48 @@ const ADD_DIFFERENCES = `
   HAVING ${FIGURES.map((f) => `SUM(${f}) <> 0`).join(" OR ")}
   ON CONFLICT DO UPDATE SET ${FIGURES.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}`;
 
-// A session without a page view yet added nothing: its rolled figures are none.
+// The same differences under each breakdown dimension: minus the old figures under the values the
+// session was added with (its copy as it was; "unknown" before its click was seen), plus the new
+// ones under its click's values now. A session whose click arrives late moves from "unknown" to
+// its values, as a late earlier page view moves it to its day.
+const ADD_BREAKDOWN_DIFFERENCES = `
+  WITH n AS MATERIALIZED (${FIGURES_NOW})
+  INSERT INTO rollup_breakdown_daily (day, campaign_id, influencer_id, dimension, value, ${FIGURES.join(", ")})
+  SELECT day, campaign_id, influencer_id, dimension, value, ${FIGURES.map((f) => `SUM(${f})`).join(", ")}
+  FROM (
+    SELECT s.rolled_day AS day, s.campaign_id, s.influencer_id, d.dimension, ${dimensionValue("s")} AS value,
+           -1 AS sessions, -s.rolled_engaged AS engaged_sessions, -s.rolled_returning AS returning_sessions,
+           -s.rolled_page_views AS page_views, -s.rolled_engaged_seconds AS engaged_seconds
+    FROM visitor_sessions s CROSS JOIN ${DIMENSIONS}
+    WHERE ${marked("s.", 2)} AND s.rolled_day IS NOT NULL
+    UNION ALL
+    SELECT n.day, n.campaign_id, n.influencer_id, d.dimension, ${dimensionValue("n")},
+           1, n.engaged, n.is_returning, n.page_views, n.engaged_seconds
+    FROM n CROSS JOIN ${DIMENSIONS}
+  )
+  GROUP BY 1, 2, 3, 4, 5
+  HAVING ${FIGURES.map((f) => `SUM(${f}) <> 0`).join(" OR ")}
+  ON CONFLICT DO UPDATE SET ${FIGURES.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}`;
+
+// A session without a page view yet added nothing: its rolled figures are none. Its click's
+// values are copied as soon as the click row is seen, page view or not.
 const RECORD_ADDED = `
   UPDATE visitor_sessions AS s
   SET to_roll = 0, rolled_day = f.day, rolled_page_views = COALESCE(f.page_views, 0),
       rolled_engaged_seconds = COALESCE(f.engaged_seconds, 0), rolled_engaged = COALESCE(f.engaged, 0),
-      rolled_returning = COALESCE(f.is_returning, 0)
-  FROM (SELECT t.id, n.day, n.page_views, n.engaged_seconds, n.engaged, n.is_returning
-        FROM visitor_sessions t LEFT JOIN (${FIGURES_NOW}) n ON n.id = t.id
+      rolled_returning = COALESCE(f.is_returning, 0), ${CLICK_COLUMNS.map((c) => `${c} = f.${c}`).join(", ")}
+  FROM (SELECT t.id, n.day, n.page_views, n.engaged_seconds, n.engaged, n.is_returning, ${knownValues("t")}
+        FROM visitor_sessions t LEFT JOIN clicks k ON k.id = t.click_id LEFT JOIN (${FIGURES_NOW}) n ON n.id = t.id
         WHERE ${marked("t.", 2)}) AS f
   WHERE s.id = f.id`;
+
+// Marks again the sessions rolled up before their click row was seen, whose click is in a clicks
+// chunk (rows (?1, ?2]): the next session chunk copies the click's values and moves the session
+// to them. Goes into the clicks chunk's batch (src/rollup/rollup.ts): the chunk that reads a
+// click commits after the click was written, so a session rolled without it is always marked.
+export const MARK_SESSIONS_OF_CLICKS = `
+  UPDATE visitor_sessions SET to_roll = 1
+  WHERE to_roll = 0 AND country IS NULL AND click_id IN (SELECT id FROM clicks WHERE rowid > ?1 AND rowid <= ?2)`;
 
 // Marks again the sessions whose click has a sale in a conversions chunk (rows (?1, ?2]): such a
 // sale makes them engaged. Goes into the conversions chunk's batch (src/rollup/rollup.ts).
@@ -90,12 +135,13 @@ export async function rollUpSessionChunk(d1: D1Database, size: number, now: numb
   const results = await d1.batch([
     d1.prepare(TAKE).bind(size),
     d1.prepare(ADD_DIFFERENCES),
+    d1.prepare(ADD_BREAKDOWN_DIFFERENCES),
     d1.prepare(RECORD_ADDED),
     ...renewal,
   ]);
   return {
     sessions: results[0]?.meta.changes ?? 0,
-    rowsWritten: results[1]?.meta.rows_written ?? 0,
+    rowsWritten: (results[1]?.meta.rows_written ?? 0) + (results[2]?.meta.rows_written ?? 0),
     rowsRead: results.reduce((n, r) => n + (r.meta.rows_read ?? 0), 0),
     leaseKept: !lease || results.at(-1)?.meta.changes === 1,
   };

@@ -1,20 +1,25 @@
 import { type BreakdownDimension, NO_CLICK_VALUE } from "../../schema";
 import { findCampaign } from "../campaigns/campaigns";
 import type { Db } from "../db";
+import { type BehaviourSums, behaviourMetrics } from "../metrics/formulas";
 import type { Period } from "./campaign-summary";
 import { lastRollupAt } from "./figures";
 import { checkPeriod, periodDays, periodEcho } from "./periods";
 
 export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, UNKNOWN_VALUE } from "../../schema";
 
-type Figures = { clicks: number; unique_clicks: number; conversions: number; revenue: number };
-type StoredRow = Figures & { value: string };
+type Figures = { clicks: number; unique_clicks: number; conversions: number; revenue: number } & ReturnType<
+  typeof behaviourMetrics
+>;
+type StoredRow = Omit<Figures, keyof ReturnType<typeof behaviourMetrics>> & BehaviourSums & { value: string };
 // A value of the dimension, or null with the reason: "no_click" for the sales no click explains
 // (by code, or without a click id), which have no country, device… to be counted under.
 export type BreakdownRow = Figures & { value: string | null; reason: "no_click" | null };
 
-// A campaign's human clicks, unique clicks, sales and revenue per value of one dimension over the
-// campaign's local days of the period, from rollup_breakdown_daily only (never the raw clicks). Most clicks
+// A campaign's human clicks, unique clicks, sales and revenue, and its visitor sessions' figures,
+// per value of one dimension over the campaign's local days of the period, from
+// rollup_breakdown_daily only (never the raw clicks). A session counts under its click's values,
+// "unknown" while its click row has not been rolled up (see src/rollup/session-rollup.ts). Most clicks
 // first, then by value, the no-click row last. A sale counts under its click's values; sales by code
 // (or without a click id) in the no-click row. A sale whose click row has not been rolled up yet is
 // in no row yet: one still in the queue and one that never arrives cannot be told apart, so neither
@@ -64,11 +69,14 @@ async function breakdownRows<D extends BreakdownDimension>(
     d1
       .prepare(
         `SELECT dimension, value, SUM(clicks) AS clicks, SUM(unique_clicks) AS unique_clicks,
-                SUM(conversions) AS conversions, SUM(revenue) AS revenue
+                SUM(conversions) AS conversions, SUM(revenue) AS revenue, SUM(sessions) AS sessions,
+                SUM(engaged_sessions) AS engagedSessions, SUM(returning_sessions) AS returningSessions,
+                SUM(page_views) AS pageViews, SUM(engaged_seconds) AS engagedSeconds
          FROM rollup_breakdown_daily
          WHERE campaign_id = ?1 AND dimension IN (SELECT value FROM json_each(?2))
            AND day >= ?3 AND day <= ?4 AND (?5 IS NULL OR influencer_id = ?5)
          GROUP BY dimension, value
+         HAVING SUM(clicks) <> 0 OR SUM(unique_clicks) <> 0 OR SUM(conversions) <> 0 OR SUM(sessions) <> 0
          ORDER BY dimension, value = ?6, clicks DESC, value`,
       )
       .bind(
@@ -86,9 +94,20 @@ async function breakdownRows<D extends BreakdownDimension>(
     D,
     BreakdownRow[]
   >;
-  for (const { dimension, ...row } of stored.results) {
+  for (const {
+    dimension,
+    value,
+    clicks,
+    unique_clicks,
+    conversions,
+    revenue,
+    ...sessions
+  } of stored.results) {
+    const row = { clicks, unique_clicks, conversions, revenue, ...behaviourMetrics(sessions) };
     rows[dimension].push(
-      row.value === NO_CLICK_VALUE ? { ...row, value: null, reason: "no_click" } : { ...row, reason: null },
+      value === NO_CLICK_VALUE
+        ? { value: null, reason: "no_click", ...row }
+        : { value, reason: null, ...row },
     );
   }
   return { campaign, asOf, rows };

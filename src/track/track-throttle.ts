@@ -12,7 +12,8 @@ import type { Clock } from "../time";
 // only the redirect signs one).
 export const TRACK_SESSION_THROTTLE: Throttle = { limit: 60, windowMs: 10 * 60_000 };
 export const TRACK_VISITOR_THROTTLE: Throttle = { limit: 200, windowMs: 10 * 60_000 };
-const SWEEP_BEFORE_MS = Math.max(TRACK_SESSION_THROTTLE.windowMs, TRACK_VISITOR_THROTTLE.windowMs);
+// Rows older than the longest window count for no limit.
+export const TRACK_WINDOW_MS = Math.max(TRACK_SESSION_THROTTLE.windowMs, TRACK_VISITOR_THROTTLE.windowMs);
 
 export type TrackRequester = { visitor: string; session: string | null };
 
@@ -50,8 +51,35 @@ export async function admitTrackRequest(db: Db, by: TrackRequester, clock: Clock
   );
   if (wait > 0) throw rateLimited("Too many tracking requests from this visitor.", wait);
   await db.batch([
-    // Rows that left every window are swept as new ones come, so the table holds only recent ones.
-    db.delete(trackRequests).where(lte(trackRequests.createdAt, new Date(now - SWEEP_BEFORE_MS))),
+    // Rows that left every window are swept as new ones come, so the table holds only recent ones
+    // (the cron's pruneTrackRequests takes what is left when requests stop coming).
+    db.delete(trackRequests).where(lte(trackRequests.createdAt, new Date(now - TRACK_WINDOW_MS))),
     db.insert(trackRequests).values({ visitor: by.visitor, session: by.session, createdAt: new Date(now) }),
   ]);
+}
+
+// The scheduled task's sweep: what the last requests left when no new one came to sweep it, in
+// batches of the oldest rows (by the created_at index), a bounded number a run.
+export async function pruneTrackRequests(
+  d1: D1Database,
+  now: number,
+  options: { batchRows: number; maxBatches: number },
+) {
+  const report = { deleted: 0, batches: 0, caught_up: false };
+  while (report.batches < options.maxBatches) {
+    const result = await d1
+      .prepare(
+        `DELETE FROM track_requests
+         WHERE id IN (SELECT id FROM track_requests WHERE created_at <= ?1 ORDER BY created_at LIMIT ?2)`,
+      )
+      .bind(now - TRACK_WINDOW_MS, options.batchRows)
+      .run();
+    report.batches += 1;
+    report.deleted += result.meta.changes;
+    if (result.meta.changes < options.batchRows) {
+      report.caught_up = true;
+      break;
+    }
+  }
+  return report;
 }

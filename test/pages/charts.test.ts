@@ -120,6 +120,12 @@ describe("breakdowns", () => {
     unique_clicks: 2,
     conversions: 1,
     revenue: 1000,
+    sessions: 4,
+    engaged_sessions: 1,
+    bounce_rate: 0.75,
+    pages_per_session: 1.5,
+    avg_engaged_seconds: 12,
+    returning_sessions: 0,
   });
 
   it("name device types in the page's language", async () => {
@@ -129,6 +135,25 @@ describe("breakdowns", () => {
     );
     const names = [...fr.matchAll(/<th scope="row">([^<]+)</g)].map((m) => m[1]);
     expect(names).toEqual(["ordinateur", "tablette", "mobile", "autre"]);
+  });
+
+  it("show each value's sessions and bounce rate, in the page's language", async () => {
+    const rows = [row("desktop"), { ...row("mobile"), sessions: 0, engaged_sessions: 0, bounce_rate: null }];
+    for (const [lang, header] of [
+      ["en", "Bounce rate"],
+      ["fr", "Taux de rebond"],
+    ] as const) {
+      const page = await html(
+        Breakdown({ ui: ui(lang), by: "device", title: "x", column: "y", rows, currency: "EUR" }),
+      );
+      const headers = [...page.matchAll(/<th scope="col"[^>]*>([^<]+)</g)].map((m) => m[1]);
+      expect(headers.slice(3, 5)).toEqual(["Sessions", header]);
+      const cells = [...page.matchAll(/<td class="num">([^<]+)</g)].map((m) => m[1]);
+      // Per row: clicks, unique clicks, sessions, bounce rate, sales, revenue.
+      expect([cells[2], cells[3]?.replace(/\s/g, " ")]).toEqual(["4", lang === "en" ? "75%" : "75 %"]);
+      // No session: a dash, never 0 % or NaN.
+      expect([cells[8], cells[9]]).toEqual(["0", "–"]);
+    }
   });
 
   it("say there is nothing yet, and why, instead of showing bare headers", async () => {

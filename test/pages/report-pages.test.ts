@@ -120,7 +120,7 @@ describe("the influencer portal", () => {
         portal,
       )?.[0] ?? "";
     expect(referrers).toContain(
-      '<th scope="row">No click (code orders)</th><td class="num">0</td><td class="num">0</td><td class="num">2</td><td class="num">€40.00</td>',
+      '<th scope="row">No click (code orders)</th><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">–</td><td class="num">2</td><td class="num">€40.00</td>',
     );
     expect(portal).toContain(`id="${spring.id}-by-referer"`);
     expect(portal).toContain('<strong aria-current="page">All time</strong>');

@@ -179,6 +179,7 @@ describe("click retention", () => {
       "rollup",
       "commissions",
       "retention",
+      "track_requests",
       "customer_emails",
       "post_snapshot_days",
     ]);
@@ -186,7 +187,9 @@ describe("click retention", () => {
       retention_days: 400,
       clicks: { deleted: expect.any(Number) },
       click_uniques: { deleted: expect.any(Number) },
+      visitor_sessions: { deleted: expect.any(Number), page_views: expect.any(Number) },
     });
+    expect(okDetail.track_requests).toMatchObject({ deleted: expect.any(Number), caught_up: true });
     expect(failedRun?.status).toBe("failed");
     const failedDetail = JSON.parse(failedRun?.detail ?? "{}");
     expect(failedDetail.rollup.caught_up).toBe(true);

@@ -5,6 +5,7 @@ import { newClickId } from "../../src/clicks/click-id";
 import { createDb } from "../../src/db";
 import { rollUpChunk, runRollup, sourceNamed } from "../../src/rollup/rollup";
 import { type BreakdownRow, campaignBreakdowns } from "../../src/summaries/campaign-breakdown";
+import { NO_SESSIONS } from "../support/behaviour-helpers";
 import {
   api,
   createCampaign,
@@ -29,6 +30,7 @@ const DIMENSIONS = ["country", "device", "browser", "os", "referer"] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 type Row = BreakdownRow;
 
+// No session here: the shop's script is not on these visits (test/summaries/session-breakdown.test.ts).
 const row = (value: string, clicks: number, unique_clicks: number, conversions: number, revenue: number) => ({
   value,
   reason: null,
@@ -36,6 +38,7 @@ const row = (value: string, clicks: number, unique_clicks: number, conversions: 
   unique_clicks,
   conversions,
   revenue,
+  ...NO_SESSIONS,
 });
 // The sales no click explains: one row of their own, never a country or device called unknown.
 const noClick = (conversions: number, revenue: number): Row => ({
@@ -45,6 +48,7 @@ const noClick = (conversions: number, revenue: number): Row => ({
   unique_clicks: 0,
   conversions,
   revenue,
+  ...NO_SESSIONS,
 });
 
 // The hand-made campaign below, worked out by hand. Ana: two clicks of one iPhone visitor from DE

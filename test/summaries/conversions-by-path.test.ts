@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { NO_SESSIONS } from "../support/behaviour-helpers";
 import {
   api,
   createCampaign,
@@ -103,6 +104,7 @@ function breakdownOf(value: string, sales: SentSale[], visitors: number) {
       unique_clicks: visitors,
       conversions: count("click"),
       revenue: sum("click"),
+      ...NO_SESSIONS,
     },
     {
       value: null,
@@ -111,6 +113,7 @@ function breakdownOf(value: string, sales: SentSale[], visitors: number) {
       unique_clicks: 0,
       conversions: count("code"),
       revenue: sum("code"),
+      ...NO_SESSIONS,
     },
   ];
 }

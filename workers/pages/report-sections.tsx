@@ -198,6 +198,8 @@ export const Breakdown = ({
           { label: column },
           { label: ui.t.metrics.clicks, num: true },
           { label: ui.t.metrics.unique_clicks, num: true },
+          { label: ui.t.metrics.sessions, num: true },
+          { label: ui.t.metrics.bounce_rate, num: true },
           { label: ui.t.metrics.conversions, num: true },
           { label: ui.t.metrics.revenue, num: true },
         ]}
@@ -207,6 +209,8 @@ export const Breakdown = ({
             <th scope="row">{breakdownLabel(ui, by, row)}</th>
             <td class="num">{ui.fmt.integer(row.clicks)}</td>
             <td class="num">{ui.fmt.integer(row.unique_clicks)}</td>
+            <td class="num">{ui.fmt.integer(row.sessions)}</td>
+            <td class="num">{ui.fmt.metric("bounce_rate", row.bounce_rate, currency)}</td>
             <td class="num">{ui.fmt.integer(row.conversions)}</td>
             <td class="num">{ui.fmt.money(row.revenue, currency)}</td>
           </tr>
@@ -216,7 +220,7 @@ export const Breakdown = ({
   </section>
 );
 
-// Every dimension the rollup breaks clicks down by, one table each.
+// Every dimension the rollup breaks clicks, sessions and sales down by, one table each.
 export const Breakdowns = ({
   ui,
   rows,

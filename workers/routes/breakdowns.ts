@@ -40,6 +40,17 @@ const breakdownSchema = z
         unique_clicks: z.number().int(),
         conversions: z.number().int(),
         revenue: z.number().int(),
+        sessions: z
+          .number()
+          .int()
+          .openapi({
+            description: `Visitor sessions (the shop's script) under their click's values; "${UNKNOWN_VALUE}" while the click has not been rolled up.`,
+          }),
+        engaged_sessions: z.number().int(),
+        bounce_rate: z.number().nullable(),
+        pages_per_session: z.number().nullable(),
+        avg_engaged_seconds: z.number().nullable(),
+        returning_sessions: z.number().int(),
       }),
     ),
   })
@@ -50,7 +61,7 @@ export const breakdownsRouter = createRouter().openapi(
     method: "get",
     path: "/campaigns/{id}/breakdown",
     tags: ["Figures"],
-    summary: "A campaign's clicks and sales per country, device, browser, OS or referrer",
+    summary: "A campaign's clicks, sessions and sales per country, device, browser, OS or referrer",
     description:
       "From the rollup (see as_of) over the campaign's local days (its time zone) from `from` to `to` (both included; default: all), " +
       "optionally for one influencer; most clicks first, the no-click row last. Clicks exclude bots. A sale counts " +
@@ -58,7 +69,9 @@ export const breakdownsRouter = createRouter().openapi(
       'explains (by promo code, or without a click id) are one row with `value: null` and `reason: "no_click"`, ' +
       `never under "${UNKNOWN_VALUE}", which is for clicks that lack the value. A sale through a click is listed ` +
       "once its click has been rolled up too, so a sale whose click never reached the tracker is in the summary's " +
-      "totals but in no row here. Refunds are not broken down (see the summary).",
+      "totals but in no row here. A visitor session counts under its click's values, and its figures add up to the " +
+      `summary's: a session whose click has not been rolled up yet is under "${UNKNOWN_VALUE}" until it is. ` +
+      "Refunds are not broken down (see the summary).",
     security: bearerSecurity,
     middleware: [requireScope("admin")],
     request: {
