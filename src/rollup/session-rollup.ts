@@ -39,9 +39,11 @@ const knownValues = (session: string) =>
       `COALESCE(${session}.${c}, CASE WHEN k.id IS NOT NULL THEN COALESCE(NULLIF(k.${c}, ''), '${UNKNOWN_VALUE}') END) AS ${c}`,
   ).join(", ");
 
-// A session's figures as they are now. It counts only once it has a page view (a day); it is
-// engaged with 10 s or more engaged, or 2 or more page views, or a sale through its click (by the
-// click id itself or through the customer's lead that came through it; not by promo code).
+// A session's figures as they are now. It counts only once it has a page view (a day), and not at
+// all when its click was a bot's (every count leaves bots out; a bot click seen late takes back
+// what its session added, as a late click moves it); it is engaged with 10 s or more engaged, or 2
+// or more page views, or a sale through its click (by the click id itself or through the
+// customer's lead that came through it; not by promo code).
 const FIGURES_NOW = `
   SELECT *, (page_views >= 2 OR engaged_seconds >= 10 OR sold) AS engaged
   FROM (
@@ -53,7 +55,7 @@ const FIGURES_NOW = `
                    WHERE c.click_id = s.click_id AND c.type = 'sale' AND c.attribution <> 'code') AS sold,
            ${knownValues("s")}
     FROM visitor_sessions s LEFT JOIN clicks k ON k.id = s.click_id
-    WHERE ${marked("s.", 2)} AND s.day IS NOT NULL)`;
+    WHERE ${marked("s.", 2)} AND s.day IS NOT NULL AND COALESCE(k.is_bot, 0) = 0)`;
 
 const FIGURES = ["sessions", "engaged_sessions", "returning_sessions", "page_views", "engaged_seconds"];
 

@@ -11,7 +11,7 @@ import {
   visit,
 } from "../support/behaviour-helpers";
 import { api, createKey, saleByClick } from "../support/helpers";
-import { capturedClick, clicksMessage, deliver } from "../support/queue-helpers";
+import { CRAWLER, capturedClick, clicksMessage, deliver } from "../support/queue-helpers";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -93,6 +93,42 @@ const clickOf = (
   );
 
 describe("visitor sessions in the breakdowns", () => {
+  it("leave out the sessions of bot clicks, also when the bot's click arrives after its session was counted", async () => {
+    const { campaignId, influencers } = await campaignWithLinks("UTC");
+    const { id: influencerId, linkId } = influencers[0] as { id: string; linkId: string };
+    const landedAt = Date.now() - 3 * HOUR;
+    const human = visit(linkId, landedAt - MINUTE);
+    const crawler = visit(linkId, landedAt - MINUTE);
+    const botClick = (v: Visit) =>
+      clicksMessage(
+        capturedClick({
+          id: v.clickId,
+          link_id: v.linkId,
+          campaign_id: campaignId,
+          influencer_id: influencerId,
+          clicked_at: v.clickedAt,
+          user_agent: CRAWLER,
+        }),
+      );
+    await deliver([clickOf(human, campaignId, influencerId, "DE", null)]);
+    await deliver([
+      behaviourMessage(human, [pageView("view-0001", landedAt)]),
+      behaviourMessage(crawler, [pageView("view-0001", landedAt), engagement("view-0001", 30)]),
+    ]);
+    await rollUpAll();
+    // The crawler's click is not in D1 yet: its session counts, under unknown, for now.
+    expect((await behaviourOf(campaignId)).sessions).toBe(2);
+    await deliver([botClick(crawler)]);
+    await rollUpAll();
+    expect(await behaviourOf(campaignId)).toMatchObject({ sessions: 1, engaged_sessions: 0 });
+    expect(await sessionsBy(campaignId, "country")).toEqual({ DE: [1, 0, 0, 1, 0] });
+    await expectRowsAddUpToSummary(campaignId);
+    // More of the bot's visit changes nothing.
+    await deliver([behaviourMessage(crawler, [pageView("view-0002", landedAt + MINUTE)])]);
+    await rollUpAll();
+    expect((await behaviourOf(campaignId)).sessions).toBe(1);
+  });
+
   it("count under their click's values, a late click's sessions under unknown until it is rolled up", async () => {
     const { campaignId, influencers } = await campaignWithLinks("UTC");
     const { id: influencerId, linkId } = influencers[0] as { id: string; linkId: string };
