@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // Its declaration of window.swayline, for the pages' evaluated functions.
 import type {} from "../../browser/sl";
 import { ARTEFACTS, launchBrowser } from "./browser";
-import { adminPost, type LocalWorker, startLocalWorker } from "./local-worker";
+import { adminPost, E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
 
 // sl.js in Chromium, on a shop served from another origin than the Worker's (a second local
 // port is a second origin): the visitor follows a short link, lands on the shop, browses, pays
@@ -57,6 +57,9 @@ function startShop(): Promise<Shop> {
 }
 
 const post = (path: string, body: unknown) => adminPost(worker, path, body);
+const ADMIN_HEADERS = { Authorization: `Bearer ${E2E_ADMIN_KEY}` };
+const DESKTOP_UA =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
 async function linkTo(url: string) {
   const campaign = await post("/campaigns", { name: "Shop script", objective: "sales", currency: "EUR" });
@@ -143,7 +146,9 @@ describe("sl.js on a shop's pages", () => {
 
   it("keeps the click id in a cookie, cleans the address, reports the visit and carries the id to checkout", async () => {
     const link = await linkTo(`${shop.url}/landing?ref=story`);
-    const context = await browser.newContext();
+    // A person's browser: headless Chromium's own user agent names it a bot, whose click (and
+    // visit) no figure counts.
+    const context = await browser.newContext({ userAgent: DESKTOP_UA });
     const page = await context.newPage();
 
     await page.goto(link.short_url as string);
@@ -214,6 +219,24 @@ describe("sl.js on a shop's pages", () => {
     const landingView = views[0]?.view_id;
     expect(engaged.find((e) => e.view_id === landingView)?.seconds).toBeGreaterThanOrEqual(1);
     await context.close();
+
+    // After the rollup, the influencer's figures: one session, its three page views, engaged
+    // time, and the lead.
+    let totals: Record<string, number | null> = {};
+    await vi.waitUntil(
+      async () => {
+        await fetch(`${worker.url}/api/v1/rollup`, { method: "POST", headers: ADMIN_HEADERS });
+        const res = await fetch(`${worker.url}/api/v1/campaigns/${link.campaign_id}/summary`, {
+          headers: ADMIN_HEADERS,
+        });
+        totals = ((await res.json()) as { totals: typeof totals }).totals;
+        return (
+          totals.sessions === 1 && totals.pages_per_session === 3 && (totals.avg_engaged_seconds ?? 0) > 0
+        );
+      },
+      { timeout: 15_000, interval: 500 },
+    );
+    expect(totals).toMatchObject({ sessions: 1, pages_per_session: 3, leads: 1, clicks: 1 });
   });
 
   it('with data-consent="required" and no consent: no cookie and no request, until swayline.consent(true)', async () => {
