@@ -37,8 +37,9 @@ const startOf = (bound: CampaignBound, zone: string) =>
 const endOf = (bound: CampaignBound, zone: string) =>
   typeof bound === "string" ? new Date(startOfLocalDay(addDays(bound, 1), zone) - 1) : bound;
 
-// The campaign's dates as stored: days resolved in its zone; an end before the start is refused.
-function campaignDates(
+// Dates as stored (a campaign's, or a promo code's in its campaign): days resolved in the
+// campaign's zone.
+export function campaignDates(
   startsAt: CampaignBound | null | undefined,
   endsAt: CampaignBound | null | undefined,
   zone: string,
@@ -49,7 +50,8 @@ function campaignDates(
   };
 }
 
-function checkOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
+// An end before the start is refused.
+export function checkDateOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
   if (startsAt && endsAt && endsAt < startsAt) {
     throw new DomainError("validation_failed", "ends_at must not be before starts_at.", [
       { path: "ends_at", message: "Before starts_at." },
@@ -64,7 +66,7 @@ export async function createCampaign(db: Db, input: CampaignInput, clock: Clock)
     input.endsAt,
     input.timezone ?? DEFAULT_TIME_ZONE,
   );
-  checkOrder(startsAt, endsAt);
+  checkDateOrder(startsAt, endsAt);
   const [row] = await db
     .insert(campaigns)
     .values({
@@ -125,7 +127,7 @@ export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, c
     // checked against each other and against the one kept.
     const stored = await findCampaign(db, id);
     const resolved = campaignDates(startsAt, endsAt, patch.timezone ?? stored.timezone);
-    checkOrder(
+    checkDateOrder(
       resolved.startsAt === undefined ? stored.startsAt : resolved.startsAt,
       resolved.endsAt === undefined ? stored.endsAt : resolved.endsAt,
     );

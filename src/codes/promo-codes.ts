@@ -1,5 +1,6 @@
 import { and, eq, or } from "drizzle-orm";
 import { promoCodes } from "../../schema";
+import { type CampaignBound, campaignDates, checkDateOrder, findCampaign } from "../campaigns/campaigns";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import type { Db } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
@@ -19,14 +20,15 @@ export type PromoCodeInput = {
   campaignId: string;
   influencerId: string;
   maxRedemptions?: number | null | undefined;
-  startsAt?: Date | null | undefined;
-  endsAt?: Date | null | undefined;
+  // Instants, or days (YYYY-MM-DD) of the campaign's zone: the start of the first, the end of the last.
+  startsAt?: CampaignBound | null | undefined;
+  endsAt?: CampaignBound | null | undefined;
 };
 export type PromoCodePatch = {
   active?: boolean | undefined;
   maxRedemptions?: number | null | undefined;
-  startsAt?: Date | null | undefined;
-  endsAt?: Date | null | undefined;
+  startsAt?: CampaignBound | null | undefined;
+  endsAt?: CampaignBound | null | undefined;
   // Archiving only hides the code from the lists: it stays redeemable until it is turned off.
   archived?: boolean | undefined;
 };
@@ -36,6 +38,8 @@ type PromoCodeRow = typeof promoCodes.$inferSelect;
 export async function createPromoCode(db: Db, input: PromoCodeInput, clock: Clock): Promise<PromoCodeRow> {
   const code = normaliseCode(input.code);
   const { campaign, influencer } = await findCampaignAndInfluencer(db, input.campaignId, input.influencerId);
+  const { startsAt, endsAt } = campaignDates(input.startsAt, input.endsAt, campaign.timezone);
+  checkDateOrder(startsAt, endsAt);
   const now = new Date(clock());
   try {
     const [, inserted] = await db.batch([
@@ -48,8 +52,8 @@ export async function createPromoCode(db: Db, input: PromoCodeInput, clock: Cloc
           campaignId: campaign.id,
           influencerId: influencer.id,
           maxRedemptions: input.maxRedemptions ?? null,
-          startsAt: input.startsAt ?? null,
-          endsAt: input.endsAt ?? null,
+          startsAt: startsAt ?? null,
+          endsAt: endsAt ?? null,
           createdAt: now,
           updatedAt: now,
         })
@@ -97,8 +101,22 @@ export async function listPromoCodes(db: Db, page: Page, filter: OwnerFilter & L
 }
 
 export async function updatePromoCode(db: Db, id: string, patch: PromoCodePatch, clock: Clock) {
-  await findPromoCode(db, id);
-  const { archived, ...fields } = patch;
+  const stored = await findPromoCode(db, id);
+  const { archived, startsAt, endsAt, ...rest } = patch;
+  const fields: Omit<PromoCodePatch, "archived" | "startsAt" | "endsAt"> & {
+    startsAt?: Date | null;
+    endsAt?: Date | null;
+  } = rest;
+  if (startsAt !== undefined || endsAt !== undefined) {
+    const { timezone } = await findCampaign(db, stored.campaignId);
+    const resolved = campaignDates(startsAt, endsAt, timezone);
+    checkDateOrder(
+      resolved.startsAt === undefined ? stored.startsAt : resolved.startsAt,
+      resolved.endsAt === undefined ? stored.endsAt : resolved.endsAt,
+    );
+    if (resolved.startsAt !== undefined) fields.startsAt = resolved.startsAt;
+    if (resolved.endsAt !== undefined) fields.endsAt = resolved.endsAt;
+  }
   const now = new Date(clock());
   const [row] = await db
     .update(promoCodes)

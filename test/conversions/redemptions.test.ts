@@ -142,6 +142,28 @@ describe("POST /redemptions", () => {
     );
   });
 
+  it("reads a code's dates given as days as its campaign's days, through the last one", async () => {
+    const { code, checkout } = await setup({}, { timezone: "Europe/Paris" });
+    const patched = await api("PATCH", `/codes/${code.id}`, {
+      body: { starts_at: "2026-03-01", ends_at: "2026-03-31" },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    // Paris is UTC+1 on 1 March and UTC+2 on 31 March.
+    expect([patched.body.starts_at, patched.body.ends_at]).toEqual([
+      "2026-02-28T23:00:00.000Z",
+      "2026-03-31T21:59:59.999Z",
+    ]);
+    expectError(
+      await api("PATCH", `/codes/${code.id}`, { body: { ends_at: "2026-02-01" } }),
+      422,
+      "validation_failed",
+    );
+    // Through today, in the campaign's zone: the code takes an order now.
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
+    await api("PATCH", `/codes/${code.id}`, { body: { starts_at: today, ends_at: today } });
+    expect((await api("POST", "/redemptions", { key: checkout, body: order(code.code) })).status).toBe(201);
+  });
+
   it("answers a replay with 200 and the same body, counted once; a different body is 409", async () => {
     const { code, checkout } = await setup();
     const body = order(code.code);

@@ -244,8 +244,9 @@ describe("edit pages", () => {
     expect(saved.status).toBe(303);
     expect((await api("GET", `/codes/${code.id}`)).body).toMatchObject({
       max_redemptions: 40,
+      // Days of the campaign's zone (UTC here): the start of the first, through the last.
       starts_at: "2026-12-01T00:00:00.000Z",
-      ends_at: "2027-01-31T00:00:00.000Z",
+      ends_at: "2027-01-31T23:59:59.999Z",
       // The box was left unticked.
       active: false,
     });

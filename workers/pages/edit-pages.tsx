@@ -349,8 +349,10 @@ export const CodeEditPage: FC<{
   ui: Ui;
   code: Code;
   campaignName: string;
+  // The campaign's zone, whose days the code's dates are.
+  timezone: string;
   state?: FormState | undefined;
-}> = ({ ui, code, campaignName, state }) => {
+}> = ({ ui, code, campaignName, timezone, state }) => {
   const m = ui.t.manage;
   const f = { form: "code-edit", state };
   return (
@@ -371,8 +373,20 @@ export const CodeEditPage: FC<{
           min="1"
           value={code.max_redemptions === null ? "" : String(code.max_redemptions)}
         />
-        <Field {...f} name="starts_at" label={ui.t.startsAt} type="date" value={day(code.starts_at)} />
-        <Field {...f} name="ends_at" label={ui.t.endsAt} type="date" value={day(code.ends_at)} />
+        <Field
+          {...f}
+          name="starts_at"
+          label={ui.t.startsAt}
+          type="date"
+          value={localDayOf(code.starts_at, timezone)}
+        />
+        <Field
+          {...f}
+          name="ends_at"
+          label={ui.t.endsAt}
+          type="date"
+          value={localDayOf(code.ends_at, timezone)}
+        />
         <Check {...f} name="active" label={m.codeActive} checked={code.active} />
         <button type="submit">{ui.t.save}</button>
       </Form>

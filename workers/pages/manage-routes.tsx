@@ -144,6 +144,7 @@ async function showCodeEdit(c: PageContext, id: string, state?: FormState) {
       ui={uiAt(c, `/dashboard/codes/${id}/edit`)}
       code={serializePromoCode(code)}
       campaignName={campaign.name}
+      timezone={campaign.timezone}
       state={state}
     />,
     state ? 422 : 200,
@@ -324,8 +325,9 @@ export const manageRoutes = new Hono<PageEnv>()
       async (form) => {
         const body = form.parse(patchCodeBody, {
           max_redemptions: form.number("max_redemptions") ?? null,
-          starts_at: form.date("starts_at") ?? null,
-          ends_at: form.date("ends_at") ?? null,
+          // Days of the campaign's zone, as the page shows them.
+          starts_at: form.day("starts_at") ?? null,
+          ends_at: form.day("ends_at") ?? null,
           active: form.values.active === "on",
         });
         if (!body) return null;

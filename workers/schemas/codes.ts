@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { promoCodes } from "../../schema";
 import { CODE_PATTERN } from "../../src/codes/promo-codes";
-import { isoDateTime } from "../lib/router";
+import { campaignBound } from "../lib/router";
 import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const promoCodeSchema = z
@@ -32,8 +32,8 @@ export const createCodeBody = z
     campaign_id: z.string().max(64),
     influencer_id: z.string().max(64),
     max_redemptions: maxRedemptions.nullable().optional(),
-    starts_at: isoDateTime.nullable().optional(),
-    ends_at: isoDateTime.nullable().optional(),
+    starts_at: campaignBound.nullable().optional(),
+    ends_at: campaignBound.nullable().optional(),
   })
   .strict();
 
@@ -41,8 +41,8 @@ export const patchCodeBody = z
   .object({
     active: z.boolean().optional(),
     max_redemptions: maxRedemptions.nullable().optional(),
-    starts_at: isoDateTime.nullable().optional(),
-    ends_at: isoDateTime.nullable().optional(),
+    starts_at: campaignBound.nullable().optional(),
+    ends_at: campaignBound.nullable().optional(),
     archived: z
       .boolean()
       .optional()
