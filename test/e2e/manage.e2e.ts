@@ -121,7 +121,7 @@ describe("running a campaign from the dashboard", () => {
     await page.waitForURL(campaignUrl);
     await expect(page.locator("h1").textContent()).resolves.toBe("Hiver 2026 · soldes");
     const campaign = await api("GET", `/campaigns/${campaignUrl.split("/").at(-1)}`);
-    expect(campaign).toMatchObject({ budget: 450_050, ends_at: "2027-01-31T00:00:00.000Z" });
+    expect(campaign).toMatchObject({ budget: 450_050, ends_at: "2027-01-31T23:59:59.999Z" });
 
     const link = page.locator("[data-link]").filter({ hasText: "hiver-150" });
     await link.getByRole("link", { name: /^Edit/ }).click();
