@@ -207,7 +207,7 @@ const rollupQuery = (from) =>
 const POST_GROWTH_QUERY = `SELECT day, ${POST_FIELDS.map((f) => `SUM(${f})`).join(", ")}
   FROM post_growth_daily WHERE campaign_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day`;
 const BREAKDOWN_QUERY = `SELECT value, SUM(clicks), SUM(unique_clicks), SUM(conversions), SUM(revenue)
-  FROM rollup_breakdown_daily
+  FROM rollup_breakdown_campaign_daily
   WHERE campaign_id = ?1 AND dimension = 'country' AND day >= ?2 AND day <= ?3
   GROUP BY value ORDER BY value = '', 2 DESC, value`;
 

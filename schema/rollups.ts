@@ -114,6 +114,30 @@ export const rollupBreakdownDaily = sqliteTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.dimension, t.day, t.influencerId, t.value] })],
 );
 
+// rollup_breakdown_daily without the influencer: the same sums per campaign × dimension × day ×
+// value, kept equal to them by triggers on rollup_breakdown_daily (migration 0024). A campaign's
+// breakdown reads days × values rows here rather than days × influencers × values there; the
+// breakdown of one influencer (the portal) still reads the table above.
+export const rollupBreakdownCampaignDaily = sqliteTable(
+  "rollup_breakdown_campaign_daily",
+  {
+    campaignId: text().notNull(),
+    dimension: text().$type<BreakdownDimension>().notNull(),
+    day: text().notNull(),
+    value: text().notNull(),
+    clicks: integer().notNull().default(0),
+    uniqueClicks: integer().notNull().default(0),
+    conversions: integer().notNull().default(0),
+    revenue: integer().notNull().default(0),
+    sessions: integer().notNull().default(0),
+    engagedSessions: integer().notNull().default(0),
+    returningSessions: integer().notNull().default(0),
+    pageViews: integer().notNull().default(0),
+    engagedSeconds: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.dimension, t.day, t.value] })],
+);
+
 export type RollupTrigger = "cron" | "api";
 export type RollupRunStatus = "running" | "ok" | "skipped" | "failed";
 

@@ -17,8 +17,9 @@ type StoredRow = Omit<Figures, keyof ReturnType<typeof behaviourMetrics>> & Beha
 export type BreakdownRow = Figures & { value: string | null; reason: "no_click" | null };
 
 // A campaign's human clicks, unique clicks, sales and revenue, and its visitor sessions' figures,
-// per value of one dimension over the campaign's local days of the period, from
-// rollup_breakdown_daily only (never the raw clicks). A session counts under its click's values,
+// per value of one dimension over the campaign's local days of the period, from the breakdown
+// rollup only (never the raw clicks): rollup_breakdown_campaign_daily for the whole campaign,
+// rollup_breakdown_daily (per influencer) for one influencer. A session counts under its click's values,
 // "unknown" while its click row has not been rolled up (see src/rollup/session-rollup.ts). Most clicks
 // first, then by value, the no-click row last. A sale counts under its click's values; sales by code
 // (or without a click id) in the no-click row. A sale whose click row has not been rolled up yet is
@@ -72,9 +73,9 @@ async function breakdownRows<D extends BreakdownDimension>(
                 SUM(conversions) AS conversions, SUM(revenue) AS revenue, SUM(sessions) AS sessions,
                 SUM(engaged_sessions) AS engagedSessions, SUM(returning_sessions) AS returningSessions,
                 SUM(page_views) AS pageViews, SUM(engaged_seconds) AS engagedSeconds
-         FROM rollup_breakdown_daily
+         FROM ${filter.influencerId === undefined ? "rollup_breakdown_campaign_daily" : "rollup_breakdown_daily"}
          WHERE campaign_id = ?1 AND dimension IN (SELECT value FROM json_each(?2))
-           AND day >= ?3 AND day <= ?4 AND (?5 IS NULL OR influencer_id = ?5)
+           AND day >= ?3 AND day <= ?4 ${filter.influencerId === undefined ? "AND ?5 IS NULL" : "AND influencer_id = ?5"}
          GROUP BY dimension, value
          HAVING SUM(clicks) <> 0 OR SUM(unique_clicks) <> 0 OR SUM(conversions) <> 0 OR SUM(sessions) <> 0
          ORDER BY dimension, value = ?6, clicks DESC, value`,
