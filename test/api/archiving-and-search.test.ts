@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enrol, order, promoCode, rollUp } from "../support/figure-helpers";
 import {
+  ADMIN,
   api,
   createCampaign,
   createInfluencer,
@@ -10,6 +11,7 @@ import {
   unique,
   waitForClicks,
 } from "../support/helpers";
+import { PageClient } from "../support/page-client";
 
 // Archiving through PATCH (PUT for an enrolment): the thing leaves its list unless
 // ?include_archived=true, is still found by id with its archived_at, comes back with
@@ -137,6 +139,22 @@ describe("search", () => {
     expect(ids(await api("GET", `/influencers?q=${tag}_0`))).toEqual([made[0]?.id]);
     expect(ids(await api("GET", `/influencers?q=creator ${tag}`))).toHaveLength(5);
     expect(ids(await api("GET", `/influencers?q=${encodeURIComponent("%")}${tag}`))).toEqual([]);
+  });
+
+  it("answers the longest searches D1 can hold, wildcards and accents included, and refuses longer ones", async () => {
+    // D1 refuses LIKE patterns over 50 bytes: 40 underscores escape to 80, "é" takes two bytes.
+    for (const q of ["_".repeat(40), "é".repeat(40), "%".repeat(40)]) {
+      for (const path of ["/campaigns", "/influencers", "/links", "/codes"]) {
+        const res = await api("GET", `${path}?q=${encodeURIComponent(q)}`);
+        expect(res.status, `${path} ${q}`).toBe(200);
+      }
+    }
+    expectError(await api("GET", `/campaigns?q=${"x".repeat(41)}`), 422, "validation_failed");
+    // The dashboard cuts a long search to what it can hold, rather than failing.
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    const page = await browser.request(`/dashboard?q=${"_".repeat(500)}`);
+    expect(page.status).toBe(200);
   });
 
   it("finds campaigns by name, links by slug or handle, codes by code or handle, enrolments by handle", async () => {
