@@ -23,7 +23,7 @@ import {
   Select,
   type Ui,
 } from "./layout";
-import { ListSearch, Pager } from "./list-controls";
+import { ListSearch, type ListView, Pager } from "./list-controls";
 import { CodeList, LinkList } from "./owned-items";
 import { ReportBody } from "./report-body";
 import { AsOf, Empty } from "./report-sections";
@@ -91,6 +91,29 @@ const InfluencerForm = ({
     <button type="submit">{submit}</button>
   </Form>
 );
+
+// A list's search above it and its pages below, and whether it shows a search's results (then
+// an empty list is "nothing matched", said by the pager, not "none yet").
+const searchAndPages = (
+  ui: Ui,
+  view: ListView,
+  label: string,
+  anchor: string,
+  page: { data: unknown[]; next_cursor: string | null },
+) => ({
+  filtered: Boolean(view.q || view.archived),
+  controls: <ListSearch ui={ui} view={view} label={label} anchor={anchor} />,
+  pager: (
+    <Pager
+      ui={ui}
+      view={view}
+      label={label}
+      nextCursor={page.next_cursor}
+      empty={page.data.length === 0}
+      anchor={anchor}
+    />
+  ),
+});
 
 export type ShareLinkItem = {
   id: string;
@@ -171,37 +194,15 @@ export const CampaignPage = ({
         ui={ui}
         links={lists.links.data}
         hint={ui.t.linkHint}
-        filtered={Boolean(listViews.links.q || listViews.links.archived)}
         actions={linkActions(ui)}
-        controls={<ListSearch ui={ui} view={listViews.links} label={ui.t.links} anchor="links" />}
-        pager={
-          <Pager
-            ui={ui}
-            view={listViews.links}
-            label={ui.t.links}
-            nextCursor={lists.links.next_cursor}
-            empty={lists.links.data.length === 0}
-            anchor="links"
-          />
-        }
+        {...searchAndPages(ui, listViews.links, ui.t.links, "links", lists.links)}
       />
       <CodeList
         ui={ui}
         codes={lists.codes.data}
         hint={ui.t.codeHint}
-        filtered={Boolean(listViews.codes.q || listViews.codes.archived)}
         actions={codeActions(ui)}
-        controls={<ListSearch ui={ui} view={listViews.codes} label={ui.t.codes} anchor="codes" />}
-        pager={
-          <Pager
-            ui={ui}
-            view={listViews.codes}
-            label={ui.t.codes}
-            nextCursor={lists.codes.next_cursor}
-            empty={lists.codes.data.length === 0}
-            anchor="codes"
-          />
-        }
+        {...searchAndPages(ui, listViews.codes, ui.t.codes, "codes", lists.codes)}
       />
       <CampaignPosts
         ui={ui}
