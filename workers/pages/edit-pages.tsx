@@ -35,8 +35,36 @@ type Code = z.infer<typeof promoCodeSchema>;
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
-// A campaign's dates are days of its zone.
+// A campaign's dates, and its promo codes', are days of its zone.
 const localDayOf = (iso: string | null, zone: string) => (iso ? localDay(Date.parse(iso), zone) : "");
+const DateFields = ({
+  ui,
+  f,
+  dates,
+  timezone,
+}: {
+  ui: Ui;
+  f: { form: string; state: FormState | undefined };
+  dates: { starts_at: string | null; ends_at: string | null };
+  timezone: string;
+}) => (
+  <>
+    <Field
+      {...f}
+      name="starts_at"
+      label={ui.t.startsAt}
+      type="date"
+      value={localDayOf(dates.starts_at, timezone)}
+    />
+    <Field
+      {...f}
+      name="ends_at"
+      label={ui.t.endsAt}
+      type="date"
+      value={localDayOf(dates.ends_at, timezone)}
+    />
+  </>
+);
 
 // A checkbox that shows what was sent after a refusal, else the stored value.
 const Check: FC<{
@@ -139,20 +167,7 @@ export const CampaignEditPage: FC<{
           value={amount(campaign.budget)}
           placeholder={ui.fmt.typedAmount(500_000, campaign.currency)}
         />
-        <Field
-          {...f}
-          name="starts_at"
-          label={ui.t.startsAt}
-          type="date"
-          value={localDayOf(campaign.starts_at, campaign.timezone)}
-        />
-        <Field
-          {...f}
-          name="ends_at"
-          label={ui.t.endsAt}
-          type="date"
-          value={localDayOf(campaign.ends_at, campaign.timezone)}
-        />
+        <DateFields ui={ui} f={f} dates={campaign} timezone={campaign.timezone} />
         <Field
           {...f}
           name="attribution_window_days"
@@ -373,20 +388,7 @@ export const CodeEditPage: FC<{
           min="1"
           value={code.max_redemptions === null ? "" : String(code.max_redemptions)}
         />
-        <Field
-          {...f}
-          name="starts_at"
-          label={ui.t.startsAt}
-          type="date"
-          value={localDayOf(code.starts_at, timezone)}
-        />
-        <Field
-          {...f}
-          name="ends_at"
-          label={ui.t.endsAt}
-          type="date"
-          value={localDayOf(code.ends_at, timezone)}
-        />
+        <DateFields ui={ui} f={f} dates={code} timezone={timezone} />
         <Check {...f} name="active" label={m.codeActive} checked={code.active} />
         <button type="submit">{ui.t.save}</button>
       </Form>
