@@ -128,6 +128,13 @@ export async function waitForClicks(linkId: string, count: number) {
   );
 }
 
+// A click id one character off its signed self. The last character must change whatever it was:
+// writing a fixed one leaves the id valid whenever it already ended so.
+export function tamperedClickId(clickId: string): string {
+  const last = clickId.at(-1);
+  return `${clickId.slice(0, -1)}${last === "0" ? "1" : "0"}`;
+}
+
 export function expectError(res: { status: number; body: Json }, status: number, code: string) {
   expect(res.status).toBe(status);
   expect(res.body).toMatchObject({ error: { code, message: expect.any(String) } });

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, BASE, createKey, createLink, expectError, follow } from "../support/helpers";
+import { api, BASE, createKey, createLink, expectError, follow, tamperedClickId } from "../support/helpers";
 import { PageClient } from "../support/page-client";
 
 const SHOP = "https://shop.example";
@@ -171,7 +171,7 @@ describe("POST /track/lead", () => {
     }
     const forged = await fromPage("POST", "/track/lead", key, SHOP, {
       ...body,
-      click_id: `${body.click_id.slice(0, -1)}0`,
+      click_id: tamperedClickId(body.click_id),
     });
     expectError(forged, 422, "invalid_click_id");
     expect(forged.headers.get("Access-Control-Allow-Origin")).toBe(SHOP);

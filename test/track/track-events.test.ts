@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { behaviourMessageSchema } from "../../src/events/behaviour-event";
 import { TRACK_SESSION_THROTTLE } from "../../src/track/track-throttle";
 import worker from "../../workers/index";
-import { ADMIN, BASE, createKey, createLink, follow } from "../support/helpers";
+import { ADMIN, BASE, createKey, createLink, follow, tamperedClickId } from "../support/helpers";
 import { deliver } from "../support/queue-helpers";
 
 const SHOP = "https://shop.example";
@@ -111,7 +111,7 @@ describe("POST /track/events", () => {
       [{ ...good, key: checkout }, {}, 403, "forbidden"],
       [{ ...good, key: undefined }, {}, 401, "unauthorized"],
       ["{not json", {}, 400, "invalid_json"],
-      [{ ...good, click_id: `${clickId.slice(0, -1)}0` }, {}, 422, "invalid_click_id"],
+      [{ ...good, click_id: tamperedClickId(clickId) }, {}, 422, "invalid_click_id"],
       [{ ...good, session_id: "short" }, {}, 422, "validation_failed"],
       [{ ...good, events: [] }, {}, 422, "validation_failed"],
       [{ ...good, events: Array.from({ length: 51 }, () => pageView()) }, {}, 422, "validation_failed"],
