@@ -6,8 +6,8 @@ import { newId } from "../ids";
 import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { rebuildPostGrowth } from "../posts/post-growth";
-import { addDays, type Clock } from "../time";
-import { DEFAULT_TIME_ZONE, startOfLocalDay } from "./time-zones";
+import type { Clock } from "../time";
+import { DEFAULT_TIME_ZONE, endOfLocalDay, startOfLocalDay } from "./time-zones";
 
 // The longest attribution window a campaign may have: a sale by click id can name a click at most
 // this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
@@ -35,7 +35,7 @@ export type CampaignBound = Date | string;
 const startOf = (bound: CampaignBound, zone: string) =>
   typeof bound === "string" ? new Date(startOfLocalDay(bound, zone)) : bound;
 const endOf = (bound: CampaignBound, zone: string) =>
-  typeof bound === "string" ? new Date(startOfLocalDay(addDays(bound, 1), zone) - 1) : bound;
+  typeof bound === "string" ? new Date(endOfLocalDay(bound, zone) - 1) : bound;
 
 // Dates as stored (a campaign's, or a promo code's in its campaign): days resolved in the
 // campaign's zone.

@@ -1,4 +1,4 @@
-import { utcDay } from "../time";
+import { addDays, utcDay } from "../time";
 
 export const DEFAULT_TIME_ZONE = "UTC";
 
@@ -79,6 +79,11 @@ export function startOfLocalDay(day: string, zone: string): number {
   while (localDay(at, zone) < day) at += 15 * 60_000;
   while (localDay(at - 1, zone) >= day) at -= 15 * 60_000;
   return at;
+}
+
+// The instant a local day (YYYY-MM-DD) is over in a zone: the first millisecond of the next one.
+export function endOfLocalDay(day: string, zone: string): number {
+  return startOfLocalDay(addDays(day, 1), zone);
 }
 
 // Campaign -> time zone, for campaigns whose zone is fixed (they have events): such a zone never

@@ -205,7 +205,8 @@ describe("edit pages", () => {
     expect(saved.status).toBe(303);
     expect((await api("GET", `/links/${link.id}`)).body).toMatchObject({
       url: "https://shop.example/new",
-      expires_at: "2031-01-01T00:00:00.000Z",
+      // The last day it works, of its campaign's zone (UTC here): over when 2 January begins.
+      expires_at: "2031-01-02T00:00:00.000Z",
       expired_url: null,
       disabled: false,
     });

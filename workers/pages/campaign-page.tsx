@@ -222,6 +222,7 @@ export const CampaignPage = ({
           fields={[
             { name: "url", label: ui.t.destination, type: "url", required: true, placeholder: "https://" },
             { name: "slug", label: ui.t.slugOptional },
+            { name: "expires_at", label: ui.t.manage.expiresOn, type: "date" },
           ]}
         />
         <InfluencerForm

@@ -219,17 +219,26 @@ export const dashboardRoutes = new Hono<PageEnv>()
       c,
       "link",
       async (form) => {
+        const { timezone } = await findCampaign(c.var.ctx.db, id);
         const body = form.parse(createLinkBody, {
           campaign_id: id,
           influencer_id: await influencerFromForm(c.var.ctx.db, form),
           url: form.text("url"),
           slug: form.text("slug"),
+          // The last day of the campaign's zone the link works.
+          expires_at: form.dayEnd("expires_at", timezone),
         });
         if (!body) return null;
         await createLinkAndRefreshCache(
           c.var.ctx.db,
           c.env,
-          { campaignId: id, influencerId: body.influencer_id, url: body.url, slug: body.slug },
+          {
+            campaignId: id,
+            influencerId: body.influencer_id,
+            url: body.url,
+            slug: body.slug,
+            expiresAt: body.expires_at,
+          },
           c.var.ctx.clock,
         );
         return c.redirect(`/dashboard/campaigns/${id}#links`, 303);

@@ -34,9 +34,11 @@ type Link = z.infer<typeof linkSchema>;
 type Code = z.infer<typeof promoCodeSchema>;
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
 // A campaign's dates, and its promo codes', are days of its zone.
 const localDayOf = (iso: string | null, zone: string) => (iso ? localDay(Date.parse(iso), zone) : "");
+// A link's expiry is the instant it stops working: its field shows the last local day it works,
+// as typed (see FormReader.dayEnd).
+const lastDayBefore = (iso: string | null, zone: string) => (iso ? localDay(Date.parse(iso) - 1, zone) : "");
 const DateFields = ({
   ui,
   f,
@@ -335,8 +337,10 @@ export const LinkEditPage: FC<{
   ui: Ui;
   link: Link;
   campaignName: string;
+  // The campaign's zone, whose day the expiry is.
+  timezone: string;
   state?: FormState | undefined;
-}> = ({ ui, link, campaignName, state }) => {
+}> = ({ ui, link, campaignName, timezone, state }) => {
   const m = ui.t.manage;
   const f = { form: "link-edit", state };
   return (
@@ -351,7 +355,13 @@ export const LinkEditPage: FC<{
       <Form ui={ui} action={`/dashboard/links/${link.id}/edit`} label={m.editLink}>
         <FormMessage ui={ui} state={state} form={f.form} />
         <Field {...f} name="url" label={ui.t.destination} type="url" value={link.url} required />
-        <Field {...f} name="expires_at" label={m.expiresOn} type="date" value={day(link.expires_at)} />
+        <Field
+          {...f}
+          name="expires_at"
+          label={m.expiresOn}
+          type="date"
+          value={lastDayBefore(link.expires_at, timezone)}
+        />
         <Field {...f} name="expired_url" label={m.expiredUrl} type="url" value={link.expired_url ?? ""} />
         <Check {...f} name="disabled" label={m.linkDisabled} checked={link.disabled} />
         <button type="submit">{ui.t.save}</button>

@@ -1,7 +1,9 @@
 import type { z } from "@hono/zod-openapi";
+import { endOfLocalDay } from "../../src/campaigns/time-zones";
 import { DomainError, type ErrorCode } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
+import { storableDate, utcDay } from "../../src/time";
 import { statusOf } from "../lib/errors";
 import { type FormWords, fill } from "./i18n";
 import type { Ui } from "./layout";
@@ -84,14 +86,26 @@ export class FormReader {
   }
 
   // A date field as the day it says (YYYY-MM-DD), for the API to read in the campaign's zone.
+  // Date.parse takes 2026-02-31 as 3 March: only a day the calendar has is one.
   day(name: string): string | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+    if (Number.isNaN(ms) || utcDay(ms) !== value) {
       this.errors[name] = this.words.date;
       return undefined;
     }
     return value;
+  }
+
+  // A date field as the instant that day is over in a zone (the next local day's first instant):
+  // what is typed is the last day something lasts, as the API's instant of its end.
+  dayEnd(name: string, zone: string): string | undefined {
+    const value = this.day(name);
+    if (value === undefined) return undefined;
+    const end = storableDate(endOfLocalDay(value, zone));
+    if (!end) this.errors[name] = this.words.date;
+    return end?.toISOString();
   }
 
   // Parses with the API's schema. Field errors land on this reader; null when there are any.

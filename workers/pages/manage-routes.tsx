@@ -128,6 +128,7 @@ async function showLinkEdit(c: PageContext, id: string, state?: FormState) {
       ui={uiAt(c, `/dashboard/links/${id}/edit`)}
       link={serializeLink(link, c.var.ctx.shortLinkBase)}
       campaignName={campaign.name}
+      timezone={campaign.timezone}
       state={state}
     />,
     state ? 422 : 200,
@@ -292,9 +293,12 @@ export const manageRoutes = new Hono<PageEnv>()
       "link-edit",
       async (form) => {
         required(form, "url");
+        const db = c.var.ctx.db;
+        const { timezone } = await findCampaign(db, (await findLink(db, id)).campaignId);
         const body = form.parse(patchLinkBody, {
           url: form.text("url"),
-          expires_at: form.date("expires_at") ?? null,
+          // The last day of the campaign's zone the link works, as the page shows it.
+          expires_at: form.dayEnd("expires_at", timezone) ?? null,
           expired_url: form.text("expired_url") ?? null,
           disabled: form.values.disabled === "on",
         });
