@@ -104,17 +104,19 @@ function isoTime(value: string): string {
   return value;
 }
 
-// The file's lines by column, or what is wrong with its shape (header, field counts, size).
-export function readSnapshotCsv(text: string): { lines: SnapshotLine[] } | { problems: ImportProblem[] } {
+// The file's lines by column, and what is wrong with its shape. The header decides how every line
+// is read, so a file whose header is wrong (or that cannot be read at all) has its problems and no
+// lines; otherwise every line with the header's number of fields, and a problem for each other.
+export function readSnapshotCsv(text: string): { lines: SnapshotLine[]; problems: ImportProblem[] } {
   const body = text.replace(/^\uFEFF/, "");
   const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
   const separator = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
   const parsed = parseCsv(body, separator);
-  if (!Array.isArray(parsed)) return { problems: [parsed] };
+  const refused = (...problems: ImportProblem[]) => ({ lines: [], problems });
+  if (!Array.isArray(parsed)) return refused(parsed);
   const [header, ...rows] = parsed;
-  if (!header) return { problems: [{ line: 0, problem: "empty" }] };
-  if (rows.length > MAX_IMPORT_ROWS)
-    return { problems: [{ line: 0, problem: "too_many", n: MAX_IMPORT_ROWS }] };
+  if (!header) return refused({ line: 0, problem: "empty" });
+  if (rows.length > MAX_IMPORT_ROWS) return refused({ line: 0, problem: "too_many", n: MAX_IMPORT_ROWS });
   const columns = header.fields.map((name) => name.trim().toLowerCase());
   const problems: ImportProblem[] = [];
   columns.forEach((column, i) => {
@@ -128,7 +130,7 @@ export function readSnapshotCsv(text: string): { lines: SnapshotLine[] } | { pro
     problems.push({ line: header.line, problem: "no_post_column" });
   }
   if (!columns.includes("captured_at")) problems.push({ line: header.line, problem: "no_time_column" });
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return refused(...problems);
   const lines: SnapshotLine[] = [];
   for (const row of rows) {
     if (row.fields.length !== columns.length) {
@@ -147,17 +149,20 @@ export function readSnapshotCsv(text: string): { lines: SnapshotLine[] } | { pro
     });
     lines.push({ line: row.line, values });
   }
-  return problems.length > 0 ? { problems } : { lines };
+  return { lines, problems };
 }
 
-// A line once its figures passed the API's checks.
+// A line of the file: its post as given, and its figures once they passed the API's checks (null
+// when they did not: its post is still looked up, so that one import lists every problem).
 export type SnapshotRow = {
   line: number;
   postUrl?: string | undefined;
   postId?: string | undefined;
-  capturedAt: Date;
-  counters: Partial<Record<MetricCounter, number>>;
+  figures: { capturedAt: Date; counters: Partial<Record<MetricCounter, number>> } | null;
 };
+
+// Every line of a file, and the problems already found in it (its shape, its figures).
+export type CheckedFile = { rows: SnapshotRow[]; problems: ImportProblem[] };
 
 export type ImportResult =
   | { outcome: "imported"; added: number; unchanged: number }
@@ -171,11 +176,19 @@ function normalisedUrl(value: string): string | null {
   }
 }
 
-// Finds each line's post among the campaign's, then writes every snapshot or none.
+// Problems as the file reads: by line, then a line's from left to right (a problem of the whole
+// line first).
+const columnOrder = (problem: ImportProblem) =>
+  (IMPORT_COLUMNS as readonly string[]).indexOf(problem.column ?? "");
+const inFileOrder = (a: ImportProblem, b: ImportProblem) =>
+  a.line - b.line || columnOrder(a) - columnOrder(b);
+
+// Finds each line's post among the campaign's, then writes every snapshot, or none when any line
+// has a problem: the file's own and those found here, all of them, by line.
 export async function importSnapshots(
   db: Db,
   campaignId: string,
-  rows: SnapshotRow[],
+  file: CheckedFile,
   clock: Clock,
 ): Promise<ImportResult> {
   const d1 = db.$client;
@@ -187,41 +200,49 @@ export async function importSnapshots(
   const byUrl = new Map<string, string[]>();
   for (const post of posts) byUrl.set(post.url, [...(byUrl.get(post.url) ?? []), post.id]);
 
-  const problems: ImportProblem[] = [];
-  const snapshots = new Map<string, { line: number; id: string; postId: string; row: SnapshotRow }>();
-  for (const row of rows) {
+  const problems = [...file.problems];
+  const snapshots = new Map<
+    string,
+    { line: number; id: string; postId: string; capturedAt: Date; counters: (number | null)[] }
+  >();
+  for (const row of file.rows) {
     let postId: string | undefined;
     if (row.postId !== undefined) {
       postId = ids.has(row.postId) ? row.postId : undefined;
-      if (!postId) problems.push({ line: row.line, problem: "unknown_post" });
+      if (!postId) problems.push({ line: row.line, problem: "unknown_post", column: "post_id" });
     } else if (row.postUrl !== undefined) {
       const url = normalisedUrl(row.postUrl);
       const found = url ? (byUrl.get(url) ?? []) : [];
       if (found.length === 1) postId = found[0];
-      else problems.push({ line: row.line, problem: found.length > 1 ? "ambiguous_post" : "unknown_post" });
+      else
+        problems.push({
+          line: row.line,
+          problem: found.length > 1 ? "ambiguous_post" : "unknown_post",
+          column: "post_url",
+        });
     } else {
       problems.push({ line: row.line, problem: "missing_post" });
     }
-    if (!postId) continue;
-    const at = row.capturedAt.getTime();
-    const figures = METRIC_COUNTERS.map((name) => row.counters[name] ?? null);
-    const id = `pms_${sha256Hex(JSON.stringify([postId, at, figures])).slice(0, 24)}`;
+    if (!postId || !row.figures) continue;
+    const { capturedAt, counters: given } = row.figures;
+    const counters = METRIC_COUNTERS.map((name) => given[name] ?? null);
+    const id = `pms_${sha256Hex(JSON.stringify([postId, capturedAt.getTime(), counters])).slice(0, 24)}`;
     // Two lines for one post at one instant: the same figures are one snapshot; other figures
     // leave no way to tell which one counts.
-    const key = `${postId} ${at}`;
+    const key = `${postId} ${capturedAt.getTime()}`;
     const seen = snapshots.get(key);
     if (seen && seen.id !== id) problems.push({ line: row.line, problem: "conflict", other: seen.line });
-    if (!seen) snapshots.set(key, { line: row.line, id, postId, row });
+    if (!seen) snapshots.set(key, { line: row.line, id, postId, capturedAt, counters });
   }
-  if (problems.length > 0) return { outcome: "refused", problems };
+  if (problems.length > 0) return { outcome: "refused", problems: problems.sort(inFileOrder) };
   if (snapshots.size === 0) return { outcome: "imported", added: 0, unchanged: 0 };
 
   const now = clock();
-  const payload = [...snapshots.values()].map(({ id, postId, row }) => ({
+  const payload = [...snapshots.values()].map(({ id, postId, capturedAt, counters }) => ({
     id,
     post_id: postId,
-    captured_at: row.capturedAt.getTime(),
-    ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, row.counters[name] ?? null])),
+    captured_at: capturedAt.getTime(),
+    ...Object.fromEntries(METRIC_COUNTERS.map((name, i) => [name, counters[i]])),
   }));
   // One batch (a transaction) for the whole file, so it is all written or none of it: the rows
   // travel as one JSON parameter (D1 allows 100 bound parameters per statement), then each is

@@ -89,8 +89,8 @@ export const viewsEn = {
     missingPost: "No post given.",
     unknownPost: "No post of this campaign has this address or id.",
     ambiguousPost: "Several posts of this campaign have this address: give its post_id instead.",
-    time: "captured_at: a date and time such as 2026-03-01T18:00:00Z.",
-    number: "{column}: a whole number, at least 0.",
+    time: "a date and time such as 2026-03-01T18:00:00Z.",
+    number: "a whole number, at least 0.",
     conflict: "Same post and time as line {other}, with other figures.",
   },
   // Charts
@@ -186,8 +186,8 @@ export const viewsFr: ViewsMessages = {
     unknownPost: "Aucune publication de cette campagne n’a cette adresse ou cet identifiant.",
     ambiguousPost:
       "Plusieurs publications de cette campagne ont cette adresse : indiquez plutôt son post_id.",
-    time: "captured_at : une date et une heure, par exemple 2026-03-01T18:00:00Z.",
-    number: "{column} : un nombre entier, au moins 0.",
+    time: "une date et une heure, par exemple 2026-03-01T18:00:00Z.",
+    number: "un nombre entier, au moins 0.",
     conflict: "Même publication et même moment que la ligne {other}, avec d’autres chiffres.",
   },
   chartPoint: "{date} : {value}",

@@ -8,6 +8,7 @@ import { listLinks } from "../../src/links/links";
 import { METRIC_COUNTERS } from "../../src/posts/metric-counters";
 import { addMetrics, createPost, findPost } from "../../src/posts/posts";
 import {
+  type CheckedFile,
   type ImportProblem,
   importSnapshots,
   readSnapshotCsv,
@@ -73,6 +74,9 @@ const counterValue = (text: string | undefined) =>
 // An import's problems, worded per line in the page's language.
 function wordProblems(ui: Ui, problems: ImportProblem[]): Record<string, string> {
   const w = ui.t.views.csv;
+  // A problem in one field of a line: its column first.
+  const inColumn = (p: ImportProblem, words: string) =>
+    p.column ? `${p.column}${ui.t.colon}${words}` : words;
   const words: Record<ImportProblem["problem"], (p: ImportProblem) => string> = {
     empty: () => w.empty,
     too_many: (p) => fill(w.tooMany, { n: ui.fmt.integer(p.n ?? 0) }),
@@ -83,10 +87,10 @@ function wordProblems(ui: Ui, problems: ImportProblem[]): Record<string, string>
     no_time_column: () => w.noTimeColumn,
     field_count: (p) => fill(w.fieldCount, { n: String(p.n ?? 0), expected: String(p.expected ?? 0) }),
     missing_post: () => w.missingPost,
-    unknown_post: () => w.unknownPost,
-    ambiguous_post: () => w.ambiguousPost,
-    time: () => w.time,
-    number: (p) => fill(w.number, { column: p.column ?? "" }),
+    unknown_post: (p) => inColumn(p, w.unknownPost),
+    ambiguous_post: (p) => inColumn(p, w.ambiguousPost),
+    time: (p) => inColumn(p, w.time),
+    number: (p) => inColumn(p, w.number),
     conflict: (p) => fill(w.conflict, { other: String(p.other ?? 0) }),
   };
   const errors: Record<string, string> = {};
@@ -99,36 +103,27 @@ function wordProblems(ui: Ui, problems: ImportProblem[]): Record<string, string>
 }
 
 // Each line's figures through the API's own snapshot schema; a line without a time is refused
-// (a file's snapshot needs one, or sending it again would add it again).
-function checkLines(lines: { line: number; values: Record<string, string | undefined> }[]) {
+// (a file's snapshot needs one, or sending it again would add it again). Every line goes on, its
+// figures or not, so that its post is checked too: the file's problems are all listed at once.
+function checkLines(read: ReturnType<typeof readSnapshotCsv>): CheckedFile {
   const rows: SnapshotRow[] = [];
-  const problems: ImportProblem[] = [];
-  for (const { line, values } of lines) {
-    if (values.captured_at === undefined) {
-      problems.push({ line, problem: "time" });
-      continue;
-    }
+  const problems = [...read.problems];
+  for (const { line, values } of read.lines) {
     const parsed = metricsBody.safeParse({
       captured_at: values.captured_at,
       ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, counterValue(values[name])])),
     });
-    if (!parsed.success) {
-      const columns = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? "")));
-      for (const column of columns) {
-        problems.push(
-          column === "captured_at" ? { line, problem: "time" } : { line, problem: "number", column },
-        );
-      }
-      continue;
+    const columns = new Set(parsed.error?.issues.map((issue) => String(issue.path[0] ?? "")));
+    if (values.captured_at === undefined) columns.add("captured_at");
+    for (const column of columns) {
+      problems.push({ line, problem: column === "captured_at" ? "time" : "number", column });
     }
-    const { captured_at, ...counters } = parsed.data;
-    rows.push({
-      line,
-      postUrl: values.post_url,
-      postId: values.post_id,
-      capturedAt: captured_at as Date,
-      counters,
-    });
+    let figures: SnapshotRow["figures"] = null;
+    if (parsed.success && columns.size === 0) {
+      const { captured_at, ...counters } = parsed.data;
+      figures = { capturedAt: captured_at as Date, counters };
+    }
+    rows.push({ line, postUrl: values.post_url, postId: values.post_id, figures });
   }
   return { rows, problems };
 }
@@ -231,11 +226,7 @@ export const viewsRoutes = new Hono<PageEnv>()
         state: { form: "import", values: {}, errors: { "line-0": ui.t.views.csv.noFile } },
       });
     }
-    const read = readSnapshotCsv(await file.text());
-    if ("problems" in read) return refuse(read.problems);
-    const { rows, problems } = checkLines(read.lines);
-    if (problems.length > 0) return refuse(problems);
-    const result = await importSnapshots(db, id, rows, clock);
+    const result = await importSnapshots(db, id, checkLines(readSnapshotCsv(await file.text())), clock);
     if (result.outcome === "refused") return refuse(result.problems);
     return c.redirect(`/dashboard/campaigns/${id}?imported=${result.added}-${result.unchanged}#posts`, 303);
   });
