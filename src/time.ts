@@ -27,6 +27,7 @@ export const daysFrom = (from: string, to: string): number =>
 // buckets days, know no other years.
 export const EARLIEST_MS = Date.parse("0000-01-01T00:00:00.000Z");
 export const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
+export const LAST_DAY = "9999-12-31";
 
 // A time in milliseconds as a Date when it is one of those (NaN is not), else undefined.
 export function storableDate(ms: number): Date | undefined {

@@ -1,4 +1,4 @@
-import { addDays, utcDay } from "../time";
+import { addDays, DAY_MS, LAST_DAY, LATEST_MS, utcDay } from "../time";
 
 export const DEFAULT_TIME_ZONE = "UTC";
 
@@ -62,9 +62,11 @@ function wallClock(ms: number, zone: string): number {
   return date.getTime();
 }
 
-// The local calendar day of an instant in a zone, YYYY-MM-DD.
+// The local calendar day of an instant in a zone, YYYY-MM-DD. East of UTC, the last stored
+// instants fall on a local day of the year 10000, which has no such name: they are named the last
+// day there is, 9999-12-31.
 export function localDay(ms: number, zone: string): string {
-  return zone === DEFAULT_TIME_ZONE ? utcDay(ms) : utcDay(wallClock(ms, zone));
+  return zone === DEFAULT_TIME_ZONE ? utcDay(ms) : utcDay(Math.min(wallClock(ms, zone), LATEST_MS));
 }
 
 // The instant a local day (YYYY-MM-DD) begins in a zone: its first millisecond. A day that a
@@ -75,15 +77,25 @@ export function startOfLocalDay(day: string, zone: string): number {
   // The offset at a guess, then at the instant it gives: two rounds settle every real zone.
   let at = midnight - (wallClock(midnight, zone) - midnight);
   at = midnight - (wallClock(at, zone) - at);
-  // Midnight that does not exist (skipped forward): the day begins at the change, later.
-  while (localDay(at, zone) < day) at += 15 * 60_000;
-  while (localDay(at - 1, zone) >= day) at -= 15 * 60_000;
+  // Midnight that does not exist (skipped forward): the day begins at the change, later. Offsets
+  // lie within a day of UTC, so a few steps settle it; the bound keeps a day the zone cannot name
+  // from turning this into an endless loop.
+  for (let steps = 0; localDay(at, zone) < day; steps++) at = step(at, 1, steps, day);
+  for (let steps = 0; localDay(at - 1, zone) >= day; steps++) at = step(at, -1, steps, day);
   return at;
 }
 
+const STEP_MS = 15 * 60_000;
+const MAX_STEPS = (2 * DAY_MS) / STEP_MS;
+function step(at: number, direction: 1 | -1, steps: number, day: string): number {
+  if (steps >= MAX_STEPS) throw new Error(`No start found for the local day ${day}.`);
+  return at + direction * STEP_MS;
+}
+
 // The instant a local day (YYYY-MM-DD) is over in a zone: the first millisecond of the next one.
+// The last day there is a name for, 9999-12-31, is over past every time Swayline stores.
 export function endOfLocalDay(day: string, zone: string): number {
-  return startOfLocalDay(addDays(day, 1), zone);
+  return day >= LAST_DAY ? LATEST_MS + 1 : startOfLocalDay(addDays(day, 1), zone);
 }
 
 // Campaign -> time zone, for campaigns whose zone is fixed (they have events): such a zone never

@@ -1,5 +1,4 @@
-import { localDay, startOfLocalDay } from "../campaigns/time-zones";
-import { addDays } from "../time";
+import { endOfLocalDay, localDay, startOfLocalDay } from "../campaigns/time-zones";
 import type { DayRange } from "./periods";
 
 // Audience growth from follower snapshots. An influencer's level at an instant is their latest
@@ -58,7 +57,7 @@ export async function followerGrowthByInterval(
   intervalOf: (day: string) => string,
 ): Promise<Map<string, AudienceGrowth>> {
   const start = startOfLocalDay(days.from, zone);
-  const end = startOfLocalDay(addDays(days.to, 1), zone) - 1;
+  const end = endOfLocalDay(days.to, zone) - 1;
   const [levels, { results }] = await Promise.all([
     followerLevels(d1, influencerIds, start - 1),
     d1
