@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run seed`: fills the local database with a demo (a French skincare brand's two campaigns,
 // seven creators on Instagram, TikTok and YouTube, their links, codes, posts, six weeks of clicks,
-// orders and refunds) through the public API, then runs the rollup. See README "Demo data".
+// the visits on the shop they led to, orders and refunds) through the public API, then runs the
+// rollup. See docs/development.md "Demo data".
 //
 // It uses the Worker at SEED_URL (default http://localhost:8787) when one answers, else starts its
 // own `wrangler dev` on the same local state as `npm start`, with SWAYLINE_DEMO_IMPORT=true: past
@@ -11,7 +12,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { answers, applyMigrations, devVar, ensureDevVars, root, startWranglerDev } from "./local-dev.mjs";
-import { MAIN_CAMPAIGN } from "./seed/cast.mjs";
+import { MAIN_CAMPAIGN, SHOP } from "./seed/cast.mjs";
 import { ApiFailure, apiClient, inPool, progressLine } from "./seed/client.mjs";
 import { buildPlan } from "./seed/plan.mjs";
 
@@ -64,6 +65,7 @@ async function startOwnWorker(persistArgs) {
   }
 }
 
+const percent = (ratio) => (ratio === null ? "n/a" : `${Math.round(ratio * 100)} %`);
 const euros = (cents) =>
   `${(cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
 
@@ -73,6 +75,12 @@ async function seed(api, baseUrl, plan) {
   // The shop's key: orders come in as a checkout would send them.
   const checkout = await api.call("POST", "/keys", { scope: "checkout", name: "Maison Solène shop (demo)" });
   const shopKey = checkout.body.key;
+  // The shop script's key: visits are reported from the shop's pages, as sl.js reports them.
+  const script = await api.call("POST", "/keys", {
+    scope: "publishable",
+    name: "Maison Solène shop script (demo)",
+    allowed_origins: [SHOP],
+  });
 
   // One at a time: lists show records by creation time, so the same order on every run.
   await inPool("influencers", plan.influencers, 1, async (inf) => {
@@ -153,10 +161,12 @@ async function seed(api, baseUrl, plan) {
       redirect: "manual",
     });
     if (response.status !== 302) throw new ApiFailure(`the redirect answered ${response.status}`);
+    click.redirectedAt = Date.now();
     click.id = new URL(response.headers.get("Location")).searchParams.get("sl_cid");
   });
 
   const clicks = [...plan.pastClicks, ...plan.todayClicks];
+  await reportVisits(api, script.body.key, clicks);
   // Minutes after the click, but never after now (a click late last night, a seed just after midnight).
   const at = (click, after) =>
     click.at === undefined
@@ -205,6 +215,36 @@ async function seed(api, baseUrl, plan) {
   return { ids, clicks, payout };
 }
 
+// Each visit through the shop script's route, from the shop's origin with its publishable key in
+// the body, as sl.js sends it: a report per page, with the page's view and its engaged time (sl.js
+// sends the two apart, when the page loads and when it is left; one report a page halves the
+// requests, which are most of the seed's time, and the figures are the same). A page's time is the
+// click's plus the time the visit took to reach it, never later than now (today's visits are
+// happening as the seed runs).
+async function reportVisits(api, key, clicks) {
+  const visits = clicks.filter((click) => click.visit);
+  await inPool("visits (shop script)", visits, 16, async (click) => {
+    const { session_id, returning, pages } = click.visit;
+    for (const { view_id, path, after, seconds } of pages) {
+      const at = new Date(Math.min((click.at ?? click.redirectedAt) + after, Date.now())).toISOString();
+      await api.beacon(
+        "/track/events",
+        {
+          key,
+          click_id: click.id,
+          session_id,
+          returning,
+          events: [
+            { type: "page_view", view_id, path, at },
+            { type: "engagement", view_id, seconds },
+          ],
+        },
+        { origin: SHOP, userAgent: click.visitor.userAgent },
+      );
+    }
+  });
+}
+
 // Waits (a little) until the ledger holds an entry the test accepts: entries are derived from the
 // queue's events, within seconds of the sale or refund.
 async function untilEntry(api, influencerId, what, test) {
@@ -250,16 +290,18 @@ async function payOutThenClawBack(api, plan, ids, refund) {
   return { payout, clawback };
 }
 
-// The queue writes clicks a little after they are sent: roll up until every demo click is
-// counted in the campaigns' summaries (the rollup's own report says when it has caught up).
+// The queue writes clicks and visits a little after they are sent: roll up until every demo
+// click and every visit is counted in the campaigns' summaries (the rollup's own report says when
+// it has caught up).
 async function rollUpWhenDrained(api, plan, ids, clicks) {
-  const expected = {};
+  const expected = Object.fromEntries(plan.campaigns.map((c) => [c.key, { clicks: 0, sessions: 0 }]));
   for (const click of clicks) {
-    const campaign = click.link.split(":")[0];
-    expected[campaign] = (expected[campaign] ?? 0) + 1;
+    const campaign = expected[click.link.split(":")[0]];
+    campaign.clicks += 1;
+    if (click.visit) campaign.sessions += 1;
   }
-  const total = clicks.length;
-  const progress = progressLine("clicks written and rolled up", total);
+  const total = Object.values(expected).reduce((sum, e) => sum + e.clicks + e.sessions, 0);
+  const progress = progressLine("clicks and visits written and rolled up", total);
   const deadline = Date.now() + 180_000;
   for (;;) {
     for (;;) {
@@ -271,13 +313,11 @@ async function rollUpWhenDrained(api, plan, ids, clicks) {
     const summaries = {};
     let counted = 0;
     for (const campaign of plan.campaigns) {
-      summaries[campaign.key] = (
-        await api.call("GET", `/campaigns/${ids.campaign[campaign.key]}/summary`)
-      ).body;
-      counted += Math.min(
-        expected[campaign.key] ?? 0,
-        summaries[campaign.key].totals.clicks + summaries[campaign.key].totals.bot_clicks,
-      );
+      const summary = (await api.call("GET", `/campaigns/${ids.campaign[campaign.key]}/summary`)).body;
+      summaries[campaign.key] = summary;
+      const { clicks: want, sessions } = expected[campaign.key];
+      counted += Math.min(want, summary.totals.clicks + summary.totals.bot_clicks);
+      counted += Math.min(sessions, summary.totals.sessions);
     }
     progress(counted);
     if (counted === total) {
@@ -285,7 +325,7 @@ async function rollUpWhenDrained(api, plan, ids, clicks) {
       return summaries;
     }
     if (Date.now() > deadline)
-      fail(`\nOnly ${counted} of ${total} clicks reached the summaries in 3 minutes.`);
+      fail(`\nOnly ${counted} of ${total} clicks and visits reached the summaries in 3 minutes.`);
     await sleep(1000);
   }
 }
@@ -341,7 +381,8 @@ async function main() {
     const plan = buildPlan({ seed: Number(options.seed), scale });
     console.log(
       `Seeding: ${plan.campaigns.length} campaigns, ${plan.influencers.length} influencers, ` +
-        `${plan.pastClicks.length + plan.todayClicks.length} clicks, ${plan.codeOrders.length} orders with a code, ` +
+        `${plan.pastClicks.length + plan.todayClicks.length} clicks, ${plan.visits} visits, ` +
+        `${plan.codeOrders.length} orders with a code, ` +
         `${plan.refunds.length} refunds (scale ${scale}).`,
     );
     const { ids, clicks, payout } = await seed(api, baseUrl, plan);
@@ -353,7 +394,12 @@ async function main() {
       console.log(
         `  ${campaign.body.name} (${ids.campaign[campaign.key]}): ${t.clicks} clicks (${t.unique_clicks} unique, ` +
           `${t.bot_clicks} bots), ${t.leads} leads, ${t.conversions} orders, revenue ${euros(t.revenue)}, ` +
-          `refunds ${euros(t.refunds)}, ROI ${t.roi === null ? "n/a" : `${Math.round(t.roi * 100)} %`}`,
+          `refunds ${euros(t.refunds)}, ROI ${percent(t.roi)}`,
+      );
+      console.log(
+        `    on the shop: ${t.sessions} visits (${t.engaged_sessions} engaged, bounce rate ${percent(t.bounce_rate)}, ` +
+          `${t.returning_sessions} returning), ${t.pages_per_session?.toFixed(1) ?? "n/a"} pages and ` +
+          `${t.avg_engaged_seconds === null ? "n/a" : Math.round(t.avg_engaged_seconds)} s engaged per visit`,
       );
     }
     console.log(

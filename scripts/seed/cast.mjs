@@ -5,11 +5,20 @@ export const SHOP = "https://maison-solene.example";
 
 // Amounts are EUR cents, like the API's minor units.
 export const PRODUCTS = [
-  { name: "Sérum Éclat 30 ml", price: 3900, weight: 5 },
-  { name: "Crème Jour Hydratante", price: 3200, weight: 3 },
-  { name: "Gel Nettoyant Doux", price: 1900, weight: 3 },
-  { name: "Coffret Routine Éclat", price: 6900, weight: 2 },
+  { name: "Sérum Éclat 30 ml", price: 3900, weight: 5, path: "/produits/serum-eclat-30-ml" },
+  { name: "Crème Jour Hydratante", price: 3200, weight: 3, path: "/produits/creme-jour-hydratante" },
+  { name: "Gel Nettoyant Doux", price: 1900, weight: 3, path: "/produits/gel-nettoyant-doux" },
+  { name: "Coffret Routine Éclat", price: 6900, weight: 2, path: "/produits/coffret-routine-eclat" },
 ];
+// The shop's other pages a visit may see (paths only, as the shop's script reports them).
+export const PAGES = {
+  collection: "/collections/soins-visage",
+  story: "/notre-histoire",
+  cart: "/panier",
+  checkout: "/commande",
+  thanks: "/commande/merci",
+  signedUp: "/newsletter/merci",
+};
 // What a promo code takes off the basket.
 export const CODE_DISCOUNT = 0.15;
 

@@ -1,22 +1,15 @@
-// A small client of the public API for the seed: JSON calls with a key, a bounded pool of
-// concurrent requests, progress lines, and patience with a 429 (Retry-After).
+// A small client of the public API for the seed: JSON calls with a key, the shop script's
+// beacons, a bounded pool of concurrent requests, progress lines, and patience with a 429
+// (Retry-After).
 
 export class ApiFailure extends Error {}
 
 export function apiClient(baseUrl, key) {
-  async function call(method, path, body, options = {}) {
+  async function send(method, path, init, accept) {
     for (;;) {
-      const response = await fetch(`${baseUrl}/api/v1${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${options.key ?? key}`,
-          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-          ...options.headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      // A buyer with too many refused redemptions, or a client with too many unknown keys, is
-      // answered 429 for a while: wait as told, then go on.
+      const response = await fetch(`${baseUrl}/api/v1${path}`, { method, ...init });
+      // A buyer with too many refused redemptions, a client with too many unknown keys, or a
+      // visitor with too many reports, is answered 429 for a while: wait as told, then go on.
       if (response.status === 429) {
         const seconds = Number(response.headers.get("Retry-After") ?? "5");
         await new Promise((resolve) => setTimeout(resolve, Math.max(1, seconds) * 1000));
@@ -24,11 +17,33 @@ export function apiClient(baseUrl, key) {
       }
       const text = await response.text();
       const json = text ? JSON.parse(text) : {};
-      if (!(options.accept ?? [200, 201, 202]).includes(response.status)) {
+      if (!accept.includes(response.status)) {
         throw new ApiFailure(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
       }
       return { status: response.status, body: json };
     }
+  }
+
+  function call(method, path, body, options = {}) {
+    const init = {
+      headers: {
+        Authorization: `Bearer ${options.key ?? key}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...options.headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    };
+    return send(method, path, init, options.accept ?? [200, 201, 202]);
+  }
+
+  // A report as sl.js sends it with navigator.sendBeacon, which sets no headers: JSON as
+  // text/plain with the publishable key in the body, from a page of the shop (its Origin).
+  function beacon(path, body, { origin, userAgent }) {
+    const init = {
+      headers: { "Content-Type": "text/plain;charset=UTF-8", Origin: origin, "User-Agent": userAgent },
+      body: JSON.stringify(body),
+    };
+    return send("POST", path, init, [202]);
   }
 
   // Every item of a list endpoint, page by page.
@@ -44,7 +59,7 @@ export function apiClient(baseUrl, key) {
     return items;
   }
 
-  return { call, all };
+  return { call, beacon, all };
 }
 
 // Runs `work` over the items with at most `concurrency` at a time, reporting progress in units

@@ -10,47 +10,13 @@ import {
   REFERERS,
   SUMMER_CAMPAIGN,
 } from "./cast.mjs";
+import { prng } from "./prng.mjs";
+import { planVisits } from "./visits.mjs";
 
 const HOUR = 3_600_000;
 // The demo's commissions are held two weeks: the first weeks' are paid out, the last's pending.
 export const HOLDING_DAYS = 14;
 const DAY = 24 * HOUR;
-
-// mulberry32: a tiny seeded PRNG, plenty for demo data.
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (min, max) => min + Math.floor(next() * (max - min + 1));
-  const between = (min, max) => min + next() * (max - min);
-  const pick = (items) => items[Math.floor(next() * items.length)];
-  // items: [value, weight] pairs.
-  const weighted = (items) => {
-    let left = next() * items.reduce((sum, [, w]) => sum + w, 0);
-    for (const [value, w] of items) {
-      left -= w;
-      if (left < 0) return value;
-    }
-    return items[items.length - 1][0];
-  };
-  const poisson = (mean) => {
-    if (mean <= 0) return 0;
-    if (mean > 30)
-      return Math.max(0, Math.round(mean + Math.sqrt(mean) * (next() + next() + next() - 1.5) * 2));
-    const limit = Math.exp(-mean);
-    let k = 0;
-    for (let p = next(); p > limit; p *= next()) k++;
-    return k;
-  };
-  const id = (length, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") =>
-    Array.from({ length }, () => pick(alphabet)).join("");
-  return { next, int, between, pick, weighted, poisson, id };
-}
 
 // When people open links, by UTC hour (evenings in Paris and, later, Montreal).
 const HOURLY = [2, 1, 1, 1, 1, 2, 3, 5, 6, 6, 7, 9, 10, 8, 7, 7, 8, 10, 13, 15, 14, 11, 7, 4].map((w, h) => [
@@ -325,6 +291,9 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
     }
   }
   pastClicks.sort((a, b) => a.at - b.at);
+  // The visits draw from a PRNG of their own: the clicks, orders and refunds stay those of the
+  // same seed without them.
+  const visits = planVisits(prng(seed + 1), [...pastClicks, ...todayClicks], campaigns);
 
   // A sale with the first influencer's code, old enough to be in the demo's payout, refunded in
   // full after the payout was paid: the clawback comes off that influencer's next payout.
@@ -375,6 +344,7 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
     posts,
     pastClicks,
     todayClicks,
+    visits,
     codeOrders,
     refunds,
     paidThenRefunded,

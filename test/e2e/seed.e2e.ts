@@ -55,9 +55,18 @@ async function all(path: string) {
 }
 
 // The raw rows of a campaign, counted in one `wrangler d1 execute` (each call costs seconds).
+// Visits: the sessions with a page view whose click is not a bot's, their page views and engaged
+// seconds; engaged when 2 or more pages or 10 s or more.
 function rawCounts(campaignId: string) {
   const where = `campaign_id = '${campaignId}'`;
-  const [row] = worker.query(`SELECT
+  const [row] = worker.query(`WITH visits AS (
+      SELECT s.returning_visitor AS was_returning,
+             (SELECT COUNT(p.viewed_at) FROM page_views p WHERE p.session_id = s.id) AS pages,
+             (SELECT COALESCE(SUM(p.engaged_seconds), 0) FROM page_views p WHERE p.session_id = s.id) AS seconds
+      FROM visitor_sessions s
+      WHERE s.${where} AND s.started_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM clicks k WHERE k.id = s.click_id AND k.is_bot = 1))
+    SELECT
       (SELECT COUNT(*) FROM clicks WHERE ${where} AND is_bot = 0) AS clicks,
       (SELECT COUNT(*) FROM clicks WHERE ${where} AND is_bot = 1) AS bot_clicks,
       (SELECT COUNT(DISTINCT strftime('%Y-%m-%d', clicked_at / 1000, 'unixepoch')) FROM clicks WHERE ${where}) AS click_days,
@@ -65,8 +74,28 @@ function rawCounts(campaignId: string) {
       (SELECT COUNT(*) FROM conversions WHERE ${where} AND type = 'sale') AS conversions,
       (SELECT SUM(amount) FROM conversions WHERE ${where} AND type = 'sale') AS revenue,
       (SELECT SUM(amount) FROM refunds WHERE ${where}) AS refunds,
-      (SELECT COUNT(*) FROM posts WHERE ${where}) AS posts`);
-  return row as Record<string, number>;
+      (SELECT COUNT(*) FROM posts WHERE ${where}) AS posts,
+      (SELECT COUNT(*) FROM visits) AS sessions,
+      (SELECT COUNT(*) FROM visits WHERE pages >= 2 OR seconds >= 10) AS engaged_sessions,
+      (SELECT SUM(was_returning) FROM visits) AS returning_sessions,
+      (SELECT SUM(pages) FROM visits) AS page_views,
+      (SELECT SUM(seconds) FROM visits) AS engaged_seconds`);
+  return row as Record<
+    | "clicks"
+    | "bot_clicks"
+    | "click_days"
+    | "countries"
+    | "conversions"
+    | "revenue"
+    | "refunds"
+    | "posts"
+    | "sessions"
+    | "engaged_sessions"
+    | "returning_sessions"
+    | "page_views"
+    | "engaged_seconds",
+    number
+  >;
 }
 
 describe("npm run seed, against wrangler dev", () => {
@@ -99,6 +128,36 @@ describe("npm run seed, against wrangler dev", () => {
     expect(raw.click_days).toBeGreaterThan(20);
     expect(raw.countries).toBeGreaterThan(3);
     expect(raw.posts).toBeGreaterThan(5);
+
+    // Visits the shop's script reported, for most human clicks, each figure the raw rows' (every
+    // visit that ended in an order or a sign-up saw several pages, so a sale makes no visit engaged
+    // that its pages did not)...
+    expect(raw.sessions).toBeGreaterThan(totals.clicks / 2);
+    for (const field of ["sessions", "engaged_sessions", "returning_sessions"] as const) {
+      expect(totals[field], field).toBe(raw[field]);
+    }
+    const ratios = {
+      bounce_rate: 1 - raw.engaged_sessions / raw.sessions,
+      pages_per_session: raw.page_views / raw.sessions,
+      avg_engaged_seconds: raw.engaged_seconds / raw.sessions,
+    };
+    for (const [field, value] of Object.entries(ratios)) expect(totals[field], field).toBeCloseTo(value, 6);
+    // ... in a believable mix: bounces and engaged visits, several pages, some returning visitors.
+    expect(totals.sessions).toBeLessThanOrEqual(totals.clicks);
+    expect(totals.engaged_sessions).toBeGreaterThan(0);
+    expect(totals.engaged_sessions).toBeLessThan(totals.sessions);
+    expect(totals.bounce_rate).toBeGreaterThan(0.2);
+    expect(totals.bounce_rate).toBeLessThan(0.8);
+    expect(totals.pages_per_session).toBeGreaterThan(1.2);
+    expect(totals.avg_engaged_seconds).toBeGreaterThan(10);
+    expect(totals.returning_sessions).toBeGreaterThan(0);
+    expect(totals.returning_sessions).toBeLessThan(totals.sessions / 4);
+    // Every influencer's visits, and a breakdown that reads them under their clicks' values.
+    for (const influencer of summary.influencers) expect(influencer.sessions).toBeGreaterThan(0);
+    const byDevice = (await get(`/campaigns/${demo.id}/breakdown?by=device`)).rows;
+    const deviceSessions = byDevice.reduce((sum: number, row: { sessions: number }) => sum + row.sessions, 0);
+    expect(deviceSessions).toBe(totals.sessions);
+    expect(byDevice.find((row: { value: string }) => row.value === "mobile").sessions).toBeGreaterThan(0);
 
     // The commission program: one payout, paid, and after it the clawback of a sale it paid.
     const payouts = (await get("/payouts")).data;

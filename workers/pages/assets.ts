@@ -56,7 +56,7 @@ main.docs section { border-top: 1px solid var(--line); padding: .5rem 0; }
 main.docs table { width: auto; }
 main.message { max-width: 32rem; margin-top: 3rem; }
 .chart-figure { margin: 0 0 .5rem; }
-.chart .grid { stroke: var(--soft); stroke-width: 1; } .chart .axis-label { font-size: 10px; fill: var(--muted); }
+.chart .grid { stroke: var(--soft); stroke-width: 1; } .chart .axis-title { font-size: 10px; fill: var(--muted); }
 .chart .hit { fill: transparent; } .chart .pt:focus { outline: none; } .chart .pt:focus .hit { stroke: var(--fg); stroke-width: 1; }
 .chart .tip { display: none; font-weight: 600; fill: var(--fg); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .chart .pt:hover .tip, .chart .pt:focus .tip { display: inline; }
@@ -93,7 +93,7 @@ label.check { display: flex; gap: .5rem; align-items: center; } label.check inpu
 @media (max-width: 40rem) {
   main { padding: .6rem; }
   /* A phone draws the 480-unit chart at about 360 px: larger text keeps it readable. */
-  .chart-figure .chart text { font-size: 14px; } .chart-figure .chart .axis-label { font-size: 12px; }
+  .chart-figure .chart text { font-size: 14px; } .chart-figure .chart .axis-title { font-size: 12px; }
   th, td { padding-right: .35rem; font-size: .9rem; }
   .tile dd { font-size: 1.05rem; }
 }

@@ -1,5 +1,6 @@
 import type { Metrics } from "../../src/metrics/formulas";
 import type { MetricField } from "../../src/metrics/metric-fields";
+import { ChartAxes, type Plot } from "./chart-axes";
 import { labelIndexes, logFraction, logTicks, niceTicks } from "./chart-scale";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
@@ -20,6 +21,7 @@ const H = 190;
 const PAD = { left: 52, right: 14, top: 14, bottom: 46 };
 const PLOT_W = W - PAD.left - PAD.right;
 const PLOT_H = H - PAD.top - PAD.bottom;
+const PLOT: Plot = { width: W, height: H, ...PAD };
 
 // One series per day on its own scale: y ticks at round values with gridlines, both axes named,
 // the first and last days always labelled and kept inside the picture.
@@ -48,7 +50,6 @@ export const LineChart = ({
   const d = points
     .map((p, i) => `${i === 0 ? "M" : "L"}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`)
     .join("");
-  const labelled = labelIndexes(points.length);
   // A label near an edge grows inwards, so neither the first nor the last is cut off.
   const anchor = (i: number) =>
     points.length === 1
@@ -62,39 +63,16 @@ export const LineChart = ({
     <figure class="chart-figure" data-chart={id}>
       <svg class="chart" viewBox={`0 0 ${W} ${H}`} aria-labelledby={`${id}-title`}>
         <title id={`${id}-title`}>{title}</title>
-        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a group of lines and text, nothing in it takes focus; the figures are in the points' labels and the table. */}
-        <g class="axis-ticks" aria-hidden="true">
-          {ticks.map((tick) => (
-            <>
-              <line class="grid" x1={PAD.left} y1={y(tick)} x2={W - PAD.right} y2={y(tick)} />
-              <text x={PAD.left - 6} y={y(tick) + 4} text-anchor="end" data-tick={tick}>
-                {format(tick)}
-              </text>
-            </>
-          ))}
-          <line class="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={PAD.top + PLOT_H} />
-          <line class="axis" x1={PAD.left} y1={PAD.top + PLOT_H} x2={W - PAD.right} y2={PAD.top + PLOT_H} />
-          {labelled.map((i) => {
-            const p = points[i] as SeriesPoint;
-            return (
-              <text x={x(i)} y={PAD.top + PLOT_H + 16} text-anchor={anchor(i)} data-x-label={p.date}>
-                {day.format(dayOf(p.date))}
-              </text>
-            );
+        <ChartAxes
+          plot={PLOT}
+          yTicks={ticks.map((tick) => ({ at: y(tick), label: format(tick), value: tick }))}
+          xLabels={labelIndexes(points.length).map((i) => {
+            const date = (points[i] as SeriesPoint).date;
+            return { at: x(i), label: day.format(dayOf(date)), anchor: anchor(i), date };
           })}
-          <text class="axis-label" x={PAD.left + PLOT_W / 2} y={H - 6} text-anchor="middle">
-            {ui.t.chartDayAxis}
-          </text>
-          <text
-            class="axis-label"
-            x={-(PAD.top + PLOT_H / 2)}
-            y={12}
-            transform="rotate(-90)"
-            text-anchor="middle"
-          >
-            {axisLabel}
-          </text>
-        </g>
+          xTitle={ui.t.chartDayAxis}
+          yTitle={axisLabel}
+        />
         <path class={`s-${series}`} d={d} />
         {points.map((p, i) => {
           const label = `${ui.fmt.date(dayOf(p.date))}, ${axisLabel}${ui.t.colon}${format(p.value)}`;

@@ -1,3 +1,4 @@
+import { ChartAxes, type Plot } from "./chart-axes";
 import { fill } from "./i18n";
 import { DataTable, type Ui } from "./layout";
 
@@ -13,6 +14,7 @@ const H = 250;
 const PAD = { left: 70, right: 28, top: 22, bottom: 48 };
 const PLOT_W = W - PAD.left - PAD.right;
 const PLOT_H = H - PAD.top - PAD.bottom;
+const PLOT: Plot = { width: W, height: H, ...PAD };
 
 // Ticks at 1, 2 or 5 × a power of ten covering [min, max], about `count` of them.
 export function roundTicks(min: number, max: number, count = 4): number[] {
@@ -70,33 +72,13 @@ export const LineChart = ({
     <figure class="chart-figure">
       <svg class="line-chart" viewBox={`0 0 ${W} ${H}`} aria-labelledby={`${id}-title`}>
         <title id={`${id}-title`}>{title}</title>
-        {ticks.map((tick) => (
-          <g>
-            <line class="grid" x1={PAD.left} x2={W - PAD.right} y1={y(tick)} y2={y(tick)} />
-            <text x={PAD.left - 8} y={y(tick) + 4} text-anchor="end">
-              {compact.format(tick)}
-            </text>
-          </g>
-        ))}
-        <line class="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={PAD.top + PLOT_H} />
-        <line class="axis" x1={PAD.left} y1={PAD.top + PLOT_H} x2={W - PAD.right} y2={PAD.top + PLOT_H} />
-        {dateTicks.map((at) => (
-          <text x={x(at)} y={PAD.top + PLOT_H + 18} text-anchor={anchor(at)}>
-            {ui.fmt.date(at)}
-          </text>
-        ))}
-        <text class="axis-title" x={PAD.left + PLOT_W / 2} y={H - 6} text-anchor="middle">
-          {xLabel}
-        </text>
-        <text
-          class="axis-title"
-          x={-(PAD.top + PLOT_H / 2)}
-          y={14}
-          transform="rotate(-90)"
-          text-anchor="middle"
-        >
-          {yLabel}
-        </text>
+        <ChartAxes
+          plot={PLOT}
+          yTicks={ticks.map((tick) => ({ at: y(tick), label: compact.format(tick), value: tick }))}
+          xLabels={dateTicks.map((at) => ({ at: x(at), label: ui.fmt.date(at), anchor: anchor(at) }))}
+          xTitle={xLabel}
+          yTitle={yLabel}
+        />
         <path class="series" d={line} />
         {sorted.map((p) => {
           const px = x(p.at);
