@@ -268,6 +268,11 @@ async function payOutThenClawBack(api, plan, ids, refund) {
     "the sale's commission",
     (e) => e.conversion_id === ids.paidThenRefunded,
   );
+  // A payout takes everything payable in its currency: with other influencers' money payable in
+  // this database (not the demo's), it would pay them too. The demo then makes none.
+  const demo = new Set(Object.values(ids.influencer));
+  const others = (await api.all("/commissions?status=payable")).filter((e) => !demo.has(e.influencer_id));
+  if (others.some((e) => e.currency === "EUR")) return null;
   const made = await api.call(
     "POST",
     "/payouts",
@@ -403,8 +408,10 @@ async function main() {
       );
     }
     console.log(
-      `  Payout ${payout.payout.id}: ${euros(payout.payout.total)} to ${payout.payout.lines.length} influencers, paid; ` +
-        `then a refund of a sale it paid took back ${euros(-payout.clawback.amount)} (a clawback, off the next payout).`,
+      payout
+        ? `  Payout ${payout.payout.id}: ${euros(payout.payout.total)} to ${payout.payout.lines.length} influencers, paid; ` +
+            `then a refund of a sale it paid took back ${euros(-payout.clawback.amount)} (a clawback, off the next payout).`
+        : "  No demo payout: this database holds payable euros of influencers outside the demo, and a payout would pay them too.",
     );
     const url = worker ? seedUrl : baseUrl;
     console.log(

@@ -13,7 +13,8 @@ import {
 
 const args = process.argv.slice(2);
 ensureDevVars();
-applyMigrations();
+// Migrate the state wrangler dev will use: another one when `--persist-to DIR` is passed through.
+applyMigrations(persistArgsOf(args));
 // SWAYLINE_LOCAL_CRON=off: no scheduled runs, the figures move only on "Refresh now". The
 // schedule is read (and an expression it cannot follow refused) before wrangler starts.
 const cron = process.env.SWAYLINE_LOCAL_CRON !== "off";
@@ -33,4 +34,10 @@ runWranglerForeground([
 if (cron) {
   startLocalCron({ url: devUrl(args), crons });
   console.log(`Local cron: ${crons.join(", ")} (UTC), as on Cloudflare. SWAYLINE_LOCAL_CRON=off to stop it.`);
+}
+
+function persistArgsOf(argv) {
+  const at = argv.findIndex((arg) => arg === "--persist-to" || arg.startsWith("--persist-to="));
+  if (at === -1) return [];
+  return argv[at].includes("=") ? [argv[at]] : argv.slice(at, at + 2);
 }

@@ -155,17 +155,25 @@ export function buildPlan({ seed = 2027, scale = 1, now = Date.now() } = {}) {
     },
   }));
 
-  const influencers = INFLUENCERS.map((inf) => ({
-    key: inf.key,
-    body: { handle: inf.handle, platform: inf.platform, name: inf.name, followers: inf.followers },
+  const influencers = INFLUENCERS.map((inf) => {
     // Weekly follower counts over the last seven weeks, growing to today's.
-    followers: [-49, -42, -35, -28, -21, -14, -7, 0].map((day) => ({
+    const followers = [-49, -42, -35, -28, -21, -14, -7, 0].map((day) => ({
       count: Math.round(
         inf.followers * (1 + inf.growth) ** (day / 7) * (day === 0 ? 1 : rng.between(0.997, 1.003)),
       ),
       captured_at: new Date(notAfterNow(dayStart(day) + 8 * HOUR)).toISOString(),
-    })),
-  }));
+    }));
+    // The marketer typed the audience in when signing the influencer, seven weeks ago: that is
+    // the base growth counts from (today's count there would make the whole campaign gain nothing
+    // while each of its weeks gains).
+    const signed = {
+      handle: inf.handle,
+      platform: inf.platform,
+      name: inf.name,
+      followers: followers[0].count,
+    };
+    return { key: inf.key, body: signed, followers };
+  });
 
   const enrolments = [];
   const links = [];

@@ -122,6 +122,16 @@ describe("npm run seed, against wrangler dev", () => {
     expect(totals.refunds).toBe(raw.refunds);
     expect(totals.impressions).toBeGreaterThan(0);
     expect(totals.cost).toBeGreaterThan(0);
+    // Audience growth counts from the followers typed in when each influencer was signed, before
+    // the weekly counts: the whole gains, and gains what two periods that split it do.
+    expect(totals.followers_gained).toBeGreaterThan(0);
+    const split = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+    const dayBefore = new Date(Date.parse(split) - 86_400_000).toISOString().slice(0, 10);
+    const [early, late] = await Promise.all([
+      get(`/campaigns/${demo.id}/summary?to=${dayBefore}`),
+      get(`/campaigns/${demo.id}/summary?from=${split}`),
+    ]);
+    expect(early.totals.followers_gained + late.totals.followers_gained).toBe(totals.followers_gained);
     expect(summary.influencers.length).toBe(6);
     expect(new Set(summary.influencers.map((i: { handle: string }) => i.handle)).size).toBe(6);
     // Clicks over weeks, from several countries (the import), and today's through the redirect.
