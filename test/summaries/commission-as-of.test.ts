@@ -36,14 +36,17 @@ async function ledgerCommission(influencer: string) {
   return (await entriesOf(influencer)).filter((e) => e.kind !== "fee").reduce((sum, e) => sum + e.amount, 0);
 }
 
-// What each figure says: the summary's totals, the timeseries' cost over the sales' days, the
-// campaign list's key figures, and the influencer's balance (the ledger, live).
+// What each figure says: the campaign summary's totals, the timeseries' cost over the sales' days,
+// the campaign list's key figures, the influencer's summary, and the influencer's balance (the
+// ledger, live).
 async function figures(campaign: string, influencer: string) {
   const summary = await api("GET", `/campaigns/${campaign}/summary`);
   expect(summary.status, JSON.stringify(summary.body)).toBe(200);
   const series = await api("GET", `/campaigns/${campaign}/timeseries?interval=day&${DAYS}`);
   expect(series.status, JSON.stringify(series.body)).toBe(200);
   const glance = (await campaignGlances(env.DB, [{ id: campaign, budget: 100_000 }])).get(campaign);
+  const own = await api("GET", `/influencers/${influencer}/summary`);
+  expect(own.status, JSON.stringify(own.body)).toBe(200);
   const balance = await api("GET", `/influencers/${influencer}/balance`);
   return {
     revenue: summary.body.totals.revenue,
@@ -52,6 +55,7 @@ async function figures(campaign: string, influencer: string) {
     seriesCost: (series.body.points as { cost: number }[]).reduce((sum, p) => sum + p.cost, 0),
     glanceRevenue: glance?.revenue,
     glanceCost: glance?.cost,
+    influencerCost: own.body.totals.cost,
     payable: balance.body.balances[0]?.payable,
   };
 }
@@ -78,6 +82,7 @@ describe("commission in the figures, as of the rollup", () => {
       seriesCost: 0,
       glanceRevenue: 0,
       glanceCost: FEE,
+      influencerCost: FEE,
       payable: FEE + commission,
     });
 
@@ -89,6 +94,7 @@ describe("commission in the figures, as of the rollup", () => {
       seriesCost: commission,
       glanceRevenue: 15_000,
       glanceCost: FEE + commission,
+      influencerCost: FEE + commission,
       payable: FEE + commission,
     });
   });
