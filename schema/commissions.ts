@@ -29,6 +29,11 @@ export const commissionEntries = sqliteTable(
     // The campaign's local day of the conversion, or of the refund for a clawback: the day the
     // summaries book the commission on.
     day: text().notNull(),
+    // The rowid of the conversion (sale, lead) or refund (clawback) the entry comes from. The
+    // figures count the entry once the rollup's watermark of that source has passed it, so that
+    // cost is as of the same rollup as the revenue (see rolledUpEntry in src/summaries/figures.ts).
+    // Null on fee entries, and on entries written before the column existed.
+    sourceRowid: integer(),
     // Pending before, payable from then on (status is read from the clock, never stored).
     payableAt: timestampMs().notNull(),
     payoutId: text(),

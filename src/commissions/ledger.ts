@@ -18,6 +18,7 @@ type EarningSource = {
   currency: string | null;
   occurred_at: number;
   day: string;
+  source_rowid: number;
   campaign_currency: string;
   commission_rate: number | null;
   commission_per_sale: number | null;
@@ -35,6 +36,7 @@ type Entry = {
   currency: string;
   commission_rate: number | null;
   day: string;
+  source_rowid: number;
   payable_at: number;
 };
 
@@ -58,13 +60,14 @@ function earningOf(row: EarningSource): Entry | null {
     currency: row.currency ?? row.campaign_currency,
     commission_rate: row.type === "sale" ? terms.commissionRate : null,
     day: row.day,
+    source_rowid: row.source_rowid,
     payable_at: row.occurred_at + (row.holding_days ?? 0) * DAY_MS,
   };
 }
 
 const EARNING_SOURCE = `
   SELECT c.id, c.type, c.campaign_id, c.influencer_id, c.amount, c.currency, c.occurred_at, c.day,
-         k.currency AS campaign_currency, e.commission_rate, e.commission_per_sale,
+         c.rowid AS source_rowid, k.currency AS campaign_currency, e.commission_rate, e.commission_per_sale,
          e.commission_per_lead, e.holding_days
   FROM conversions c
   JOIN campaigns k ON k.id = c.campaign_id
@@ -90,10 +93,10 @@ async function insertEarnings(d1: D1Database, sources: EarningSource[], now: num
     .prepare(
       `INSERT INTO commission_entries
          (id, campaign_id, influencer_id, kind, conversion_id, amount, currency, commission_rate, day,
-          payable_at, created_at)
+          source_rowid, payable_at, created_at)
        SELECT ${field("id")}, ${field("campaign_id")}, ${field("influencer_id")}, ${field("kind")},
               ${field("conversion_id")}, ${field("amount")}, ${field("currency")}, ${field("commission_rate")},
-              ${field("day")}, ${field("payable_at")}, ?2
+              ${field("day")}, ${field("source_rowid")}, ${field("payable_at")}, ?2
        FROM json_each(?1) WHERE true
        ON CONFLICT DO NOTHING`,
     )
@@ -101,7 +104,7 @@ async function insertEarnings(d1: D1Database, sources: EarningSource[], now: num
     .run();
 }
 
-type RefundSource = { id: string; conversion_id: string; amount: number; day: string };
+type RefundSource = { id: string; conversion_id: string; amount: number; day: string; source_rowid: number };
 
 // The clawbacks of these refunds, each written once. The refunded sale's entry is derived first
 // when it is not there yet (a refund's event may come before its sale's; the sale's row is in D1
@@ -113,7 +116,7 @@ export async function deriveClawbacks(d1: D1Database, refundIds: string[], now: 
   if (refundIds.length === 0) return;
   const { results: refunds } = await d1
     .prepare(
-      `SELECT id, conversion_id, amount, day FROM refunds WHERE id IN (SELECT value FROM json_each(?1))`,
+      `SELECT id, conversion_id, amount, day, rowid AS source_rowid FROM refunds WHERE id IN (SELECT value FROM json_each(?1))`,
     )
     .bind(JSON.stringify([...new Set(refundIds)]))
     .all<RefundSource>();
@@ -137,16 +140,16 @@ export async function deriveClawbacks(d1: D1Database, refundIds: string[], now: 
         .prepare(
           `INSERT INTO commission_entries
              (id, campaign_id, influencer_id, kind, conversion_id, refund_id, amount, currency, day,
-              payable_at, created_at)
+              source_rowid, payable_at, created_at)
            SELECT ?1, s.campaign_id, s.influencer_id, 'clawback', s.conversion_id, ?2, -MIN(?3, s.held),
-                  s.currency, ?4, s.payable_at, ?5
+                  s.currency, ?4, ?7, s.payable_at, ?5
            FROM (SELECT *, amount + COALESCE((SELECT SUM(c.amount) FROM commission_entries c
                                               WHERE c.kind = 'clawback' AND c.conversion_id = ?6), 0) AS held
                  FROM commission_entries WHERE kind = 'sale' AND conversion_id = ?6) s
            WHERE s.held > 0
            ON CONFLICT DO NOTHING`,
         )
-        .bind(newId("com"), refund.id, share, refund.day, now, refund.conversion_id),
+        .bind(newId("com"), refund.id, share, refund.day, now, refund.conversion_id, refund.source_rowid),
     ];
   });
   if (statements.length > 0) await d1.batch(statements);

@@ -23,7 +23,8 @@ function breakdownSum(figures: string[], select: string) {
           ON CONFLICT DO UPDATE SET ${figures.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}`;
 }
 
-const watermarkNow = (source: string) =>
+// How far the rollup has counted a source, read inside the statement that needs it.
+export const watermarkNow = (source: string) =>
   `COALESCE((SELECT watermark FROM rollup_state WHERE source = '${source}'), 0)`;
 
 // A sale takes the breakdown values of the click it came through: attributed by that click, or by

@@ -1,6 +1,6 @@
 import type { campaigns } from "../../schema";
 import { computeMetrics, ratio } from "../metrics/formulas";
-import { ZERO_SUMS } from "./figures";
+import { rolledUpEntry, ZERO_SUMS } from "./figures";
 
 // A campaign's key figures over all time, as the campaign list shows them: the same sums and costs
 // as the all-time campaign summary, for a whole page of campaigns in one query.
@@ -19,7 +19,7 @@ type CampaignFacts = Pick<typeof campaigns.$inferSelect, "id" | "budget">;
 // One row per enrolment with its all-time rollup sums. The ids travel as one JSON parameter (D1
 // allows 100 bound parameters; a page holds 100 campaigns). All time, an enrolment costs its fee
 // and other costs whole, plus the commission ledger's entries: what the summary's spread and
-// commission add up to over the whole campaign.
+// commission add up to over the whole campaign, as of the same rollup.
 export async function campaignGlances(
   d1: D1Database,
   list: CampaignFacts[],
@@ -31,7 +31,7 @@ export async function campaignGlances(
       `SELECT e.campaign_id, e.fee, e.other_costs,
               (SELECT COALESCE(SUM(c.amount), 0) FROM commission_entries c
                WHERE c.campaign_id = e.campaign_id AND c.influencer_id = e.influencer_id
-                 AND c.kind IN ('sale', 'lead', 'clawback')) AS commission,
+                 AND c.kind IN ('sale', 'lead', 'clawback') AND ${rolledUpEntry("c")}) AS commission,
               COALESCE(SUM(r.clicks), 0) AS clicks, COALESCE(SUM(r.conversions), 0) AS conversions,
               COALESCE(SUM(r.revenue), 0) AS revenue, COALESCE(SUM(r.refunds), 0) AS refunds
        FROM enrolments e

@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { computeMetrics, emvOf, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { METRIC_COUNTERS } from "../posts/metric-counters";
+import { watermarkNow } from "../rollup/rollup";
 import { toIso } from "../time";
 import { type AudienceGrowth, followerGrowth } from "./audience";
 import { fixedCostSpread } from "./costs";
@@ -149,10 +150,24 @@ export async function lastRollupAt(d1: D1Database) {
   return toIso(state?.at ?? null);
 }
 
+// Whether the rollup has counted what a ledger entry comes from (its conversion; for a clawback,
+// its refund). The figures count an entry only from then on, so that cost is as of the same rollup
+// as revenue and refunds, and ROI, ROAS or CPA never set a sale's commission against no sale. The
+// entry keeps its source's rowid, written once when it is derived, and the rollup has counted a
+// source's rows up to its watermark: a comparison on the row the sum reads anyway, the two
+// watermarks read once per statement. It holds whichever comes first, the entry or the rollup,
+// and needs neither a join to conversions and refunds (an index probe per entry read) nor a flag
+// the rollup's chunks would set (a write per entry, by a second writer to keep in step with the
+// consumer). Entries written before the column have no rowid and count at once, as they did.
+export const rolledUpEntry = (alias: string) =>
+  `COALESCE(${alias}.source_rowid, 0) <= CASE ${alias}.kind WHEN 'clawback' THEN ${watermarkNow("refunds")}
+                                                          ELSE ${watermarkNow("conversions")} END`;
+
 // The commission the ledger booked on the period's days, per campaign and influencer: its sale,
 // lead and clawback entries, each on the local day of its conversion or refund. The same entries
-// the influencer is paid from, so the summaries' cost and the payouts cannot tell two stories; fees
-// are not among them (the cost spreads the fee over the campaign's days instead).
+// the influencer is paid from, so the summaries' cost and the payouts cannot tell two stories once
+// the rollup has counted their sales and refunds; fees are not among them (the cost spreads the fee
+// over the campaign's days instead).
 export async function ledgerCommission<K extends Grouping>(
   d1: D1Database,
   scope: Scope,
@@ -166,6 +181,7 @@ export async function ledgerCommission<K extends Grouping>(
       `SELECT ${keys}, SUM(e.amount) AS commission
        FROM commission_entries e
        WHERE ${where} AND e.kind IN ('sale', 'lead', 'clawback') AND e.day >= ? AND e.day <= ?
+         AND ${rolledUpEntry("e")}
        GROUP BY ${keys}`,
     )
     .bind(...params, days.from, days.to)
