@@ -91,6 +91,8 @@ export const viewsEn = {
     ambiguousPost: "Several posts of this campaign have this address: give its post_id instead.",
     time: "a date and time such as 2026-03-01T18:00:00Z.",
     number: "a whole number, at least 0.",
+    noFigures:
+      "No figure given: fill in at least one of impressions, reach, views, likes, comments, shares, saves.",
     conflict: "Same post and time as line {other}, with other figures.",
   },
   // Charts
@@ -188,6 +190,8 @@ export const viewsFr: ViewsMessages = {
       "Plusieurs publications de cette campagne ont cette adresse : indiquez plutôt son post_id.",
     time: "une date et une heure, par exemple 2026-03-01T18:00:00Z.",
     number: "un nombre entier, au moins 0.",
+    noFigures:
+      "Aucun chiffre indiqué : remplissez au moins l’une des colonnes impressions, reach, views, likes, comments, shares, saves.",
     conflict: "Même publication et même moment que la ligne {other}, avec d’autres chiffres.",
   },
   chartPoint: "{date} : {value}",
