@@ -37,8 +37,8 @@ export const viewsEn = {
   posts: "Posts",
   noPosts: "No posts yet.",
   postsCaption:
-    "Each figure is the post's latest snapshot up to the end of the period; below it, its growth within the period.",
-  postsCaptionAllTime: "Each figure is the post's latest snapshot.",
+    "Each figure is the latest value reported for the post up to the end of the period; below it, its growth within the period.",
+  postsCaptionAllTime: "Each figure is the latest value reported for the post.",
   perCampaignCaption: "Figures per campaign, and a total per currency",
   evenPace: "The mark: where spending at an even pace would be today.",
   addPost: "Add a post",
@@ -136,8 +136,8 @@ export const viewsFr: ViewsMessages = {
   posts: "Publications",
   noPosts: "Aucune publication pour l’instant.",
   postsCaption:
-    "Chaque chiffre est le dernier relevé de la publication jusqu’à la fin de la période ; en dessous, sa progression pendant la période.",
-  postsCaptionAllTime: "Chaque chiffre est le dernier relevé de la publication.",
+    "Chaque chiffre est la dernière valeur relevée pour la publication jusqu’à la fin de la période ; en dessous, sa progression pendant la période.",
+  postsCaptionAllTime: "Chaque chiffre est la dernière valeur relevée pour la publication.",
   perCampaignCaption: "Chiffres par campagne, et un total par devise",
   evenPace: "Le repère : où en serait une dépense à rythme régulier aujourd’hui.",
   addPost: "Ajouter une publication",
