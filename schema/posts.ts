@@ -27,8 +27,10 @@ export const posts = sqliteTable(
   ],
 );
 
-// What the platform showed for a post at one moment. Counters only grow, so the latest snapshot
-// of each post is its figure (a sum over snapshots would count the same views again).
+// What the platform showed for a post at one moment: the figures it was given, a figure left out
+// being one not reported (null), never 0. Counters only grow, so a post's level of a figure at an
+// instant is the latest value reported for it by then (a sum over snapshots would count the same
+// views again), and a snapshot reporting only likes leaves the views where they were.
 export const postMetrics = sqliteTable(
   "post_metrics",
   {
@@ -44,6 +46,17 @@ export const postMetrics = sqliteTable(
     comments: integer(),
     shares: integer(),
     saves: integer(),
+    // The post's level of each figure as of this snapshot (by captured_at, then created_at, then
+    // id): the latest value reported for it by then, null while none was. Kept as snapshots are
+    // written (a late one rewrites those after it), so the latest snapshot by an instant gives
+    // every level in one indexed read.
+    levelImpressions: integer(),
+    levelReach: integer(),
+    levelViews: integer(),
+    levelLikes: integer(),
+    levelComments: integer(),
+    levelShares: integer(),
+    levelSaves: integer(),
     // The campaign's local day of captured_at, fixed at write (see postGrowthDaily). Null only
     // for snapshots written before days were kept, until the scheduled worker dates them.
     day: text(),
@@ -55,9 +68,10 @@ export const postMetrics = sqliteTable(
   ],
 );
 
-// Post figures as growth per local day, kept as snapshots are written: a snapshot adds what it
-// grew since the post's previous snapshot to its own day (and takes the same from the next
-// snapshot's day when it lands between two). A day's row is the post figures' level at its end
+// Post figures as growth per local day, kept as snapshots are written: each figure a snapshot
+// reports adds what it grew since the value the post last reported for it to the snapshot's own
+// day (and takes the same from the day of the next snapshot reporting it, when it lands before
+// one). A day's row is the post figures' level at its end
 // minus the level at the end of the day before, so a timeseries reads days x influencers rows
 // rather than every snapshot the campaign's posts ever had.
 export const postGrowthDaily = sqliteTable(

@@ -235,19 +235,26 @@ SELECT 'rfd_' || id, 'default', 'rf-' || order_id, order_id, id, campaign_id, in
 FROM conversions WHERE rowid > ?1 AND rowid <= ?2 AND type = 'sale' AND rowid * 7919 % 100 < 6`;
 
 // A snapshot of every post each day from the day it was published until ?1 (now): running
-// counters that grow fast, then level off.
+// counters that grow fast, then level off. Every figure is reported, so each snapshot's levels
+// are its own figures (see schema/posts.ts).
 export const INSERT_POST_SNAPSHOTS = `
 WITH RECURSIVE d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < 400),
 counted AS (
   SELECT p.id AS post_id, d.k, p.published_at + d.k * ${DAY_MS} + 3600000 AS at,
          (2000 + (p.rowid * 7919 % 50) * 1000) * 30 * (d.k + 1) / (d.k + 10) AS impressions
   FROM posts p CROSS JOIN d
-  WHERE p.published_at + d.k * ${DAY_MS} + 3600000 <= ?1)
+  WHERE p.published_at + d.k * ${DAY_MS} + 3600000 <= ?1),
+figures AS (
+  SELECT post_id, k, at, impressions, impressions * 6 / 10 AS reach, impressions * 4 / 10 AS views,
+         impressions / 25 AS likes, impressions / 400 AS comments, impressions / 600 AS shares,
+         impressions / 300 AS saves
+  FROM counted)
 INSERT INTO post_metrics (id, post_id, captured_at, impressions, reach, views, likes, comments, shares, saves,
-                          created_at)
-SELECT printf('pm_bench_%s_%d', post_id, k), post_id, at, impressions, impressions * 6 / 10, impressions * 4 / 10,
-       impressions / 25, impressions / 400, impressions / 600, impressions / 300, at
-FROM counted`;
+                          level_impressions, level_reach, level_views, level_likes, level_comments, level_shares,
+                          level_saves, created_at)
+SELECT printf('pm_bench_%s_%d', post_id, k), post_id, at, impressions, reach, views, likes, comments, shares, saves,
+       impressions, reach, views, likes, comments, shares, saves, at
+FROM figures`;
 
 // Dates the snapshots just inserted in their campaign's zone and writes their daily growth, as the
 // API does when a snapshot is posted (src/posts/post-growth.ts, rebuildPostGrowth: keep in step).
@@ -285,7 +292,7 @@ export async function datePostSnapshots(db) {
   }
   const growth = POST_COUNTERS.map(
     (f) =>
-      `COALESCE(m.${f}, 0) - COALESCE(LAG(m.${f}) OVER (PARTITION BY m.post_id ORDER BY m.captured_at, m.created_at, m.id), 0) AS ${f}`,
+      `CASE WHEN m.${f} IS NULL THEN 0 ELSE m.${f} - COALESCE(LAG(m.${f}) OVER (PARTITION BY m.post_id, m.${f} IS NULL ORDER BY m.captured_at, m.created_at, m.id), 0) END AS ${f}`,
   ).join(", ");
   await db
     .prepare(

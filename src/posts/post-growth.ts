@@ -1,58 +1,113 @@
 import { localDay } from "../campaigns/time-zones";
 import { METRIC_COUNTERS } from "./metric-counters";
 
-// Post figures per local day are kept as growth in post_growth_daily (see schema/posts.ts). A
-// snapshot's growth is its counters minus the post's previous snapshot's (a missing counter
-// reads 0), booked on the snapshot's day; over a day these add up to the level at its end minus
-// the level at the end of the day before, whatever order the snapshots arrive in. Snapshots are
-// ordered by (captured_at, created_at, id), as the summaries' "latest snapshot" reads them.
+// A figure a snapshot leaves out is not reported (null): the post's level of each figure is the
+// latest value reported for it, figure by figure. Snapshots are ordered by (captured_at,
+// created_at, id), as the summaries' "latest snapshot" reads them.
+//
+// Two things are kept as snapshots are written, so that no read has to look back for the last
+// reported value: each snapshot's levels (the level_* columns, see schema/posts.ts), and the post
+// figures' growth per local day in post_growth_daily. A snapshot's growth, for each figure it
+// reports, is its value minus the value the post last reported for that figure before it (none:
+// from 0), booked on the snapshot's day; over a day these add up to the level at its end minus
+// the level at the end of the day before, whatever order the snapshots arrive in.
 
 const COLUMNS = METRIC_COUNTERS.join(", ");
 const ADD_ON_CONFLICT = METRIC_COUNTERS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ");
-const difference = (a: string, b: string) =>
-  METRIC_COUNTERS.map((f) => `COALESCE(${a}.${f}, 0) - COALESCE(${b}.${f}, 0)`).join(", ");
+const ORDER = (alias: string) => `(${alias}.captured_at, ${alias}.created_at, ${alias}.id)`;
 
-// The dated snapshot just before / just after `s` of the same post.
-const neighbour = (side: "before" | "after") => {
-  const [op, order] = side === "before" ? ["<", "DESC"] : [">", "ASC"];
-  return `(SELECT x.id FROM post_metrics x WHERE x.post_id = s.post_id AND x.day IS NOT NULL
-      AND (x.captured_at, x.created_at, x.id) ${op} (s.captured_at, s.created_at, s.id)
-    ORDER BY x.captured_at ${order}, x.created_at ${order}, x.id ${order} LIMIT 1)`;
-};
+// The latest value of figure `f` the post reported by the snapshot `row` (included).
+const levelOf = (f: string, row: string) =>
+  `(SELECT x.${f} FROM post_metrics x WHERE x.post_id = ${row}.post_id AND x.${f} IS NOT NULL
+      AND ${ORDER("x")} <= ${ORDER(row)}
+    ORDER BY x.captured_at DESC, x.created_at DESC, x.id DESC LIMIT 1)`;
+const SET_LEVELS = METRIC_COUNTERS.map((f) => `level_${f} = ${levelOf(f, "post_metrics")}`).join(",\n  ");
 
-// Dates snapshot ?1 on local day ?2 and books its growth: what it grew since the post's previous
-// dated snapshot, on its day, and, when it lands before a later dated snapshot, as much taken from
-// that one's day. Only an undated snapshot is booked, and the last statement dates it, so the
-// statements count a snapshot once however often they run; post_growth_daily stays the sum over
-// the dated snapshots, whatever order they are dated in. Run them in one batch (a transaction),
-// right after the snapshot's insert: a snapshot of the same post written at the same moment
-// cannot slip between the reads and the writes.
+// Sets the levels of snapshot ?1 and of every later snapshot of its post: a snapshot landing
+// before others changes their levels of the figures it reports, up to the next one reporting each.
+// Idempotent: each level is read afresh from the reported values.
+export function carryLevels(d1: D1Database, snapshotId: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE post_metrics SET ${SET_LEVELS}
+       WHERE post_id = (SELECT post_id FROM post_metrics WHERE id = ?1)
+         AND ${ORDER("post_metrics")} >= (SELECT captured_at, created_at, id FROM post_metrics WHERE id = ?1)`,
+    )
+    .bind(snapshotId);
+}
+
+// The same for every snapshot of the posts ?1 (a JSON array of ids): an import's many snapshots of
+// one post are carried once, not once each.
+export function carryLevelsOfPosts(d1: D1Database, postIds: string[]): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE post_metrics SET ${SET_LEVELS}
+       WHERE post_id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(postIds));
+}
+
+// The value of figure `f` the post reported in the dated snapshot just before `s`, and the day of
+// the dated snapshot reporting it just after.
+const reportedBefore = (f: string) =>
+  `(SELECT x.${f} FROM post_metrics x WHERE x.post_id = s.post_id AND x.day IS NOT NULL AND x.${f} IS NOT NULL
+      AND ${ORDER("x")} < ${ORDER("s")}
+    ORDER BY x.captured_at DESC, x.created_at DESC, x.id DESC LIMIT 1)`;
+const dayReportedAfter = (f: string) =>
+  `(SELECT x.day FROM post_metrics x WHERE x.post_id = s.post_id AND x.day IS NOT NULL AND x.${f} IS NOT NULL
+      AND ${ORDER("x")} > ${ORDER("s")}
+    ORDER BY x.captured_at, x.created_at, x.id LIMIT 1)`;
+
+// One row per snapshot `s`: for each figure it reports, its growth (`f`) and the day of the next
+// dated snapshot reporting that figure (`next_f`); null for a figure it leaves out.
+const GROWTH = METRIC_COUNTERS.map(
+  (f) => `s.${f} - COALESCE(${reportedBefore(f)}, 0) AS ${f},
+          CASE WHEN s.${f} IS NOT NULL THEN ${dayReportedAfter(f)} END AS next_${f}`,
+).join(",\n");
+// Where each growth goes: all of it on the snapshot's own day ?2 (slot 0), and each figure's taken
+// from the day of the next snapshot reporting it (slot i + 1 for the i-th figure), whose growth is
+// now counted from this one's value. Slots rather than a UNION of selects: D1 caps a compound
+// SELECT at a few terms (a multi-row VALUES is not one).
+const SLOTS = `(VALUES ${Array.from({ length: METRIC_COUNTERS.length + 1 }, (_, k) => `(${k})`).join(", ")}) slot`;
+const MOVES = `SELECT CASE slot.column1 WHEN 0 THEN ?2 ${METRIC_COUNTERS.map((f, i) => `WHEN ${i + 1} THEN g.next_${f}`).join(" ")} END AS day,
+  ${METRIC_COUNTERS.map(
+    (f, i) =>
+      `CASE slot.column1 WHEN 0 THEN COALESCE(g.${f}, 0) WHEN ${i + 1} THEN -g.${f} ELSE 0 END AS ${f}`,
+  ).join(",\n  ")}
+  FROM g, ${SLOTS}`;
+
+// Dates snapshot ?1 on local day ?2 and books its growth (its levels are carryLevels'). Only an undated
+// snapshot is booked, and the last statement dates it, so the statements count a snapshot once
+// however often they run; post_growth_daily stays the sum over the dated snapshots, whatever order
+// they are dated in. Run them in one batch (a transaction), right after the snapshot's insert: a
+// snapshot of the same post written at the same moment cannot slip between the reads and the
+// writes.
 export function dateSnapshot(d1: D1Database, snapshotId: string, day: string): D1PreparedStatement[] {
   return [
     d1
       .prepare(
-        `INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
-         SELECT p.campaign_id, p.influencer_id, ?2, ${difference("s", "prev")}
-         FROM post_metrics s JOIN posts p ON p.id = s.post_id
-         LEFT JOIN post_metrics prev ON prev.id = ${neighbour("before")}
-         WHERE s.id = ?1 AND s.day IS NULL
+        `WITH s AS (SELECT m.*, p.campaign_id, p.influencer_id FROM post_metrics m JOIN posts p ON p.id = m.post_id
+                    WHERE m.id = ?1 AND m.day IS NULL),
+              g AS (SELECT s.campaign_id, s.influencer_id, ${GROWTH} FROM s),
+              moves AS (${MOVES})
+         INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
+         SELECT g.campaign_id, g.influencer_id, moves.day, ${METRIC_COUNTERS.map((f) => `SUM(moves.${f})`).join(", ")}
+         FROM g, moves WHERE moves.day IS NOT NULL GROUP BY moves.day
          ON CONFLICT (campaign_id, influencer_id, day) DO UPDATE SET ${ADD_ON_CONFLICT}`,
       )
       .bind(snapshotId, day),
-    d1
-      .prepare(
-        `INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
-         SELECT p.campaign_id, p.influencer_id, next.day, ${difference("prev", "s")}
-         FROM post_metrics s JOIN posts p ON p.id = s.post_id
-         JOIN post_metrics next ON next.id = ${neighbour("after")}
-         LEFT JOIN post_metrics prev ON prev.id = ${neighbour("before")}
-         WHERE s.id = ?1 AND s.day IS NULL
-         ON CONFLICT (campaign_id, influencer_id, day) DO UPDATE SET ${ADD_ON_CONFLICT}`,
-      )
-      .bind(snapshotId),
     d1.prepare("UPDATE post_metrics SET day = ?2 WHERE id = ?1 AND day IS NULL").bind(snapshotId, day),
   ];
 }
+
+// Each snapshot's growth per figure over a whole post's history: its value minus the previous
+// value reported for that figure (the window runs over the snapshots that report it: a partition
+// per post and per whether the figure is there), 0 for a figure it leaves out. The migration that
+// introduced reported-only levels backfills post_growth_daily with the same expression.
+const GROWTH_OVER_HISTORY = METRIC_COUNTERS.map(
+  (f) =>
+    `CASE WHEN m.${f} IS NULL THEN 0 ELSE m.${f} - COALESCE(LAG(m.${f}) OVER (PARTITION BY m.post_id, m.${f} IS NULL ORDER BY m.captured_at, m.created_at, m.id), 0) END AS ${f}`,
+).join(", ");
 
 // Dates every snapshot of a campaign's posts in the campaign's zone and writes its daily growth
 // afresh, in one batch. For a campaign whose zone changed (allowed only before its first click or
@@ -71,10 +126,6 @@ export async function rebuildPostGrowth(d1: D1Database, campaignId: string): Pro
     .bind(campaignId)
     .all<{ id: string; captured_at: number }>();
   const days = snapshots.map((s) => [s.id, localDay(s.captured_at, campaign.timezone)]);
-  const growth = METRIC_COUNTERS.map(
-    (f) =>
-      `COALESCE(m.${f}, 0) - COALESCE(LAG(m.${f}) OVER (PARTITION BY m.post_id ORDER BY m.captured_at, m.created_at, m.id), 0) AS ${f}`,
-  ).join(", ");
   await d1.batch([
     d1
       .prepare(
@@ -87,7 +138,7 @@ export async function rebuildPostGrowth(d1: D1Database, campaignId: string): Pro
       .prepare(
         `INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
          SELECT campaign_id, influencer_id, day, ${METRIC_COUNTERS.map((f) => `SUM(${f})`).join(", ")}
-         FROM (SELECT p.campaign_id, p.influencer_id, m.day, ${growth}
+         FROM (SELECT p.campaign_id, p.influencer_id, m.day, ${GROWTH_OVER_HISTORY}
                FROM post_metrics m JOIN posts p ON p.id = m.post_id WHERE p.campaign_id = ?1)
          GROUP BY campaign_id, influencer_id, day`,
       )

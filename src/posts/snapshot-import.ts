@@ -3,8 +3,8 @@ import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { parseHttpUrl } from "../links/urls";
 import type { Clock } from "../time";
-import { METRIC_COUNTERS, type MetricCounter } from "./metric-counters";
-import { dateSnapshot } from "./post-growth";
+import { METRIC_COUNTERS, type MetricCounter, reportsAFigure } from "./metric-counters";
+import { carryLevelsOfPosts, dateSnapshot } from "./post-growth";
 
 // Post snapshots from a spreadsheet (influencers send figures as files, not through an API). The
 // whole file is checked before anything is written, and written in one statement: a file with a
@@ -30,6 +30,7 @@ export type ImportProblemCode =
   | "ambiguous_post"
   | "time"
   | "number"
+  | "no_figures"
   | "conflict";
 // `line` is the file's line (1 is the header), 0 for the file as a whole.
 export type ImportProblem = {
@@ -223,7 +224,13 @@ export async function importSnapshots(
     } else {
       problems.push({ line: row.line, problem: "missing_post" });
     }
-    if (!postId || !row.figures) continue;
+    if (!row.figures) continue;
+    // Empty cells are figures not reported; a line reporting none would say nothing.
+    if (!reportsAFigure(row.figures.counters)) {
+      problems.push({ line: row.line, problem: "no_figures" });
+      continue;
+    }
+    if (!postId) continue;
     const { capturedAt, counters: given } = row.figures;
     const counters = METRIC_COUNTERS.map((name) => given[name] ?? null);
     const id = `pms_${sha256Hex(JSON.stringify([postId, capturedAt.getTime(), counters])).slice(0, 24)}`;
@@ -246,7 +253,8 @@ export async function importSnapshots(
   }));
   // One batch (a transaction) for the whole file, so it is all written or none of it: the rows
   // travel as one JSON parameter (D1 allows 100 bound parameters per statement), then each is
-  // dated on the campaign's local day with its growth (a snapshot already there is left as it was).
+  // dated on the campaign's local day with its growth (a snapshot already there is left as it was),
+  // then the levels of the posts' snapshots are carried, once per post.
   const columns = ["post_id", "captured_at", ...METRIC_COUNTERS];
   const zone = await d1
     .prepare("SELECT timezone FROM campaigns WHERE id = ?")
@@ -265,6 +273,7 @@ export async function importSnapshots(
     ...payload.flatMap(({ id, captured_at }) =>
       dateSnapshot(d1, id, localDay(captured_at, zone?.timezone ?? DEFAULT_TIME_ZONE)),
     ),
+    carryLevelsOfPosts(d1, [...new Set(payload.map((row) => row.post_id))]),
   ]);
   const results = inserted?.results ?? [];
   return { outcome: "imported", added: results.length, unchanged: payload.length - results.length };

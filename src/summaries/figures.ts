@@ -94,13 +94,15 @@ export async function rolledUp<K extends Grouping>(
   return results;
 }
 
-// Post figures are levels, not flows: each post's latest snapshot captured by `at`, summed per
-// campaign and influencer. A period's figures are the growth between two levels.
+// Post figures are levels, not flows: each post's level of each figure at `at` (the latest value
+// reported for it by then, kept on the latest snapshot captured by then: see
+// src/posts/post-growth.ts), summed per campaign and influencer. A period's figures are the
+// growth between two levels.
 export async function postLevels(d1: D1Database, scope: Scope, at: number) {
   const { where, params } = scopeSql(scope, "p");
   const { results } = await d1
     .prepare(
-      `SELECT p.campaign_id, p.influencer_id, ${METRIC_COUNTERS.map((f) => `SUM(m.${f}) AS ${f}`).join(", ")}
+      `SELECT p.campaign_id, p.influencer_id, ${METRIC_COUNTERS.map((f) => `SUM(m.level_${f}) AS ${f}`).join(", ")}
        FROM posts p
        JOIN post_metrics m ON m.id = (
          SELECT id FROM post_metrics WHERE post_id = p.id AND captured_at <= ?

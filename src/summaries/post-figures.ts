@@ -1,8 +1,9 @@
 import { METRIC_COUNTERS, type MetricCounter } from "../posts/metric-counters";
 
 // Each post's own figures over a period, as the summaries count them (docs/metrics.md): its level
-// is its latest snapshot captured by the period's end, and its growth that level minus its latest
-// snapshot captured before the period's start (none before: growth from zero).
+// of each figure is the latest value reported for it by the period's end, and its growth that
+// level minus the latest value reported before the period's start (none before: growth from
+// zero). Both are read from the levels kept on the latest snapshot by each instant.
 
 export type Counters = Record<MetricCounter, number | null>;
 export type PostFigures = {
@@ -14,7 +15,7 @@ export type PostFigures = {
   url: string;
   platform: string;
   published_at: number | null;
-  // When the snapshot that gives the level was captured; null when there is none by the end.
+  // When the latest snapshot by the end was captured; null when there is none.
   captured_at: number | null;
   level: Counters;
   growth: Counters;
@@ -25,7 +26,7 @@ export const POSTS_SHOWN = 100;
 
 const latestBy = (bound: string) =>
   `(SELECT id FROM post_metrics WHERE post_id = p.id AND captured_at <= ${bound}
-     ORDER BY captured_at DESC, created_at DESC LIMIT 1)`;
+     ORDER BY captured_at DESC, created_at DESC, id DESC LIMIT 1)`;
 
 // The posts of a campaign or of an influencer with their figures between `start` and `end`
 // (instants, both included), in one query.
@@ -37,7 +38,10 @@ export async function postFigures(
 ): Promise<PostFigures[]> {
   const [column, id] =
     "campaignId" in scope ? ["p.campaign_id", scope.campaignId] : ["p.influencer_id", scope.influencerId];
-  const counters = METRIC_COUNTERS.flatMap((f) => [`e.${f} AS end_${f}`, `b.${f} AS before_${f}`]).join(", ");
+  const counters = METRIC_COUNTERS.flatMap((f) => [
+    `e.level_${f} AS end_${f}`,
+    `b.level_${f} AS before_${f}`,
+  ]).join(", ");
   const { results } = await d1
     .prepare(
       `SELECT p.id, p.campaign_id, c.name AS campaign_name, p.influencer_id, i.handle, p.url, p.platform,

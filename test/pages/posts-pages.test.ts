@@ -1,8 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { snapshot } from "../support/figure-helpers";
-import { ADMIN, api, BASE, createCampaign, createInfluencer, unique } from "../support/helpers";
-import { PageClient } from "../support/page-client";
+import { ADMIN, api, createCampaign, createInfluencer, unique } from "../support/helpers";
+import { PageClient, postCell, upload } from "../support/page-client";
 
 const DAY = 86_400_000;
 
@@ -12,26 +12,6 @@ async function admin() {
   return browser;
 }
 
-// A file sent through the import form, as a browser sends it: multipart, with the session's
-// cookie and the page's CSRF token.
-async function upload(browser: PageClient, path: string, csv: string | null, token?: string) {
-  const form = new FormData();
-  form.set("_csrf", token ?? (await browser.csrfFrom(path.split("/post-metrics")[0] as string)));
-  if (csv !== null) form.set("file", new File([csv], "snapshots.csv", { type: "text/csv" }));
-  const response = await exports.default.fetch(
-    new Request(`${BASE}${path}`, {
-      method: "POST",
-      body: form,
-      redirect: "manual",
-      headers: {
-        Origin: BASE,
-        Cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-      },
-    }),
-  );
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
 async function snapshotRows(postId: string) {
   const { results } = await env.DB.prepare(
     "SELECT captured_at, impressions, likes FROM post_metrics WHERE post_id = ? ORDER BY captured_at",
@@ -39,14 +19,6 @@ async function snapshotRows(postId: string) {
     .bind(postId)
     .all<{ captured_at: number; impressions: number | null; likes: number | null }>();
   return results;
-}
-
-// The cell of one counter of one post in the posts table: its level, and its growth below it.
-function postCell(html: string, postId: string, counter: string) {
-  const row = new RegExp(`<tr data-post="${postId}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
-  const cell = new RegExp(`data-counter="${counter}">([\\s\\S]*?)</td>`).exec(row)?.[1] ?? "";
-  const growth = /data-growth="?[^>]*>([^<]*)</.exec(cell)?.[1];
-  return { level: cell.replace(/<span[\s\S]*$/, "").trim(), growth };
 }
 
 async function campaignWithPosts() {

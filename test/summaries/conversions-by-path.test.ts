@@ -12,6 +12,7 @@ import {
   unique,
   waitForClicks,
 } from "../support/helpers";
+import { backfillStatements } from "../support/migrations";
 import { PageClient } from "../support/page-client";
 
 const PHONE =
@@ -206,22 +207,6 @@ describe("conversions by path", () => {
   });
 });
 
-// The statements of the migration that gives rolled-up history the new figures (its backfill),
-// as wrangler applies them: written so that they can run again without changing anything.
-function backfillStatements() {
-  const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("conversions_by_path"));
-  expect(migration, "the migration").toBeDefined();
-  return (migration?.queries ?? [])
-    .map((q) =>
-      q
-        .split("\n")
-        .filter((line) => !line.trimStart().startsWith("--"))
-        .join("\n")
-        .trim(),
-    )
-    .filter((q) => /^(UPDATE|INSERT|DELETE)\b/i.test(q));
-}
-
 describe("history rolled up before conversions had paths", () => {
   it("gets them from the raw sales the rollup had read, and the next run adds only what is new", async () => {
     const { campaign, code, checkout, sales, visitors } = await campaignWithSales(3, 4);
@@ -253,7 +238,7 @@ describe("history rolled up before conversions had paths", () => {
     const late = { code, order_id: unique("o"), amount: 777, currency: "EUR" };
     expect((await api("POST", "/redemptions", { key: checkout, body: late })).status).toBe(201);
 
-    const statements = backfillStatements();
+    const statements = backfillStatements("conversions_by_path");
     expect(statements.length).toBeGreaterThan(0);
     await env.DB.batch(statements.map((sql) => env.DB.prepare(sql)));
     const after = await api("GET", `/campaigns/${campaign.id}/summary`);

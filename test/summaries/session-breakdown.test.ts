@@ -11,6 +11,7 @@ import {
   visit,
 } from "../support/behaviour-helpers";
 import { api, createKey, saleByClick } from "../support/helpers";
+import { backfillStatements } from "../support/migrations";
 import { CRAWLER, capturedClick, clicksMessage, deliver } from "../support/queue-helpers";
 
 const MINUTE = 60_000;
@@ -216,22 +217,6 @@ describe("visitor sessions in the breakdowns", () => {
   });
 });
 
-// The hand-written statements of the migration that gave breakdowns their session figures, as
-// wrangler applies them.
-function backfillStatements() {
-  const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("session_breakdowns"));
-  expect(migration, "the migration").toBeDefined();
-  return (migration?.queries ?? [])
-    .map((q) =>
-      q
-        .split("\n")
-        .filter((line) => !line.trimStart().startsWith("--"))
-        .join("\n")
-        .trim(),
-    )
-    .filter((q) => /^(UPDATE|INSERT)\b/i.test(q));
-}
-
 describe("sessions rolled up before breakdowns had them", () => {
   it("are added under unknown by the migration, then moved to their click's values by the next run", async () => {
     const { campaignId, influencers } = await campaignWithLinks("UTC");
@@ -254,7 +239,7 @@ describe("sessions rolled up before breakdowns had them", () => {
     ]);
     expect(await sessionsBy(campaignId, "country")).toEqual({});
 
-    await env.DB.batch(backfillStatements().map((q) => env.DB.prepare(q)));
+    await env.DB.batch(backfillStatements("session_breakdowns").map((q) => env.DB.prepare(q)));
     expect(await sessionsBy(campaignId, "country")).toEqual({ unknown: [1, 1, 0, 1, 11] });
     await expectRowsAddUpToSummary(campaignId);
     await rollUpAll();

@@ -87,3 +87,31 @@ export function rowOf(html: string, needle: string): string {
       ?.split("</tr>")[0] ?? ""
   );
 }
+
+// A file sent through a campaign's snapshot import form, as a browser sends it: multipart, with the
+// session's cookie and the page's CSRF token.
+export async function upload(browser: PageClient, path: string, csv: string | null, token?: string) {
+  const form = new FormData();
+  form.set("_csrf", token ?? (await browser.csrfFrom(path.split("/post-metrics")[0] as string)));
+  if (csv !== null) form.set("file", new File([csv], "snapshots.csv", { type: "text/csv" }));
+  const response = await exports.default.fetch(
+    new Request(`${BASE}${path}`, {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+      headers: {
+        Origin: BASE,
+        Cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+    }),
+  );
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+// The cell of one counter of one post in a posts table: its level, and its growth below it.
+export function postCell(html: string, postId: string, counter: string) {
+  const row = new RegExp(`<tr data-post="${postId}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
+  const cell = new RegExp(`data-counter="${counter}">([\\s\\S]*?)</td>`).exec(row)?.[1] ?? "";
+  const growth = /data-growth="?[^>]*>([^<]*)</.exec(cell)?.[1];
+  return { level: cell.replace(/<span[\s\S]*$/, "").trim(), growth };
+}

@@ -37,8 +37,8 @@ export const viewsEn = {
   posts: "Posts",
   noPosts: "No posts yet.",
   postsCaption:
-    "Each figure is the post's latest snapshot up to the end of the period; below it, its growth within the period.",
-  postsCaptionAllTime: "Each figure is the post's latest snapshot.",
+    "Each figure is the latest value reported for the post up to the end of the period; below it, its growth within the period.",
+  postsCaptionAllTime: "Each figure is the latest value reported for the post.",
   perCampaignCaption: "Figures per campaign, and a total per currency",
   evenPace: "The mark: where spending at an even pace would be today.",
   addPost: "Add a post",
@@ -91,6 +91,8 @@ export const viewsEn = {
     ambiguousPost: "Several posts of this campaign have this address: give its post_id instead.",
     time: "a date and time such as 2026-03-01T18:00:00Z.",
     number: "a whole number, at least 0.",
+    noFigures:
+      "No figure given: fill in at least one of impressions, reach, views, likes, comments, shares, saves.",
     conflict: "Same post and time as line {other}, with other figures.",
   },
   // Charts
@@ -134,8 +136,8 @@ export const viewsFr: ViewsMessages = {
   posts: "Publications",
   noPosts: "Aucune publication pour l’instant.",
   postsCaption:
-    "Chaque chiffre est le dernier relevé de la publication jusqu’à la fin de la période ; en dessous, sa progression pendant la période.",
-  postsCaptionAllTime: "Chaque chiffre est le dernier relevé de la publication.",
+    "Chaque chiffre est la dernière valeur relevée pour la publication jusqu’à la fin de la période ; en dessous, sa progression pendant la période.",
+  postsCaptionAllTime: "Chaque chiffre est la dernière valeur relevée pour la publication.",
   perCampaignCaption: "Chiffres par campagne, et un total par devise",
   evenPace: "Le repère : où en serait une dépense à rythme régulier aujourd’hui.",
   addPost: "Ajouter une publication",
@@ -188,6 +190,8 @@ export const viewsFr: ViewsMessages = {
       "Plusieurs publications de cette campagne ont cette adresse : indiquez plutôt son post_id.",
     time: "une date et une heure, par exemple 2026-03-01T18:00:00Z.",
     number: "un nombre entier, au moins 0.",
+    noFigures:
+      "Aucun chiffre indiqué : remplissez au moins l’une des colonnes impressions, reach, views, likes, comments, shares, saves.",
     conflict: "Même publication et même moment que la ligne {other}, avec d’autres chiffres.",
   },
   chartPoint: "{date} : {value}",

@@ -125,6 +125,7 @@ const en = {
     influencerTaken: "This handle already has an influencer on this platform.",
     unknownInfluencer: "Choose an influencer from the list.",
     maxGoals: "A campaign has at most {n} goals.",
+    oneFigure: "Fill in at least one figure: one left empty is not reported.",
     timezoneLocked: "Fixed once the campaign has clicks or conversions.",
     ambiguousHandle: "This handle is on several platforms: choose one from the list.",
     // What a field takes, for a value in the wrong shape.
@@ -458,6 +459,7 @@ const fr: Messages = {
     influencerTaken: "Cet identifiant a déjà un influenceur sur cette plateforme.",
     unknownInfluencer: "Choisissez un influenceur dans la liste.",
     maxGoals: "Une campagne a au plus {n} objectifs.",
+    oneFigure: "Indiquez au moins un chiffre : un champ laissé vide n’est pas relevé.",
     timezoneLocked: "Fixé dès que la campagne a des clics ou des conversions.",
     ambiguousHandle: "Cet identifiant existe sur plusieurs plateformes : choisissez dans la liste.",
     hints: {

@@ -32,7 +32,7 @@ const Figure = ({ ui, level, growth }: { ui: Ui; level: number | null; growth: n
     </>
   );
 
-// Posts with their latest snapshot up to the period's end and their growth within it. `by` says
+// Posts with each figure's level up to the period's end and its growth within it. `by` says
 // which of campaign and influencer the table names (the page itself is the other one).
 export const PostsTable = ({
   ui,

@@ -91,6 +91,7 @@ function wordProblems(ui: Ui, problems: ImportProblem[]): Record<string, string>
     ambiguous_post: (p) => inColumn(p, w.ambiguousPost),
     time: (p) => inColumn(p, w.time),
     number: (p) => inColumn(p, w.number),
+    no_figures: () => w.noFigures,
     conflict: (p) => fill(w.conflict, { other: String(p.other ?? 0) }),
   };
   const errors: Record<string, string> = {};
@@ -113,10 +114,12 @@ function checkLines(read: ReturnType<typeof readSnapshotCsv>): CheckedFile {
       captured_at: values.captured_at,
       ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, counterValue(values[name])])),
     });
+    // An issue of no column is the schema's rule for the line as a whole: a figure is needed.
     const columns = new Set(parsed.error?.issues.map((issue) => String(issue.path[0] ?? "")));
     if (values.captured_at === undefined) columns.add("captured_at");
     for (const column of columns) {
-      problems.push({ line, problem: column === "captured_at" ? "time" : "number", column });
+      if (column === "") problems.push({ line, problem: "no_figures" });
+      else problems.push({ line, problem: column === "captured_at" ? "time" : "number", column });
     }
     let figures: SnapshotRow["figures"] = null;
     if (parsed.success && columns.size === 0) {
@@ -196,6 +199,12 @@ export const viewsRoutes = new Hono<PageEnv>()
           captured_at: utcDateTime(form, "captured_at"),
           ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, form.number(name)])),
         });
+        // The schema's one rule of no field of its own: a snapshot reports a figure. The page marks
+        // the figures' fields with it.
+        if (form.errors.form !== undefined) {
+          delete form.errors.form;
+          for (const name of METRIC_COUNTERS) form.errors[name] = form.words.oneFigure;
+        }
         const postId = form.text("post_id") ?? "";
         // Only a post of this campaign: the form offers no other.
         const post = postId

@@ -80,7 +80,8 @@ export const postsRouter = createRouter()
       path: "/posts/{id}/metrics",
       tags,
       summary: "Record a snapshot of a post's metrics",
-      description: "The latest snapshot (by captured_at) of each post is the one that counts.",
+      description:
+        "A figure left out is not reported: a post's level of each figure is the latest value reported for it (by captured_at). A snapshot that reports no figure is refused (422 validation_failed).",
       security: bearerSecurity,
       middleware: [admin],
       request: { params: idParam, ...jsonBody(metricsBody) },

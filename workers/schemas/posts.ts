@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PLATFORMS, type postMetrics } from "../../schema";
+import { NO_FIGURE_MESSAGE, reportsAFigure } from "../../src/posts/metric-counters";
 import type { PostWithMetrics } from "../../src/posts/posts";
 import { count, isoDateTime } from "../lib/router";
 import { isoTime, isoTimeOrNull } from "./shared";
@@ -28,7 +29,10 @@ export const postSchema = z
     url: z.string(),
     platform: z.enum(PLATFORMS),
     published_at: z.string().nullable(),
-    latest_metrics: metricsSchema.nullable(),
+    latest_metrics: metricsSchema.nullable().openapi({
+      description:
+        "The latest snapshot's id and time, each figure the latest value reported for it by then (null while none was).",
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -45,6 +49,7 @@ export const createPostBody = z
   .strict();
 
 const counter = count.optional();
+// A figure left out is not reported (it keeps the value last reported); a snapshot needs one.
 export const metricsBody = z
   .object({
     captured_at: isoDateTime.optional(),
@@ -56,7 +61,8 @@ export const metricsBody = z
     shares: counter,
     saves: counter,
   })
-  .strict();
+  .strict()
+  .refine(reportsAFigure, { message: NO_FIGURE_MESSAGE });
 
 export function serializeMetrics(row: typeof postMetrics.$inferSelect): z.infer<typeof metricsSchema> {
   return {
@@ -74,6 +80,22 @@ export function serializeMetrics(row: typeof postMetrics.$inferSelect): z.infer<
   };
 }
 
+// A post's latest metrics: its latest snapshot's id and times, each figure at the post's level
+// then (the latest value reported for it, which may come from an earlier snapshot; null while
+// none was reported).
+function serializeLevels(row: typeof postMetrics.$inferSelect): z.infer<typeof metricsSchema> {
+  return {
+    ...serializeMetrics(row),
+    impressions: row.levelImpressions,
+    reach: row.levelReach,
+    views: row.levelViews,
+    likes: row.levelLikes,
+    comments: row.levelComments,
+    shares: row.levelShares,
+    saves: row.levelSaves,
+  };
+}
+
 export function serializePost({ post, latest }: PostWithMetrics): z.infer<typeof postSchema> {
   return {
     id: post.id,
@@ -82,7 +104,7 @@ export function serializePost({ post, latest }: PostWithMetrics): z.infer<typeof
     url: post.url,
     platform: post.platform,
     published_at: isoTimeOrNull(post.publishedAt),
-    latest_metrics: latest ? serializeMetrics(latest) : null,
+    latest_metrics: latest ? serializeLevels(latest) : null,
     created_at: isoTime(post.createdAt),
     updated_at: isoTime(post.updatedAt),
   };
