@@ -283,6 +283,16 @@ const en = {
     cpc: "CPC",
     emv: "EMV",
   } satisfies Record<MetricField, string>,
+  // An enrolment's commission in words, in the campaign page's list of enrolled influencers.
+  terms: {
+    commission: "Commission",
+    none: "No commission",
+    perSale: "{amount} a sale",
+    perLead: "{amount} a lead",
+    heldOne: "held 1 day",
+    heldDays: "held {n} days",
+    payableAtOnce: "payable at once",
+  },
   // Editing, archiving, searching and paging the dashboard's lists.
   manage: {
     // A title or label naming what it is about ("Edit link: spring-sale").
@@ -614,6 +624,15 @@ const fr: Messages = {
     cpl: "CPL",
     cpc: "CPC",
     emv: "EMV",
+  },
+  terms: {
+    commission: "Commission",
+    none: "Aucune commission",
+    perSale: "{amount} par vente",
+    perLead: "{amount} par prospect",
+    heldOne: "retenue 1 jour",
+    heldDays: "retenue {n} jours",
+    payableAtOnce: "payable immédiatement",
   },
   manage: {
     about: "{what} : {name}",
