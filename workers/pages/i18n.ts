@@ -205,7 +205,8 @@ const en = {
   goalsMet: "{met} of {n} met",
   bestInfluencer: "Best influencer",
   worstInfluencer: "Weakest influencer",
-  rankedBy: "Ranked by ROI, then revenue. Every influencer's figures are in the leaderboard below.",
+  rankedBy:
+    "Among influencers with an ROI (a cost recorded), ranked by ROI, then revenue. Every influencer's figures are in the leaderboard below.",
   printReport: "Print or save as PDF",
   notSet: "not set",
   earnings: {
@@ -545,7 +546,7 @@ const fr: Messages = {
   bestInfluencer: "Meilleur influenceur",
   worstInfluencer: "Influenceur le moins performant",
   rankedBy:
-    "Classés par ROI, puis chiffre d’affaires. Les chiffres de chaque influenceur sont dans le classement ci-dessous.",
+    "Parmi les influenceurs qui ont un ROI (un coût enregistré), classés par ROI, puis chiffre d’affaires. Les chiffres de chaque influenceur sont dans le classement ci-dessous.",
   printReport: "Imprimer ou enregistrer en PDF",
   notSet: "non renseignées",
   earnings: {
