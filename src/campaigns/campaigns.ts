@@ -51,12 +51,15 @@ export function campaignDates(
   };
 }
 
-// An end before the start is refused.
+// An end before the start is refused. The detail's `reason` names the problem for a client (the
+// dashboard words it in its own language).
 export function checkDateOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
   if (startsAt && endsAt && endsAt < startsAt) {
-    throw new DomainError("validation_failed", "ends_at must not be before starts_at.", [
-      { path: "ends_at", message: "Before starts_at." },
-    ]);
+    throw new DomainError(
+      "validation_failed",
+      "The end is before the start: ends_at must not be before starts_at.",
+      [{ path: "ends_at", message: "The end is before the start.", reason: "end_before_start" }],
+    );
   }
 }
 

@@ -126,6 +126,7 @@ const en = {
     unknownInfluencer: "Choose an influencer from the list.",
     maxGoals: "A campaign has at most {n} goals.",
     timezoneLocked: "Fixed once the campaign has clicks or conversions.",
+    endBeforeStart: "The end is before the start.",
     ambiguousHandle: "This handle is on several platforms: choose one from the list.",
     // What a field takes, for a value in the wrong shape.
     hints: {
@@ -470,6 +471,7 @@ const fr: Messages = {
     unknownInfluencer: "Choisissez un influenceur dans la liste.",
     maxGoals: "Une campagne a au plus {n} objectifs.",
     timezoneLocked: "Fixé dès que la campagne a des clics ou des conversions.",
+    endBeforeStart: "La fin est avant le début.",
     ambiguousHandle: "Cet identifiant existe sur plusieurs plateformes : choisissez dans la liste.",
     hints: {
       currency: "Un code de devise à trois lettres, par exemple EUR.",
