@@ -7,7 +7,8 @@ import { archivedCondition, archiveSet, type ListFilter, searchCondition } from 
 import { type Page, pageQuery, toPage } from "../pagination";
 import { rebuildPostGrowth } from "../posts/post-growth";
 import type { Clock } from "../time";
-import { DEFAULT_TIME_ZONE, endOfLocalDay, startOfLocalDay } from "./time-zones";
+import { type GoalInput, resolveGoals } from "./goals";
+import { DEFAULT_TIME_ZONE, lastInstantOfLocalDay, startOfLocalDay } from "./time-zones";
 
 // The longest attribution window a campaign may have: a sale by click id can name a click at most
 // this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
@@ -24,7 +25,7 @@ export type CampaignInput = {
   endsAt?: CampaignBound | null | undefined;
   attributionWindowDays?: number | undefined;
   emvCpm?: number | null | undefined;
-  goals?: CampaignGoal[] | undefined;
+  goals?: GoalInput[] | undefined;
   // A name canonicalTimeZone has resolved.
   timezone?: string | undefined;
 };
@@ -35,7 +36,7 @@ export type CampaignBound = Date | string;
 const startOf = (bound: CampaignBound, zone: string) =>
   typeof bound === "string" ? new Date(startOfLocalDay(bound, zone)) : bound;
 const endOf = (bound: CampaignBound, zone: string) =>
-  typeof bound === "string" ? new Date(endOfLocalDay(bound, zone) - 1) : bound;
+  typeof bound === "string" ? new Date(lastInstantOfLocalDay(bound, zone)) : bound;
 
 // Dates as stored (a campaign's, or a promo code's in its campaign): days resolved in the
 // campaign's zone.
@@ -50,12 +51,15 @@ export function campaignDates(
   };
 }
 
-// An end before the start is refused.
+// An end before the start is refused. The detail's `reason` names the problem for a client (the
+// dashboard words it in its own language).
 export function checkDateOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
   if (startsAt && endsAt && endsAt < startsAt) {
-    throw new DomainError("validation_failed", "ends_at must not be before starts_at.", [
-      { path: "ends_at", message: "Before starts_at." },
-    ]);
+    throw new DomainError(
+      "validation_failed",
+      "The end is before the start: ends_at must not be before starts_at.",
+      [{ path: "ends_at", message: "The end is before the start.", reason: "end_before_start" }],
+    );
   }
 }
 
@@ -79,7 +83,7 @@ export async function createCampaign(db: Db, input: CampaignInput, clock: Clock)
       endsAt: endsAt ?? null,
       attributionWindowDays: input.attributionWindowDays ?? 30,
       emvCpm: input.emvCpm ?? null,
-      goals: input.goals ?? [],
+      goals: resolveGoals(input.goals ?? [], input.timezone ?? DEFAULT_TIME_ZONE),
       timezone: input.timezone ?? DEFAULT_TIME_ZONE,
       createdAt: now,
       updatedAt: now,
@@ -120,24 +124,30 @@ export async function updateCampaign(db: Db, id: string, patch: CampaignPatch, c
     patch.timezone === undefined
       ? undefined
       : or(isNull(campaigns.firstEventAt), eq(campaigns.timezone, patch.timezone));
-  const { archived, startsAt, endsAt, ...fields } = patch;
-  const dates: { startsAt?: Date | null; endsAt?: Date | null } = {};
+  const { archived, startsAt, endsAt, goals, ...fields } = patch;
+  // Days (dates, goals' due dates) are the campaign's: its new zone when the patch changes it.
+  let stored: typeof campaigns.$inferSelect | undefined;
+  const storedRow = async () => {
+    stored ??= await findCampaign(db, id);
+    return stored;
+  };
+  const zoned: { startsAt?: Date | null; endsAt?: Date | null; goals?: CampaignGoal[] } = {};
+  if (goals !== undefined) zoned.goals = resolveGoals(goals, patch.timezone ?? (await storedRow()).timezone);
   if (startsAt !== undefined || endsAt !== undefined) {
-    // Days are the campaign's (its new zone when the patch changes it), and the new dates are
-    // checked against each other and against the one kept.
-    const stored = await findCampaign(db, id);
-    const resolved = campaignDates(startsAt, endsAt, patch.timezone ?? stored.timezone);
+    // The new dates are checked against each other and against the one kept.
+    const kept = await storedRow();
+    const resolved = campaignDates(startsAt, endsAt, patch.timezone ?? kept.timezone);
     checkDateOrder(
-      resolved.startsAt === undefined ? stored.startsAt : resolved.startsAt,
-      resolved.endsAt === undefined ? stored.endsAt : resolved.endsAt,
+      resolved.startsAt === undefined ? kept.startsAt : resolved.startsAt,
+      resolved.endsAt === undefined ? kept.endsAt : resolved.endsAt,
     );
-    if (resolved.startsAt !== undefined) dates.startsAt = resolved.startsAt;
-    if (resolved.endsAt !== undefined) dates.endsAt = resolved.endsAt;
+    if (resolved.startsAt !== undefined) zoned.startsAt = resolved.startsAt;
+    if (resolved.endsAt !== undefined) zoned.endsAt = resolved.endsAt;
   }
   const now = new Date(clock());
   const [row] = await db
     .update(campaigns)
-    .set({ ...fields, ...dates, ...archiveSet(campaigns.archivedAt, archived, now), updatedAt: now })
+    .set({ ...fields, ...zoned, ...archiveSet(campaigns.archivedAt, archived, now), updatedAt: now })
     .where(and(eq(campaigns.id, id), zoneFree))
     .returning();
   // Post snapshots are dated in the zone when written: date them again in the new one.

@@ -98,6 +98,10 @@ export function endOfLocalDay(day: string, zone: string): number {
   return day >= LAST_DAY ? LATEST_MS + 1 : startOfLocalDay(addDays(day, 1), zone);
 }
 
+// The last instant of a local day in a zone: what a day means as an end or a due date, so that
+// the instant reads back as that same day there.
+export const lastInstantOfLocalDay = (day: string, zone: string): number => endOfLocalDay(day, zone) - 1;
+
 // Campaign -> time zone, for campaigns whose zone is fixed (they have events): such a zone never
 // changes again, so a per-isolate copy cannot go stale. Bounded like every per-isolate memo.
 const fixedZones = new Map<string, string>();

@@ -1,3 +1,5 @@
+import { findCampaign } from "../campaigns/campaigns";
+import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import type { Metrics } from "../metrics/formulas";
 import { METRIC_FIELDS, type MetricField, metricUnit } from "../metrics/metric-fields";
@@ -5,7 +7,7 @@ import { minorToDecimal } from "../money";
 import type { Clock } from "../time";
 import { campaignSummary } from "./campaign-summary";
 import { type CsvCell, decimal, toCsv } from "./csv";
-import type { Period } from "./periods";
+import { type Period, periodDays } from "./periods";
 
 // A ratio's cell: rounded to 4 decimals, always written with them (0.0188, 1.0000), never -0.0000.
 function ratioCell(value: number): CsvCell {
@@ -24,6 +26,19 @@ function metricCells(metrics: Metrics, currency: string): CsvCell[] {
     if (unit === "ratio") return ratioCell(value);
     return value;
   });
+}
+
+// The file's name says what it holds: the campaign and the local days of the period, both
+// included ("swayline-cmp_x-2026-11-01-to-2026-11-30.csv"), "all-time" without bounds. A period
+// open at the end (the last N days) runs to today.
+export function reportFilename(campaignId: string, period: Period, zone: string, now: number): string {
+  const name = (days: string) => `swayline-${campaignId}-${days}.csv`;
+  if (period.from === undefined && period.to === undefined) return name("all-time");
+  const { from, to } = periodDays(period, zone);
+  if (period.from === undefined) return name(`up-to-${to}`);
+  if (period.to !== undefined) return name(`${from}-to-${to}`);
+  const today = localDay(now, zone);
+  return name(from <= today ? `${from}-to-${today}` : `from-${from}`);
 }
 
 // The campaign summary as a spreadsheet: one row per influencer (in the summary's order): its id,
@@ -49,5 +64,6 @@ export async function campaignReportCsv(
     ]),
     ...(options.totals ? [["total", "", currency, ...metricCells(summary.totals, currency)]] : []),
   ];
-  return { filename: `swayline-${summary.campaign_id}-report.csv`, csv: toCsv(rows) };
+  const { timezone } = await findCampaign(db, campaignId);
+  return { filename: reportFilename(summary.campaign_id, period, timezone, clock()), csv: toCsv(rows) };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CampaignGoal } from "../../schema";
 import { addGoal, MAX_GOALS, removeGoal } from "../../src/campaigns/goals";
 import { lastDays } from "../../src/summaries/periods";
@@ -80,5 +80,93 @@ describe("the last N days", () => {
 
   it("is all time without a number of days", () => {
     expect(lastDays(null, day, "UTC")).toEqual({});
+  });
+});
+
+// A goal's due date typed as a day is a day of the campaign's zone, and the goal is due by the end
+// of it: stored as that day's last instant there (as a campaign's end is), shown back as that day.
+describe("a goal due on a day of the campaign's zone", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("takes a day or an instant on the API (POST and PATCH), a day due by its end in the zone", async () => {
+    const created = await createCampaign({
+      timezone: "Europe/Paris",
+      goals: [
+        { metric: "clicks", target: 100, due: "2026-12-15" },
+        // Instants stay instants, answered in UTC.
+        { metric: "revenue", target: 5000, due: "2026-12-15T12:00:00+02:00" },
+        { metric: "leads", target: 5 },
+      ],
+    });
+    expect(created.goals).toEqual([
+      // Paris is UTC+1 in December: 16 December begins there at 23:00 UTC on the 15th.
+      { metric: "clicks", target: 100, due: "2026-12-15T22:59:59.999Z" },
+      { metric: "revenue", target: 5000, due: "2026-12-15T10:00:00.000Z" },
+      { metric: "leads", target: 5, due: null },
+    ]);
+    // A summer day ends at 22:00 UTC; a day that does not exist is refused.
+    const patched = await api("PATCH", `/campaigns/${created.id}`, {
+      body: { goals: [{ metric: "clicks", target: 100, due: "2027-07-14" }] },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.goals).toEqual([{ metric: "clicks", target: 100, due: "2027-07-14T21:59:59.999Z" }]);
+    const refused = await api("PATCH", `/campaigns/${created.id}`, {
+      body: { goals: [{ metric: "clicks", target: 100, due: "2027-02-30" }] },
+    });
+    expect(refused.status).toBe(422);
+    // Sent with a new zone, the day is one of the new zone (New York, UTC-5 in December).
+    const moved = await api("PATCH", `/campaigns/${created.id}`, {
+      body: { timezone: "America/New_York", goals: [{ metric: "clicks", target: 100, due: "2026-12-15" }] },
+    });
+    expect(moved.body.goals).toEqual([{ metric: "clicks", target: 100, due: "2026-12-16T04:59:59.999Z" }]);
+  });
+
+  it("on the page: typed 15/12 on a Paris campaign, due by 23:00 UTC, shown back as 15 December, judged by then", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // Half-way from the start of 1 December to the end of 15 December in Paris (15 days).
+    vi.setSystemTime(Date.parse("2026-12-08T11:00:00Z"));
+    const campaign = await createCampaign({ timezone: "Europe/Paris", starts_at: "2026-12-01" });
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    const page = `/dashboard/campaigns/${campaign.id}`;
+    const added = await browser.post(
+      `${page}/goals`,
+      { metric: "clicks", target: "100", due: "2026-12-15" },
+      page,
+    );
+    expect(added.status).toBe(303);
+    expect((await api("GET", `/campaigns/${campaign.id}`)).body.goals).toEqual([
+      { metric: "clicks", target: 100, due: "2026-12-15T22:59:59.999Z" },
+    ]);
+    // Signed in again at each time: a session lasts hours, not days.
+    const goalStatus = async (at: string) => {
+      vi.setSystemTime(Date.parse(at));
+      const reader = new PageClient();
+      await reader.signIn(ADMIN);
+      const item = /<li data-goal="clicks"[\s\S]*?<\/li>/.exec((await reader.request(page)).text)?.[0] ?? "";
+      expect(item).toContain("Due Dec 15, 2026");
+      return { item, status: /data-goal-status="(\w*)"/.exec(item)?.[1] };
+    };
+    const halfWay = await goalStatus("2026-12-08T11:00:00Z");
+    expect(halfWay.item).toContain("Expected by today 50%");
+    expect(halfWay.status).toBe("behind");
+    // 23:30 in Paris on the 15th: the day is not over, the goal not missed yet; at midnight it is.
+    expect((await goalStatus("2026-12-15T22:30:00Z")).status).toBe("behind");
+    expect((await goalStatus("2026-12-15T23:00:00Z")).status).toBe("missed");
+  });
+
+  it("shows a New York goal's day as typed, not the UTC day its end falls on", async () => {
+    const campaign = await createCampaign({ timezone: "America/New_York" });
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    const page = `/dashboard/campaigns/${campaign.id}`;
+    await browser.post(`${page}/goals`, { metric: "clicks", target: "100", due: "2026-12-15" }, page);
+    expect((await api("GET", `/campaigns/${campaign.id}`)).body.goals[0].due).toBe(
+      "2026-12-16T04:59:59.999Z",
+    );
+    const html = (await browser.request(`${page}?lang=fr`)).text;
+    expect(/<li data-goal="clicks"[\s\S]*?<\/li>/.exec(html)?.[0]).toContain("Échéance 15 déc. 2026");
   });
 });

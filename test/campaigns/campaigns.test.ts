@@ -62,7 +62,13 @@ describe("campaigns", () => {
       },
     });
     expectError(backwards, 422, "validation_failed");
-    expect(backwards.body.error.details).toEqual([{ path: "ends_at", message: "Before starts_at." }]);
+    // The message says what is wrong; the detail names the field and the reason.
+    expect(backwards.body.error.message).toBe(
+      "The end is before the start: ends_at must not be before starts_at.",
+    );
+    expect(backwards.body.error.details).toEqual([
+      { path: "ends_at", message: "The end is before the start.", reason: "end_before_start" },
+    ]);
     expectError(
       await api("PATCH", `/campaigns/${res.body.id}`, { body: { ends_at: "2026-02-01" } }),
       422,

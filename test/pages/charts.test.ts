@@ -110,6 +110,15 @@ describe("the funnel", () => {
     const french = await html(FunnelChart({ ui: ui("fr"), totals }));
     expect(french).toMatch(/↓ 88,9\s%\sdes clics</);
   });
+
+  it("writes a small rate with its digits, never 0 %", async () => {
+    const few = { ...totals, impressions: 50_000, clicks: 10, unique_clicks: 8, click_conversions: 0 };
+    const funnel = await html(FunnelChart({ ui: ui(), totals: few }));
+    const rates = [...funnel.matchAll(/data-rate="\w+">↓ ([^<]+)</g)].map((m) => m[1]);
+    expect(rates).toEqual(["0.02% of impressions", "80% of clicks", "0% of unique clicks"]);
+    const french = await html(FunnelChart({ ui: ui("fr"), totals: few }));
+    expect(french).toMatch(/↓ 0,02\s%\sdes impressions</);
+  });
 });
 
 describe("breakdowns", () => {

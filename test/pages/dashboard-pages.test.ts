@@ -316,7 +316,7 @@ describe("dashboard forms", () => {
     // The same goal sent again (a double click) is set once.
     expect((await addGoal({ metric: "conversions", target: "300" })).status).toBe(303);
     expect(await goals()).toEqual([
-      { metric: "revenue", target: 140050, due: "2026-12-10T00:00:00.000Z" },
+      { metric: "revenue", target: 140050, due: "2026-12-10T23:59:59.999Z" },
       { metric: "ctr", target: 0.025, due: null },
       { metric: "conversions", target: 300, due: null },
     ]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { enrol, order, promoCode, refund, rollUp, snapshot } from "../support/figure-helpers";
 import { ADMIN, api, createCampaign, createInfluencer, createKey, unique } from "../support/helpers";
 import { PageClient, rowOf } from "../support/page-client";
@@ -95,6 +95,60 @@ describe("budget and pacing", () => {
     const over = (await browser.request(`/dashboard/campaigns/${campaign.id}?lang=en`)).text;
     expect(textOf(over, 'data-pacing="remaining"')).toMatch(/^Over budget\s*€85\.00$/);
     expect(over).toContain('class="fill over"');
+  });
+});
+
+// The pacing tile counts the campaign's days by their names in its zone: a day a clock change makes
+// 23 or 25 hours long is one day, and each day's number changes at its local midnight.
+describe("the pacing tile's days across a clock change", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function dayShown(campaignId: string, at: string) {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.parse(at));
+    const html = (await (await admin()).request(`/dashboard/campaigns/${campaignId}?lang=en`)).text;
+    return /Day (\d+) of (\d+)/
+      .exec(textOf(html, 'data-pacing="time"') ?? "")
+      ?.slice(1, 3)
+      .join(" of ");
+  }
+
+  it("Paris, autumn: 20 October to 31 December is 73 days, 25 October (25 hours) one of them", async () => {
+    const { id } = await createCampaign({
+      timezone: "Europe/Paris",
+      starts_at: "2026-10-20",
+      ends_at: "2026-12-31",
+    });
+    const days: [string, string][] = [
+      ["2026-10-19T22:00:00Z", "1 of 73"], // midnight, 20 October (UTC+2)
+      ["2026-10-24T21:59:59Z", "5 of 73"], // 23:59:59 on the 24th
+      ["2026-10-24T22:00:00Z", "6 of 73"], // midnight, the 25th
+      ["2026-10-25T00:30:00Z", "6 of 73"], // 02:30 before the change
+      ["2026-10-25T01:30:00Z", "6 of 73"], // 02:30 again, after it (UTC+1)
+      ["2026-10-25T22:30:00Z", "6 of 73"], // 23:30 on the 25th: still its last hour
+      ["2026-10-25T23:00:00Z", "7 of 73"], // midnight, the 26th
+      ["2026-10-26T22:59:59Z", "7 of 73"], // 23:59:59 on the 26th
+      ["2026-12-31T22:59:59Z", "73 of 73"], // the last day's last second
+    ];
+    for (const [at, shown] of days) expect(await dayShown(id, at), at).toBe(shown);
+  });
+
+  it("Paris, spring: 28 March (23 hours) is one day, and the next begins at its midnight", async () => {
+    const { id } = await createCampaign({
+      timezone: "Europe/Paris",
+      starts_at: "2027-03-20",
+      ends_at: "2027-04-10",
+    });
+    const days: [string, string][] = [
+      ["2027-03-27T23:00:00Z", "9 of 22"], // midnight, 28 March (UTC+1)
+      ["2027-03-28T21:59:59Z", "9 of 22"], // 23:59:59 on the 28th (UTC+2 since 03:00)
+      ["2027-03-28T22:00:00Z", "10 of 22"], // midnight, the 29th
+      ["2027-03-28T22:30:00Z", "10 of 22"], // 00:30 on the 29th
+      ["2027-04-10T21:59:59Z", "22 of 22"],
+    ];
+    for (const [at, shown] of days) expect(await dayShown(id, at), at).toBe(shown);
   });
 });
 

@@ -171,6 +171,34 @@ describe("the shared report", () => {
   });
 });
 
+describe("the shared report's best and weakest influencer", () => {
+  it("are chosen among influencers with an ROI: one enrolled at no cost and with no sale is neither", async () => {
+    const campaign = await createCampaign({ name: unique("Compared") });
+    const [star, fair, idle] = await Promise.all(
+      ["star", "fair", "lea"].map((handle) => createInfluencer({ handle: unique(handle) })),
+    );
+    if (!star || !fair || !idle) throw new Error("three influencers");
+    await enrol(campaign.id, star.id, { fee: 1000 });
+    await enrol(campaign.id, fair.id, { fee: 2000 });
+    // Enrolled at zero cost by its promo code, and nothing sold: no ROI, CPA or figure to compare.
+    await promoCode(campaign.id, idle.id);
+    await order(await promoCode(campaign.id, star.id), 4000, daysFromNow(-2));
+    await order(await promoCode(campaign.id, fair.id), 2300, daysFromNow(-2));
+    await rollUp();
+    const path = await shareReport(await admin(), campaign.id);
+    const summary = async (lang: string) => {
+      const html = (await new PageClient().request(`${path}?lang=${lang}`)).text;
+      return /<section aria-labelledby="summary"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    };
+    const en = await summary("en");
+    expect(en).toMatch(new RegExp(`data-summary="best"><strong>@${star.handle}</strong>: ROI 300%`));
+    expect(en).toMatch(new RegExp(`data-summary="worst"><strong>@${fair.handle}</strong>: ROI 15%`));
+    expect(en).not.toContain(idle.handle);
+    expect(en).toContain("Among influencers with an ROI (a cost recorded), ranked by ROI");
+    expect(await summary("fr")).toContain("Parmi les influenceurs qui ont un ROI");
+  });
+});
+
 describe("around the pages", () => {
   it("sends a newcomer at the root to the sign-in, and serves a favicon every page names", async () => {
     const visitor = new PageClient();

@@ -1,8 +1,9 @@
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { minorToDecimal } from "../../src/money";
 import { enrol, order, promoCode, rollUp } from "../support/figure-helpers";
 import { ADMIN, api, BASE, createCampaign, createInfluencer, expectError, unique } from "../support/helpers";
+import { PageClient } from "../support/page-client";
 
 const HEADER =
   "influencer_id,handle,currency,impressions,reach,views,engagements,engagement_rate,followers_gained,follower_growth_rate,clicks,unique_clicks,bot_clicks," +
@@ -69,7 +70,7 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("Content-Disposition")).toBe(
-      `attachment; filename="swayline-${campaign.id}-report.csv"`,
+      `attachment; filename="swayline-${campaign.id}-all-time.csv"`,
     );
     // The raw text: the formula is defused with an apostrophe and quoted for its quotes and comma.
     expect(text.startsWith(`${HEADER}\r\n`)).toBe(true);
@@ -236,5 +237,43 @@ describe("GET /campaigns/:id/report.csv", () => {
     expect(parseCsv((await report(campaign.id)).text).map((r) => r[0])).toEqual(["influencer_id"]);
     const empty = parseCsv((await report(campaign.id, "?totals=true")).text);
     expect(empty.map((r) => r[0])).toEqual(["influencer_id", "total"]);
+  });
+});
+
+// The file's name says which days it holds, the campaign's local days, on the API and the dashboard.
+describe("the CSV report's file name", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const filename = (res: { headers: Headers }) =>
+    /^attachment; filename="([^"]+)"$/.exec(res.headers.get("Content-Disposition") ?? "")?.[1];
+
+  it("names the period's first and last day, all-time without one, and today for an open end", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // 23:30 UTC on 7 December is already 8 December in Paris.
+    vi.setSystemTime(Date.parse("2026-12-07T23:30:00Z"));
+    const { id } = await createCampaign({ timezone: "Europe/Paris" });
+    const fromApi = async (query: string) => filename((await report(id, query)).res);
+    expect(await fromApi("")).toBe(`swayline-${id}-all-time.csv`);
+    expect(await fromApi("?from=2026-11-01&to=2026-11-30")).toBe(
+      `swayline-${id}-2026-11-01-to-2026-11-30.csv`,
+    );
+    // Instants stand for their local days.
+    expect(await fromApi("?from=2026-10-31T23:30:00Z&to=2026-11-30T12:00:00Z")).toBe(
+      `swayline-${id}-2026-11-01-to-2026-11-30.csv`,
+    );
+    expect(await fromApi("?from=2026-11-01")).toBe(`swayline-${id}-2026-11-01-to-2026-12-08.csv`);
+    expect(await fromApi("?to=2026-11-30")).toBe(`swayline-${id}-up-to-2026-11-30.csv`);
+    expect(await fromApi("?from=2027-01-01")).toBe(`swayline-${id}-from-2027-01-01.csv`);
+
+    // The dashboard's download, for the period the page shows.
+    const browser = new PageClient();
+    await browser.signIn(ADMIN);
+    const page = async (query: string) =>
+      filename(await browser.request(`/dashboard/campaigns/${id}/report.csv${query}`));
+    expect(await page("")).toBe(`swayline-${id}-all-time.csv`);
+    expect(await page("?days=7")).toBe(`swayline-${id}-2026-12-02-to-2026-12-08.csv`);
+    expect(await page("?from=2026-11-01&to=2026-11-30")).toBe(`swayline-${id}-2026-11-01-to-2026-11-30.csv`);
   });
 });

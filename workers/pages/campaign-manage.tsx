@@ -32,6 +32,29 @@ export const CampaignManageBar: FC<{
 
 export type EnrolmentItem = z.infer<typeof enrolmentSchema> & { handle: string; platform: string };
 
+// What an enrolment pays in commission, in words: "10% + €1.50 a sale + €0.50 a lead, held 30
+// days". The flat fee and other costs have their own columns.
+export function commissionTerms(ui: Ui, e: EnrolmentItem, currency: string): string {
+  const w = ui.t.terms;
+  const parts = [
+    e.commission_rate > 0 ? ui.fmt.percent(e.commission_rate) : null,
+    e.commission_per_sale > 0
+      ? fill(w.perSale, { amount: ui.fmt.money(e.commission_per_sale, currency) })
+      : null,
+    e.commission_per_lead > 0
+      ? fill(w.perLead, { amount: ui.fmt.money(e.commission_per_lead, currency) })
+      : null,
+  ].filter((part) => part !== null);
+  if (parts.length === 0) return w.none;
+  const held =
+    e.holding_days === 0
+      ? w.payableAtOnce
+      : e.holding_days === 1
+        ? w.heldOne
+        : fill(w.heldDays, { n: ui.fmt.integer(e.holding_days) });
+  return `${parts.join(" + ")}, ${held}`;
+}
+
 export const EnrolmentList: FC<{
   ui: Ui;
   campaignId: string;
@@ -52,7 +75,7 @@ export const EnrolmentList: FC<{
           columns={[
             { label: ui.t.influencer },
             { label: ui.t.fee, num: true },
-            { label: ui.t.commissionRate, num: true },
+            { label: ui.t.terms.commission },
             { label: ui.t.otherCosts, num: true },
             { label: m.status },
           ]}
@@ -65,7 +88,7 @@ export const EnrolmentList: FC<{
                   @{e.handle} <span class="muted">({e.platform})</span>
                 </th>
                 <td class="num">{ui.fmt.money(e.fee, currency)}</td>
-                <td class="num">{ui.fmt.percent(e.commission_rate)}</td>
+                <td data-terms>{commissionTerms(ui, e, currency)}</td>
                 <td class="num">{ui.fmt.money(e.other_costs, currency)}</td>
                 <td>
                   <div class="actions">

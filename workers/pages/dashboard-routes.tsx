@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { createCampaign, findCampaign, listCampaigns, updateCampaign } from "../../src/campaigns/campaigns";
 import { enrol } from "../../src/campaigns/enrolments";
-import { addGoal, MAX_GOALS, removeGoal } from "../../src/campaigns/goals";
+import { addGoal, MAX_GOALS, removeGoal, resolveGoal } from "../../src/campaigns/goals";
 import { createPromoCode } from "../../src/codes/promo-codes";
 import { balancesOf } from "../../src/commissions/entries";
 import { createInfluencer } from "../../src/influencers/influencers";
@@ -306,13 +306,11 @@ export const dashboardRoutes = new Hono<PageEnv>()
             : kind === "percent"
               ? form.percent("target")
               : form.number("target");
-        const body = form.parse(goalSchema, { metric, target, due: form.date("due") });
+        // The due date is a day of the campaign's zone: due by its end.
+        const body = form.parse(goalSchema, { metric, target, due: form.day("due") });
         if (!body) return null;
-        const added = addGoal(campaign.goals, {
-          metric: body.metric,
-          target: body.target,
-          due: body.due ?? null,
-        });
+        const goal = resolveGoal({ ...body, due: body.due ?? null }, campaign.timezone);
+        const added = addGoal(campaign.goals, goal);
         if (added.outcome === "too_many") {
           form.errors.metric = fill(form.words.maxGoals, { n: String(MAX_GOALS) });
           return null;

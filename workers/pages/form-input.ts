@@ -28,6 +28,12 @@ const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
   timezone_locked: { field: "timezone", words: (w) => w.timezoneLocked },
 };
 
+// The problems a refusal's detail names by its `reason`, worded by the page (the detail's own
+// message is the API's English).
+const REASONS: Partial<Record<string, (w: FormWords) => string>> = {
+  end_before_start: (w) => w.endBeforeStart,
+};
+
 // The pages' forms feed the API's own request schemas and the same domain functions, so a form
 // has no validation rules of its own: this module only turns form text into the JSON the API
 // takes (numbers, minor units, ISO dates), and the API's refusals into messages per field in the
@@ -131,10 +137,17 @@ export class FormReader {
       this.errors[refusal.field] ??= refusal.words(this.words, this.text(refusal.field) ?? "");
       return undefined;
     }
-    const details = Array.isArray(error.details) ? (error.details as { path?: unknown }[]) : [];
-    const fields = details.flatMap((d) => (typeof d.path === "string" ? [d.path] : []));
-    for (const field of fields) this.errors[field] ??= this.hint(field);
-    return fields.length > 0 ? undefined : error.message;
+    const details = Array.isArray(error.details)
+      ? (error.details as { path?: unknown; reason?: unknown }[])
+      : [];
+    let marked = false;
+    for (const { path, reason } of details) {
+      if (typeof path !== "string") continue;
+      const words = typeof reason === "string" ? REASONS[reason] : undefined;
+      this.errors[path] ??= words ? words(this.words) : this.hint(path);
+      marked = true;
+    }
+    return marked ? undefined : error.message;
   }
 
   private issueMessage(field: string, issue: z.core.$ZodIssue, given: unknown): string {

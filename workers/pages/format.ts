@@ -27,7 +27,11 @@ export function metricKind(field: MetricField): MetricKind {
 // minor units: divided by 10^(the currency's digits) only here, for display.
 export function formatter(locale: Locale) {
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  // A percentage with one decimal (12.5 %), and below 1 % with two significant digits (0.02 %,
+  // 0.15 %): a share that is not zero is never written 0 %.
+  const wholePercent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const smallPercent = new Intl.NumberFormat(locale, { style: "percent", maximumSignificantDigits: 2 });
+  const percent = (n: number) => (n !== 0 && Math.abs(n) < 0.01 ? smallPercent : wholePercent).format(n);
   const multiple = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const dateTime = new Intl.DateTimeFormat(locale, {
@@ -58,14 +62,14 @@ export function formatter(locale: Locale) {
     locale,
     integer: (n: number) => integer.format(n),
     typedAmount,
-    percent: (n: number) => percent.format(n),
+    percent,
     money,
     // null is a ratio without a denominator: shown as a dash, never 0 or NaN.
     metric(field: MetricField, value: number | null, currency: string): string {
       if (value === null) return "–";
       const kind = metricKind(field);
       if (kind === "money") return money(value, currency);
-      if (kind === "percent") return percent.format(value);
+      if (kind === "percent") return percent(value);
       if (kind === "multiple") return `${multiple.format(value)}×`;
       return AVERAGES.has(field) ? multiple.format(value) : integer.format(value);
     },

@@ -127,6 +127,7 @@ const en = {
     maxGoals: "A campaign has at most {n} goals.",
     oneFigure: "Fill in at least one figure: one left empty is not reported.",
     timezoneLocked: "Fixed once the campaign has clicks or conversions.",
+    endBeforeStart: "The end is before the start.",
     ambiguousHandle: "This handle is on several platforms: choose one from the list.",
     // What a field takes, for a value in the wrong shape.
     hints: {
@@ -206,7 +207,8 @@ const en = {
   goalsMet: "{met} of {n} met",
   bestInfluencer: "Best influencer",
   worstInfluencer: "Weakest influencer",
-  rankedBy: "Ranked by ROI, then revenue. Every influencer's figures are in the leaderboard below.",
+  rankedBy:
+    "Among influencers with an ROI (a cost recorded), ranked by ROI, then revenue. Every influencer's figures are in the leaderboard below.",
   printReport: "Print or save as PDF",
   notSet: "not set",
   earnings: {
@@ -284,6 +286,16 @@ const en = {
     cpc: "CPC",
     emv: "EMV",
   } satisfies Record<MetricField, string>,
+  // An enrolment's commission in words, in the campaign page's list of enrolled influencers.
+  terms: {
+    commission: "Commission",
+    none: "No commission",
+    perSale: "{amount} a sale",
+    perLead: "{amount} a lead",
+    heldOne: "held 1 day",
+    heldDays: "held {n} days",
+    payableAtOnce: "payable at once",
+  },
   // Editing, archiving, searching and paging the dashboard's lists.
   manage: {
     // A title or label naming what it is about ("Edit link: spring-sale").
@@ -461,6 +473,7 @@ const fr: Messages = {
     maxGoals: "Une campagne a au plus {n} objectifs.",
     oneFigure: "Indiquez au moins un chiffre : un champ laissé vide n’est pas relevé.",
     timezoneLocked: "Fixé dès que la campagne a des clics ou des conversions.",
+    endBeforeStart: "La fin est avant le début.",
     ambiguousHandle: "Cet identifiant existe sur plusieurs plateformes : choisissez dans la liste.",
     hints: {
       currency: "Un code de devise à trois lettres, par exemple EUR.",
@@ -537,7 +550,7 @@ const fr: Messages = {
   bestInfluencer: "Meilleur influenceur",
   worstInfluencer: "Influenceur le moins performant",
   rankedBy:
-    "Classés par ROI, puis chiffre d’affaires. Les chiffres de chaque influenceur sont dans le classement ci-dessous.",
+    "Parmi les influenceurs qui ont un ROI (un coût enregistré), classés par ROI, puis chiffre d’affaires. Les chiffres de chaque influenceur sont dans le classement ci-dessous.",
   printReport: "Imprimer ou enregistrer en PDF",
   notSet: "non renseignées",
   earnings: {
@@ -616,6 +629,15 @@ const fr: Messages = {
     cpl: "CPL",
     cpc: "CPC",
     emv: "EMV",
+  },
+  terms: {
+    commission: "Commission",
+    none: "Aucune commission",
+    perSale: "{amount} par vente",
+    perLead: "{amount} par prospect",
+    heldOne: "retenue 1 jour",
+    heldDays: "retenue {n} jours",
+    payableAtOnce: "payable immédiatement",
   },
   manage: {
     about: "{what} : {name}",

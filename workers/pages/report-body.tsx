@@ -45,6 +45,7 @@ export const ReportBody = ({
         currency={currency}
         now={report.now}
         startsAt={report.campaign.starts_at}
+        timezone={report.campaign.timezone}
         hint={editing?.goalHint}
         action={editing?.goalAction}
       />

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { localDay } from "../../src/campaigns/time-zones";
 import type { Metrics } from "../../src/metrics/formulas";
 import { BEHAVIOUR_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import type { BreakdownDimension, BreakdownRow } from "../../src/summaries/campaign-breakdown";
@@ -285,6 +286,7 @@ export const Goals = ({
   currency,
   now,
   startsAt,
+  timezone,
   hint,
   action,
 }: {
@@ -293,6 +295,8 @@ export const Goals = ({
   currency: string;
   now: number;
   startsAt: string | null;
+  // The campaign's zone: a due date is shown as its day there.
+  timezone: string;
   hint?: string | undefined;
   action?: ((index: number) => Child) | undefined;
 }) => (
@@ -321,7 +325,9 @@ export const Goals = ({
               {name}: {ui.fmt.metric(field, goal.value, currency)} /{" "}
               {ui.fmt.metric(field, goal.target, currency)}
               {goal.progress === null ? "" : ` (${ui.fmt.percent(goal.progress)})`}
-              {goal.due ? ` · ${ui.t.due} ${ui.fmt.date(goal.due)}` : ""}
+              {goal.due
+                ? ` · ${ui.t.due} ${ui.fmt.date(`${localDay(Date.parse(goal.due), timezone)}T00:00:00Z`)}`
+                : ""}
               {status === null ? "" : " · "}
               {status === null ? null : (
                 <span class={status === "met" || status === "on_track" ? "ok" : "bad"}>{words[status]}</span>

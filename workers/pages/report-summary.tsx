@@ -8,11 +8,13 @@ import { goalStatus, type LeaderboardRow } from "./report-sections";
 // period the figures cover, the goals met, and the best and weakest influencer with the figures
 // that decide it; everything else follows in the report's sections.
 
-// Best first by ROI (what each unit spent brought back), then by revenue; an influencer without an
-// ROI (no cost recorded) after those with one, so a free collaboration is not called the best.
+// The influencers that can be compared, best first by ROI (what each unit spent brought back),
+// then by revenue. One without an ROI (no cost recorded) has no figure to compare: it is neither
+// the best (a free collaboration) nor the weakest (one that cost nothing and sold nothing).
 export function rankInfluencers(rows: readonly LeaderboardRow[]): LeaderboardRow[] {
-  const roi = (row: LeaderboardRow) => row.roi ?? Number.NEGATIVE_INFINITY;
-  return [...rows].sort((a, b) => roi(b) - roi(a) || (b.revenue ?? 0) - (a.revenue ?? 0));
+  const ranked = rows.flatMap((row) => (row.roi === null ? [] : [{ row, roi: row.roi }]));
+  ranked.sort((a, b) => b.roi - a.roi || (b.row.revenue ?? 0) - (a.row.revenue ?? 0));
+  return ranked.map(({ row }) => row);
 }
 
 const RebookingFigures = ({ ui, row, currency }: { ui: Ui; row: LeaderboardRow; currency: string }) => (

@@ -212,7 +212,9 @@ export const summariesRouter = createRouter()
       responses: {
         200: {
           content: { "text/csv": { schema: z.string() } },
-          description: "The report (Content-Disposition: attachment).",
+          description:
+            "The report (Content-Disposition: attachment), named for the campaign and the period's local days: " +
+            "swayline-<campaign id>-<from>-to-<to>.csv, or -all-time.csv.",
         },
         ...errorResponses,
         ...notFoundResponse,

@@ -4,17 +4,19 @@ import { MAX_ATTRIBUTION_WINDOW_DAYS } from "../../src/campaigns/campaigns";
 import { MAX_GOALS } from "../../src/campaigns/goals";
 import { canonicalTimeZone } from "../../src/campaigns/time-zones";
 import { METRIC_FIELDS } from "../../src/metrics/metric-fields";
-import { campaignBound, currency, isoDateTime, money } from "../lib/router";
+import { campaignBound, currency, money } from "../lib/router";
 import { archivedDescription, isoTime, isoTimeOrNull } from "./shared";
 
 export const goalSchema = z.object({
   metric: z.enum(METRIC_FIELDS),
   target: z.number().positive().max(Number.MAX_SAFE_INTEGER),
-  // Kept as sent would echo an offset back ("+02:00"); responses give times in UTC.
-  due: isoDateTime
-    .transform((date) => date.toISOString())
-    .nullable()
-    .optional(),
+  // Stored as an instant in UTC (an offset sent is not echoed back), a day as its last instant.
+  due: campaignBound.nullable().optional().openapi({
+    type: "string",
+    example: "2026-12-15",
+    description:
+      "YYYY-MM-DD in the campaign's time zone (due by the end of that day, stored as its last instant), or an ISO instant.",
+  }),
 });
 
 export const campaignSchema = z
