@@ -6,7 +6,7 @@ import { formatter } from "../../workers/pages/format";
 
 const spaced = (text: string) => text.replace(/\s/g, " ");
 
-describe("the pages' percentages", () => {
+describe("the pages' shares and averages", () => {
   it("keeps a small share visible, in English and French", () => {
     const cases: [number, string, string][] = [
       [0.0002, "0.02%", "0,02 %"],
@@ -29,5 +29,13 @@ describe("the pages' percentages", () => {
     // A metric shown as a percentage goes through the same formatter.
     expect(en.metric("ctr", 0.0002, "EUR")).toBe("0.02%");
     expect(spaced(fr.metric("conversion_rate", 0.0015, "EUR"))).toBe("0,15 %");
+  });
+
+  it("writes averages with their decimals, and engaged seconds whole past ten", () => {
+    const en = formatter("en");
+    expect(en.metric("pages_per_session", 1.96, "EUR")).toBe("1.96");
+    expect(en.metric("avg_engaged_seconds", 62.36, "EUR")).toBe("62");
+    expect(en.metric("avg_engaged_seconds", 4.25, "EUR")).toBe("4.25");
+    expect(spaced(formatter("fr").metric("avg_engaged_seconds", 62.5, "EUR"))).toBe("63");
   });
 });

@@ -10,7 +10,8 @@ const PERCENT: ReadonlySet<MetricField> = new Set([
   "roi",
   "bounce_rate",
 ]);
-// Plain numbers that are averages, shown with their decimals (2.5 pages, not 3).
+// Plain numbers that are averages, shown with their decimals (2.5 pages, not 3); seconds are
+// read as whole ones past ten (62 s, not 62.36 s).
 const AVERAGES: ReadonlySet<MetricField> = new Set(["pages_per_session", "avg_engaged_seconds"]);
 
 // How a metric's value is written: money in the campaign's currency (minor units stored), a
@@ -71,6 +72,7 @@ export function formatter(locale: Locale) {
       if (kind === "money") return money(value, currency);
       if (kind === "percent") return percent(value);
       if (kind === "multiple") return `${multiple.format(value)}×`;
+      if (field === "avg_engaged_seconds" && Math.abs(value) >= 10) return integer.format(value);
       return AVERAGES.has(field) ? multiple.format(value) : integer.format(value);
     },
     date: (value: Date | string | number) => date.format(new Date(value)),
