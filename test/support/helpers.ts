@@ -45,6 +45,11 @@ export function clientAddress(): string {
 let counter = 0;
 export const unique = (label: string) => `${label}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
+// A number no other call in this test file returns (each file has its own D1), for the numeric
+// ids a shop sends (Shopify's order and refund ids): random ones could repeat.
+let numbers = 0;
+export const uniqueNumber = () => 1_000_000_000 + numbers++;
+
 export async function createCampaign(overrides: Json = {}) {
   const res = await api("POST", "/campaigns", {
     body: { name: "Summer Sale 2026", objective: "sales", currency: "EUR", ...overrides },
