@@ -5,6 +5,7 @@ import { redeem } from "../../src/conversions/redemptions";
 import { createDb } from "../../src/db";
 import {
   api,
+  clockFromNoonUtc,
   createCampaign,
   createInfluencer,
   createKey,
@@ -158,7 +159,9 @@ describe("POST /redemptions", () => {
       422,
       "validation_failed",
     );
-    // Through today, in the campaign's zone: the code takes an order now.
+    // Through today, in the campaign's zone: the code takes an order now. The Worker's today is
+    // the test's if no midnight comes between them.
+    clockFromNoonUtc();
     const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
     await api("PATCH", `/codes/${code.id}`, { body: { starts_at: today, ends_at: today } });
     expect((await api("POST", "/redemptions", { key: checkout, body: order(code.code) })).status).toBe(201);

@@ -8,6 +8,7 @@ import { type BreakdownRow, campaignBreakdowns } from "../../src/summaries/campa
 import { NO_SESSIONS } from "../support/behaviour-helpers";
 import {
   api,
+  clockFromNoonUtc,
   createCampaign,
   createInfluencer,
   createKey,
@@ -107,6 +108,8 @@ async function clickIdOf(res: Response) {
 // The campaign above. `between` runs after the clicks arrived, and again after the sales were
 // reported, before the late click arrives: a rollup there shows the order does not matter.
 async function handMadeCampaign(between: () => Promise<unknown>) {
+  // EXPECTED counts one unique click for the visitor who clicks twice: one UTC day.
+  clockFromNoonUtc();
   const campaign = await createCampaign({ name: "Breakdown" });
   const ana = await createInfluencer();
   const ben = await createInfluencer();

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { expect, vi } from "vitest";
+import { expect, onTestFinished, vi } from "vitest";
 
 export const ADMIN = "test-admin-key";
 export const BASE = "https://sl.test";
@@ -40,6 +40,24 @@ let clients = 0;
 export function clientAddress(): string {
   const n = clients++;
   return `198.${18 + ((n >> 16) & 1)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+// The UTC day (YYYY-MM-DD) of an instant.
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+// Runs the clock from noon UTC of the current day to the end of the test. It is the Worker's
+// clock too (the test and the Worker share the isolate), so the redirect's clicks, the time an
+// order is received and the Worker's "today" all fall hours away from UTC midnight and from the
+// midnights of the zones the tests use (Paris, Kolkata, Tokyo, New York), whatever the hour CI
+// runs at: for a test whose figures assume its events share one day.
+export function clockFromNoonUtc() {
+  if (vi.isFakeTimers()) return;
+  const day = 86_400_000;
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(Math.floor(Date.now() / day) * day + day / 2);
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
 }
 
 let counter = 0;
