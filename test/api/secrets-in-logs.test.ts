@@ -71,7 +71,7 @@ describe("secrets and addresses stay out of logs, responses and D1", () => {
     });
     await waitForClicks(link.id, 1);
     await vi.waitUntil(() => logs.slice(before).some((l) => l.includes('"events_written"')), {
-      timeout: 5000,
+      timeout: 30_000,
     });
     expect(logs.slice(before).some((l) => l.includes('"rollup_run"'))).toBe(true);
   });

@@ -46,7 +46,7 @@ async function everything(): Promise<string> {
 
 async function expectNowhere(emails: string[]) {
   // The spy does see the Worker's lines: the queue consumer's, once it has taken the events.
-  await vi.waitUntil(() => logs.some((l) => l.includes('"events_written"')), { timeout: 5000 });
+  await vi.waitUntil(() => logs.some((l) => l.includes('"events_written"')), { timeout: 30_000 });
   const stored = await everything();
   const logged = logs.join("\n").toLowerCase();
   for (const email of emails) {

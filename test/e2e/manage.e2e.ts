@@ -90,11 +90,11 @@ describe("running a campaign from the dashboard", () => {
     // Typing asks the server: ten handles hold "creator-14", newest first (140 was made last).
     await picker.pressSequentially("creator-14", { delay: 40 });
     await expect
-      .poll(options, { timeout: 10_000 })
+      .poll(options, { timeout: 30_000 })
       .toEqual(Array.from({ length: 10 }, (_, i) => `@creator-${140 + i} (instagram)`));
     await picker.fill("");
     await picker.pressSequentially("150", { delay: 40 });
-    await expect.poll(options, { timeout: 10_000 }).toEqual(["@creator-150 (instagram)"]);
+    await expect.poll(options, { timeout: 30_000 }).toEqual(["@creator-150 (instagram)"]);
     // Choosing a suggestion puts its value in the field, as the browser's list does.
     await picker.fill("@creator-150 (instagram)");
     await issue.getByLabel("Destination URL").fill("https://shop.example/hiver");

@@ -420,7 +420,7 @@ describe("rollup under random event streams", () => {
                 .first<{ n: number }>();
               return (row?.n ?? 0) >= sent;
             },
-            { timeout: 10_000, interval: 50 },
+            { timeout: 30_000, interval: 50 },
           );
           while (!(await runRollup(env.DB, Date.now, { chunkRows: finalChunk, maxChunks: 50 })).caught_up)
             runs += 1;

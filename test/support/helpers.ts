@@ -147,7 +147,7 @@ export async function waitForClicks(linkId: string, count: number) {
       const rows = await clickRows(linkId);
       return rows.length >= count ? rows : false;
     },
-    { timeout: 5000, interval: 50 },
+    { timeout: 30_000, interval: 50 },
   );
 }
 
