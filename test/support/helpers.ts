@@ -60,6 +60,17 @@ export function clockFromNoonUtc() {
   });
 }
 
+// Stops the clock (the test's and the Worker's) to the end of the test: a test of a sliding
+// window (a throttle's minute) then sends all its requests at one instant, however long a slow
+// machine takes over them, and none ages out of the window on the way.
+export function stopClock() {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now());
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
+}
+
 let counter = 0;
 export const unique = (label: string) => `${label}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
