@@ -50,12 +50,16 @@ export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 // order is received and the Worker's "today" all fall hours away from UTC midnight and from the
 // midnights of the zones the tests use (Paris, Kolkata, Tokyo, New York), whatever the hour CI
 // runs at: for a test whose figures assume its events share one day.
+let fromNoon = false;
 export function clockFromNoonUtc() {
-  if (vi.isFakeTimers()) return;
+  // Once a test: a second call (a helper's) must not take the clock back to noon.
+  if (fromNoon) return;
+  fromNoon = true;
   const day = 86_400_000;
   vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
   vi.setSystemTime(Math.floor(Date.now() / day) * day + day / 2);
   onTestFinished(() => {
+    fromNoon = false;
     vi.useRealTimers();
   });
 }
