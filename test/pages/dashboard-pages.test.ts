@@ -301,7 +301,7 @@ describe("dashboard forms", () => {
     ).toBe("Choisissez un influenceur dans la liste.");
     // Some twenty pages, each with its figures, lists and pickers: more than the default 5 s
     // when other tests share the machine.
-  }, 20_000);
+  }, 60_000);
 
   it("sets goals typed as the page shows each metric, refuses bad ones, and removes one by what it says", async () => {
     const browser = await admin();
@@ -348,7 +348,7 @@ describe("dashboard forms", () => {
     }
     expect((await goals()).map((g: { metric: string }) => g.metric)).toEqual(["revenue", "conversions"]);
     // Some twenty pages again: see above.
-  }, 20_000);
+  }, 60_000);
 
   it("answers nonsense in every form with a page, never a 500", async () => {
     const browser = await admin();

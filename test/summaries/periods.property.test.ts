@@ -276,5 +276,5 @@ describe("summaries over periods of local days", () => {
       { numRuns: RUNS, endOnFailure: true },
     );
     expect(cases).toBe(RUNS);
-  }, 120_000);
+  }, 240_000);
 });
