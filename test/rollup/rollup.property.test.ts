@@ -11,6 +11,7 @@ import {
   createLink,
   follow,
   unique,
+  utcDay,
 } from "../support/helpers";
 import { CRAWLER, capturedClick, clicksMessage, deliver, PHONE } from "../support/queue-helpers";
 import { DAILY_FIGURES, type DailyFigures, isBotAgent, noFigures } from "../support/rollup-recompute";
@@ -184,7 +185,6 @@ const conversionRate = (figures: Figures) =>
   figures.unique_clicks === 0 ? null : figures.click_conversions / figures.unique_clicks;
 const pickDaily = (figures: Record<string, unknown>) =>
   Object.fromEntries(DAILY_FIGURES.map((f) => [f, figures[f] ?? 0]));
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 async function rollUp(options: Partial<RollupOptions>, overlapping: boolean) {
   if (!overlapping) return runRollup(env.DB, Date.now, options);
