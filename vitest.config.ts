@@ -47,6 +47,10 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
+      // CI runs on two shared cores: a test that takes a second here may take ten there. The
+      // default 5 s would fail a slow machine's tests, not a wrong answer.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       // The Worker's JSON log lines are shown for the tests that fail, not for the thousands that pass.
       silent: "passed-only" as const,
       setupFiles: ["./test/support/apply-migrations.ts"],

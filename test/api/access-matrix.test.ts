@@ -269,7 +269,7 @@ describe("access matrix: every route × every kind of caller", () => {
     console.log(
       `access matrix: ${routes.length} routes × ${PRINCIPALS.length} callers = ${calls} calls checked`,
     );
-  }, 30_000);
+  }, 90_000);
 
   it("lets influencer A see only A's own links, codes, figures and earnings, whatever it asks for", async () => {
     const mine = (o: Owned) => [o.influencer, o.link, o.code, o.post, o.campaign, o.payout];

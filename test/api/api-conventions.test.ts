@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { api, createKey, expectError, unique } from "../support/helpers";
+import { describe, expect, it, vi } from "vitest";
+import { api, createKey, expectError, stopClock, unique } from "../support/helpers";
 
 describe("API conventions", () => {
   it("answers 413 to bodies over 64 KiB", async () => {
@@ -103,8 +103,12 @@ describe("API conventions", () => {
 
   it("paginates lists with limit and cursor, newest first", async () => {
     const names = ["P1", "P2", "P3"].map((n) => `${n}-${crypto.randomUUID()}`);
-    for (const name of names)
+    // Each made a millisecond after the one before: two in the same one would be in id order.
+    stopClock();
+    for (const name of names) {
       await api("POST", "/campaigns", { body: { name, objective: "leads", currency: "EUR" } });
+      vi.setSystemTime(Date.now() + 1);
+    }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

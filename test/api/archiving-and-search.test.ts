@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { enrol, order, promoCode, rollUp } from "../support/figure-helpers";
 import {
   ADMIN,
@@ -8,6 +8,7 @@ import {
   createLink,
   expectError,
   follow,
+  stopClock,
   unique,
   waitForClicks,
 } from "../support/helpers";
@@ -114,8 +115,12 @@ describe("search", () => {
   it("finds influencers by handle or name in any case, with or without @, and pages through the result", async () => {
     const tag = unique("srch");
     const made = [];
-    for (let i = 0; i < 5; i++)
+    // Each made a millisecond after the one before: two in the same one would be in id order.
+    stopClock();
+    for (let i = 0; i < 5; i++) {
       made.push(await createInfluencer({ handle: `${tag}_${i}`, name: `Creator ${tag}` }));
+      vi.setSystemTime(Date.now() + 1);
+    }
     await createInfluencer({ handle: `${tag}x0`, name: "Other" });
     const first = await api("GET", `/influencers?q=@${tag.toUpperCase()}_&limit=3`);
     expect(ids(first)).toEqual(

@@ -409,7 +409,8 @@ describe("hostile query strings on every page", () => {
             500,
           );
         }),
-        { numRuns: RUNS_WITHOUT_BODY },
+        // The page without a query first: random queries alone may all be refused, by chance.
+        { numRuns: RUNS_WITHOUT_BODY, examples: [[""]] },
       );
       // The plausible queries reach the page itself, so its own code ran.
       expect(statuses[200] ?? 0, `GET ${path}: ${JSON.stringify(statuses)}`).toBeGreaterThan(0);

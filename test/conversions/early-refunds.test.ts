@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createKey, createLink, expectError, follow, unique } from "../support/helpers";
+import { api, createKey, createLink, expectError, follow, unique, uniqueNumber } from "../support/helpers";
 import {
   chargeRefunded,
   checkoutSession,
@@ -49,8 +49,8 @@ const deliver = async (topic: string, payload: unknown) =>
 describe("webhook refunds that arrive before their order", () => {
   it("keeps a Shopify refund, redelivered too, and counts it once when the order arrives", async () => {
     const link = await createLink();
-    const orderId = Math.floor(Math.random() * 1e12);
-    const refund = shopifyRefund(Math.floor(Math.random() * 1e9), orderId, "25.00");
+    const orderId = uniqueNumber();
+    const refund = shopifyRefund(uniqueNumber(), orderId, "25.00");
     expect(await deliver("refunds/create", refund)).toBe("kept_until_order");
     expect(await deliver("refunds/create", refund)).toBe("kept_until_order");
     expect(await refunds(String(orderId))).toEqual([]);
@@ -87,7 +87,7 @@ describe("webhook refunds that arrive before their order", () => {
   it("counts each refund once when the order and its refunds race", async () => {
     const link = await createLink();
     const clickId = await clickOf(link.slug);
-    const orders = Array.from({ length: 8 }, () => Math.floor(Math.random() * 1e12));
+    const orders = Array.from({ length: 8 }, () => uniqueNumber());
     await Promise.all(
       orders.flatMap((orderId, n) => [
         deliver("orders/paid", shopifyOrder(orderId, clickId)),
@@ -106,7 +106,7 @@ describe("webhook refunds that arrive before their order", () => {
   it("lets a kept refund go after 30 days, and refuses one in another currency than its order's", async () => {
     const link = await createLink();
     const clickId = await clickOf(link.slug);
-    const stale = Math.floor(Math.random() * 1e12);
+    const stale = uniqueNumber();
     expect(await deliver("refunds/create", shopifyRefund(71, stale, "5.00"))).toBe("kept_until_order");
     // Time passes: the refund was kept 31 days ago.
     await env.DB.prepare("UPDATE pending_refunds SET received_at = ? WHERE order_id = ?")
@@ -115,7 +115,7 @@ describe("webhook refunds that arrive before their order", () => {
     expect(await deliver("orders/paid", shopifyOrder(stale, clickId))).toBe("recorded");
     expect(await refunds(String(stale))).toEqual([]);
 
-    const foreign = Math.floor(Math.random() * 1e12);
+    const foreign = uniqueNumber();
     expect(await deliver("refunds/create", shopifyRefund(72, foreign, "5.00", "USD"))).toBe(
       "kept_until_order",
     );

@@ -1,6 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createCampaign, createInfluencer, createKey, expectError, unique } from "../support/helpers";
+import {
+  api,
+  createCampaign,
+  createInfluencer,
+  createKey,
+  expectError,
+  unique,
+  uniqueNumber,
+} from "../support/helpers";
 import { shopifyDelivery } from "../support/webhook-deliveries";
 
 // Order and refund ids belong to a source: a checkout key's (default "default") or a webhook's.
@@ -73,7 +81,7 @@ describe("checkout keys' sources", () => {
 
   it("keeps a checkout key from squatting a webhook's refund id", async () => {
     const code = await promoCode();
-    const orderId = String(Math.floor(Math.random() * 1e12));
+    const orderId = String(uniqueNumber());
     const order = { id: Number(orderId), total_price: "50.00", currency: "EUR", discount_codes: [{ code }] };
     expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body).toMatchObject({
       outcome: "recorded",

@@ -172,5 +172,5 @@ describe("orders under random sequences", () => {
       { numRuns: 40 },
     );
     console.log(`orders property: ${tried} operations in 40 random sequences`);
-  }, 120_000);
+  }, 240_000);
 });

@@ -14,6 +14,7 @@ import {
   createLink,
   follow,
   unique,
+  uniqueNumber,
 } from "../support/helpers";
 
 // Emails are never stored: an email sent as a customer id (by the API or by a shop's webhook) is
@@ -45,7 +46,7 @@ async function everything(): Promise<string> {
 
 async function expectNowhere(emails: string[]) {
   // The spy does see the Worker's lines: the queue consumer's, once it has taken the events.
-  await vi.waitUntil(() => logs.some((l) => l.includes('"events_written"')), { timeout: 5000 });
+  await vi.waitUntil(() => logs.some((l) => l.includes('"events_written"')), { timeout: 30_000 });
   const stored = await everything();
   const logged = logs.join("\n").toLowerCase();
   for (const email of emails) {
@@ -184,7 +185,7 @@ describe("customer emails", () => {
     expect(stripe).toMatchObject({ outcome: "recorded" });
     expect((await customerOf(paymentIntent))?.customer_id).toBe(lead.body.customer_id);
 
-    const orderId = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+    const orderId = uniqueNumber();
     const shopify = await shopifyDelivery({
       id: orderId,
       email: ` ${email}`,

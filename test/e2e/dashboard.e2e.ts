@@ -94,7 +94,7 @@ describe("the dashboard in a real browser", () => {
     const copy = page.locator("[data-link]").getByRole("button", { name: `Copy ${shortUrl}` });
     await copy.click();
     // The label changes once the clipboard write resolves, and back 1.5 s later: wait for it.
-    await expect.poll(() => copy.textContent(), { interval: 20 }).toBe("Copied");
+    await expect.poll(() => copy.textContent(), { interval: 20, timeout: 10_000 }).toBe("Copied");
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(shortUrl);
     influencerId = (await page
       .locator("[data-influencer]")

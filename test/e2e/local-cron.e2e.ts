@@ -57,7 +57,7 @@ describe("the local cron's schedule", () => {
       fetchImpl,
       log: (line: string) => lines.push(line),
     });
-    await vi.waitUntil(() => asked.length === 1, { timeout: 3000, interval: 20 });
+    await vi.waitUntil(() => asked.length === 1, { timeout: 30_000, interval: 20 });
     cron.stop();
     expect(asked).toEqual(["http://worker.test/__scheduled?cron=*%2F5%20*%20*%20*%20*"]);
     expect(lines).toEqual(["[local cron] */5 * * * *: ran"]);

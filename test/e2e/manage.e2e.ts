@@ -87,14 +87,21 @@ describe("running a campaign from the dashboard", () => {
     expect(first[0]).toBe("@creator-007 (instagram)");
     expect(first).not.toContain("@creator-150 (instagram)");
 
-    // Typing asks the server: ten handles hold "creator-14", newest first (140 was made last).
+    // Typing asks the server: ten handles hold "creator-14", newest first (140 was made last),
+    // by (created_at, id) as D1 holds them: two made in one millisecond come in id order.
+    const newestFirst = worker
+      .query(
+        "SELECT handle FROM influencers WHERE handle LIKE 'creator-14%' ORDER BY created_at DESC, id DESC",
+      )
+      .map((row) => `@${(row as { handle: string }).handle} (instagram)`);
+    expect([...newestFirst].sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `@creator-${140 + i} (instagram)`),
+    );
     await picker.pressSequentially("creator-14", { delay: 40 });
-    await expect
-      .poll(options, { timeout: 10_000 })
-      .toEqual(Array.from({ length: 10 }, (_, i) => `@creator-${140 + i} (instagram)`));
+    await expect.poll(options, { timeout: 30_000 }).toEqual(newestFirst);
     await picker.fill("");
     await picker.pressSequentially("150", { delay: 40 });
-    await expect.poll(options, { timeout: 10_000 }).toEqual(["@creator-150 (instagram)"]);
+    await expect.poll(options, { timeout: 30_000 }).toEqual(["@creator-150 (instagram)"]);
     // Choosing a suggestion puts its value in the field, as the browser's list does.
     await picker.fill("@creator-150 (instagram)");
     await issue.getByLabel("Destination URL").fill("https://shop.example/hiver");

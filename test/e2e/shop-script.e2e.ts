@@ -61,9 +61,13 @@ const ADMIN_HEADERS = { Authorization: `Bearer ${E2E_ADMIN_KEY}` };
 const DESKTOP_UA =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
+// Each test's influencer, in this file's own fresh Worker: a counter cannot repeat, two calls in
+// one millisecond could.
+let creators = 0;
 async function linkTo(url: string) {
   const campaign = await post("/campaigns", { name: "Shop script", objective: "sales", currency: "EUR" });
-  const influencer = await post("/influencers", { handle: `shop.${Date.now()}`, platform: "instagram" });
+  creators += 1;
+  const influencer = await post("/influencers", { handle: `shop.${creators}`, platform: "instagram" });
   return post("/links", { campaign_id: campaign.id, influencer_id: influencer.id, url });
 }
 
@@ -203,7 +207,7 @@ describe("sl.js on a shop's pages", () => {
     await vi.waitUntil(
       () => reportsOf(clickId).filter((r) => r.body.events[0].type === "engagement").length >= 3,
       {
-        timeout: 5000,
+        timeout: 30_000,
       },
     );
     const reports = reportsOf(clickId);
@@ -234,7 +238,7 @@ describe("sl.js on a shop's pages", () => {
           totals.sessions === 1 && totals.pages_per_session === 3 && (totals.avg_engaged_seconds ?? 0) > 0
         );
       },
-      { timeout: 15_000, interval: 500 },
+      { timeout: 30_000, interval: 500 },
     );
     expect(totals).toMatchObject({ sessions: 1, pages_per_session: 3, leads: 1, clicks: 1 });
   });
@@ -259,7 +263,7 @@ describe("sl.js on a shop's pages", () => {
     const clickId = (await page.evaluate(() => window.swayline?.clickId())) as string;
     expect(clickId).toMatch(/^clk_/);
     expect(new URL(page.url()).searchParams.get("sl_cid")).toBeNull();
-    await vi.waitUntil(() => reportsOf(clickId).length === 1, { timeout: 5000 });
+    await vi.waitUntil(() => reportsOf(clickId).length === 1, { timeout: 30_000 });
     await context.close();
   });
 
@@ -273,7 +277,7 @@ describe("sl.js on a shop's pages", () => {
       await page.waitForFunction(() => window.swayline?.clickId());
       clickIds.push((await page.evaluate(() => window.swayline?.clickId())) as string);
     }
-    await vi.waitUntil(() => clickIds.every((id) => reportsOf(id).length > 0), { timeout: 5000 });
+    await vi.waitUntil(() => clickIds.every((id) => reportsOf(id).length > 0), { timeout: 30_000 });
     const [first, second] = clickIds.map((id) => reportsOf(id)[0]?.body);
     expect([first.returning, second.returning]).toEqual([false, true]);
     expect(second.session_id).not.toBe(first.session_id);
@@ -313,7 +317,7 @@ describe("sl.js on a shop's pages", () => {
       ),
     );
     expect(lead).toBe("blocked");
-    await vi.waitUntil(() => reportsOf(clickId).length === 1, { timeout: 5000 });
+    await vi.waitUntil(() => reportsOf(clickId).length === 1, { timeout: 30_000 });
     expect(reportsOf(clickId).map((r) => [r.status, r.origin])).toEqual([[403, elsewhere.url]]);
     const leadCalls = recorder.seen.filter(
       (r) => r.path === "/api/v1/track/lead" && r.origin === elsewhere.url,

@@ -264,7 +264,7 @@ describe("recorded events", () => {
     await vi.waitUntil(
       async () => (await count("SELECT COUNT(*) AS n FROM clicks WHERE link_id = ?", link.id)) === 1,
       {
-        timeout: 5000,
+        timeout: 30_000,
       },
     );
     expect(await count("SELECT COUNT(*) AS n FROM dead_letters WHERE body LIKE ?", `%${orderId}%`)).toBe(0);

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { enrol } from "../support/figure-helpers";
 import {
   ADMIN,
@@ -9,6 +9,7 @@ import {
   createInfluencer,
   createLink,
   follow,
+  stopClock,
   unique,
 } from "../support/helpers";
 import { PageClient } from "../support/page-client";
@@ -302,7 +303,10 @@ describe("lists and pickers", () => {
     const campaign = await createCampaign();
     const enrolled = await createInfluencer({ handle: `${tag}.zed` });
     await enrol(campaign.id, enrolled.id);
+    // The twin a millisecond after the other Amy: made in the same one, they would be in id order.
+    stopClock();
     const newer = await createInfluencer({ handle: `${tag}.amy`, name: "Amy" });
+    vi.setSystemTime(Date.now() + 1);
     const twin = await createInfluencer({ handle: `${tag}.amy`, platform: "tiktok" });
     const found = await browser.request(
       `/dashboard/influencers.json?q=${tag.toUpperCase()}&campaign_id=${campaign.id}`,

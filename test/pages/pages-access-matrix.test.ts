@@ -203,7 +203,7 @@ describe("pages access matrix: every page route × every kind of visitor", () =>
     console.log(
       `pages access matrix: ${routes.length} routes × ${VISITORS.length} visitors = ${visits} visits checked`,
     );
-  }, 30_000);
+  }, 90_000);
 
   it("shows influencer A's portal nothing of influencer B's", async () => {
     // (The matrix above ended these sessions with POST /logout.)

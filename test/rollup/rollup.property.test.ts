@@ -11,6 +11,7 @@ import {
   createLink,
   follow,
   unique,
+  utcDay,
 } from "../support/helpers";
 import { CRAWLER, capturedClick, clicksMessage, deliver, PHONE } from "../support/queue-helpers";
 import { DAILY_FIGURES, type DailyFigures, isBotAgent, noFigures } from "../support/rollup-recompute";
@@ -184,7 +185,6 @@ const conversionRate = (figures: Figures) =>
   figures.unique_clicks === 0 ? null : figures.click_conversions / figures.unique_clicks;
 const pickDaily = (figures: Record<string, unknown>) =>
   Object.fromEntries(DAILY_FIGURES.map((f) => [f, figures[f] ?? 0]));
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 async function rollUp(options: Partial<RollupOptions>, overlapping: boolean) {
   if (!overlapping) return runRollup(env.DB, Date.now, options);
@@ -420,7 +420,7 @@ describe("rollup under random event streams", () => {
                 .first<{ n: number }>();
               return (row?.n ?? 0) >= sent;
             },
-            { timeout: 10_000, interval: 50 },
+            { timeout: 30_000, interval: 50 },
           );
           while (!(await runRollup(env.DB, Date.now, { chunkRows: finalChunk, maxChunks: 50 })).caught_up)
             runs += 1;
@@ -458,5 +458,5 @@ describe("rollup under random event streams", () => {
     );
     console.log(`rollup property: ${cases} random cases, ${events} events, ${runs} rollup runs`);
     expect(cases).toBe(RUNS);
-  }, 120_000);
+  }, 240_000);
 });

@@ -26,7 +26,10 @@ async function rollUpAll() {
 async function figures(campaignId: string) {
   const summary = await api("GET", `/campaigns/${campaignId}/summary`);
   const from = new Date(daysAgo(20)).toISOString().slice(0, 10);
-  const series = await api("GET", `/campaigns/${campaignId}/timeseries?from=${from}`);
+  // Through NOW's day, not the default today: the figures are compared before and after, and
+  // a UTC midnight between them would add a day.
+  const to = new Date(NOW).toISOString().slice(0, 10);
+  const series = await api("GET", `/campaigns/${campaignId}/timeseries?from=${from}&to=${to}`);
   const breakdowns = await Promise.all(
     ["country", "device", "referer"].map((by) => api("GET", `/campaigns/${campaignId}/breakdown?by=${by}`)),
   );

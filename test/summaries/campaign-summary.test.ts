@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { NO_SESSIONS } from "../support/behaviour-helpers";
 import { settleLedger } from "../support/figure-helpers";
-import { api, createInfluencer, createKey, follow, unique, waitForClicks } from "../support/helpers";
+import {
+  api,
+  clockFromNoonUtc,
+  createInfluencer,
+  createKey,
+  follow,
+  unique,
+  waitForClicks,
+} from "../support/helpers";
 
 const PHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -9,6 +17,8 @@ const DAY = 86_400_000;
 
 describe("GET /campaigns/:id/summary", () => {
   it("gives the figures of a small campaign worked out by hand", async () => {
+    // The visitor who clicks twice is one unique click: both clicks on one UTC day.
+    clockFromNoonUtc();
     const now = Date.now();
     const campaign = (
       await api("POST", "/campaigns", {

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { expect, vi } from "vitest";
+import { expect, onTestFinished, vi } from "vitest";
 
 export const ADMIN = "test-admin-key";
 export const BASE = "https://sl.test";
@@ -42,8 +42,46 @@ export function clientAddress(): string {
   return `198.${18 + ((n >> 16) & 1)}.${(n >> 8) & 255}.${n & 255}`;
 }
 
+// The UTC day (YYYY-MM-DD) of an instant.
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+// Runs the clock from noon UTC of the current day to the end of the test. It is the Worker's
+// clock too (the test and the Worker share the isolate), so the redirect's clicks, the time an
+// order is received and the Worker's "today" all fall hours away from UTC midnight and from the
+// midnights of the zones the tests use (Paris, Kolkata, Tokyo, New York), whatever the hour CI
+// runs at: for a test whose figures assume its events share one day.
+let fromNoon = false;
+export function clockFromNoonUtc() {
+  // Once a test: a second call (a helper's) must not take the clock back to noon.
+  if (fromNoon) return;
+  fromNoon = true;
+  const day = 86_400_000;
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(Math.floor(Date.now() / day) * day + day / 2);
+  onTestFinished(() => {
+    fromNoon = false;
+    vi.useRealTimers();
+  });
+}
+
+// Stops the clock (the test's and the Worker's) to the end of the test: a test of a sliding
+// window (a throttle's minute) then sends all its requests at one instant, however long a slow
+// machine takes over them, and none ages out of the window on the way.
+export function stopClock() {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now());
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
+}
+
 let counter = 0;
 export const unique = (label: string) => `${label}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+// A number no other call in this test file returns (each file has its own D1), for the numeric
+// ids a shop sends (Shopify's order and refund ids): random ones could repeat.
+let numbers = 0;
+export const uniqueNumber = () => 1_000_000_000 + numbers++;
 
 export async function createCampaign(overrides: Json = {}) {
   const res = await api("POST", "/campaigns", {
@@ -124,7 +162,7 @@ export async function waitForClicks(linkId: string, count: number) {
       const rows = await clickRows(linkId);
       return rows.length >= count ? rows : false;
     },
-    { timeout: 5000, interval: 50 },
+    { timeout: 30_000, interval: 50 },
   );
 }
 

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { api, BASE, createLink, follow, unique } from "../support/helpers";
+import { api, BASE, createLink, follow, unique, uniqueNumber } from "../support/helpers";
 import {
   chargeRefunded,
   checkoutSession,
@@ -190,7 +190,7 @@ describe("webhooks and click ids the redirect did not issue", () => {
 
   it("Shopify: a forged sl_cid in landing_site attributes nothing", async () => {
     const link = await createLink();
-    const orderId = Math.floor(Math.random() * 1e12);
+    const orderId = uniqueNumber();
     const order = {
       id: orderId,
       total_price: "120.00",
@@ -309,7 +309,7 @@ describe("Stripe charge.refunded without the refunds list (API versions since 20
 describe("Shopify webhook", () => {
   it("records orders/paid by discount code, deduplicated on the webhook id", async () => {
     const { link, code } = await codeFor();
-    const orderId = Math.floor(Math.random() * 1e12);
+    const orderId = uniqueNumber();
     const order = {
       id: orderId,
       total_price: "49.99",
@@ -337,7 +337,7 @@ describe("Shopify webhook", () => {
   it("records an order by the sl_cid in landing_site, and refunds/create", async () => {
     const link = await createLink();
     const clickId = await clickOf(link.slug);
-    const orderId = Math.floor(Math.random() * 1e12);
+    const orderId = uniqueNumber();
     const order = {
       id: orderId,
       total_price: "120.00",
@@ -366,7 +366,7 @@ describe("Shopify webhook", () => {
     const clickId = await clickOf(link.slug);
     // A shop-wide code first: the influencer's code after it wins.
     const withCode = {
-      id: Math.floor(Math.random() * 1e12),
+      id: uniqueNumber(),
       total_price: "49.99",
       currency: "EUR",
       discount_codes: [{ code: "WELCOME10" }, { code }],
@@ -383,7 +383,7 @@ describe("Shopify webhook", () => {
     // Only codes that are not the influencer's: the click id attributes the order.
     const clickOnly = {
       ...withCode,
-      id: Math.floor(Math.random() * 1e12),
+      id: uniqueNumber(),
       discount_codes: [{ code: "WELCOME10" }],
     };
     expect((await shopifyDelivery("orders/paid", clickOnly, crypto.randomUUID())).body).toMatchObject({
@@ -401,7 +401,7 @@ describe("Shopify webhook", () => {
     expect(await conversionCount(String(clickOnly.id))).toBe(1);
 
     // Without a click id the refusal stays the answer.
-    const neither = { ...clickOnly, id: Math.floor(Math.random() * 1e12), landing_site: "/" };
+    const neither = { ...clickOnly, id: uniqueNumber(), landing_site: "/" };
     expect((await shopifyDelivery("orders/paid", neither, crypto.randomUUID())).body).toMatchObject({
       outcome: "code_not_found",
     });
@@ -440,7 +440,7 @@ describe("Shopify webhook", () => {
   it("reads the click id from the order's note_attributes (the cart attribute sl_cid)", async () => {
     const link = await createLink();
     const clickId = await clickOf(link.slug);
-    const orderId = Math.floor(Math.random() * 1e12);
+    const orderId = uniqueNumber();
     const order = {
       id: orderId,
       total_price: "30.00",
@@ -463,7 +463,7 @@ describe("Shopify webhook", () => {
 
   it("refuses a refund in another currency than its order's, storing nothing", async () => {
     const { code } = await codeFor();
-    const orderId = Math.floor(Math.random() * 1e12);
+    const orderId = uniqueNumber();
     const order = { id: orderId, total_price: "30.00", currency: "EUR", discount_codes: [{ code }] };
     expect((await shopifyDelivery("orders/paid", order, crypto.randomUUID())).body.outcome).toBe("recorded");
     const refund = {
@@ -484,7 +484,7 @@ describe("Shopify webhook", () => {
     const { code } = await codeFor();
     const before = Date.now();
     for (const processedAt of ["+275760-09-13T00:00:00.000Z", "+010000-01-01T00:00:00Z", "not a time"]) {
-      const orderId = Math.floor(Math.random() * 1e12);
+      const orderId = uniqueNumber();
       const order = {
         id: orderId,
         total_price: "10.00",
@@ -504,7 +504,7 @@ describe("Shopify webhook", () => {
 
   it("ignores a price too large to hold exactly, rather than store it rounded", async () => {
     const { code } = await codeFor();
-    const orderId = Math.floor(Math.random() * 1e12);
+    const orderId = uniqueNumber();
     const order = {
       id: orderId,
       total_price: "999999999999999.99",
