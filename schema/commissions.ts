@@ -32,7 +32,8 @@ export const commissionEntries = sqliteTable(
     // The rowid of the conversion (sale, lead) or refund (clawback) the entry comes from. The
     // figures count the entry once the rollup's watermark of that source has passed it, so that
     // cost is as of the same rollup as the revenue (see rolledUpEntry in src/summaries/figures.ts).
-    // Null on fee entries, and on entries written before the column existed.
+    // Null on fee entries; and on an entry whose conversion or refund was gone when the column was
+    // backfilled, or that the previous Worker wrote between the migration and its deploy.
     sourceRowid: integer(),
     // Pending before, payable from then on (status is read from the clock, never stored).
     payableAt: timestampMs().notNull(),

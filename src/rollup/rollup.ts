@@ -6,6 +6,7 @@ import { DIMENSIONS, dimensionValue } from "./dimensions";
 import { type Lease, releaseLease, renewLease, takeLease } from "./rollup-lease";
 import { type RollupReport, recordRunEnd, recordRunStart, type SourceReport } from "./rollup-runs";
 import { MARK_SESSIONS_OF_CLICKS, MARK_SESSIONS_OF_SALES, rollUpSessions } from "./session-rollup";
+import { watermarkNow } from "./watermarks";
 
 // Each source is read by rowid ranges; a chunk's sums are added to rollup_daily and
 // rollup_breakdown_daily in the same D1 batch (one transaction) that moves the source's watermark,
@@ -22,10 +23,6 @@ function breakdownSum(figures: string[], select: string) {
           GROUP BY 1, 2, 3, 4, 5
           ON CONFLICT DO UPDATE SET ${figures.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")}`;
 }
-
-// How far the rollup has counted a source, read inside the statement that needs it.
-export const watermarkNow = (source: string) =>
-  `COALESCE((SELECT watermark FROM rollup_state WHERE source = '${source}'), 0)`;
 
 // A sale takes the breakdown values of the click it came through: attributed by that click, or by
 // the customer whose lead came through it (the sale carries the lead's click id). A sale by code

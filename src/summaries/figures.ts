@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { computeMetrics, emvOf, type Metrics, type RawTotals } from "../metrics/formulas";
 import { MONEY_FIELDS } from "../metrics/metric-fields";
 import { METRIC_COUNTERS } from "../posts/metric-counters";
-import { watermarkNow } from "../rollup/rollup";
+import { watermarkNow } from "../rollup/watermarks";
 import { toIso } from "../time";
 import { type AudienceGrowth, followerGrowth } from "./audience";
 import { fixedCostSpread } from "./costs";
@@ -160,7 +160,7 @@ export async function lastRollupAt(d1: D1Database) {
 // watermarks read once per statement. It holds whichever comes first, the entry or the rollup,
 // and needs neither a join to conversions and refunds (an index probe per entry read) nor a flag
 // the rollup's chunks would set (a write per entry, by a second writer to keep in step with the
-// consumer). Entries written before the column have no rowid and count at once, as they did.
+// consumer). An entry without a rowid (see the column) counts at once.
 export const rolledUpEntry = (alias: string) =>
   `COALESCE(${alias}.source_rowid, 0) <= CASE ${alias}.kind WHEN 'clawback' THEN ${watermarkNow("refunds")}
                                                           ELSE ${watermarkNow("conversions")} END`;

@@ -47,10 +47,11 @@ const totalsQuery = z.object({
 });
 const PERIOD =
   "From the rollup (see as_of) over the campaign's local days (its time zone) from `from` to `to` (both included; default: all). " +
-  "Every additive figure counts only the period: post figures and followers gained as growth within it (the " +
-  "latest snapshot by its end minus the latest before its start), fee and other costs spread over the campaign's " +
-  "days (exact to the minor unit, so periods add up to the whole), commission on the period's share of the net " +
-  "revenue. Ratios are computed from the period's sums; with a zero denominator they are null.";
+  "Every additive figure counts only the period: post figures and followers gained as growth within it (each " +
+  "figure's latest reported value by its end minus the latest reported before its start), fee and other costs " +
+  "spread over the campaign's days (exact to the minor unit, so periods add up to the whole), and the commission " +
+  "ledger's entries on its days whose sale, lead or refund the rollup has counted. Ratios are computed from the " +
+  "period's sums; with a zero denominator they are null.";
 
 export const influencerSummaryQuery = periodQuerySchema.extend({
   campaign_id: z.string().max(64).optional(),
@@ -158,12 +159,12 @@ export const summariesRouter = createRouter()
         "One point per local day of the campaign from `from` to `to` (both included), days without events as zeros; at most " +
         `${MAX_TIMESERIES_DAYS} days (else 422). Default range: the campaign's start (else its first ` +
         `rolled-up day) to today, cut to the last ${MAX_TIMESERIES_DAYS} days. Counts and money are that ` +
-        "day's, from the rollup (see as_of). Post figures (impressions … saves) are that day's growth: the " +
-        "posts' latest snapshots by the day's end minus those by the day before's end (snapshots are " +
-        "running counters), so the points add up to the posts' figures. engagement_rate uses the current " +
+        "day's, from the rollup (see as_of). Post figures (impressions … saves) are that day's growth: each " +
+        "figure's latest reported value by the day's end minus the latest by the day before's end (snapshots are " +
+        "running counters; a figure left out is not reported), so the points add up to the posts' figures. engagement_rate uses the current " +
         "audience; followers_gained is the interval's growth (the points add up). `cost` is the interval's as the " +
-        "summary counts a period's (fees and other costs spread over the campaign's days, commission on the " +
-        "interval's net revenue), so the points' costs add up to the summary's over the same days. `influencer_id` " +
+        "summary counts a period's (fees and other costs spread over the campaign's days, the ledger's commission " +
+        "entries on its days once the rollup has counted their source), so the points' costs add up to the summary's over the same days. `influencer_id` " +
         "charts one influencer. `interval`: `day` (default), `week` (weeks start on Monday) or `month`: a " +
         "point per interval, dated by its first day, summing its days within the range (the first and last " +
         "may be cut by `from` and `to`); its ratios are computed from those sums.",
@@ -214,7 +215,8 @@ export const summariesRouter = createRouter()
           content: { "text/csv": { schema: z.string() } },
           description:
             "The report (Content-Disposition: attachment), named for the campaign and the period's local days: " +
-            "swayline-<campaign id>-<from>-to-<to>.csv, or -all-time.csv.",
+            "swayline-<campaign id>-<from>-to-<to>.csv, -all-time.csv, -up-to-<to>.csv with no from, and with no " +
+            "to -<from>-to-<today>.csv (-from-<from>.csv when from is still to come).",
         },
         ...errorResponses,
         ...notFoundResponse,
