@@ -3,7 +3,7 @@ import { endOfLocalDay } from "../../src/campaigns/time-zones";
 import { DomainError, type ErrorCode } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
-import { storableDate, utcDay } from "../../src/time";
+import { isCalendarDay, storableDate } from "../../src/time";
 import { statusOf } from "../lib/errors";
 import { type FormWords, fill } from "./i18n";
 import type { Ui } from "./layout";
@@ -92,12 +92,10 @@ export class FormReader {
   }
 
   // A date field as the day it says (YYYY-MM-DD), for the API to read in the campaign's zone.
-  // Date.parse takes 2026-02-31 as 3 March: only a day the calendar has is one.
   day(name: string): string | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
-    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
-    if (Number.isNaN(ms) || utcDay(ms) !== value) {
+    if (!isCalendarDay(value)) {
       this.errors[name] = this.words.date;
       return undefined;
     }
