@@ -1,7 +1,7 @@
 import { and, eq, isNull, or } from "drizzle-orm";
 import { type CampaignGoal, type CampaignObjective, campaigns } from "../../schema";
 import type { Db } from "../db";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound, type ReasonedDetail } from "../errors";
 import { newId } from "../ids";
 import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
@@ -53,10 +53,15 @@ export function campaignDates(
 // dashboard words it in its own language).
 export function checkDateOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
   if (startsAt && endsAt && endsAt < startsAt) {
+    const detail: ReasonedDetail = {
+      path: "ends_at",
+      message: "The end is before the start.",
+      reason: "end_before_start",
+    };
     throw new DomainError(
       "validation_failed",
       "The end is before the start: ends_at must not be before starts_at.",
-      [{ path: "ends_at", message: "The end is before the start.", reason: "end_before_start" }],
+      [detail],
     );
   }
 }

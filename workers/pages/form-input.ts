@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { endOfLocalDay } from "../../src/campaigns/time-zones";
-import { DomainError, type ErrorCode } from "../../src/errors";
+import { type DetailReason, DomainError, type ErrorCode, isDetailReason } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
 import { isCalendarDay, storableDate } from "../../src/time";
@@ -29,8 +29,8 @@ const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
 };
 
 // The problems a refusal's detail names by its `reason`, worded by the page (the detail's own
-// message is the API's English).
-const REASONS: Partial<Record<string, (w: FormWords) => string>> = {
+// message is the API's English): every reason the domain gives has its words here.
+const REASONS: Record<DetailReason, (w: FormWords) => string> = {
   end_before_start: (w) => w.endBeforeStart,
 };
 
@@ -141,7 +141,7 @@ export class FormReader {
     let marked = false;
     for (const { path, reason } of details) {
       if (typeof path !== "string") continue;
-      const words = typeof reason === "string" ? REASONS[reason] : undefined;
+      const words = isDetailReason(reason) ? REASONS[reason] : undefined;
       this.errors[path] ??= words ? words(this.words) : this.hint(path);
       marked = true;
     }
