@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { endOfLocalDay } from "../../src/campaigns/time-zones";
+import { endOfLocalDay, localDay } from "../../src/campaigns/time-zones";
 import { type DetailReason, DomainError, type ErrorCode, isDetailReason } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
@@ -27,6 +27,20 @@ const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
   influencer_not_found: { field: "influencer", words: (w) => w.unknownInfluencer },
   timezone_locked: { field: "timezone", words: (w) => w.timezoneLocked },
 };
+
+// How an edit form shows a stored instant in a date field, as a day of the campaign's zone: a
+// start, an end or a due date as the day it falls on; a link's expiry (the instant it stops
+// working) as the last day it works, the day before.
+export type DayShown = "day_of" | "last_day_before";
+export function shownDay(iso: string | null, zone: string, shown: DayShown = "day_of"): string {
+  if (!iso) return "";
+  const at = Date.parse(iso);
+  return localDay(shown === "day_of" ? at : at - 1, zone);
+}
+
+// What an edit form's date field was filled from: the stored instant (ISO) and the zone it was
+// shown in.
+export type StoredDate = { at: string | null; zone: string };
 
 // The problems a refusal's detail names by its `reason`, worded by the page (the detail's own
 // message is the API's English): every reason the domain gives has its words here.
@@ -110,6 +124,26 @@ export class FormReader {
     const end = storableDate(endOfLocalDay(value, zone));
     if (!end) this.errors[name] = this.words.date;
     return end?.toISOString();
+  }
+
+  // An edit form's date field, as its PATCH takes it: null when emptied, else the day typed; but
+  // the day the form showed for the stored instant sends that instant back. A day has no time of
+  // day, so reading the shown day back would move an instant set through the API (12:00 UTC) to
+  // the day's edge whenever the form is saved for another field.
+  editedDay(name: string, stored: StoredDate): string | null | undefined {
+    return this.edited(name, stored, "day_of", () => this.day(name));
+  }
+
+  // The same for a link's expiry: another day typed is the instant it is over (see dayEnd).
+  editedExpiry(name: string, stored: StoredDate): string | null | undefined {
+    return this.edited(name, stored, "last_day_before", () => this.dayEnd(name, stored.zone));
+  }
+
+  private edited(name: string, stored: StoredDate, shown: DayShown, read: () => string | undefined) {
+    const value = this.text(name);
+    if (value === undefined) return null;
+    if (stored.at !== null && value === shownDay(stored.at, stored.zone, shown)) return stored.at;
+    return read();
   }
 
   // Parses with the API's schema. Field errors land on this reader; null when there are any.
