@@ -56,6 +56,14 @@ export class DomainError extends Error {
   }
 }
 
+// The problems a validation_failed detail names by its `reason`, so that a client (the dashboard)
+// can word them in its own language; one typed list, so a reason is spelt the same on both sides.
+export const DETAIL_REASONS = ["end_before_start"] as const;
+export type DetailReason = (typeof DETAIL_REASONS)[number];
+export type ReasonedDetail = { path: string; message: string; reason: DetailReason };
+export const isDetailReason = (value: unknown): value is DetailReason =>
+  (DETAIL_REASONS as readonly unknown[]).includes(value);
+
 export const notFound = (code: ErrorCode, what: string, id: string) =>
   new DomainError(code, `No ${what} with id ${id}.`);
 

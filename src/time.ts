@@ -14,6 +14,14 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+// Whether a string names a day the calendar has, as YYYY-MM-DD: Date.parse takes 2026-02-30 as
+// 2 March, so the day must also read back as written.
+export function isCalendarDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(ms) && utcDay(ms) === value;
+}
+
 // Calendar arithmetic on a day's name (YYYY-MM-DD), whichever zone it is a day of: the day `n`
 // days after it, and how many days lie from `from` to `to`.
 const midnightOf = (day: string) => Date.parse(`${day}T00:00:00Z`);

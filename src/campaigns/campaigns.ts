@@ -1,14 +1,14 @@
 import { and, eq, isNull, or } from "drizzle-orm";
 import { type CampaignGoal, type CampaignObjective, campaigns } from "../../schema";
 import type { Db } from "../db";
-import { DomainError, notFound } from "../errors";
+import { DomainError, notFound, type ReasonedDetail } from "../errors";
 import { newId } from "../ids";
 import { archivedCondition, archiveSet, type ListFilter, searchCondition } from "../list-filters";
 import { type Page, pageQuery, toPage } from "../pagination";
 import { rebuildPostGrowth } from "../posts/post-growth";
 import type { Clock } from "../time";
 import { type GoalInput, resolveGoals } from "./goals";
-import { DEFAULT_TIME_ZONE, lastInstantOfLocalDay, startOfLocalDay } from "./time-zones";
+import { DEFAULT_TIME_ZONE, lastInstantOf, startOfLocalDay } from "./time-zones";
 
 // The longest attribution window a campaign may have: a sale by click id can name a click at most
 // this old. Click retention (src/rollup/retention.ts) keeps raw clicks longer than this.
@@ -35,8 +35,6 @@ export type CampaignBound = Date | string;
 
 const startOf = (bound: CampaignBound, zone: string) =>
   typeof bound === "string" ? new Date(startOfLocalDay(bound, zone)) : bound;
-const endOf = (bound: CampaignBound, zone: string) =>
-  typeof bound === "string" ? new Date(lastInstantOfLocalDay(bound, zone)) : bound;
 
 // Dates as stored (a campaign's, or a promo code's in its campaign): days resolved in the
 // campaign's zone.
@@ -47,7 +45,7 @@ export function campaignDates(
 ) {
   return {
     startsAt: startsAt == null ? startsAt : startOf(startsAt, zone),
-    endsAt: endsAt == null ? endsAt : endOf(endsAt, zone),
+    endsAt: endsAt == null ? endsAt : lastInstantOf(endsAt, zone),
   };
 }
 
@@ -55,10 +53,15 @@ export function campaignDates(
 // dashboard words it in its own language).
 export function checkDateOrder(startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
   if (startsAt && endsAt && endsAt < startsAt) {
+    const detail: ReasonedDetail = {
+      path: "ends_at",
+      message: "The end is before the start.",
+      reason: "end_before_start",
+    };
     throw new DomainError(
       "validation_failed",
       "The end is before the start: ends_at must not be before starts_at.",
-      [{ path: "ends_at", message: "The end is before the start.", reason: "end_before_start" }],
+      [detail],
     );
   }
 }

@@ -1,5 +1,5 @@
 import type { CampaignGoal } from "../../schema";
-import { lastInstantOfLocalDay } from "./time-zones";
+import { lastInstantOf } from "./time-zones";
 
 // A campaign's goals are kept in its row: a bounded list.
 export const MAX_GOALS = 50;
@@ -8,15 +8,10 @@ export const MAX_GOALS = 50;
 // a stored goal's ISO time is an instant too), or never.
 export type GoalInput = { metric: string; target: number; due: Date | string | null };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 // A goal as stored: its due date an instant in UTC, a day resolved to its last instant in the
 // zone (due by the end of that day), as a campaign's end is.
 export function resolveGoal({ metric, target, due }: GoalInput, zone: string): CampaignGoal {
-  if (due === null) return { metric, target, due };
-  const at =
-    typeof due === "string" && DAY.test(due) ? lastInstantOfLocalDay(due, zone) : new Date(due).getTime();
-  return { metric, target, due: new Date(at).toISOString() };
+  return { metric, target, due: due === null ? null : lastInstantOf(due, zone).toISOString() };
 }
 
 export const resolveGoals = (goals: readonly GoalInput[], zone: string): CampaignGoal[] =>

@@ -1,4 +1,4 @@
-import { addDays, DAY_MS, LAST_DAY, LATEST_MS, utcDay } from "../time";
+import { addDays, DAY_MS, daysFrom, isCalendarDay, LAST_DAY, LATEST_MS, utcDay } from "../time";
 
 export const DEFAULT_TIME_ZONE = "UTC";
 
@@ -101,6 +101,19 @@ export function endOfLocalDay(day: string, zone: string): number {
 // The last instant of a local day in a zone: what a day means as an end or a due date, so that
 // the instant reads back as that same day there.
 export const lastInstantOfLocalDay = (day: string, zone: string): number => endOfLocalDay(day, zone) - 1;
+
+// An end or a due date as sent: a day (YYYY-MM-DD) of the zone means its last instant, anything
+// else is the instant given (a Date, or an ISO time as a stored goal keeps it).
+export function lastInstantOf(bound: Date | string, zone: string): Date {
+  return typeof bound === "string" && isCalendarDay(bound)
+    ? new Date(lastInstantOfLocalDay(bound, zone))
+    : new Date(bound);
+}
+
+// Which of a campaign's days an instant falls on, the first being 1, counted by the days' names in
+// its zone: a day that a clock change makes 23 or 25 hours long is still one day.
+export const campaignDayNumber = (start: number, at: number, zone: string): number =>
+  daysFrom(localDay(start, zone), localDay(at, zone)) + 1;
 
 // Campaign -> time zone, for campaigns whose zone is fixed (they have events): such a zone never
 // changes again, so a per-isolate copy cannot go stale. Bounded like every per-isolate memo.

@@ -2,7 +2,7 @@ import { DEFAULT_TIME_ZONE, localDay } from "../campaigns/time-zones";
 import { sha256Hex } from "../crypto";
 import type { Db } from "../db";
 import { parseHttpUrl } from "../links/urls";
-import type { Clock } from "../time";
+import { type Clock, isCalendarDay } from "../time";
 import { METRIC_COUNTERS, type MetricCounter, reportsAFigure } from "./metric-counters";
 import { carryLevelsOfPosts, dateSnapshot } from "./post-growth";
 
@@ -99,7 +99,7 @@ function parseCsv(text: string, separator: string): CsvRecord[] | ImportProblem 
 // "2026-03-01" is midnight UTC; "2026-03-01 18:00" (a space or a T, no zone) is UTC; anything else
 // is passed on as written for the API's date-time check.
 function isoTime(value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  if (isCalendarDay(value)) return `${value}T00:00:00Z`;
   const local = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/.exec(value);
   if (local) return `${local[1]}T${local[2]}${local[3] ? "" : ":00"}Z`;
   return value;

@@ -1,4 +1,4 @@
-import { endOfLocalDay, localDay, startOfLocalDay } from "../campaigns/time-zones";
+import { lastInstantOfLocalDay, localDay, startOfLocalDay } from "../campaigns/time-zones";
 import type { DayRange } from "./periods";
 
 // Audience growth from follower snapshots. An influencer's level at an instant is their latest
@@ -57,7 +57,7 @@ export async function followerGrowthByInterval(
   intervalOf: (day: string) => string,
 ): Promise<Map<string, AudienceGrowth>> {
   const start = startOfLocalDay(days.from, zone);
-  const end = endOfLocalDay(days.to, zone) - 1;
+  const end = lastInstantOfLocalDay(days.to, zone);
   const [levels, { results }] = await Promise.all([
     followerLevels(d1, influencerIds, start - 1),
     d1

@@ -1,4 +1,4 @@
-import { findCampaign } from "../campaigns/campaigns";
+import type { campaigns } from "../../schema";
 import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
 import type { Metrics } from "../metrics/formulas";
@@ -47,12 +47,12 @@ export function reportFilename(campaignId: string, period: Period, zone: string,
 // rows only, so it is asked for).
 export async function campaignReportCsv(
   db: Db,
-  campaignId: string,
+  campaign: typeof campaigns.$inferSelect,
   period: Period,
   options: { sort?: MetricField | undefined; totals?: boolean | undefined },
   clock: Clock,
 ) {
-  const summary = await campaignSummary(db, campaignId, period, { sort: options.sort }, clock);
+  const summary = await campaignSummary(db, campaign, period, { sort: options.sort }, clock);
   const { currency } = summary;
   const rows: CsvCell[][] = [
     ["influencer_id", "handle", "currency", ...METRIC_FIELDS],
@@ -64,6 +64,5 @@ export async function campaignReportCsv(
     ]),
     ...(options.totals ? [["total", "", currency, ...metricCells(summary.totals, currency)]] : []),
   ];
-  const { timezone } = await findCampaign(db, campaignId);
-  return { filename: reportFilename(summary.campaign_id, period, timezone, clock()), csv: toCsv(rows) };
+  return { filename: reportFilename(campaign.id, period, campaign.timezone, clock()), csv: toCsv(rows) };
 }

@@ -1,4 +1,4 @@
-import { findCampaign } from "../campaigns/campaigns";
+import type { campaigns } from "../../schema";
 import type { Db } from "../db";
 import type { Metrics } from "../metrics/formulas";
 import type { MetricField } from "../metrics/metric-fields";
@@ -19,17 +19,18 @@ export const SORTABLE: readonly MetricField[] = [
   "ctr",
 ];
 
+// The campaign is passed in as its caller loaded it (findCampaign), so that a report made of
+// several summaries reads its row once.
 export async function campaignSummary(
   db: Db,
-  campaignId: string,
+  campaign: typeof campaigns.$inferSelect,
   period: Period,
   options: { sort?: MetricField | undefined },
   clock: Clock,
 ) {
-  const campaign = await findCampaign(db, campaignId);
   checkPeriod(period, campaign.timezone);
   const [enrolled, asOf] = await Promise.all([
-    enrolmentFigures(db, { campaignId }, period),
+    enrolmentFigures(db, { campaignId: campaign.id }, period),
     lastRollupAt(db.$client),
   ]);
   const rows = enrolled.map((row) => ({

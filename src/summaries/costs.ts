@@ -1,5 +1,5 @@
 import type { campaigns, enrolments } from "../../schema";
-import { localDay } from "../campaigns/time-zones";
+import { campaignDayNumber, localDay } from "../campaigns/time-zones";
 import { spreadShare } from "../metrics/formulas";
 import { daysFrom } from "../time";
 import { BEFORE_ALL_DAYS, type DayRange, PAST_ALL_DAYS } from "./periods";
@@ -25,7 +25,7 @@ export function fixedCostSpread({ campaign, enrolment }: Costed): (days: DayRang
     return (days) => (enrolled >= days.from && enrolled <= days.to ? total : 0);
   }
   const first = localDay(campaign.startsAt.getTime(), zone);
-  const n = Math.max(1, daysFrom(first, localDay(campaign.endsAt.getTime(), zone)) + 1);
+  const n = Math.max(1, campaignDayNumber(campaign.startsAt.getTime(), campaign.endsAt.getTime(), zone));
   return (days) => {
     const start = days.from === BEFORE_ALL_DAYS ? 0 : daysFrom(first, days.from);
     const end = days.to === PAST_ALL_DAYS ? n : daysFrom(first, days.to) + 1;

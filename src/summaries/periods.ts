@@ -1,4 +1,4 @@
-import { endOfLocalDay, localDay, startOfLocalDay } from "../campaigns/time-zones";
+import { lastInstantOfLocalDay, localDay, startOfLocalDay } from "../campaigns/time-zones";
 import { DomainError } from "../errors";
 import { addDays, toIso } from "../time";
 
@@ -44,7 +44,7 @@ export function periodEnd(period: Period, zone: string): number {
   const { to } = period;
   if (to === undefined) return Number.MAX_SAFE_INTEGER;
   if (to instanceof Date) return to.getTime();
-  return endOfLocalDay(to, zone) - 1;
+  return lastInstantOfLocalDay(to, zone);
 }
 
 // A day is echoed as sent, an instant in UTC.

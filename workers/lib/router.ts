@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ListFilter, MAX_SEARCH_LENGTH } from "../../src/list-filters";
 import { MAX_FIGURE } from "../../src/money";
-import { storableDate } from "../../src/time";
+import { isCalendarDay, storableDate } from "../../src/time";
 import type { AppEnv } from "./app-env";
 import { validationError } from "./errors";
 
@@ -128,13 +128,7 @@ export const occurredAt = isoDateTime.refine((at) => at.getTime() >= Date.UTC(20
 const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine(
-    (day) => {
-      const ms = Date.parse(`${day}T00:00:00Z`);
-      return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
-    },
-    { message: "No such day." },
-  );
+  .refine(isCalendarDay, { message: "No such day." });
 
 // The figures routes (summaries, breakdowns): a period of whole local days of the campaign, each
 // bound a day (YYYY-MM-DD) or an instant standing for the local day it falls on; and when the

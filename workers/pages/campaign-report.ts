@@ -64,7 +64,7 @@ export async function loadCampaignReport(
   const period = viewPeriod(view, now, campaign.timezone);
   const allTime = period.from === undefined && period.to === undefined;
   const [summary, timeseries, breakdowns, wholeCampaign] = await Promise.all([
-    campaignSummary(db, campaignId, period, { sort: view.sort }, clock),
+    campaignSummary(db, campaign, period, { sort: view.sort }, clock),
     campaignTimeseries(
       db,
       campaignId,
@@ -73,7 +73,7 @@ export async function loadCampaignReport(
     ),
     loadBreakdowns(db, campaignId, period),
     // A goal is the whole campaign's: its progress is over all time, whatever period is shown.
-    allTime ? undefined : campaignSummary(db, campaignId, {}, {}, clock),
+    allTime ? undefined : campaignSummary(db, campaign, {}, {}, clock),
   ]);
   return {
     campaign: {

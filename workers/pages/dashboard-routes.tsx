@@ -181,7 +181,7 @@ export const dashboardRoutes = new Hono<PageEnv>()
     const campaign = await findCampaign(c.var.ctx.db, c.req.param("id"));
     const report = await campaignReportCsv(
       c.var.ctx.db,
-      campaign.id,
+      campaign,
       viewPeriod(view, c.var.ctx.clock(), campaign.timezone),
       { sort: view.sort, totals: true },
       c.var.ctx.clock,

@@ -2,13 +2,12 @@ import type { z } from "@hono/zod-openapi";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import { PLATFORMS } from "../../schema";
 import { DEFAULT_HOLDING_DAYS, MAX_HOLDING_DAYS } from "../../src/campaigns/enrolments";
-import { localDay } from "../../src/campaigns/time-zones";
 import type { campaignSchema } from "../schemas/campaigns";
 import type { promoCodeSchema } from "../schemas/codes";
 import type { enrolmentSchema } from "../schemas/enrolments";
 import type { influencerSchema } from "../schemas/influencers";
 import type { linkSchema } from "../schemas/links";
-import type { FormReader } from "./form-input";
+import { type FormReader, shownDay } from "./form-input";
 import { fill } from "./i18n";
 import {
   control,
@@ -34,11 +33,8 @@ type Link = z.infer<typeof linkSchema>;
 type Code = z.infer<typeof promoCodeSchema>;
 
 const OBJECTIVES = ["sales", "leads", "awareness"] as const;
-// A campaign's dates, and its promo codes', are days of its zone.
-const localDayOf = (iso: string | null, zone: string) => (iso ? localDay(Date.parse(iso), zone) : "");
-// A link's expiry is the instant it stops working: its field shows the last local day it works,
-// as typed (see FormReader.dayEnd).
-const lastDayBefore = (iso: string | null, zone: string) => (iso ? localDay(Date.parse(iso) - 1, zone) : "");
+// A campaign's dates, and its promo codes', are days of its zone; a link's expiry the last day it
+// works there (see shownDay: an unchanged day sends back the stored instant).
 const DateFields = ({
   ui,
   f,
@@ -56,15 +52,9 @@ const DateFields = ({
       name="starts_at"
       label={ui.t.startsAt}
       type="date"
-      value={localDayOf(dates.starts_at, timezone)}
+      value={shownDay(dates.starts_at, timezone)}
     />
-    <Field
-      {...f}
-      name="ends_at"
-      label={ui.t.endsAt}
-      type="date"
-      value={localDayOf(dates.ends_at, timezone)}
-    />
+    <Field {...f} name="ends_at" label={ui.t.endsAt} type="date" value={shownDay(dates.ends_at, timezone)} />
   </>
 );
 
@@ -360,7 +350,7 @@ export const LinkEditPage: FC<{
           name="expires_at"
           label={m.expiresOn}
           type="date"
-          value={lastDayBefore(link.expires_at, timezone)}
+          value={shownDay(link.expires_at, timezone, "last_day_before")}
         />
         <Field {...f} name="expired_url" label={m.expiredUrl} type="url" value={link.expired_url ?? ""} />
         <Check {...f} name="disabled" label={m.linkDisabled} checked={link.disabled} />

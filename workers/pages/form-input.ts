@@ -1,9 +1,9 @@
 import type { z } from "@hono/zod-openapi";
-import { endOfLocalDay } from "../../src/campaigns/time-zones";
-import { DomainError, type ErrorCode } from "../../src/errors";
+import { endOfLocalDay, localDay } from "../../src/campaigns/time-zones";
+import { type DetailReason, DomainError, type ErrorCode, isDetailReason } from "../../src/errors";
 import { slugProblem } from "../../src/links/slug";
 import { decimalToMinor } from "../../src/money";
-import { storableDate, utcDay } from "../../src/time";
+import { isCalendarDay, storableDate } from "../../src/time";
 import { statusOf } from "../lib/errors";
 import { type FormWords, fill } from "./i18n";
 import type { Ui } from "./layout";
@@ -28,9 +28,23 @@ const REFUSALS: Partial<Record<ErrorCode, Refusal>> = {
   timezone_locked: { field: "timezone", words: (w) => w.timezoneLocked },
 };
 
+// How an edit form shows a stored instant in a date field, as a day of the campaign's zone: a
+// start, an end or a due date as the day it falls on; a link's expiry (the instant it stops
+// working) as the last day it works, the day before.
+export type DayShown = "day_of" | "last_day_before";
+export function shownDay(iso: string | null, zone: string, shown: DayShown = "day_of"): string {
+  if (!iso) return "";
+  const at = Date.parse(iso);
+  return localDay(shown === "day_of" ? at : at - 1, zone);
+}
+
+// What an edit form's date field was filled from: the stored instant (ISO) and the zone it was
+// shown in.
+export type StoredDate = { at: string | null; zone: string };
+
 // The problems a refusal's detail names by its `reason`, worded by the page (the detail's own
-// message is the API's English).
-const REASONS: Partial<Record<string, (w: FormWords) => string>> = {
+// message is the API's English): every reason the domain gives has its words here.
+const REASONS: Record<DetailReason, (w: FormWords) => string> = {
   end_before_start: (w) => w.endBeforeStart,
 };
 
@@ -92,12 +106,10 @@ export class FormReader {
   }
 
   // A date field as the day it says (YYYY-MM-DD), for the API to read in the campaign's zone.
-  // Date.parse takes 2026-02-31 as 3 March: only a day the calendar has is one.
   day(name: string): string | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
-    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
-    if (Number.isNaN(ms) || utcDay(ms) !== value) {
+    if (!isCalendarDay(value)) {
       this.errors[name] = this.words.date;
       return undefined;
     }
@@ -112,6 +124,26 @@ export class FormReader {
     const end = storableDate(endOfLocalDay(value, zone));
     if (!end) this.errors[name] = this.words.date;
     return end?.toISOString();
+  }
+
+  // An edit form's date field, as its PATCH takes it: null when emptied, else the day typed; but
+  // the day the form showed for the stored instant sends that instant back. A day has no time of
+  // day, so reading the shown day back would move an instant set through the API (12:00 UTC) to
+  // the day's edge whenever the form is saved for another field.
+  editedDay(name: string, stored: StoredDate): string | null | undefined {
+    return this.edited(name, stored, "day_of", () => this.day(name));
+  }
+
+  // The same for a link's expiry: another day typed is the instant it is over (see dayEnd).
+  editedExpiry(name: string, stored: StoredDate): string | null | undefined {
+    return this.edited(name, stored, "last_day_before", () => this.dayEnd(name, stored.zone));
+  }
+
+  private edited(name: string, stored: StoredDate, shown: DayShown, read: () => string | undefined) {
+    const value = this.text(name);
+    if (value === undefined) return null;
+    if (stored.at !== null && value === shownDay(stored.at, stored.zone, shown)) return stored.at;
+    return read();
   }
 
   // Parses with the API's schema. Field errors land on this reader; null when there are any.
@@ -143,7 +175,7 @@ export class FormReader {
     let marked = false;
     for (const { path, reason } of details) {
       if (typeof path !== "string") continue;
-      const words = typeof reason === "string" ? REASONS[reason] : undefined;
+      const words = isDetailReason(reason) ? REASONS[reason] : undefined;
       this.errors[path] ??= words ? words(this.words) : this.hint(path);
       marked = true;
     }

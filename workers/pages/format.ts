@@ -1,3 +1,4 @@
+import { localDay } from "../../src/campaigns/time-zones";
 import { type MetricField, metricUnit } from "../../src/metrics/metric-fields";
 import { minorUnitDigits } from "../../src/money";
 import type { Locale } from "./i18n";
@@ -76,6 +77,8 @@ export function formatter(locale: Locale) {
       return AVERAGES.has(field) ? multiple.format(value) : integer.format(value);
     },
     date: (value: Date | string | number) => date.format(new Date(value)),
+    // The local day of an instant in a campaign's zone (its dates, a goal's due date), as a date.
+    localDate: (ms: number, zone: string) => date.format(new Date(`${localDay(ms, zone)}T00:00:00Z`)),
     dateTime: (value: Date | string | number) => `${dateTime.format(new Date(value))} UTC`,
   };
 }

@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import { findCampaign, updateCampaign } from "../../src/campaigns/campaigns";
 import { DEFAULT_HOLDING_DAYS, enrol, findEnrolment } from "../../src/campaigns/enrolments";
+import { canonicalTimeZone } from "../../src/campaigns/time-zones";
 import { findPromoCode, updatePromoCode } from "../../src/codes/promo-codes";
 import { DomainError } from "../../src/errors";
 import { findInfluencer, listInfluencers, updateInfluencer } from "../../src/influencers/influencers";
 import { linkCache } from "../../src/links/link-cache-instance";
 import { findLink, updateLink } from "../../src/links/links";
 import { mapPage } from "../../src/pagination";
+import { toIso } from "../../src/time";
 import { patchCampaignBody, serializeCampaign, toCampaignInput } from "../schemas/campaigns";
 import { patchCodeBody, serializePromoCode } from "../schemas/codes";
 import { enrolBody, enrolmentTerms, serializeEnrolment } from "../schemas/enrolments";
@@ -222,15 +224,20 @@ export const manageRoutes = new Hono<PageEnv>()
       "campaign-edit",
       async (form) => {
         const db = c.var.ctx.db;
-        const { currency } = await findCampaign(db, id);
+        const campaign = await findCampaign(db, id);
+        const { currency } = campaign;
         required(form, "name", "attribution_window_days");
+        // Days of the campaign's zone, as the page shows them. With a new zone, the days are read
+        // in it: the stored instants were shown in the old one.
+        const typedZone = form.text("timezone");
+        const zoneKept = typedZone === undefined || canonicalTimeZone(typedZone) === campaign.timezone;
+        const stored = (at: Date | null) => ({ at: zoneKept ? toIso(at) : null, zone: campaign.timezone });
         const body = form.parse(patchCampaignBody, {
           name: form.text("name"),
           objective: form.text("objective"),
           budget: form.money("budget", currency) ?? null,
-          // Days of the campaign's zone, as the page shows them.
-          starts_at: form.day("starts_at") ?? null,
-          ends_at: form.day("ends_at") ?? null,
+          starts_at: form.editedDay("starts_at", stored(campaign.startsAt)),
+          ends_at: form.editedDay("ends_at", stored(campaign.endsAt)),
           attribution_window_days: form.number("attribution_window_days"),
           emv_cpm: form.money("emv_cpm", currency) ?? null,
           timezone: form.text("timezone"),
@@ -294,11 +301,12 @@ export const manageRoutes = new Hono<PageEnv>()
       async (form) => {
         required(form, "url");
         const db = c.var.ctx.db;
-        const { timezone } = await findCampaign(db, (await findLink(db, id)).campaignId);
+        const link = await findLink(db, id);
+        const { timezone } = await findCampaign(db, link.campaignId);
         const body = form.parse(patchLinkBody, {
           url: form.text("url"),
           // The last day of the campaign's zone the link works, as the page shows it.
-          expires_at: form.dayEnd("expires_at", timezone) ?? null,
+          expires_at: form.editedExpiry("expires_at", { at: toIso(link.expiresAt), zone: timezone }),
           expired_url: form.text("expired_url") ?? null,
           disabled: form.values.disabled === "on",
         });
@@ -327,16 +335,19 @@ export const manageRoutes = new Hono<PageEnv>()
       c,
       "code-edit",
       async (form) => {
+        const db = c.var.ctx.db;
+        const code = await findPromoCode(db, id);
+        const { timezone: zone } = await findCampaign(db, code.campaignId);
         const body = form.parse(patchCodeBody, {
           max_redemptions: form.number("max_redemptions") ?? null,
           // Days of the campaign's zone, as the page shows them.
-          starts_at: form.day("starts_at") ?? null,
-          ends_at: form.day("ends_at") ?? null,
+          starts_at: form.editedDay("starts_at", { at: toIso(code.startsAt), zone }),
+          ends_at: form.editedDay("ends_at", { at: toIso(code.endsAt), zone }),
           active: form.values.active === "on",
         });
         if (!body) return null;
         const row = await updatePromoCode(
-          c.var.ctx.db,
+          db,
           id,
           {
             maxRedemptions: body.max_redemptions,

@@ -1,8 +1,8 @@
-import { localDay } from "../../src/campaigns/time-zones";
+import { campaignDayNumber } from "../../src/campaigns/time-zones";
 import type { Db } from "../../src/db";
 import { campaignGlances } from "../../src/summaries/campaign-glance";
 import { elapsedShare } from "../../src/summaries/campaign-summary";
-import { type Clock, daysFrom } from "../../src/time";
+import type { Clock } from "../../src/time";
 import { fill } from "./i18n";
 import type { Ui } from "./layout";
 
@@ -73,23 +73,18 @@ const SpendBar = ({ ui, share, elapsed }: { ui: Ui; share: number; elapsed: numb
   );
 };
 
-// Which of the campaign's days an instant falls on, counted by the days' names in its zone: a day
-// that a clock change makes 23 or 25 hours long is still one day.
-const dayNumber = (start: number, at: number, zone: string) =>
-  daysFrom(localDay(start, zone), localDay(at, zone)) + 1;
-
 const TimeLine = ({ ui, pacing }: { ui: Ui; pacing: Pacing }) => {
   const { startsAt, endsAt, now, elapsed } = pacing;
-  const date = (at: number) => ui.fmt.date(`${localDay(at, pacing.timezone)}T00:00:00Z`);
+  const date = (at: number) => ui.fmt.localDate(at, pacing.timezone);
   if (startsAt === null || endsAt === null || elapsed === null)
     return <p class="muted">{ui.t.views.noDates}</p>;
-  const days = dayNumber(startsAt, endsAt, pacing.timezone);
+  const days = campaignDayNumber(startsAt, endsAt, pacing.timezone);
   let text: string;
   if (now < startsAt) text = fill(ui.t.views.notStarted, { date: date(startsAt) });
   else if (now > endsAt) text = fill(ui.t.views.ended, { date: date(endsAt) });
   else
     text = fill(ui.t.views.dayOf, {
-      day: String(dayNumber(startsAt, now, pacing.timezone)),
+      day: String(campaignDayNumber(startsAt, now, pacing.timezone)),
       days: String(days),
     });
   return (

@@ -1,5 +1,4 @@
 import type { Child } from "hono/jsx";
-import { localDay } from "../../src/campaigns/time-zones";
 import type { Metrics } from "../../src/metrics/formulas";
 import { BEHAVIOUR_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import type { BreakdownDimension, BreakdownRow } from "../../src/summaries/campaign-breakdown";
@@ -325,9 +324,7 @@ export const Goals = ({
               {name}: {ui.fmt.metric(field, goal.value, currency)} /{" "}
               {ui.fmt.metric(field, goal.target, currency)}
               {goal.progress === null ? "" : ` (${ui.fmt.percent(goal.progress)})`}
-              {goal.due
-                ? ` · ${ui.t.due} ${ui.fmt.date(`${localDay(Date.parse(goal.due), timezone)}T00:00:00Z`)}`
-                : ""}
+              {goal.due ? ` · ${ui.t.due} ${ui.fmt.localDate(Date.parse(goal.due), timezone)}` : ""}
               {status === null ? "" : " · "}
               {status === null ? null : (
                 <span class={status === "met" || status === "on_track" ? "ok" : "bad"}>{words[status]}</span>

@@ -1,4 +1,3 @@
-import { localDay } from "../../src/campaigns/time-zones";
 import type { CampaignReport } from "./campaign-report";
 import { fill } from "./i18n";
 import type { Ui } from "./layout";
@@ -61,9 +60,11 @@ export const ReportSummary = ({ ui, report }: { ui: Ui; report: CampaignReport }
             ? fill(ui.t.periodRange, {
                 // The campaign's dates are days of its zone.
                 from: campaign.starts_at
-                  ? day(localDay(Date.parse(campaign.starts_at), campaign.timezone))
+                  ? ui.fmt.localDate(Date.parse(campaign.starts_at), campaign.timezone)
                   : "–",
-                to: campaign.ends_at ? day(localDay(Date.parse(campaign.ends_at), campaign.timezone)) : "–",
+                to: campaign.ends_at
+                  ? ui.fmt.localDate(Date.parse(campaign.ends_at), campaign.timezone)
+                  : "–",
               })
             : ui.t.notSet}
         </dd>

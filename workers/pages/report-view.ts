@@ -1,6 +1,6 @@
 import { isMetricField, type MetricField } from "../../src/metrics/metric-fields";
 import { lastDays, type Period } from "../../src/summaries/periods";
-import { addDays, daysFrom } from "../../src/time";
+import { addDays, daysFrom, isCalendarDay } from "../../src/time";
 
 // How a report page is asked to show its figures (?sort=, ?days=, ?from=&to=): anything else is
 // the default, so a made-up value shows the page rather than an error.
@@ -18,12 +18,7 @@ export function periodDays(value: string | undefined): PeriodDays | null {
   return PERIOD_DAYS.find((days) => String(days) === value) ?? null;
 }
 
-// A calendar day as YYYY-MM-DD that exists (2026-02-30 does not).
-function calendarDay(value: string | undefined): string | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? undefined : value;
-}
+const calendarDay = (value: string | undefined) => (value && isCalendarDay(value) ? value : undefined);
 
 // Local days of the campaign, both included. One end alone is a range open at the other end;
 // ends sent the wrong way round are swapped rather than refused.

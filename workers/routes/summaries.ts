@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { findCampaign } from "../../src/campaigns/campaigns";
 import { METRIC_FIELDS, type MetricField } from "../../src/metrics/metric-fields";
 import { campaignReportCsv } from "../../src/summaries/campaign-report";
 import { campaignSummary } from "../../src/summaries/campaign-summary";
@@ -146,7 +147,8 @@ export const summariesRouter = createRouter()
     async (c) => {
       const { db, clock } = c.var.ctx;
       const { from, to, sort } = c.req.valid("query");
-      return c.json(await campaignSummary(db, c.req.valid("param").id, { from, to }, { sort }, clock), 200);
+      const campaign = await findCampaign(db, c.req.valid("param").id);
+      return c.json(await campaignSummary(db, campaign, { from, to }, { sort }, clock), 200);
     },
   )
   .openapi(
@@ -225,13 +227,8 @@ export const summariesRouter = createRouter()
     async (c) => {
       const { db, clock } = c.var.ctx;
       const { from, to, sort, totals } = c.req.valid("query");
-      const report = await campaignReportCsv(
-        db,
-        c.req.valid("param").id,
-        { from, to },
-        { sort, totals },
-        clock,
-      );
+      const campaign = await findCampaign(db, c.req.valid("param").id);
+      const report = await campaignReportCsv(db, campaign, { from, to }, { sort, totals }, clock);
       return c.body(report.csv, 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="${report.filename}"`,
