@@ -151,7 +151,7 @@ export async function addMetrics(db: Db, postId: string, input: MetricsInput, cl
         ...METRIC_COUNTERS.map((name) => input[name] ?? null),
       ),
     ...dateSnapshot(d1, id, localDay(capturedAt.getTime(), timezone)),
-    carryLevels(d1, id),
+    carryLevels(d1, [id]),
   ]);
   const row = await db.query.postMetrics.findFirst({ where: eq(postMetrics.id, id) });
   if (!row) throw new Error("snapshot not found after insert");

@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { parseHttpUrl } from "../links/urls";
 import type { Clock } from "../time";
 import { METRIC_COUNTERS, type MetricCounter, reportsAFigure } from "./metric-counters";
-import { carryLevelsOfPosts, dateSnapshot } from "./post-growth";
+import { carryLevels, dateSnapshot } from "./post-growth";
 
 // Post snapshots from a spreadsheet (influencers send figures as files, not through an API). The
 // whole file is checked before anything is written, and written in one statement: a file with a
@@ -254,7 +254,7 @@ export async function importSnapshots(
   // One batch (a transaction) for the whole file, so it is all written or none of it: the rows
   // travel as one JSON parameter (D1 allows 100 bound parameters per statement), then each is
   // dated on the campaign's local day with its growth (a snapshot already there is left as it was),
-  // then the levels of the posts' snapshots are carried, once per post.
+  // then the levels are carried, once per post from its earliest snapshot in the file.
   const columns = ["post_id", "captured_at", ...METRIC_COUNTERS];
   const zone = await d1
     .prepare("SELECT timezone FROM campaigns WHERE id = ?")
@@ -273,7 +273,10 @@ export async function importSnapshots(
     ...payload.flatMap(({ id, captured_at }) =>
       dateSnapshot(d1, id, localDay(captured_at, zone?.timezone ?? DEFAULT_TIME_ZONE)),
     ),
-    carryLevelsOfPosts(d1, [...new Set(payload.map((row) => row.post_id))]),
+    carryLevels(
+      d1,
+      payload.map((row) => row.id),
+    ),
   ]);
   const results = inserted?.results ?? [];
   return { outcome: "imported", added: results.length, unchanged: payload.length - results.length };
