@@ -68,17 +68,17 @@ const GROWTH = METRIC_COUNTERS.map(
   (f) => `CASE WHEN s.${f} IS NOT NULL THEN s.${f} - COALESCE(${reportedBefore(f)}, 0) END AS ${f},
           CASE WHEN s.${f} IS NOT NULL THEN ${dayReportedAfter(f)} END AS next_${f}`,
 ).join(",\n");
-// Where each growth goes: all of it on the snapshot's own day ?2 (slot 0), and each figure's taken
-// from the day of the next snapshot reporting it (slot i + 1 for the i-th figure), whose growth is
-// now counted from this one's value. Slots rather than a UNION of selects: D1 caps a compound
-// SELECT at a few terms (a multi-row VALUES is not one).
-const SLOTS = `(VALUES ${Array.from({ length: METRIC_COUNTERS.length + 1 }, (_, k) => `(${k})`).join(", ")}) slot`;
-const MOVES = `SELECT CASE slot.column1 WHEN 0 THEN ?2 ${METRIC_COUNTERS.map((f, i) => `WHEN ${i + 1} THEN g.next_${f}`).join(" ")} END AS day,
+// Where a snapshot's growth is booked, one booking per slot: all of it on the snapshot's own day ?2
+// (slot 0), and, taken back, each figure's on the day of the next snapshot reporting it (slot i + 1
+// for the i-th figure), whose growth is now counted from this one's value. Slots rather than a
+// UNION of selects: D1 caps a compound SELECT at a few terms (a multi-row VALUES is not one).
+const BOOKING_SLOTS = `(VALUES ${Array.from({ length: METRIC_COUNTERS.length + 1 }, (_, k) => `(${k})`).join(", ")}) booking_slot`;
+const BOOKINGS = `SELECT CASE booking_slot.column1 WHEN 0 THEN ?2 ${METRIC_COUNTERS.map((f, i) => `WHEN ${i + 1} THEN growth.next_${f}`).join(" ")} END AS day,
   ${METRIC_COUNTERS.map(
     (f, i) =>
-      `CASE slot.column1 WHEN 0 THEN COALESCE(g.${f}, 0) WHEN ${i + 1} THEN -g.${f} ELSE 0 END AS ${f}`,
+      `CASE booking_slot.column1 WHEN 0 THEN COALESCE(growth.${f}, 0) WHEN ${i + 1} THEN -growth.${f} ELSE 0 END AS ${f}`,
   ).join(",\n  ")}
-  FROM g, ${SLOTS}`;
+  FROM growth, ${BOOKING_SLOTS}`;
 
 // Dates snapshot ?1 on local day ?2 and books its growth (its levels are carryLevels'). Only an undated
 // snapshot is booked, and the last statement dates it, so the statements count a snapshot once
@@ -92,11 +92,11 @@ export function dateSnapshot(d1: D1Database, snapshotId: string, day: string): D
       .prepare(
         `WITH s AS (SELECT m.*, p.campaign_id, p.influencer_id FROM post_metrics m JOIN posts p ON p.id = m.post_id
                     WHERE m.id = ?1 AND m.day IS NULL),
-              g AS (SELECT s.campaign_id, s.influencer_id, ${GROWTH} FROM s),
-              moves AS (${MOVES})
+              growth AS (SELECT s.campaign_id, s.influencer_id, ${GROWTH} FROM s),
+              bookings AS (${BOOKINGS})
          INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
-         SELECT g.campaign_id, g.influencer_id, moves.day, ${METRIC_COUNTERS.map((f) => `SUM(moves.${f})`).join(", ")}
-         FROM g, moves WHERE moves.day IS NOT NULL GROUP BY moves.day
+         SELECT growth.campaign_id, growth.influencer_id, bookings.day, ${METRIC_COUNTERS.map((f) => `SUM(bookings.${f})`).join(", ")}
+         FROM growth, bookings WHERE bookings.day IS NOT NULL GROUP BY bookings.day
          ON CONFLICT (campaign_id, influencer_id, day) DO UPDATE SET ${ADD_ON_CONFLICT}`,
       )
       .bind(snapshotId, day),
