@@ -55,14 +55,20 @@ async function levels(postId: string) {
 }
 
 describe("the cost of keeping a post's levels", () => {
-  it("grows with the post's snapshots, not with their square, for figures the post never reports", async () => {
+  it("grows with the post's snapshots and the file's lines, not with their square, for figures left out", async () => {
     const campaign = await createCampaign({ name: unique("Cost ") });
     const postId = await post(campaign.id, (await createInfluencer({ platform: "youtube" })).id);
     const { db, read } = counted(env.DB);
     const N = 1_000;
     const history = Array.from({ length: N }, (_, n) => line(postId, n));
-    const setup = await importSnapshots(db, campaign.id, { rows: history, problems: [] }, clock);
-    expect(setup).toMatchObject({ outcome: "imported", added: N });
+    // The file's lines in any order: newest first here.
+    const file = { rows: history.toReversed(), problems: [] };
+    expect(await importSnapshots(db, campaign.id, file, clock)).toMatchObject({
+      outcome: "imported",
+      added: N,
+    });
+    expect(read()).toBeLessThan(120 * N);
+    expect(await importSnapshots(db, campaign.id, file, clock)).toMatchObject({ added: 0, unchanged: N });
     read();
 
     // A late line just after the first snapshot, reporting saves for the first time: every later
@@ -89,6 +95,13 @@ describe("the cost of keeping a post's levels", () => {
     ]);
     expect(all.at(-2)).toEqual({ views: 1_000 + N - 1, likes: N - 1, saves: 7 });
     expect(all.at(-1)).toEqual({ views: 5_000, likes: N - 1, saves: 7 });
+    // Each figure's growth over the days adds up to its level.
+    const growth = await env.DB.prepare(
+      "SELECT SUM(views) AS views, SUM(likes) AS likes, SUM(saves) AS saves FROM post_growth_daily WHERE campaign_id = ?",
+    )
+      .bind(campaign.id)
+      .first();
+    expect(growth).toEqual(all.at(-1));
 
     // The migration that brought levels in sets them all, in one pass over the table too.
     await env.DB.prepare(
