@@ -234,31 +234,45 @@ SELECT 'rfd_' || id, 'default', 'rf-' || order_id, order_id, id, campaign_id, in
        'bench', 'bench', MIN(occurred_at + 3 * ${DAY_MS}, ?3)
 FROM conversions WHERE rowid > ?1 AND rowid <= ?2 AND type = 'sale' AND rowid * 7919 % 100 < 6`;
 
+const POST_COUNTERS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"];
+
 // A snapshot of every post each day from the day it was published until ?1 (now): running
-// counters that grow fast, then level off. Every figure is reported, so each snapshot's levels
-// are its own figures (see schema/posts.ts).
+// counters that grow fast, then level off. Not every figure is reported, as on the platforms: a
+// post in four never reports impressions, reach and saves (a video platform's), and one snapshot
+// in three reports only likes and comments. The levels are set after, by SET_POST_LEVELS.
 export const INSERT_POST_SNAPSHOTS = `
 WITH RECURSIVE d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < 400),
 counted AS (
-  SELECT p.id AS post_id, d.k, p.published_at + d.k * ${DAY_MS} + 3600000 AS at,
+  SELECT p.id AS post_id, p.rowid % 4 = 0 AS video, d.k, p.published_at + d.k * ${DAY_MS} + 3600000 AS at,
          (2000 + (p.rowid * 7919 % 50) * 1000) * 30 * (d.k + 1) / (d.k + 10) AS impressions
   FROM posts p CROSS JOIN d
   WHERE p.published_at + d.k * ${DAY_MS} + 3600000 <= ?1),
 figures AS (
-  SELECT post_id, k, at, impressions, impressions * 6 / 10 AS reach, impressions * 4 / 10 AS views,
-         impressions / 25 AS likes, impressions / 400 AS comments, impressions / 600 AS shares,
-         impressions / 300 AS saves
+  SELECT post_id, k, at,
+         CASE WHEN NOT video AND k % 3 <> 1 THEN impressions END AS impressions,
+         CASE WHEN NOT video AND k % 3 <> 1 THEN impressions * 6 / 10 END AS reach,
+         CASE WHEN k % 3 <> 1 THEN impressions * 4 / 10 END AS views,
+         impressions / 25 AS likes, impressions / 400 AS comments,
+         CASE WHEN k % 3 <> 1 THEN impressions / 600 END AS shares,
+         CASE WHEN NOT video AND k % 3 <> 1 THEN impressions / 300 END AS saves
   FROM counted)
 INSERT INTO post_metrics (id, post_id, captured_at, impressions, reach, views, likes, comments, shares, saves,
-                          level_impressions, level_reach, level_views, level_likes, level_comments, level_shares,
-                          level_saves, created_at)
-SELECT printf('pm_bench_%s_%d', post_id, k), post_id, at, impressions, reach, views, likes, comments, shares, saves,
-       impressions, reach, views, likes, comments, shares, saves, at
+                          created_at)
+SELECT printf('pm_bench_%s_%d', post_id, k), post_id, at, impressions, reach, views, likes, comments, shares, saves, at
 FROM figures`;
+
+// Each snapshot's levels, the latest value reported for each figure by then, as the migration
+// that brought levels in sets them (schema/migrations/0026_carried_post_levels.sql: keep in step).
+export const SET_POST_LEVELS = `
+UPDATE post_metrics SET ${POST_COUNTERS.map((f) => `level_${f} = l.${f}`).join(", ")}
+FROM (SELECT id, ${POST_COUNTERS.map((f) => `MAX(${f}) OVER (PARTITION BY post_id, group_${f}) AS ${f}`).join(", ")}
+  FROM (SELECT id, post_id, ${POST_COUNTERS.map((f) => `${f}, COUNT(${f}) OVER run AS group_${f}`).join(", ")}
+    FROM post_metrics
+    WINDOW run AS (PARTITION BY post_id ORDER BY captured_at, created_at, id))) l
+WHERE post_metrics.id = l.id`;
 
 // Dates the snapshots just inserted in their campaign's zone and writes their daily growth, as the
 // API does when a snapshot is posted (src/posts/post-growth.ts, rebuildPostGrowth: keep in step).
-const POST_COUNTERS = ["impressions", "reach", "views", "likes", "comments", "shares", "saves"];
 export async function datePostSnapshots(db) {
   const { results } = await db
     .prepare(

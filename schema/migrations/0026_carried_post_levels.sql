@@ -7,14 +7,28 @@ ALTER TABLE `post_metrics` ADD `level_shares` integer;--> statement-breakpoint
 ALTER TABLE `post_metrics` ADD `level_saves` integer;--> statement-breakpoint
 -- A figure left out of a snapshot is not reported: each snapshot's levels are the latest value reported
 -- for each figure by then, and each day's post growth counts only reported values.
-UPDATE `post_metrics` SET
-  `level_impressions` = (SELECT x.`impressions` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`impressions` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1),
-  `level_reach` = (SELECT x.`reach` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`reach` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1),
-  `level_views` = (SELECT x.`views` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`views` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1),
-  `level_likes` = (SELECT x.`likes` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`likes` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1),
-  `level_comments` = (SELECT x.`comments` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`comments` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1),
-  `level_shares` = (SELECT x.`shares` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`shares` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1),
-  `level_saves` = (SELECT x.`saves` FROM `post_metrics` x WHERE x.`post_id` = `post_metrics`.`post_id` AND x.`saves` IS NOT NULL AND (x.`captured_at`, x.`created_at`, x.`id`) <= (`post_metrics`.`captured_at`, `post_metrics`.`created_at`, `post_metrics`.`id`) ORDER BY x.`captured_at` DESC, x.`created_at` DESC, x.`id` DESC LIMIT 1);--> statement-breakpoint
+-- One pass per post: counting a figure's reported values along the snapshots puts each snapshot in
+-- the group of the last value reported by it, whose one value is its level.
+UPDATE `post_metrics` SET `level_impressions` = l.`impressions`, `level_reach` = l.`reach`, `level_views` = l.`views`, `level_likes` = l.`likes`, `level_comments` = l.`comments`, `level_shares` = l.`shares`, `level_saves` = l.`saves`
+FROM (SELECT `id`,
+    MAX(`impressions`) OVER (PARTITION BY `post_id`, `group_impressions`) AS `impressions`,
+    MAX(`reach`) OVER (PARTITION BY `post_id`, `group_reach`) AS `reach`,
+    MAX(`views`) OVER (PARTITION BY `post_id`, `group_views`) AS `views`,
+    MAX(`likes`) OVER (PARTITION BY `post_id`, `group_likes`) AS `likes`,
+    MAX(`comments`) OVER (PARTITION BY `post_id`, `group_comments`) AS `comments`,
+    MAX(`shares`) OVER (PARTITION BY `post_id`, `group_shares`) AS `shares`,
+    MAX(`saves`) OVER (PARTITION BY `post_id`, `group_saves`) AS `saves`
+  FROM (SELECT `id`, `post_id`,
+      `impressions`, COUNT(`impressions`) OVER `run` AS `group_impressions`,
+      `reach`, COUNT(`reach`) OVER `run` AS `group_reach`,
+      `views`, COUNT(`views`) OVER `run` AS `group_views`,
+      `likes`, COUNT(`likes`) OVER `run` AS `group_likes`,
+      `comments`, COUNT(`comments`) OVER `run` AS `group_comments`,
+      `shares`, COUNT(`shares`) OVER `run` AS `group_shares`,
+      `saves`, COUNT(`saves`) OVER `run` AS `group_saves`
+    FROM `post_metrics`
+    WINDOW `run` AS (PARTITION BY `post_id` ORDER BY `captured_at`, `created_at`, `id`))) l
+WHERE `post_metrics`.`id` = l.`id`;--> statement-breakpoint
 DELETE FROM `post_growth_daily`;--> statement-breakpoint
 INSERT INTO `post_growth_daily` (`campaign_id`, `influencer_id`, `day`, `impressions`, `reach`, `views`, `likes`, `comments`, `shares`, `saves`)
 SELECT `campaign_id`, `influencer_id`, `day`, SUM(`impressions`), SUM(`reach`), SUM(`views`), SUM(`likes`), SUM(`comments`), SUM(`shares`), SUM(`saves`)

@@ -10,9 +10,8 @@ export const METRIC_COUNTERS = [
 ] as const;
 export type MetricCounter = (typeof METRIC_COUNTERS)[number];
 
-// A snapshot reports the figures it gives; one giving none says nothing about the post and is
-// refused (read as zeros, it would take every figure back to 0).
+// A snapshot reports the figures it gives. One giving none changes no level: the API stores it, as
+// the contract makes every figure optional; the snapshot form and the CSV import refuse it, a
+// line or a form left blank being a user's slip rather than a report.
 export const reportsAFigure = (counters: Partial<Record<MetricCounter, number | null | undefined>>) =>
   METRIC_COUNTERS.some((name) => counters[name] !== undefined && counters[name] !== null);
-
-export const NO_FIGURE_MESSAGE = `A snapshot reports at least one figure: ${METRIC_COUNTERS.join(", ")}.`;

@@ -16,35 +16,39 @@ const COLUMNS = METRIC_COUNTERS.join(", ");
 const ADD_ON_CONFLICT = METRIC_COUNTERS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ");
 const ORDER = (alias: string) => `(${alias}.captured_at, ${alias}.created_at, ${alias}.id)`;
 
-// The latest value of figure `f` the post reported by the snapshot `row` (included).
-const levelOf = (f: string, row: string) =>
-  `(SELECT x.${f} FROM post_metrics x WHERE x.post_id = ${row}.post_id AND x.${f} IS NOT NULL
-      AND ${ORDER("x")} <= ${ORDER(row)}
-    ORDER BY x.captured_at DESC, x.created_at DESC, x.id DESC LIMIT 1)`;
-const SET_LEVELS = METRIC_COUNTERS.map((f) => `level_${f} = ${levelOf(f, "post_metrics")}`).join(",\n  ");
+// Each snapshot's level of a figure, set in one pass over the snapshots from `starts` on (one
+// start per post) rather than one look-back per snapshot and figure: a look-back for a figure the
+// post never reports would read its whole history, for every snapshot. Counting a figure's
+// reported values along the snapshots gives each snapshot the group of the last value reported by
+// it, the group's one value is its level, and a snapshot before any value reported from the start
+// on keeps the level of the snapshot just before the start (the snapshots before a start are not
+// changed by what was written from it on, so theirs are right).
+const BEFORE_START = `(SELECT b.id FROM post_metrics b WHERE b.post_id = s.post_id AND ${ORDER("b")} < ${ORDER("s")}
+    ORDER BY b.captured_at DESC, b.created_at DESC, b.id DESC LIMIT 1)`;
+const CARRY = `WITH starts AS (
+    SELECT s.post_id, s.captured_at, s.created_at, s.id, ${BEFORE_START} AS before_id
+    FROM (SELECT m.post_id, m.captured_at, m.created_at, m.id,
+                 ROW_NUMBER() OVER (PARTITION BY m.post_id ORDER BY m.captured_at, m.created_at, m.id) AS n
+          FROM post_metrics m WHERE m.id IN (SELECT value FROM json_each(?1))) s
+    WHERE s.n = 1),
+  reported AS (
+    SELECT x.id, x.post_id, ${METRIC_COUNTERS.map((f) => `x.${f}, b.level_${f} AS before_${f}, COUNT(x.${f}) OVER run AS group_${f}`).join(",\n      ")}
+    FROM starts s
+    JOIN post_metrics x ON x.post_id = s.post_id AND ${ORDER("x")} >= ${ORDER("s")}
+    LEFT JOIN post_metrics b ON b.id = s.before_id
+    WINDOW run AS (PARTITION BY x.post_id ORDER BY x.captured_at, x.created_at, x.id)),
+  levels AS (
+    SELECT id, ${METRIC_COUNTERS.map((f) => `COALESCE(MAX(${f}) OVER (PARTITION BY post_id, group_${f}), before_${f}) AS ${f}`).join(",\n      ")}
+    FROM reported)
+UPDATE post_metrics SET ${METRIC_COUNTERS.map((f) => `level_${f} = levels.${f}`).join(", ")}
+FROM levels WHERE post_metrics.id = levels.id`;
 
-// Sets the levels of snapshot ?1 and of every later snapshot of its post: a snapshot landing
-// before others changes their levels of the figures it reports, up to the next one reporting each.
-// Idempotent: each level is read afresh from the reported values.
-export function carryLevels(d1: D1Database, snapshotId: string): D1PreparedStatement {
-  return d1
-    .prepare(
-      `UPDATE post_metrics SET ${SET_LEVELS}
-       WHERE post_id = (SELECT post_id FROM post_metrics WHERE id = ?1)
-         AND ${ORDER("post_metrics")} >= (SELECT captured_at, created_at, id FROM post_metrics WHERE id = ?1)`,
-    )
-    .bind(snapshotId);
-}
-
-// The same for every snapshot of the posts ?1 (a JSON array of ids): an import's many snapshots of
-// one post are carried once, not once each.
-export function carryLevelsOfPosts(d1: D1Database, postIds: string[]): D1PreparedStatement {
-  return d1
-    .prepare(
-      `UPDATE post_metrics SET ${SET_LEVELS}
-       WHERE post_id IN (SELECT value FROM json_each(?1))`,
-    )
-    .bind(JSON.stringify(postIds));
+// Sets the levels of the snapshots ?1 (a JSON array of ids) and of every later snapshot of their
+// posts: a snapshot landing before others changes their levels of the figures it reports, up to
+// the next one reporting each. An import's many snapshots of one post are carried once, from its
+// earliest. Idempotent: each level is read afresh from the reported values.
+export function carryLevels(d1: D1Database, snapshotIds: string[]): D1PreparedStatement {
+  return d1.prepare(CARRY).bind(JSON.stringify(snapshotIds));
 }
 
 // The value of figure `f` the post reported in the dated snapshot just before `s`, and the day of
@@ -61,20 +65,20 @@ const dayReportedAfter = (f: string) =>
 // One row per snapshot `s`: for each figure it reports, its growth (`f`) and the day of the next
 // dated snapshot reporting that figure (`next_f`); null for a figure it leaves out.
 const GROWTH = METRIC_COUNTERS.map(
-  (f) => `s.${f} - COALESCE(${reportedBefore(f)}, 0) AS ${f},
+  (f) => `CASE WHEN s.${f} IS NOT NULL THEN s.${f} - COALESCE(${reportedBefore(f)}, 0) END AS ${f},
           CASE WHEN s.${f} IS NOT NULL THEN ${dayReportedAfter(f)} END AS next_${f}`,
 ).join(",\n");
-// Where each growth goes: all of it on the snapshot's own day ?2 (slot 0), and each figure's taken
-// from the day of the next snapshot reporting it (slot i + 1 for the i-th figure), whose growth is
-// now counted from this one's value. Slots rather than a UNION of selects: D1 caps a compound
-// SELECT at a few terms (a multi-row VALUES is not one).
-const SLOTS = `(VALUES ${Array.from({ length: METRIC_COUNTERS.length + 1 }, (_, k) => `(${k})`).join(", ")}) slot`;
-const MOVES = `SELECT CASE slot.column1 WHEN 0 THEN ?2 ${METRIC_COUNTERS.map((f, i) => `WHEN ${i + 1} THEN g.next_${f}`).join(" ")} END AS day,
+// Where a snapshot's growth is booked, one booking per slot: all of it on the snapshot's own day ?2
+// (slot 0), and, taken back, each figure's on the day of the next snapshot reporting it (slot i + 1
+// for the i-th figure), whose growth is now counted from this one's value. Slots rather than a
+// UNION of selects: D1 caps a compound SELECT at a few terms (a multi-row VALUES is not one).
+const BOOKING_SLOTS = `(VALUES ${Array.from({ length: METRIC_COUNTERS.length + 1 }, (_, k) => `(${k})`).join(", ")}) booking_slot`;
+const BOOKINGS = `SELECT CASE booking_slot.column1 WHEN 0 THEN ?2 ${METRIC_COUNTERS.map((f, i) => `WHEN ${i + 1} THEN growth.next_${f}`).join(" ")} END AS day,
   ${METRIC_COUNTERS.map(
     (f, i) =>
-      `CASE slot.column1 WHEN 0 THEN COALESCE(g.${f}, 0) WHEN ${i + 1} THEN -g.${f} ELSE 0 END AS ${f}`,
+      `CASE booking_slot.column1 WHEN 0 THEN COALESCE(growth.${f}, 0) WHEN ${i + 1} THEN -growth.${f} ELSE 0 END AS ${f}`,
   ).join(",\n  ")}
-  FROM g, ${SLOTS}`;
+  FROM growth, ${BOOKING_SLOTS}`;
 
 // Dates snapshot ?1 on local day ?2 and books its growth (its levels are carryLevels'). Only an undated
 // snapshot is booked, and the last statement dates it, so the statements count a snapshot once
@@ -88,11 +92,11 @@ export function dateSnapshot(d1: D1Database, snapshotId: string, day: string): D
       .prepare(
         `WITH s AS (SELECT m.*, p.campaign_id, p.influencer_id FROM post_metrics m JOIN posts p ON p.id = m.post_id
                     WHERE m.id = ?1 AND m.day IS NULL),
-              g AS (SELECT s.campaign_id, s.influencer_id, ${GROWTH} FROM s),
-              moves AS (${MOVES})
+              growth AS (SELECT s.campaign_id, s.influencer_id, ${GROWTH} FROM s),
+              bookings AS (${BOOKINGS})
          INSERT INTO post_growth_daily (campaign_id, influencer_id, day, ${COLUMNS})
-         SELECT g.campaign_id, g.influencer_id, moves.day, ${METRIC_COUNTERS.map((f) => `SUM(moves.${f})`).join(", ")}
-         FROM g, moves WHERE moves.day IS NOT NULL GROUP BY moves.day
+         SELECT growth.campaign_id, growth.influencer_id, bookings.day, ${METRIC_COUNTERS.map((f) => `SUM(bookings.${f})`).join(", ")}
+         FROM growth, bookings WHERE bookings.day IS NOT NULL GROUP BY bookings.day
          ON CONFLICT (campaign_id, influencer_id, day) DO UPDATE SET ${ADD_ON_CONFLICT}`,
       )
       .bind(snapshotId, day),

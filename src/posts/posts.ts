@@ -4,7 +4,7 @@ import { findCampaign } from "../campaigns/campaigns";
 import { ensureEnrolledStatement, findCampaignAndInfluencer } from "../campaigns/enrolments";
 import { localDay } from "../campaigns/time-zones";
 import type { Db } from "../db";
-import { DomainError, notFound } from "../errors";
+import { notFound } from "../errors";
 import { newId } from "../ids";
 import { parseHttpUrl } from "../links/urls";
 import {
@@ -17,7 +17,7 @@ import {
   toPage,
 } from "../pagination";
 import type { Clock } from "../time";
-import { METRIC_COUNTERS, type MetricCounter, NO_FIGURE_MESSAGE, reportsAFigure } from "./metric-counters";
+import { METRIC_COUNTERS, type MetricCounter } from "./metric-counters";
 import { carryLevels, dateSnapshot } from "./post-growth";
 
 export type PostInput = {
@@ -126,11 +126,9 @@ export async function listPosts(
 }
 
 // The snapshot, its growth on the campaign's local day and the levels it carries are written in
-// one batch. A figure left out is not reported; a snapshot reporting none is refused.
+// one batch. A figure left out is not reported: a snapshot reporting none is stored and changes
+// no level.
 export async function addMetrics(db: Db, postId: string, input: MetricsInput, clock: Clock) {
-  if (!reportsAFigure(input)) {
-    throw new DomainError("validation_failed", NO_FIGURE_MESSAGE, [{ path: "", message: NO_FIGURE_MESSAGE }]);
-  }
   const post = await findPostRow(db, postId);
   const { timezone } = await findCampaign(db, post.campaignId);
   const now = new Date(clock());
@@ -151,7 +149,7 @@ export async function addMetrics(db: Db, postId: string, input: MetricsInput, cl
         ...METRIC_COUNTERS.map((name) => input[name] ?? null),
       ),
     ...dateSnapshot(d1, id, localDay(capturedAt.getTime(), timezone)),
-    carryLevels(d1, id),
+    carryLevels(d1, [id]),
   ]);
   const row = await db.query.postMetrics.findFirst({ where: eq(postMetrics.id, id) });
   if (!row) throw new Error("snapshot not found after insert");

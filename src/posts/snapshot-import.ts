@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { parseHttpUrl } from "../links/urls";
 import { type Clock, isCalendarDay } from "../time";
 import { METRIC_COUNTERS, type MetricCounter, reportsAFigure } from "./metric-counters";
-import { carryLevelsOfPosts, dateSnapshot } from "./post-growth";
+import { carryLevels, dateSnapshot } from "./post-growth";
 
 // Post snapshots from a spreadsheet (influencers send figures as files, not through an API). The
 // whole file is checked before anything is written, and written in one statement: a file with a
@@ -12,6 +12,8 @@ import { carryLevelsOfPosts, dateSnapshot } from "./post-growth";
 // same file sent twice adds nothing the second time.
 
 export const MAX_IMPORT_ROWS = 2000;
+// Rows inserted by one statement of an import: dating a row may walk past the rest of its chunk.
+const IMPORT_CHUNK = 20;
 export const POST_COLUMNS = ["post_url", "post_id"] as const;
 export const IMPORT_COLUMNS = [...POST_COLUMNS, "captured_at", ...METRIC_COUNTERS] as const;
 type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -251,30 +253,42 @@ export async function importSnapshots(
     captured_at: capturedAt.getTime(),
     ...Object.fromEntries(METRIC_COUNTERS.map((name, i) => [name, counters[i]])),
   }));
-  // One batch (a transaction) for the whole file, so it is all written or none of it: the rows
-  // travel as one JSON parameter (D1 allows 100 bound parameters per statement), then each is
-  // dated on the campaign's local day with its growth (a snapshot already there is left as it was),
-  // then the levels of the posts' snapshots are carried, once per post.
+  // One batch (a transaction) for the whole file, so it is all written or none of it. The rows go
+  // in time order, a chunk at a time as one JSON parameter (D1 allows 100 bound parameters per
+  // statement), each dated on the campaign's local day with its growth right after its chunk (a
+  // snapshot already there is left as it was); then the levels are carried, once per post from its
+  // earliest snapshot in the file. Dating a row looks ahead for the next dated snapshot reporting
+  // each of its figures, walking past the undated ones: rows not inserted yet are not in its way,
+  // so the whole file inserted first would make an import's work grow with the square of its rows.
   const columns = ["post_id", "captured_at", ...METRIC_COUNTERS];
   const zone = await d1
     .prepare("SELECT timezone FROM campaigns WHERE id = ?")
     .bind(campaignId)
     .first<{ timezone: string }>();
-  const [inserted] = await d1.batch<{ id: string }>([
-    d1
-      .prepare(
-        `INSERT INTO post_metrics (id, ${columns.join(", ")}, created_at)
-         SELECT json_extract(value, '$.id'), ${columns.map((c) => `json_extract(value, '$.${c}')`).join(", ")}, ?2
-         FROM json_each(?1) WHERE true
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id`,
-      )
-      .bind(JSON.stringify(payload), now),
-    ...payload.flatMap(({ id, captured_at }) =>
-      dateSnapshot(d1, id, localDay(captured_at, zone?.timezone ?? DEFAULT_TIME_ZONE)),
+  const insert = d1.prepare(
+    `INSERT INTO post_metrics (id, ${columns.join(", ")}, created_at)
+     SELECT json_extract(value, '$.id'), ${columns.map((c) => `json_extract(value, '$.${c}')`).join(", ")}, ?2
+     FROM json_each(?1) WHERE true
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+  );
+  const inTimeOrder = payload.toSorted((a, b) => a.captured_at - b.captured_at || (a.id < b.id ? -1 : 1));
+  const statements: D1PreparedStatement[] = [];
+  const inserts: number[] = [];
+  for (let i = 0; i < inTimeOrder.length; i += IMPORT_CHUNK) {
+    const chunk = inTimeOrder.slice(i, i + IMPORT_CHUNK);
+    inserts.push(statements.push(insert.bind(JSON.stringify(chunk), now)) - 1);
+    for (const { id, captured_at } of chunk) {
+      statements.push(...dateSnapshot(d1, id, localDay(captured_at, zone?.timezone ?? DEFAULT_TIME_ZONE)));
+    }
+  }
+  statements.push(
+    carryLevels(
+      d1,
+      payload.map((row) => row.id),
     ),
-    carryLevelsOfPosts(d1, [...new Set(payload.map((row) => row.post_id))]),
-  ]);
-  const results = inserted?.results ?? [];
+  );
+  const written = await d1.batch<{ id: string }>(statements);
+  const results = inserts.flatMap((at) => written[at]?.results ?? []);
   return { outcome: "imported", added: results.length, unchanged: payload.length - results.length };
 }

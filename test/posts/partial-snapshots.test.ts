@@ -30,7 +30,7 @@ async function totals(campaignId: string, query = "") {
 }
 
 describe("a snapshot that reports no figure", () => {
-  it("is refused on the API, the snapshot form and a CSV line, and the figures stay as reported", async () => {
+  it("is stored by the API and counts nothing; the snapshot form and a CSV line refuse it", async () => {
     // The Paris campaign: 30,000 impressions and 1,040 likes reported two days ago, EMV €5 per 1,000.
     const campaign = await createCampaign({ name: unique("Paris "), timezone: "Europe/Paris", emv_cpm: 500 });
     const influencer = await createInfluencer();
@@ -42,12 +42,20 @@ describe("a snapshot that reports no figure", () => {
     const before = await totals(campaign.id);
     expect(before).toMatchObject({ impressions: 30_000, engagements: 1_040, emv: 15_000 });
 
-    for (const body of [{}, { captured_at: new Date().toISOString() }]) {
+    // Every figure is optional on the API: an empty snapshot is a snapshot, which moves no level.
+    const at = new Date().toISOString();
+    for (const body of [{}, { captured_at: at }]) {
       const res = await api("POST", `/posts/${postId}/metrics`, { body });
-      expect(res.status).toBe(422);
-      expect(res.body.error).toMatchObject({ code: "validation_failed", message: expect.any(String) });
-      expect(res.body.error.details).toEqual([{ path: "", message: expect.stringContaining("impressions") }]);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ post_id: postId, impressions: null, likes: null, views: null });
+      if ("captured_at" in body) expect(res.body.captured_at).toBe(at);
     }
+    expect(await snapshotCount(postId)).toBe(3);
+    expect((await api("GET", `/posts/${postId}`)).body.latest_metrics).toMatchObject({
+      impressions: 30_000,
+      likes: 1_040,
+      views: null,
+    });
 
     const browser = await signedIn();
     const page = `/dashboard/campaigns/${campaign.id}`;
@@ -70,7 +78,7 @@ describe("a snapshot that reports no figure", () => {
     const french = await upload(browser, `${page}/post-metrics/import?lang=fr`, csv);
     expect(french.text).toContain("Aucun chiffre indiqué");
 
-    expect(await snapshotCount(postId)).toBe(1);
+    expect(await snapshotCount(postId)).toBe(3);
     expect(await totals(campaign.id)).toMatchObject({ impressions: 30_000, engagements: 1_040, emv: 15_000 });
     // Today grew nothing: no negative figures, no negative CTR.
     const todays = await totals(campaign.id, `?from=${today}`);

@@ -5,7 +5,7 @@ import { balanceOf } from "../../src/commissions/entries";
 import { DomainError } from "../../src/errors";
 import { addFollowerSnapshot } from "../../src/influencers/influencers";
 import { listLinks } from "../../src/links/links";
-import { METRIC_COUNTERS } from "../../src/posts/metric-counters";
+import { METRIC_COUNTERS, reportsAFigure } from "../../src/posts/metric-counters";
 import { addMetrics, createPost, findPost } from "../../src/posts/posts";
 import {
   type CheckedFile,
@@ -114,12 +114,12 @@ function checkLines(read: ReturnType<typeof readSnapshotCsv>): CheckedFile {
       captured_at: values.captured_at,
       ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, counterValue(values[name])])),
     });
-    // An issue of no column is the schema's rule for the line as a whole: a figure is needed.
+    // A line reporting no figure is the import's to refuse (importSnapshots), with the post's
+    // problems.
     const columns = new Set(parsed.error?.issues.map((issue) => String(issue.path[0] ?? "")));
     if (values.captured_at === undefined) columns.add("captured_at");
     for (const column of columns) {
-      if (column === "") problems.push({ line, problem: "no_figures" });
-      else problems.push({ line, problem: column === "captured_at" ? "time" : "number", column });
+      problems.push({ line, problem: column === "captured_at" ? "time" : "number", column });
     }
     let figures: SnapshotRow["figures"] = null;
     if (parsed.success && columns.size === 0) {
@@ -199,10 +199,9 @@ export const viewsRoutes = new Hono<PageEnv>()
           captured_at: utcDateTime(form, "captured_at"),
           ...Object.fromEntries(METRIC_COUNTERS.map((name) => [name, form.number(name)])),
         });
-        // The schema's one rule of no field of its own: a snapshot reports a figure. The page marks
-        // the figures' fields with it.
-        if (form.errors.form !== undefined) {
-          delete form.errors.form;
+        // The form, unlike the API, wants a figure: every field left blank is a slip. The page
+        // marks the figures' fields.
+        if (body && !reportsAFigure(body)) {
           for (const name of METRIC_COUNTERS) form.errors[name] = form.words.oneFigure;
         }
         const postId = form.text("post_id") ?? "";
@@ -214,7 +213,7 @@ export const viewsRoutes = new Hono<PageEnv>()
             })
           : null;
         if (post?.post.campaignId !== id) form.errors.post_id = form.words.choose;
-        if (!body || !post || post.post.campaignId !== id) return null;
+        if (!body || !reportsAFigure(body) || !post || post.post.campaignId !== id) return null;
         const { captured_at, ...counters } = body;
         await addMetrics(db, postId, { ...counters, capturedAt: captured_at }, c.var.ctx.clock);
         return c.redirect(`/dashboard/campaigns/${id}#posts`, 303);

@@ -81,7 +81,7 @@ export const postsRouter = createRouter()
       tags,
       summary: "Record a snapshot of a post's metrics",
       description:
-        "A figure left out is not reported: a post's level of each figure is the latest value reported for it (by captured_at). A snapshot that reports no figure is refused (422 validation_failed).",
+        "A figure left out is not reported: a post's level of each figure is the latest value reported for it (by captured_at). Every figure is optional: a snapshot that reports none is stored and changes no level.",
       security: bearerSecurity,
       middleware: [admin],
       request: { params: idParam, ...jsonBody(metricsBody) },

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { PLATFORMS, type postMetrics } from "../../schema";
-import { NO_FIGURE_MESSAGE, reportsAFigure } from "../../src/posts/metric-counters";
 import type { PostWithMetrics } from "../../src/posts/posts";
 import { count, isoDateTime } from "../lib/router";
 import { isoTime, isoTimeOrNull } from "./shared";
@@ -49,7 +48,7 @@ export const createPostBody = z
   .strict();
 
 const counter = count.optional();
-// A figure left out is not reported (it keeps the value last reported); a snapshot needs one.
+// A figure left out is not reported (it keeps the value last reported); every one is optional.
 export const metricsBody = z
   .object({
     captured_at: isoDateTime.optional(),
@@ -61,8 +60,7 @@ export const metricsBody = z
     shares: counter,
     saves: counter,
   })
-  .strict()
-  .refine(reportsAFigure, { message: NO_FIGURE_MESSAGE });
+  .strict();
 
 export function serializeMetrics(row: typeof postMetrics.$inferSelect): z.infer<typeof metricsSchema> {
   return {
