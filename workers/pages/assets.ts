@@ -64,6 +64,8 @@ main.message { max-width: 32rem; margin-top: 3rem; }
 .funnel { max-height: none; }
 .small { font-size: .85rem; }
 .breakdowns { grid-template-columns: repeat(auto-fit, minmax(min(27rem, 100%), 1fr)); }
+/* A referrer's host may break anywhere, so its table fits its column instead of scrolling. */
+.breakdowns tbody th { overflow-wrap: anywhere; }
 .goals li { margin: .25rem 0; } .goals form.inline { margin-left: .5rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
