@@ -43,12 +43,13 @@ describe("the behaviour section of the pages", () => {
     expect(tile(en, "sessions")).toEqual(["Sessions", "2"]);
     expect(tile(en, "bounce_rate")).toEqual(["Bounce rate", "50%"]);
     expect(tile(en, "pages_per_session")).toEqual(["Pages per session", "2"]);
-    expect(tile(en, "avg_engaged_seconds")).toEqual(["Engaged seconds per session", "17.5"]);
+    // 17.5 s: seconds past ten are read whole.
+    expect(tile(en, "avg_engaged_seconds")).toEqual(["Engaged seconds per session", "18"]);
     expect(tile(en, "returning_sessions")).toEqual(["Returning sessions", "1"]);
     const fr = (await marketer.request(`/dashboard/campaigns/${campaignId}?lang=fr`)).text;
     expect(fr).toContain('<h2 id="stage-behaviour">Sur la boutique</h2>');
     expect(tile(fr, "bounce_rate")).toEqual(["Taux de rebond", "50\u00a0%"]);
-    expect(tile(fr, "avg_engaged_seconds")).toEqual(["Secondes d’engagement par session", "17,5"]);
+    expect(tile(fr, "avg_engaged_seconds")).toEqual(["Secondes d’engagement par session", "18"]);
 
     const own = new PageClient();
     await own.signIn((await createKey("influencer", { influencer_id: influencer.id })).key);
