@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTEFACTS, launchBrowser } from "./browser";
+import { awayFromMidnight, dayBefore, dayIn } from "./clock";
 import { adminPost, E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
 
 // A marketer of a Paris campaign giving a link its last day, and importing a spreadsheet of
@@ -19,11 +20,10 @@ async function signedIn(): Promise<Page> {
   return page;
 }
 
-// Today in Paris, and the day before, as a date field reads them.
-const parisToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
-const parisYesterday = new Date(Date.parse(`${parisToday}T00:00:00Z`) - 86_400_000)
-  .toISOString()
-  .slice(0, 10);
+// Today in Paris, and the day before, as a date field reads them: read once the file is away from
+// Paris midnight.
+let parisToday: string;
+let parisYesterday: string;
 
 const follow = async (slug: string) => (await fetch(`${worker.url}/${slug}`, { redirect: "manual" })).status;
 
@@ -32,6 +32,9 @@ let campaignUrl: string;
 beforeAll(async () => {
   worker = await startLocalWorker();
   browser = await launchBrowser();
+  await awayFromMidnight("Europe/Paris");
+  parisToday = dayIn("Europe/Paris");
+  parisYesterday = dayBefore(parisToday, 1);
   const campaign = await adminPost(worker, "/campaigns", {
     name: "Printemps Paris",
     objective: "sales",
@@ -45,7 +48,7 @@ beforeAll(async () => {
     url: "https://www.instagram.com/reel/printemps1/",
   });
   campaignUrl = `${worker.url}/dashboard/campaigns/${campaign.id}`;
-}, 120_000);
+}, 480_000);
 
 afterAll(async () => {
   await browser?.close();

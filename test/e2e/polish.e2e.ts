@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTEFACTS, launchBrowser } from "./browser";
+import { awayFromMidnight, dayBefore, dayIn } from "./clock";
 import { adminPost, E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
 
 // A new user's first hour on a Paris campaign: a goal due on a day, an influencer paid per sale,
@@ -26,14 +27,14 @@ const api = async (path: string) =>
     await fetch(`${worker.url}/api/v1${path}`, { headers: { Authorization: `Bearer ${E2E_ADMIN_KEY}` } })
   ).json()) as Record<string, unknown>;
 
-// Today in Paris, as a date field reads it, and the day before.
-const parisToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
-const dayBefore = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+// Today in Paris, as a date field reads it: read once the file is away from Paris midnight.
+let parisToday: string;
 
 beforeAll(async () => {
   worker = await startLocalWorker();
   browser = await launchBrowser();
+  await awayFromMidnight("Europe/Paris");
+  parisToday = dayIn("Europe/Paris");
   const campaign = await adminPost(worker, "/campaigns", {
     name: "Hiver Paris",
     objective: "sales",
@@ -50,7 +51,7 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(200);
   campaignUrl = `${worker.url}/dashboard/campaigns/${campaignId}`;
-}, 120_000);
+}, 480_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -69,7 +70,7 @@ describe("a new user's small things", () => {
     await page.waitForURL(`${campaignUrl}#goals`);
     const [goal] = (await api(`/campaigns/${campaignId}`)).goals as { due: string }[];
     // The day's last instant in Paris: its name there is the day typed, and a millisecond later is the next day.
-    const paris = (ms: number) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(ms);
+    const paris = (ms: number) => dayIn("Europe/Paris", ms);
     const due = Date.parse(goal?.due ?? "");
     expect(paris(due)).toBe(parisToday);
     expect(paris(due + 1)).not.toBe(parisToday);

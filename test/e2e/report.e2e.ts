@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ARTEFACTS, launchBrowser } from "./browser";
+import { awayFromMidnight } from "./clock";
 import { E2E_ADMIN_KEY, type LocalWorker, startLocalWorker } from "./local-worker";
 
 // Issue 18, points 6 to 8 as a marketer, an influencer and a stakeholder meet them in Chromium:
@@ -57,11 +58,8 @@ async function signIn(page: Page, key: string) {
 beforeAll(async () => {
   worker = await startLocalWorker();
   browser = await launchBrowser();
-  // The charts' "today" (six clicks, two orders) is wrangler dev's, whose clock no test can set:
-  // begun in the last minutes of a UTC day, the file would see that day end under it. It waits
-  // for the next one instead, which it does in one run in 300 or so.
-  const toMidnight = DAY - (Date.now() % DAY);
-  if (toMidnight < 5 * 60_000) await new Promise((resolve) => setTimeout(resolve, toMidnight + 1_000));
+  // The charts' "today" (six clicks, two orders) is a UTC day of wrangler dev's clock.
+  await awayFromMidnight("UTC");
   const now = Date.now();
   campaign = (await api("POST", "/campaigns", {
     name: "Rentrée 2026",

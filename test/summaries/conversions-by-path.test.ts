@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { NO_SESSIONS } from "../support/behaviour-helpers";
 import {
   api,
+  clockFromNoonUtc,
   createCampaign,
   createInfluencer,
   createKey,
@@ -36,8 +37,9 @@ function byPath(sales: SentSale[], uniqueClicks: number) {
 
 // One influencer with a link and a code: `visitors` (at least 2) distinct phones click once each;
 // then a sale by the first click, a lead through the second and its customer's sale without a
-// click id, and `codeOrders` orders by code.
+// click id, and `codeOrders` orders by code. All on one UTC day, the timeseries' last point's.
 async function campaignWithSales(visitors: number, codeOrders: number) {
+  clockFromNoonUtc();
   const campaign = await createCampaign({ name: "Paths" });
   const influencer = await createInfluencer();
   const link = await createLink({ campaign_id: campaign.id, influencer_id: influencer.id });
